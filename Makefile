@@ -1,0 +1,85 @@
+# vlantrunk - see README.md.
+#   make            build $(BUILD)/vlantrunk
+#   make check      install missing packages, build, run unit tests, then kernel tests in the sandbox
+#   make asan       the same under AddressSanitizer and UndefinedBehaviorSanitizer
+#   make demo       the main job on an example desired state, in the sandbox kernel
+#   make install    DESTDIR and PREFIX honoured
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+BUILD ?= build
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+PKGS := libmnl libnl-3.0 libnl-route-3.0 jansson libsystemd
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+DEPS_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iinclude $(DEPS_CFLAGS) -MMD -MP
+LDLIBS += $(DEPS_LIBS)
+
+LIB_SRCS := $(wildcard netlink/*.c) $(filter-out agent/main.c,$(wildcard agent/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+KERNEL_SRCS := $(wildcard tests/kernel/*.c) tests/kernel_util.c
+TEST_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(KERNEL_SRCS:%.c=$(BUILD)/%.o)
+
+.PHONY: all check check-run asan demo demo-run install uninstall clean deps
+all: $(BUILD)/vlantrunk
+
+deps:
+	@scripts/deps
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@if [ -z "$(DEPS_LIBS)" ]; then echo "missing build dependencies: run scripts/deps as root" >&2; exit 1; fi
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(TEST_OBJS): override CFLAGS += $(CHECK_CFLAGS) -Inetlink -Itests
+
+$(BUILD)/libvlantrunk.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/vlantrunk: $(BUILD)/agent/main.o $(BUILD)/libvlantrunk.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libvlantrunk.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+
+$(BUILD)/kernel-tests: $(KERNEL_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libvlantrunk.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+
+# A fresh make reads pkg-config again once scripts/deps has installed what was missing.
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: $(BUILD)/vlantrunk $(BUILD)/unit-tests $(BUILD)/kernel-tests
+	@echo "== unit tests (no kernel needed)"
+	$(BUILD)/unit-tests
+	@echo "== kernel tests (real kernel with 802.1Q, in the sandbox)"
+	scripts/sandbox tests/kernel/run $(BUILD)
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" check-run
+
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(BUILD)/vlantrunk
+	scripts/sandbox scripts/demo $(BUILD)/vlantrunk
+
+install: $(BUILD)/vlantrunk
+	install -D -m 0755 $(BUILD)/vlantrunk $(DESTDIR)$(SBINDIR)/vlantrunk
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/vlantrunk
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vt_link.h - a network link as vlantrunk sees it.
+ *
+ * Plain C values decoded from the kernel (by netlink/) and compared or built
+ * by the agent. Nothing here depends on netlink headers.
+ */
+#ifndef VT_LINK_H
+#define VT_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VT_IFNAMSIZ 16		/* IFNAMSIZ, with the terminating NUL */
+#define VT_KINDSIZ 32
+#define VT_ALIAS_MAX 256	/* IFALIASZ - 1 */
+#define VT_MAC_LEN 6
+#define VT_VLAN_ID_MAX 4094
+#define VT_PCP_MAX 7
+
+#define VT_PROTO_8021Q 0x8100	/* host byte order */
+#define VT_PROTO_8021AD 0x88a8
+
+/* VLAN flags, as the kernel numbers them (enum vlan_flags). */
+enum vt_vlan_flag {
+	VT_VLAN_REORDER_HDR = 0x1,
+	VT_VLAN_GVRP = 0x2,
+	VT_VLAN_LOOSE_BINDING = 0x4,
+	VT_VLAN_MVRP = 0x8,
+	VT_VLAN_BRIDGE_BINDING = 0x10,
+};
+#define VT_VLAN_FLAGS_ALL 0x1f
+
+/* One egress QoS mapping: skb priority -> 802.1p PCP. */
+struct vt_qos_entry {
+	uint32_t from;
+	uint32_t to;
+};
+
+struct vt_vlan {
+	uint16_t id;
+	uint16_t protocol;		/* VT_PROTO_*, host byte order */
+	uint32_t flags;			/* enum vt_vlan_flag bits */
+	/* ingress[pcp] = skb priority; 0 means unmapped, as in the kernel */
+	uint32_t ingress[VT_PCP_MAX + 1];
+	/* sorted by .from, no entry maps to 0 (the kernel's "removed") */
+	struct vt_qos_entry *egress;
+	size_t n_egress;
+};
+
+struct vt_link {
+	int ifindex;
+	char name[VT_IFNAMSIZ];
+	char kind[VT_KINDSIZ];		/* "" for a device without IFLA_INFO_KIND */
+	int parent;			/* IFLA_LINK ifindex, 0 when none */
+	int master;			/* 0 when none */
+	uint32_t mtu;
+	uint8_t mac[VT_MAC_LEN];
+	bool has_mac;			/* a 6-byte hardware address was reported */
+	bool up;			/* IFF_UP, the administrative state */
+	char alias[VT_ALIAS_MAX + 1];
+	bool is_vlan;
+	struct vt_vlan vlan;		/* valid when is_vlan */
+};
+
+/*
+ * Which fields of a vt_link a request sets. Unset fields stay as the kernel
+ * has them (on change) or get the kernel's defaults (on create).
+ */
+enum vt_link_field {
+	VT_F_NAME = 1u << 0,
+	VT_F_PARENT = 1u << 1,		/* create only */
+	VT_F_VLAN_ID = 1u << 2,		/* create only */
+	VT_F_PROTOCOL = 1u << 3,	/* create only */
+	VT_F_VLAN_FLAGS = 1u << 4,	/* the bits in vlan_flags_mask */
+	VT_F_INGRESS = 1u << 5,		/* the whole ingress map */
+	VT_F_EGRESS = 1u << 6,		/* the whole egress map */
+	VT_F_MTU = 1u << 7,
+	VT_F_MAC = 1u << 8,
+	VT_F_UP = 1u << 9,
+	VT_F_MASTER = 1u << 10,		/* master 0 releases the device */
+	VT_F_ALIAS = 1u << 11,		/* "" removes the alias; change only */
+};
+
+/* What a create or change request asks of one device. */
+struct vt_link_spec {
+	uint32_t fields;		/* enum vt_link_field bits */
+	uint32_t vlan_flags_mask;	/* with VT_F_VLAN_FLAGS */
+	struct vt_link link;		/* values; only `fields` are read */
+};
+
+/* A snapshot of the kernel's links, indexed by ifindex and by name. */
+struct vt_link_table {
+	struct vt_link *links;		/* sorted by ifindex */
+	size_t n;
+	size_t cap;
+	struct vt_link **by_name;	/* sorted by name */
+};
+
+/**
+ * vt_link_table_add - append a copy of @link; the table takes ownership of
+ * link->vlan.egress. Call vt_link_table_index() once all are added.
+ * Returns 0 or -ENOMEM.
+ */
+int vt_link_table_add(struct vt_link_table *table, struct vt_link *link);
+
+/**
+ * vt_link_table_index - sort by ifindex and build the name index.
+ * Returns 0 or -ENOMEM.
+ */
+int vt_link_table_index(struct vt_link_table *table);
+
+/** vt_link_table_find_ifindex - the link with @ifindex, or NULL. */
+const struct vt_link *vt_link_table_find_ifindex(const struct vt_link_table *table,
+						 int ifindex);
+
+/** vt_link_table_find_name - the link called @name, or NULL. */
+const struct vt_link *vt_link_table_find_name(const struct vt_link_table *table,
+					      const char *name);
+
+/** vt_link_table_clear - free everything the table holds; it stays usable. */
+void vt_link_table_clear(struct vt_link_table *table);
+
+/** vt_link_release - free what @link owns (its egress map). */
+void vt_link_release(struct vt_link *link);
+
+/** vt_link_copy - deep copy @src into @dst. Returns 0 or -ENOMEM. */
+int vt_link_copy(struct vt_link *dst, const struct vt_link *src);
+
+/**
+ * vt_qos_egress_normalize - sort @map by .from, drop entries mapping to 0 and
+ * keep the last of duplicate keys, as the kernel would hold them.
+ * Returns the new length.
+ */
+size_t vt_qos_egress_normalize(struct vt_qos_entry *map, size_t n);
+
+/** vt_protocol_name - "802.1Q", "802.1ad", or NULL for anything else. */
+const char *vt_protocol_name(uint16_t protocol);
+
+#endif

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vt_netlink.h - what vlantrunk asks of rtnetlink.
+ *
+ * A request socket (dumps and batched changes) and an event monitor. All
+ * functions return 0 (or a non-negative count or index) on success and a
+ * negative errno on failure. Nothing here prints.
+ */
+#ifndef VT_NETLINK_H
+#define VT_NETLINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vt_link.h"
+
+struct vt_nl;
+
+/**
+ * vt_nl_open - open a request socket on NETLINK_ROUTE.
+ *
+ * Turns on extended acks, capped acks and strict checking where the kernel
+ * has them, and sizes the buffers for batches.
+ */
+int vt_nl_open(struct vt_nl **out);
+
+/** vt_nl_close - close the socket; NULL is fine. */
+void vt_nl_close(struct vt_nl *nl);
+
+/** vt_nl_strict - whether the kernel accepted NETLINK_GET_STRICT_CHK. */
+bool vt_nl_strict(const struct vt_nl *nl);
+
+/**
+ * vt_nl_dump_links - read every link of the socket's network namespace into
+ * @table (cleared first; indexed on return).
+ *
+ * Statistics are not asked for. A dump the kernel marks as interrupted
+ * (NLM_F_DUMP_INTR: the set changed meanwhile) is read to its end and
+ * retried; after several interrupted attempts this fails with -EAGAIN.
+ */
+int vt_nl_dump_links(struct vt_nl *nl, struct vt_link_table *table);
+
+/* ------------------------------------------------------------------------ */
+
+enum vt_req_op {
+	VT_REQ_CREATE,
+	VT_REQ_CHANGE,
+	VT_REQ_DELETE,
+};
+
+enum vt_req_state {
+	VT_REQ_QUEUED,		/* not sent */
+	VT_REQ_ANSWERED,	/* the kernel answered: see .error */
+	VT_REQ_UNKNOWN,		/* sent, but no answer came: it may have taken effect */
+};
+
+struct vt_req_result {
+	enum vt_req_state state;
+	int error;		/* with ANSWERED: 0 or the kernel's negative errno */
+	char message[128];	/* the kernel's extended-ack text, or "" */
+};
+
+struct vt_batch;
+
+/** vt_batch_new - an empty batch of requests. Returns NULL on ENOMEM. */
+struct vt_batch *vt_batch_new(void);
+
+/** vt_batch_free - free the batch; NULL is fine. */
+void vt_batch_free(struct vt_batch *batch);
+
+/** vt_batch_reset - drop every request, keep the memory. */
+void vt_batch_reset(struct vt_batch *batch);
+
+/** vt_batch_count - how many requests the batch holds. */
+size_t vt_batch_count(const struct vt_batch *batch);
+
+/**
+ * vt_batch_create - queue the creation of a VLAN device.
+ *
+ * @spec must set VT_F_NAME, VT_F_PARENT and VT_F_VLAN_ID; every other field it
+ * sets goes into the same request, except VT_F_ALIAS: the kernel ignores an
+ * alias at creation (queue a change by name after it instead).
+ * Returns the request's index in the batch, or -EINVAL / -ENOMEM.
+ */
+int vt_batch_create(struct vt_batch *batch, const struct vt_link_spec *spec);
+
+/**
+ * vt_batch_change - queue a change of an existing device.
+ *
+ * The device is spec->link.ifindex, or when that is 0 the device named
+ * spec->link.name (then VT_F_NAME cannot also rename it). VT_F_PARENT,
+ * VT_F_VLAN_ID and VT_F_PROTOCOL are refused: the kernel ignores them on an
+ * existing device. VT_F_INGRESS and VT_F_EGRESS replace the whole map; the
+ * egress map needs @current (the device as dumped) so that keys it has and
+ * the new map lacks are sent as mapping to 0, which is how the kernel removes
+ * them. @current may be NULL otherwise.
+ * Returns the request's index in the batch, or -EINVAL / -ENOMEM.
+ */
+int vt_batch_change(struct vt_batch *batch, const struct vt_link *current,
+		    const struct vt_link_spec *spec);
+
+/**
+ * vt_batch_delete - queue the deletion of the device @ifindex (or, when it
+ * is 0, of the device called @name).
+ * Returns the request's index in the batch, or -EINVAL / -ENOMEM.
+ */
+int vt_batch_delete(struct vt_batch *batch, int ifindex, const char *name);
+
+/** vt_batch_op - what request @index asks. */
+enum vt_req_op vt_batch_op(const struct vt_batch *batch, size_t index);
+
+/** vt_batch_result - the outcome of request @index. */
+const struct vt_req_result *vt_batch_result(const struct vt_batch *batch,
+					    size_t index);
+
+/**
+ * vt_nl_send_batch - send every queued request, many per sendmsg(), in order,
+ * and read every answer.
+ *
+ * The kernel runs each request on its own: one failing does not stop the
+ * next. Each request's outcome is in vt_batch_result(). Returns 0 when every
+ * request was answered (whether it succeeded or not), or a negative errno when
+ * the exchange itself broke; then the requests not answered are QUEUED (not
+ * sent) or UNKNOWN (sent, outcome not known: re-read the kernel).
+ */
+int vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch);
+
+/** vt_batch_failures - how many requests were answered with an error. */
+size_t vt_batch_failures(const struct vt_batch *batch);
+
+/* ------------------------------------------------------------------------ */
+
+enum vt_link_event {
+	VT_EV_NEWLINK,		/* a link appeared or changed: its new state */
+	VT_EV_DELLINK,		/* a link went: its last state */
+	VT_EV_RESYNC,		/* events were lost (overrun): dump again */
+};
+
+struct vt_monitor;
+
+/**
+ * vt_monitor_open - subscribe to RTNLGRP_LINK.
+ *
+ * @rcvbuf is the receive buffer in bytes, 0 for vlantrunk's default (large,
+ * as bursts of link events are common). The socket is non-blocking.
+ */
+int vt_monitor_open(struct vt_monitor **out, int rcvbuf);
+
+/** vt_monitor_close - NULL is fine. */
+void vt_monitor_close(struct vt_monitor *mon);
+
+/** vt_monitor_fd - the descriptor to poll for input. */
+int vt_monitor_fd(const struct vt_monitor *mon);
+
+/*
+ * Called once per event; @link is NULL for VT_EV_RESYNC. A negative return
+ * stops vt_monitor_read() with that value.
+ */
+typedef int (*vt_monitor_fn)(enum vt_link_event event, const struct vt_link *link,
+			     void *arg);
+
+/**
+ * vt_monitor_read - deliver every event already queued, without blocking.
+ *
+ * An overrun (ENOBUFS) is not an error: it is delivered as VT_EV_RESYNC, and
+ * the events after it follow. Returns the number of events delivered, or a
+ * negative errno.
+ */
+int vt_monitor_read(struct vt_monitor *mon, vt_monitor_fn fn, void *arg);
+
+#endif

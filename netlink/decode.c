@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Link messages to struct vt_link, through libnl-route's own link parser. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/if.h>
+#include <linux/rtnetlink.h>
+#include <netlink/msg.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/vlan.h>
+
+#include "nl_internal.h"
+
+struct decode_ctx {
+	struct vt_link *link;
+	int ret;
+	bool seen;
+};
+
+static int decode_vlan(struct rtnl_link *rl, struct vt_vlan *vlan)
+{
+	const uint32_t *ingress = rtnl_link_vlan_get_ingress_map(rl);
+	const struct vlan_map *egress;
+	int n_egress = 0;
+
+	vlan->id = (uint16_t)rtnl_link_vlan_get_id(rl);
+	/* libnl hands IFLA_VLAN_PROTOCOL over as it is on the wire: big-endian. */
+	vlan->protocol = ntohs((uint16_t)rtnl_link_vlan_get_protocol(rl));
+	vlan->flags = (uint32_t)rtnl_link_vlan_get_flags(rl);
+	if (ingress)
+		memcpy(vlan->ingress, ingress, sizeof(vlan->ingress));
+
+	egress = rtnl_link_vlan_get_egress_map(rl, &n_egress);
+	if (egress && n_egress > 0) {
+		vlan->egress = calloc((size_t)n_egress, sizeof(*vlan->egress));
+		if (!vlan->egress)
+			return -ENOMEM;
+		for (int i = 0; i < n_egress; i++) {
+			vlan->egress[i].from = egress[i].vm_from;
+			vlan->egress[i].to = egress[i].vm_to;
+		}
+		vlan->n_egress = vt_qos_egress_normalize(vlan->egress, (size_t)n_egress);
+	}
+	return 0;
+}
+
+static void decode_object(struct nl_object *obj, void *arg)
+{
+	struct decode_ctx *ctx = arg;
+	struct rtnl_link *rl = (struct rtnl_link *)obj;
+	struct vt_link *link = ctx->link;
+	struct nl_addr *addr;
+	const char *s;
+
+	if (ctx->seen)
+		return;
+	ctx->seen = true;
+
+	link->ifindex = rtnl_link_get_ifindex(rl);
+	s = rtnl_link_get_name(rl);
+	snprintf(link->name, sizeof(link->name), "%s", s ? s : "");
+	s = rtnl_link_get_type(rl);
+	snprintf(link->kind, sizeof(link->kind), "%s", s ? s : "");
+	link->parent = rtnl_link_get_link(rl);
+	link->master = rtnl_link_get_master(rl);
+	link->mtu = rtnl_link_get_mtu(rl);
+	link->up = rtnl_link_get_flags(rl) & IFF_UP;
+	s = rtnl_link_get_ifalias(rl);
+	snprintf(link->alias, sizeof(link->alias), "%s", s ? s : "");
+
+	addr = rtnl_link_get_addr(rl);
+	if (addr && nl_addr_get_len(addr) == VT_MAC_LEN) {
+		memcpy(link->mac, nl_addr_get_binary_addr(addr), VT_MAC_LEN);
+		link->has_mac = true;
+	}
+
+	link->is_vlan = rtnl_link_is_vlan(rl);
+	if (link->is_vlan)
+		ctx->ret = decode_vlan(rl, &link->vlan);
+}
+
+int vt_nl_decode_link(const struct nlmsghdr *nlh, struct vt_link *link)
+{
+	struct decode_ctx ctx = { .link = link };
+	struct nl_msg *msg;
+	int ret;
+
+	memset(link, 0, sizeof(*link));
+	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
+		return -EBADMSG;
+
+	/* libnl parses only its own nl_msg; the copy is the price of not
+	 * hand-writing an IFLA_* parser. */
+	msg = nlmsg_convert((struct nlmsghdr *)nlh);
+	if (!msg)
+		return -ENOMEM;
+	nlmsg_set_proto(msg, NETLINK_ROUTE);
+	ret = nl_msg_parse(msg, decode_object, &ctx);
+	nlmsg_free(msg);
+	if (ret < 0) {
+		vt_link_release(link);
+		return vt_nl_errno(ret);
+	}
+	if (!ctx.seen)
+		return -EBADMSG;
+	if (ctx.ret < 0)
+		vt_link_release(link);
+	return ctx.ret;
+}

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Requests as libnl-route builds them: struct vt_link_spec in, RTM_NEWLINK
+ * or RTM_DELLINK out. Only the fields a spec sets reach the message.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+
+#include <linux/if.h>
+#include <linux/netlink.h>
+#include <netlink/addr.h>
+#include <netlink/msg.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/vlan.h>
+
+#include "nl_internal.h"
+
+#define VT_F_VLAN_INFO (VT_F_VLAN_ID | VT_F_PROTOCOL | VT_F_VLAN_FLAGS | \
+			VT_F_INGRESS | VT_F_EGRESS)
+
+static int put_ingress(struct rtnl_link *rl, const struct vt_vlan *want, bool all)
+{
+	for (int pcp = 0; pcp <= VT_PCP_MAX; pcp++) {
+		/* A mapping to 0 is how the kernel clears one. */
+		if (!all && !want->ingress[pcp])
+			continue;
+		if (rtnl_link_vlan_set_ingress_map(rl, pcp, want->ingress[pcp]) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The kernel merges egress entries into what the device has: keys that
+ * @current has and @want lacks must be sent mapping to 0 to go away.
+ */
+static int put_egress(struct rtnl_link *rl, const struct vt_vlan *want,
+		      const struct vt_vlan *current)
+{
+	size_t i = 0, j = 0;
+	size_t n_cur = current ? current->n_egress : 0;
+
+	while (i < want->n_egress || j < n_cur) {
+		uint32_t from;
+		int to;
+
+		if (j == n_cur || (i < want->n_egress &&
+				   want->egress[i].from <= current->egress[j].from)) {
+			from = want->egress[i].from;
+			to = (int)want->egress[i].to;
+			if (j < n_cur && current->egress[j].from == from)
+				j++;
+			i++;
+		} else {
+			from = current->egress[j++].from;
+			to = 0;
+		}
+		if (to < 0 || to > VT_PCP_MAX)
+			return -EINVAL;
+		if (rtnl_link_vlan_set_egress_map(rl, from, to) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int fill(struct rtnl_link *rl, const struct vt_link_spec *spec,
+		const struct vt_link *current, bool create)
+{
+	const struct vt_link *want = &spec->link;
+	uint32_t f = spec->fields;
+	int ret = 0;
+
+	if (f & VT_F_NAME)
+		rtnl_link_set_name(rl, want->name);
+	if (f & VT_F_PARENT)
+		rtnl_link_set_link(rl, want->parent);
+	if (f & VT_F_MTU)
+		rtnl_link_set_mtu(rl, want->mtu);
+	if (f & VT_F_UP) {
+		if (want->up)
+			rtnl_link_set_flags(rl, IFF_UP);
+		else
+			rtnl_link_unset_flags(rl, IFF_UP);
+	}
+	if (f & VT_F_MASTER)
+		rtnl_link_set_master(rl, want->master);
+	if (f & VT_F_ALIAS)
+		rtnl_link_set_ifalias(rl, want->alias);
+	if (f & VT_F_MAC) {
+		struct nl_addr *addr = nl_addr_build(AF_LLC, want->mac, VT_MAC_LEN);
+
+		if (!addr)
+			return -ENOMEM;
+		rtnl_link_set_addr(rl, addr);
+		nl_addr_put(addr);
+	}
+
+	if (!(f & VT_F_VLAN_INFO))
+		return 0;
+	if (f & VT_F_VLAN_ID)
+		rtnl_link_vlan_set_id(rl, want->vlan.id);
+	if (f & VT_F_PROTOCOL)
+		rtnl_link_vlan_set_protocol(rl, htons(want->vlan.protocol));
+	if (f & VT_F_VLAN_FLAGS) {
+		uint32_t mask = spec->vlan_flags_mask & VT_VLAN_FLAGS_ALL;
+
+		if (want->vlan.flags & mask)
+			rtnl_link_vlan_set_flags(rl, want->vlan.flags & mask);
+		if (~want->vlan.flags & mask)
+			rtnl_link_vlan_unset_flags(rl, ~want->vlan.flags & mask);
+	}
+	if (f & VT_F_INGRESS)
+		ret = put_ingress(rl, &want->vlan, !create);
+	if (!ret && (f & VT_F_EGRESS))
+		ret = put_egress(rl, &want->vlan, current ? &current->vlan : NULL);
+	return ret;
+}
+
+int vt_nl_build_create(const struct vt_link_spec *spec, struct nl_msg **out)
+{
+	const uint32_t required = VT_F_NAME | VT_F_PARENT | VT_F_VLAN_ID;
+	struct rtnl_link *rl;
+	int ret;
+
+	if ((spec->fields & required) != required || (spec->fields & VT_F_ALIAS))
+		return -EINVAL;
+	rl = rtnl_link_vlan_alloc();
+	if (!rl)
+		return -ENOMEM;
+	ret = fill(rl, spec, NULL, true);
+	if (!ret)
+		ret = vt_nl_errno(rtnl_link_build_add_request(rl, NLM_F_CREATE | NLM_F_EXCL, out));
+	rtnl_link_put(rl);
+	return ret;
+}
+
+int vt_nl_build_change(const struct vt_link *current, const struct vt_link_spec *spec,
+		       struct nl_msg **out)
+{
+	const uint32_t create_only = VT_F_PARENT | VT_F_VLAN_ID | VT_F_PROTOCOL;
+	const struct vt_link *want = &spec->link;
+	struct rtnl_link *orig = NULL, *rl = NULL;
+	int ret;
+
+	if (spec->fields & create_only)
+		return -EINVAL;
+	if (!want->ifindex && (!want->name[0] || (spec->fields & VT_F_NAME)))
+		return -EINVAL;
+	if ((spec->fields & VT_F_EGRESS) && !current)
+		return -EINVAL;
+
+	orig = rtnl_link_alloc();
+	/* A kind in the request makes the kernel refuse VLAN data for a non-VLAN. */
+	rl = (spec->fields & VT_F_VLAN_INFO) ? rtnl_link_vlan_alloc() : rtnl_link_alloc();
+	if (!orig || !rl) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (want->ifindex)
+		rtnl_link_set_ifindex(orig, want->ifindex);
+	else
+		rtnl_link_set_name(rl, want->name);
+
+	ret = fill(rl, spec, current, false);
+	if (!ret)
+		ret = vt_nl_errno(rtnl_link_build_change_request(orig, rl, 0, out));
+out:
+	rtnl_link_put(rl);
+	rtnl_link_put(orig);
+	return ret;
+}
+
+int vt_nl_build_delete(int ifindex, const char *name, struct nl_msg **out)
+{
+	struct rtnl_link *rl;
+	int ret;
+
+	if (!ifindex && (!name || !name[0]))
+		return -EINVAL;
+	rl = rtnl_link_alloc();
+	if (!rl)
+		return -ENOMEM;
+	if (ifindex)
+		rtnl_link_set_ifindex(rl, ifindex);
+	else
+		rtnl_link_set_name(rl, name);
+	ret = vt_nl_errno(rtnl_link_build_delete_request(rl, out));
+	rtnl_link_put(rl);
+	return ret;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A snapshot of links with O(log n) lookups by ifindex and by name. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vt_link.h"
+
+int vt_link_table_add(struct vt_link_table *table, struct vt_link *link)
+{
+	if (table->n == table->cap) {
+		size_t cap = table->cap ? table->cap * 2 : 64;
+		struct vt_link *links = realloc(table->links, cap * sizeof(*links));
+
+		if (!links)
+			return -ENOMEM;
+		table->links = links;
+		table->cap = cap;
+	}
+	table->links[table->n++] = *link;
+	link->vlan.egress = NULL;
+	link->vlan.n_egress = 0;
+	return 0;
+}
+
+static int cmp_ifindex(const void *a, const void *b)
+{
+	const struct vt_link *la = a, *lb = b;
+
+	return (la->ifindex > lb->ifindex) - (la->ifindex < lb->ifindex);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct vt_link *const *la = a, *const *lb = b;
+
+	return strcmp((*la)->name, (*lb)->name);
+}
+
+int vt_link_table_index(struct vt_link_table *table)
+{
+	struct vt_link **by_name;
+
+	qsort(table->links, table->n, sizeof(*table->links), cmp_ifindex);
+	by_name = realloc(table->by_name, (table->n ? table->n : 1) * sizeof(*by_name));
+	if (!by_name)
+		return -ENOMEM;
+	for (size_t i = 0; i < table->n; i++)
+		by_name[i] = &table->links[i];
+	qsort(by_name, table->n, sizeof(*by_name), cmp_name);
+	table->by_name = by_name;
+	return 0;
+}
+
+const struct vt_link *vt_link_table_find_ifindex(const struct vt_link_table *table,
+						 int ifindex)
+{
+	struct vt_link key = { .ifindex = ifindex };
+
+	if (!table->n)
+		return NULL;
+	return bsearch(&key, table->links, table->n, sizeof(key), cmp_ifindex);
+}
+
+const struct vt_link *vt_link_table_find_name(const struct vt_link_table *table,
+					      const char *name)
+{
+	struct vt_link key, *keyp = &key, **found;
+
+	if (!table->n || !table->by_name || strlen(name) >= sizeof(key.name))
+		return NULL;
+	strcpy(key.name, name);
+	found = bsearch(&keyp, table->by_name, table->n, sizeof(keyp), cmp_name);
+	return found ? *found : NULL;
+}
+
+void vt_link_release(struct vt_link *link)
+{
+	free(link->vlan.egress);
+	link->vlan.egress = NULL;
+	link->vlan.n_egress = 0;
+}
+
+int vt_link_copy(struct vt_link *dst, const struct vt_link *src)
+{
+	struct vt_qos_entry *egress = NULL;
+
+	if (src->vlan.n_egress) {
+		egress = malloc(src->vlan.n_egress * sizeof(*egress));
+		if (!egress)
+			return -ENOMEM;
+		memcpy(egress, src->vlan.egress, src->vlan.n_egress * sizeof(*egress));
+	}
+	*dst = *src;
+	dst->vlan.egress = egress;
+	return 0;
+}
+
+void vt_link_table_clear(struct vt_link_table *table)
+{
+	for (size_t i = 0; i < table->n; i++)
+		vt_link_release(&table->links[i]);
+	free(table->links);
+	free(table->by_name);
+	memset(table, 0, sizeof(*table));
+}
+
+static int cmp_qos_from(const void *a, const void *b)
+{
+	const struct vt_qos_entry *qa = a, *qb = b;
+
+	return (qa->from > qb->from) - (qa->from < qb->from);
+}
+
+size_t vt_qos_egress_normalize(struct vt_qos_entry *map, size_t n)
+{
+	size_t out = 0;
+
+	if (!n)
+		return 0;
+	/* A stable order matters: the last of duplicate keys wins, as in the kernel. */
+	for (size_t i = 1; i < n; i++) {
+		struct vt_qos_entry e = map[i];
+		size_t j = i;
+
+		if (cmp_qos_from(&map[i - 1], &e) <= 0)
+			continue;
+		while (j > 0 && cmp_qos_from(&map[j - 1], &e) > 0) {
+			map[j] = map[j - 1];
+			j--;
+		}
+		map[j] = e;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && map[i + 1].from == map[i].from)
+			continue;
+		if (map[i].to != 0)
+			map[out++] = map[i];
+	}
+	return out;
+}
+
+const char *vt_protocol_name(uint16_t protocol)
+{
+	switch (protocol) {
+	case VT_PROTO_8021Q:
+		return "802.1Q";
+	case VT_PROTO_8021AD:
+		return "802.1ad";
+	default:
+		return NULL;
+	}
+}

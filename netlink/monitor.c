@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The link event monitor (RTNLGRP_LINK), with overruns turned into resyncs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+
+#include <linux/rtnetlink.h>
+
+#include "nl_internal.h"
+#include "vt_netlink.h"
+
+/*
+ * Bursts of link events are normal (a parent going takes all its VLANs with
+ * it). The memory is only charged while events wait, so be generous.
+ */
+#define VT_MONITOR_RCVBUF (32 * 1024 * 1024)
+
+struct vt_monitor {
+	struct mnl_socket *sock;
+	char *buf;
+};
+
+int vt_monitor_open(struct vt_monitor **out, int rcvbuf)
+{
+	struct vt_monitor *mon;
+	int fd, ret;
+
+	mon = calloc(1, sizeof(*mon));
+	if (!mon)
+		return -ENOMEM;
+	mon->buf = malloc(VT_NL_RECV_BUF);
+	if (!mon->buf) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ret = vt_nl_socket_open(&mon->sock, RTMGRP_LINK,
+				rcvbuf > 0 ? rcvbuf : VT_MONITOR_RCVBUF, 0, NULL);
+	if (ret < 0)
+		goto err;
+	fd = mnl_socket_get_fd(mon->sock);
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+		ret = -errno;
+		mnl_socket_close(mon->sock);
+		goto err;
+	}
+	*out = mon;
+	return 0;
+err:
+	free(mon->buf);
+	free(mon);
+	return ret;
+}
+
+void vt_monitor_close(struct vt_monitor *mon)
+{
+	if (!mon)
+		return;
+	mnl_socket_close(mon->sock);
+	free(mon->buf);
+	free(mon);
+}
+
+int vt_monitor_fd(const struct vt_monitor *mon)
+{
+	return mnl_socket_get_fd(mon->sock);
+}
+
+static int deliver(const char *buf, size_t len, vt_monitor_fn fn, void *arg, int *count)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	int left = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		enum vt_link_event event;
+		struct vt_link link;
+		int ret;
+
+		if (nlh->nlmsg_type == RTM_NEWLINK)
+			event = VT_EV_NEWLINK;
+		else if (nlh->nlmsg_type == RTM_DELLINK)
+			event = VT_EV_DELLINK;
+		else
+			continue;
+		ret = vt_nl_decode_link(nlh, &link);
+		if (ret < 0)
+			return ret;
+		ret = fn(event, &link, arg);
+		vt_link_release(&link);
+		if (ret < 0)
+			return ret;
+		(*count)++;
+	}
+	return 0;
+}
+
+int vt_monitor_read(struct vt_monitor *mon, vt_monitor_fn fn, void *arg)
+{
+	int count = 0;
+
+	for (;;) {
+		ssize_t n = vt_nl_recv(mon->sock, mon->buf, VT_NL_RECV_BUF, MSG_DONTWAIT);
+		int ret;
+
+		if (n == -EAGAIN)
+			return count;
+		if (n == -EINTR)
+			continue;
+		if (n == -ENOBUFS) {
+			/* The kernel dropped events: only a fresh dump tells the truth now. */
+			ret = fn(VT_EV_RESYNC, NULL, arg);
+			if (ret < 0)
+				return ret;
+			count++;
+			continue;
+		}
+		if (n < 0)
+			return (int)n;
+		ret = deliver(mon->buf, (size_t)n, fn, arg, &count);
+		if (ret < 0)
+			return ret;
+	}
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared by the files of netlink/ only. */
+#ifndef VT_NL_INTERNAL_H
+#define VT_NL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <libmnl/libmnl.h>
+
+#include "vt_link.h"
+
+/* Large enough for any one skb a dump can hand us (the kernel caps them at 32 KiB). */
+#define VT_NL_RECV_BUF (64 * 1024)
+
+struct vt_nl {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+	bool strict;
+	char *buf;	/* VT_NL_RECV_BUF bytes */
+};
+
+/**
+ * vt_nl_socket_open - a NETLINK_ROUTE socket with extended and capped acks,
+ * strict checking when available (*strict says), @groups joined, and receive
+ * and send buffers of @rcvbuf / @sndbuf bytes (0: leave the default).
+ */
+int vt_nl_socket_open(struct mnl_socket **out, unsigned int groups, int rcvbuf,
+		      int sndbuf, bool *strict);
+
+/**
+ * vt_nl_recv - one datagram from the kernel. Datagrams from any other sender
+ * are dropped here, so callers never see them. Returns its length,
+ * -ENOSPC when it did not fit, or a negative errno from recvmsg().
+ */
+ssize_t vt_nl_recv(struct mnl_socket *sock, void *buf, size_t len, int flags);
+
+/**
+ * vt_nl_parse_error - the error code of an NLMSG_ERROR or NLMSG_DONE message
+ * and the kernel's extended-ack text, if any, into @msg (may be NULL).
+ */
+int vt_nl_parse_error(const struct nlmsghdr *nlh, char *msg, size_t msg_len);
+
+/**
+ * vt_nl_decode_link - decode an RTM_NEWLINK or RTM_DELLINK message into
+ * @link through libnl-route's link parser. @link owns its egress map after.
+ */
+int vt_nl_decode_link(const struct nlmsghdr *nlh, struct vt_link *link);
+
+struct nl_msg;
+
+/** vt_nl_build_create - the RTM_NEWLINK that creates @spec (see vt_batch_create). */
+int vt_nl_build_create(const struct vt_link_spec *spec, struct nl_msg **out);
+
+/** vt_nl_build_change - the RTM_NEWLINK that changes a device (see vt_batch_change). */
+int vt_nl_build_change(const struct vt_link *current, const struct vt_link_spec *spec,
+		       struct nl_msg **out);
+
+/** vt_nl_build_delete - the RTM_DELLINK for a device by ifindex, else by name. */
+int vt_nl_build_delete(int ifindex, const char *name, struct nl_msg **out);
+
+/** vt_nl_errno - a libnl error code as a negative errno. */
+int vt_nl_errno(int nle);
+
+#endif

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The rtnetlink socket: options, buffers, and the one place senders are checked. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include "nl_internal.h"
+#include "vt_netlink.h"
+
+/* Room for the acks of a full batch chunk (see batch.c): each ack is its own skb. */
+#define VT_NL_RCVBUF (4 * 1024 * 1024)
+#define VT_NL_SNDBUF (1024 * 1024)
+
+static void set_buffer(int fd, int force_opt, int opt, int bytes)
+{
+	/* The FORCE variants pass rmem_max/wmem_max but need CAP_NET_ADMIN. */
+	if (setsockopt(fd, SOL_SOCKET, force_opt, &bytes, sizeof(bytes)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, opt, &bytes, sizeof(bytes));
+}
+
+static int set_flag(int fd, int opt)
+{
+	int one = 1;
+
+	if (setsockopt(fd, SOL_NETLINK, opt, &one, sizeof(one)) < 0)
+		return -errno;
+	return 0;
+}
+
+int vt_nl_socket_open(struct mnl_socket **out, unsigned int groups, int rcvbuf,
+		      int sndbuf, bool *strict)
+{
+	struct mnl_socket *sock;
+	int fd, ret;
+
+	sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!sock)
+		return -errno;
+	fd = mnl_socket_get_fd(sock);
+
+	/* Older kernels lack these (ENOPROTOOPT); we work without them. */
+	(void)set_flag(fd, NETLINK_EXT_ACK);
+	(void)set_flag(fd, NETLINK_CAP_ACK);
+	ret = set_flag(fd, NETLINK_GET_STRICT_CHK);
+	if (strict)
+		*strict = ret == 0;
+
+	if (rcvbuf > 0)
+		set_buffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, rcvbuf);
+	if (sndbuf > 0)
+		set_buffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, sndbuf);
+
+	if (mnl_socket_bind(sock, groups, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		mnl_socket_close(sock);
+		return ret;
+	}
+	*out = sock;
+	return 0;
+}
+
+ssize_t vt_nl_recv(struct mnl_socket *sock, void *buf, size_t len, int flags)
+{
+	for (;;) {
+		struct sockaddr_nl addr;
+		struct iovec iov = { .iov_base = buf, .iov_len = len };
+		struct msghdr msg = {
+			.msg_name = &addr,
+			.msg_namelen = sizeof(addr),
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+		};
+		ssize_t n = recvmsg(mnl_socket_get_fd(sock), &msg, flags);
+
+		if (n < 0)
+			return -errno;
+		if (msg.msg_flags & MSG_TRUNC)
+			return -ENOSPC;
+		/* Only the kernel (port id 0) may talk to us; anything else is forged. */
+		if (msg.msg_namelen != sizeof(addr) || addr.nl_family != AF_NETLINK ||
+		    addr.nl_pid != 0)
+			continue;
+		return n;
+	}
+}
+
+int vt_nl_open(struct vt_nl **out)
+{
+	struct vt_nl *nl;
+	int ret;
+
+	nl = calloc(1, sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	nl->buf = malloc(VT_NL_RECV_BUF);
+	if (!nl->buf) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ret = vt_nl_socket_open(&nl->sock, 0, VT_NL_RCVBUF, VT_NL_SNDBUF, &nl->strict);
+	if (ret < 0)
+		goto err;
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	/* Distinct sequence numbers per process make stale answers recognisable. */
+	nl->seq = (uint32_t)getpid() << 16;
+	*out = nl;
+	return 0;
+err:
+	free(nl->buf);
+	free(nl);
+	return ret;
+}
+
+void vt_nl_close(struct vt_nl *nl)
+{
+	if (!nl)
+		return;
+	mnl_socket_close(nl->sock);
+	free(nl->buf);
+	free(nl);
+}
+
+bool vt_nl_strict(const struct vt_nl *nl)
+{
+	return nl->strict;
+}
