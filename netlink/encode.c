@@ -7,8 +7,10 @@
 #include <errno.h>
 
 #include <linux/if.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <netlink/addr.h>
+#include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/vlan.h>
@@ -61,6 +63,35 @@ static int put_egress(struct rtnl_link *rl, const struct vt_vlan *want,
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+static struct nlattr *nested(struct nlattr *nest, int type)
+{
+	return nest ? nla_find(nla_data(nest), nla_len(nest), type) : NULL;
+}
+
+/*
+ * libnl-route before 3.12 numbers each QoS mapping with its loop index
+ * instead of IFLA_VLAN_QOS_MAPPING, and the kernel skips mappings of any
+ * other type without a word: give every mapping its proper type. Harmless
+ * where libnl already got it right.
+ */
+static void fix_qos_mapping_types(struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *linkinfo = nlmsg_find_attr(nlh, sizeof(struct ifinfomsg), IFLA_LINKINFO);
+	struct nlattr *data = nested(linkinfo, IFLA_INFO_DATA);
+	const int maps[] = { IFLA_VLAN_INGRESS_QOS, IFLA_VLAN_EGRESS_QOS };
+
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		struct nlattr *map = nested(data, maps[i]), *entry;
+		int rem;
+
+		if (!map)
+			continue;
+		nla_for_each_nested(entry, map, rem)
+			entry->nla_type = IFLA_VLAN_QOS_MAPPING;
+	}
 }
 
 static int fill(struct rtnl_link *rl, const struct vt_link_spec *spec,
@@ -130,6 +161,8 @@ int vt_nl_build_create(const struct vt_link_spec *spec, struct nl_msg **out)
 	ret = fill(rl, spec, NULL, true);
 	if (!ret)
 		ret = vt_nl_errno(rtnl_link_build_add_request(rl, NLM_F_CREATE | NLM_F_EXCL, out));
+	if (!ret)
+		fix_qos_mapping_types(*out);
 	rtnl_link_put(rl);
 	return ret;
 }
@@ -164,6 +197,8 @@ int vt_nl_build_change(const struct vt_link *current, const struct vt_link_spec 
 	ret = fill(rl, spec, current, false);
 	if (!ret)
 		ret = vt_nl_errno(rtnl_link_build_change_request(orig, rl, 0, out));
+	if (!ret)
+		fix_qos_mapping_types(*out);
 out:
 	rtnl_link_put(rl);
 	rtnl_link_put(orig);

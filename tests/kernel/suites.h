@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Every kernel test suite; main.c runs them all. */
+#ifndef VT_KERNEL_SUITES_H
+#define VT_KERNEL_SUITES_H
+
+#include <check.h>
+
+Suite *netlink_suite(void);
+Suite *monitor_suite(void);
+
+#endif

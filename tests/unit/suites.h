@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Every unit test suite; main.c runs them all. */
+#ifndef VT_UNIT_SUITES_H
+#define VT_UNIT_SUITES_H
+
+#include <check.h>
+
+Suite *link_table_suite(void);
+Suite *encode_suite(void);
+Suite *ack_suite(void);
+Suite *desired_suite(void);
+
+#endif

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Requests as built for the kernel, read back through the same decoder the
+ * dump uses: what a spec sets is in the message, and nothing else.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+
+#include <linux/if.h>
+#include <linux/rtnetlink.h>
+#include <netlink/msg.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/vlan.h>
+
+#include "nl_internal.h"
+#include "suites.h"
+
+static struct vt_link_spec create_spec(void)
+{
+	struct vt_link_spec s = {
+		.fields = VT_F_NAME | VT_F_PARENT | VT_F_VLAN_ID,
+	};
+
+	strcpy(s.link.name, "sp101");
+	s.link.parent = 4;
+	s.link.vlan.id = 101;
+	return s;
+}
+
+static void keep_object(struct nl_object *obj, void *arg)
+{
+	nl_object_get(obj);
+	*(struct rtnl_link **)arg = (struct rtnl_link *)obj;
+}
+
+/* libnl's own view, before vlantrunk normalises anything. */
+static struct rtnl_link *parse_raw(struct nl_msg *msg)
+{
+	struct rtnl_link *found = NULL;
+
+	nlmsg_set_proto(msg, NETLINK_ROUTE);
+	ck_assert_int_eq(nl_msg_parse(msg, keep_object, &found), 0);
+	ck_assert_ptr_nonnull(found);
+	return found;
+}
+
+START_TEST(test_create_minimal)
+{
+	struct vt_link_spec s = create_spec();
+	struct nl_msg *msg = NULL;
+	struct vt_link got;
+	struct nlmsghdr *nlh;
+
+	ck_assert_int_eq(vt_nl_build_create(&s, &msg), 0);
+	nlh = nlmsg_hdr(msg);
+	ck_assert_int_eq(nlh->nlmsg_type, RTM_NEWLINK);
+	ck_assert(nlh->nlmsg_flags & NLM_F_CREATE);
+	ck_assert(nlh->nlmsg_flags & NLM_F_EXCL);
+	ck_assert_int_eq(vt_nl_decode_link(nlh, &got), 0);
+	ck_assert_str_eq(got.name, "sp101");
+	ck_assert_str_eq(got.kind, "vlan");
+	ck_assert_int_eq(got.parent, 4);
+	ck_assert(got.is_vlan);
+	ck_assert_uint_eq(got.vlan.id, 101);
+	/* Unset stays unset: no MTU, no address, no master, not up. */
+	ck_assert_uint_eq(got.mtu, 0);
+	ck_assert(!got.has_mac);
+	ck_assert_int_eq(got.master, 0);
+	ck_assert(!got.up);
+	vt_link_release(&got);
+	nlmsg_free(msg);
+}
+END_TEST
+
+START_TEST(test_create_every_attribute)
+{
+	struct vt_link_spec s = create_spec();
+	static const uint8_t mac[VT_MAC_LEN] = { 0x02, 0, 0, 0, 0, 0xc8 };
+	struct vt_qos_entry egress[] = { { 5, 5 }, { 4000000000u, 7 } };
+	struct nl_msg *msg = NULL;
+	struct vt_link got;
+
+	s.fields |= VT_F_PROTOCOL | VT_F_VLAN_FLAGS | VT_F_INGRESS | VT_F_EGRESS |
+		    VT_F_MTU | VT_F_MAC | VT_F_UP | VT_F_MASTER;
+	s.link.vlan.protocol = VT_PROTO_8021AD;
+	s.link.vlan.flags = VT_VLAN_GVRP | VT_VLAN_BRIDGE_BINDING;
+	s.vlan_flags_mask = VT_VLAN_FLAGS_ALL;
+	s.link.vlan.ingress[3] = 4;
+	s.link.vlan.egress = egress;
+	s.link.vlan.n_egress = 2;
+	s.link.mtu = 1496;
+	memcpy(s.link.mac, mac, sizeof(mac));
+	s.link.up = true;
+	s.link.master = 9;
+
+	ck_assert_int_eq(vt_nl_build_create(&s, &msg), 0);
+	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), 0);
+	ck_assert_uint_eq(got.vlan.protocol, VT_PROTO_8021AD);
+	ck_assert_uint_eq(got.vlan.flags, VT_VLAN_GVRP | VT_VLAN_BRIDGE_BINDING);
+	ck_assert_uint_eq(got.vlan.ingress[3], 4);
+	ck_assert_uint_eq(got.vlan.ingress[2], 0);
+	ck_assert_uint_eq(got.vlan.n_egress, 2);
+	ck_assert_uint_eq(got.vlan.egress[1].from, 4000000000u);
+	ck_assert_uint_eq(got.vlan.egress[1].to, 7);
+	ck_assert_uint_eq(got.mtu, 1496);
+	ck_assert(got.has_mac);
+	ck_assert_mem_eq(got.mac, mac, VT_MAC_LEN);
+	ck_assert(got.up);
+	ck_assert_int_eq(got.master, 9);
+	vt_link_release(&got);
+	nlmsg_free(msg);
+}
+END_TEST
+
+START_TEST(test_create_refuses)
+{
+	struct vt_link_spec s = create_spec();
+	struct nl_msg *msg = NULL;
+
+	s.fields |= VT_F_ALIAS;	/* the kernel would drop it silently */
+	ck_assert_int_eq(vt_nl_build_create(&s, &msg), -EINVAL);
+	s = create_spec();
+	s.fields &= ~VT_F_PARENT;
+	ck_assert_int_eq(vt_nl_build_create(&s, &msg), -EINVAL);
+	s = create_spec();
+	s.fields &= ~VT_F_VLAN_ID;
+	ck_assert_int_eq(vt_nl_build_create(&s, &msg), -EINVAL);
+	ck_assert_ptr_null(msg);
+}
+END_TEST
+
+START_TEST(test_vlan_flags_mask_only_configured_bits)
+{
+	struct vt_link_spec s = { .fields = VT_F_VLAN_FLAGS };
+	struct nl_msg *msg = NULL;
+	struct ifla_vlan_flags wire;
+	struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1], *vd[IFLA_VLAN_MAX + 1];
+
+	s.link.ifindex = 12;
+	s.link.vlan.flags = VT_VLAN_MVRP;
+	s.vlan_flags_mask = VT_VLAN_MVRP | VT_VLAN_REORDER_HDR;
+	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), 0);
+	ck_assert_int_eq(nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
+	ck_assert_ptr_nonnull(tb[IFLA_LINKINFO]);
+	ck_assert_int_eq(nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL), 0);
+	ck_assert_str_eq(nla_get_string(li[IFLA_INFO_KIND]), "vlan");
+	ck_assert_int_eq(nla_parse_nested(vd, IFLA_VLAN_MAX, li[IFLA_INFO_DATA], NULL), 0);
+	ck_assert_ptr_null(vd[IFLA_VLAN_ID]);
+	nla_memcpy(&wire, vd[IFLA_VLAN_FLAGS], sizeof(wire));
+	ck_assert_uint_eq(wire.flags, VT_VLAN_MVRP);
+	ck_assert_uint_eq(wire.mask, VT_VLAN_MVRP | VT_VLAN_REORDER_HDR);
+	nlmsg_free(msg);
+}
+END_TEST
+
+START_TEST(test_change_plain_fields_carry_no_kind)
+{
+	struct vt_link_spec s = { .fields = VT_F_MTU | VT_F_UP | VT_F_NAME | VT_F_ALIAS | VT_F_MASTER };
+	struct nl_msg *msg = NULL;
+	struct nlattr *tb[IFLA_MAX + 1];
+	struct ifinfomsg *ifi;
+
+	s.link.ifindex = 12;
+	s.link.mtu = 1400;
+	s.link.up = false;
+	strcpy(s.link.name, "renamed");
+	strcpy(s.link.alias, "vlantrunk:vm-42");
+	s.link.master = 0;	/* release from the bridge */
+	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), 0);
+	ifi = nlmsg_data(nlmsg_hdr(msg));
+	ck_assert_int_eq(ifi->ifi_index, 12);
+	ck_assert_uint_eq(ifi->ifi_change, IFF_UP);
+	ck_assert_uint_eq(ifi->ifi_flags & IFF_UP, 0);
+	ck_assert(!(nlmsg_hdr(msg)->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)));
+	ck_assert_int_eq(nlmsg_parse(nlmsg_hdr(msg), sizeof(*ifi), tb, IFLA_MAX, NULL), 0);
+	ck_assert_ptr_null(tb[IFLA_LINKINFO]);
+	ck_assert_uint_eq(nla_get_u32(tb[IFLA_MTU]), 1400);
+	ck_assert_str_eq(nla_get_string(tb[IFLA_IFNAME]), "renamed");
+	ck_assert_str_eq(nla_get_string(tb[IFLA_IFALIAS]), "vlantrunk:vm-42");
+	ck_assert_ptr_nonnull(tb[IFLA_MASTER]);
+	ck_assert_uint_eq(nla_get_u32(tb[IFLA_MASTER]), 0);
+	nlmsg_free(msg);
+}
+END_TEST
+
+START_TEST(test_change_by_name)
+{
+	struct vt_link_spec s = { .fields = VT_F_ALIAS };
+	struct nl_msg *msg = NULL;
+	struct nlattr *tb[IFLA_MAX + 1];
+
+	strcpy(s.link.name, "sp101");
+	strcpy(s.link.alias, "vlantrunk:t");
+	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), 0);
+	ck_assert_int_eq(((struct ifinfomsg *)nlmsg_data(nlmsg_hdr(msg)))->ifi_index, 0);
+	ck_assert_int_eq(nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
+	ck_assert_str_eq(nla_get_string(tb[IFLA_IFNAME]), "sp101");
+	nlmsg_free(msg);
+
+	/* By name, a rename is ambiguous. */
+	s.fields |= VT_F_NAME;
+	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_change_refuses_what_the_kernel_ignores)
+{
+	uint32_t ignored[] = { VT_F_VLAN_ID, VT_F_PROTOCOL, VT_F_PARENT };
+	struct nl_msg *msg = NULL;
+
+	for (size_t i = 0; i < 3; i++) {
+		struct vt_link_spec s = { .fields = ignored[i] };
+
+		s.link.ifindex = 3;
+		ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), -EINVAL);
+	}
+}
+END_TEST
+
+/* Every QoS mapping must carry type IFLA_VLAN_QOS_MAPPING: the kernel skips others. */
+static void assert_qos_types(struct nl_msg *msg, int map_type, int expected)
+{
+	struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1], *vd[IFLA_VLAN_MAX + 1], *e;
+	int rem, n = 0;
+
+	ck_assert_int_eq(nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
+	ck_assert_int_eq(nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL), 0);
+	ck_assert_int_eq(nla_parse_nested(vd, IFLA_VLAN_MAX, li[IFLA_INFO_DATA], NULL), 0);
+	ck_assert_ptr_nonnull(vd[map_type]);
+	nla_for_each_nested(e, vd[map_type], rem) {
+		ck_assert_int_eq(nla_type(e), IFLA_VLAN_QOS_MAPPING);
+		n++;
+	}
+	ck_assert_int_eq(n, expected);
+}
+
+START_TEST(test_qos_mapping_attribute_types)
+{
+	struct vt_link_spec s = create_spec();
+	struct vt_qos_entry egress[] = { { 1, 1 }, { 2, 2 }, { 3, 3 } };
+	struct nl_msg *msg = NULL;
+
+	s.fields |= VT_F_INGRESS | VT_F_EGRESS;
+	s.link.vlan.ingress[0] = 10;
+	s.link.vlan.ingress[3] = 13;
+	s.link.vlan.egress = egress;
+	s.link.vlan.n_egress = 3;
+	ck_assert_int_eq(vt_nl_build_create(&s, &msg), 0);
+	assert_qos_types(msg, IFLA_VLAN_INGRESS_QOS, 2);
+	assert_qos_types(msg, IFLA_VLAN_EGRESS_QOS, 3);
+	nlmsg_free(msg);
+}
+END_TEST
+
+START_TEST(test_change_egress_removes_stale_keys)
+{
+	struct vt_qos_entry cur_map[] = { { 1, 2 }, { 5, 3 } };
+	struct vt_qos_entry want_map[] = { { 5, 4 }, { 7, 1 } };
+	struct vt_link cur = { .ifindex = 3, .is_vlan = true };
+	/* libnl's parser insists on a name, so this change renames too. */
+	struct vt_link_spec s = { .fields = VT_F_EGRESS | VT_F_INGRESS | VT_F_NAME };
+	struct nl_msg *msg = NULL;
+	struct rtnl_link *rl;
+	struct vlan_map *map;
+	uint32_t *ingress;
+	int n = 0;
+
+	cur.vlan.egress = cur_map;
+	cur.vlan.n_egress = 2;
+	s.link.ifindex = 3;
+	strcpy(s.link.name, "sp3");
+	s.link.vlan.egress = want_map;
+	s.link.vlan.n_egress = 2;
+	s.link.vlan.ingress[6] = 77;
+
+	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), -EINVAL);	/* needs current */
+	ck_assert_int_eq(vt_nl_build_change(&cur, &s, &msg), 0);
+	rl = parse_raw(msg);
+	map = rtnl_link_vlan_get_egress_map(rl, &n);
+	ck_assert_int_eq(n, 3);
+	ck_assert_uint_eq(map[0].vm_from, 1);
+	ck_assert_uint_eq(map[0].vm_to, 0);	/* stale: removed */
+	ck_assert_uint_eq(map[1].vm_from, 5);
+	ck_assert_uint_eq(map[1].vm_to, 4);
+	ck_assert_uint_eq(map[2].vm_from, 7);
+	ck_assert_uint_eq(map[2].vm_to, 1);
+	/* A change sends all eight ingress entries, so unmapped ones are cleared. */
+	ingress = rtnl_link_vlan_get_ingress_map(rl);
+	ck_assert_uint_eq(ingress[6], 77);
+	assert_qos_types(msg, IFLA_VLAN_INGRESS_QOS, 8);
+	assert_qos_types(msg, IFLA_VLAN_EGRESS_QOS, 3);
+	rtnl_link_put(rl);
+	nlmsg_free(msg);
+}
+END_TEST
+
+START_TEST(test_delete)
+{
+	struct nl_msg *msg = NULL;
+	struct nlattr *tb[IFLA_MAX + 1];
+
+	ck_assert_int_eq(vt_nl_build_delete(0, NULL, &msg), -EINVAL);
+	ck_assert_int_eq(vt_nl_build_delete(17, NULL, &msg), 0);
+	ck_assert_int_eq(nlmsg_hdr(msg)->nlmsg_type, RTM_DELLINK);
+	/* NLM_F_EXCL on RTM_DELLINK is NLM_F_BULK: the kernel would refuse it. */
+	ck_assert_uint_eq(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_EXCL, 0);
+	ck_assert_int_eq(((struct ifinfomsg *)nlmsg_data(nlmsg_hdr(msg)))->ifi_index, 17);
+	nlmsg_free(msg);
+
+	ck_assert_int_eq(vt_nl_build_delete(0, "sp101", &msg), 0);
+	ck_assert_int_eq(nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
+	ck_assert_str_eq(nla_get_string(tb[IFLA_IFNAME]), "sp101");
+	nlmsg_free(msg);
+}
+END_TEST
+
+Suite *encode_suite(void)
+{
+	Suite *s = suite_create("encode");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_create_minimal);
+	tcase_add_test(tc, test_create_every_attribute);
+	tcase_add_test(tc, test_create_refuses);
+	tcase_add_test(tc, test_vlan_flags_mask_only_configured_bits);
+	tcase_add_test(tc, test_change_plain_fields_carry_no_kind);
+	tcase_add_test(tc, test_change_by_name);
+	tcase_add_test(tc, test_change_refuses_what_the_kernel_ignores);
+	tcase_add_test(tc, test_qos_mapping_attribute_types);
+	tcase_add_test(tc, test_change_egress_removes_stale_keys);
+	tcase_add_test(tc, test_delete);
+	suite_add_tcase(s, tc);
+	return s;
+}
