@@ -80,10 +80,19 @@ size_t vt_batch_count(const struct vt_batch *batch);
  *
  * @spec must set VT_F_NAME, VT_F_PARENT and VT_F_VLAN_ID; every other field it
  * sets goes into the same request, except VT_F_ALIAS: the kernel ignores an
- * alias at creation (queue a change by name after it instead).
+ * alias at creation (queue a change by name after it instead). A nonzero
+ * spec->link.ifindex asks for that ifindex (-EEXIST from the kernel when it
+ * is taken), so later requests of the same batch can refer to the device.
  * Returns the request's index in the batch, or -EINVAL / -ENOMEM.
  */
 int vt_batch_create(struct vt_batch *batch, const struct vt_link_spec *spec);
+
+/**
+ * vt_batch_create_plain - queue the creation of a device of a kind that takes
+ * no settings ("dummy", "bridge"): what probes need for a VLAN parent.
+ * Returns the request's index in the batch, or -EINVAL / -ENOMEM.
+ */
+int vt_batch_create_plain(struct vt_batch *batch, const char *name, const char *kind);
 
 /**
  * vt_batch_change - queue a change of an existing device.

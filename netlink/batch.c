@@ -137,6 +137,14 @@ int vt_batch_create(struct vt_batch *batch, const struct vt_link_spec *spec)
 	return ret < 0 ? ret : queue(batch, VT_REQ_CREATE, msg);
 }
 
+int vt_batch_create_plain(struct vt_batch *batch, const char *name, const char *kind)
+{
+	struct nl_msg *msg = NULL;
+	int ret = vt_nl_build_create_plain(name, kind, &msg);
+
+	return ret < 0 ? ret : queue(batch, VT_REQ_CREATE, msg);
+}
+
 int vt_batch_change(struct vt_batch *batch, const struct vt_link *current,
 		    const struct vt_link_spec *spec)
 {

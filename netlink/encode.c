@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <string.h>
 
 #include <linux/if.h>
 #include <linux/if_link.h>
@@ -158,11 +159,33 @@ int vt_nl_build_create(const struct vt_link_spec *spec, struct nl_msg **out)
 	rl = rtnl_link_vlan_alloc();
 	if (!rl)
 		return -ENOMEM;
+	/* The kernel takes a chosen ifindex, so an inner VLAN can name its
+	 * outer one in the same batch. */
+	if (spec->link.ifindex)
+		rtnl_link_set_ifindex(rl, spec->link.ifindex);
 	ret = fill(rl, spec, NULL, true);
 	if (!ret)
 		ret = vt_nl_errno(rtnl_link_build_add_request(rl, NLM_F_CREATE | NLM_F_EXCL, out));
 	if (!ret)
 		fix_qos_mapping_types(*out);
+	rtnl_link_put(rl);
+	return ret;
+}
+
+int vt_nl_build_create_plain(const char *name, const char *kind, struct nl_msg **out)
+{
+	struct rtnl_link *rl;
+	int ret;
+
+	if (!name || !name[0] || strlen(name) >= VT_IFNAMSIZ || !kind || !kind[0])
+		return -EINVAL;
+	rl = rtnl_link_alloc();
+	if (!rl)
+		return -ENOMEM;
+	rtnl_link_set_name(rl, name);
+	ret = vt_nl_errno(rtnl_link_set_type(rl, kind));
+	if (!ret)
+		ret = vt_nl_errno(rtnl_link_build_add_request(rl, NLM_F_CREATE | NLM_F_EXCL, out));
 	rtnl_link_put(rl);
 	return ret;
 }

@@ -55,6 +55,9 @@ struct nl_msg;
 /** vt_nl_build_create - the RTM_NEWLINK that creates @spec (see vt_batch_create). */
 int vt_nl_build_create(const struct vt_link_spec *spec, struct nl_msg **out);
 
+/** vt_nl_build_create_plain - the RTM_NEWLINK that creates a device of @kind. */
+int vt_nl_build_create_plain(const char *name, const char *kind, struct nl_msg **out);
+
 /** vt_nl_build_change - the RTM_NEWLINK that changes a device (see vt_batch_change). */
 int vt_nl_build_change(const struct vt_link *current, const struct vt_link_spec *spec,
 		       struct nl_msg **out);

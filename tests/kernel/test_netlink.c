@@ -187,6 +187,32 @@ START_TEST(test_create_with_every_attribute)
 }
 END_TEST
 
+/* A chosen ifindex lets a QinQ inner VLAN name its outer one in the same batch. */
+START_TEST(test_create_nested_with_chosen_ifindex)
+{
+	struct vt_link_spec outer = vlan_spec("outer", fx.parent, 100);
+	struct vt_link_spec inner = vlan_spec("inner", 4000, 200);
+	struct vt_link_spec taken = vlan_spec("taken", fx.parent, 101);
+
+	outer.fields |= VT_F_PROTOCOL;
+	outer.link.vlan.protocol = VT_PROTO_8021AD;
+	outer.link.ifindex = 4000;
+	inner.link.ifindex = 4001;
+	taken.link.ifindex = 4000;
+	ck_assert_int_eq(vt_batch_create(fx.batch, &outer), 0);
+	ck_assert_int_eq(vt_batch_create(fx.batch, &inner), 1);
+	ck_assert_int_eq(vt_batch_create(fx.batch, &taken), 2);
+	ck_assert_int_eq(vt_nl_send_batch(fx.nl, fx.batch), 0);
+	ck_assert_int_eq(vt_batch_result(fx.batch, 0)->error, 0);
+	ck_assert_int_eq(vt_batch_result(fx.batch, 1)->error, 0);
+	ck_assert_int_ne(vt_batch_result(fx.batch, 2)->error, 0);
+	ck_assert_int_eq(reread("outer")->ifindex, 4000);
+	ck_assert_int_eq(reread("inner")->ifindex, 4001);
+	ck_assert_int_eq(reread("inner")->parent, 4000);
+	ck_assert_ptr_null(vt_link_table_find_name(&fx.table, "taken"));
+}
+END_TEST
+
 /* Unset fields get the kernel's defaults: 802.1Q, REORDER_HDR, parent's MTU, down. */
 START_TEST(test_create_defaults)
 {
@@ -522,6 +548,7 @@ Suite *netlink_suite(void)
 	tcase_add_test(tc, test_dump_decodes_every_field);
 	tcase_add_test(tc, test_create_with_every_attribute);
 	tcase_add_test(tc, test_create_defaults);
+	tcase_add_test(tc, test_create_nested_with_chosen_ifindex);
 	tcase_add_test(tc, test_change_each_attribute);
 	tcase_add_test(tc, test_alias_after_create_in_one_batch);
 	tcase_add_test(tc, test_kernel_ignores_vlan_id_and_protocol_change);
