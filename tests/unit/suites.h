@@ -9,5 +9,6 @@ Suite *link_table_suite(void);
 Suite *encode_suite(void);
 Suite *ack_suite(void);
 Suite *desired_suite(void);
+Suite *plan_suite(void);
 
 #endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command line: options every command sees, exit codes, the commands. */
+#ifndef VT_CLI_H
+#define VT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "journal.h"
+#include "statedir.h"
+#include "vt_desired.h"
+#include "vt_link.h"
+#include "vt_netlink.h"
+#include "vt_plan.h"
+
+#define VT_DEFAULT_CONFIG "/etc/vlantrunk/trunks.d"
+#define VT_DEFAULT_STATE_DIR "/run/vlantrunk"
+
+/* SPEC.md, "Exit codes". */
+enum vt_exit {
+	VT_EXIT_OK = 0,
+	VT_EXIT_NOT_CONVERGED = 1,
+	VT_EXIT_CHANGED = 2,
+	VT_EXIT_ROLLBACK_INCOMPLETE = 3,
+	VT_EXIT_INVALID = 4,
+	VT_EXIT_CANNOT_RUN = 5,
+};
+
+struct vt_cli {
+	const char *config;
+	const char *state_dir;
+	bool json;
+	int verbosity;			/* -1 quiet, 0 normal, 1 verbose */
+	const char **trunks;		/* --trunk NAME... */
+	size_t n_trunks;
+	bool atomic;			/* reconcile --atomic */
+	int wait;			/* --wait SECONDS for the lock */
+};
+
+/* Everything a command needs: intent, kernel, and their comparison. */
+struct vt_world {
+	struct vt_desired desired;
+	struct vt_statedir sd;
+	struct vt_nl *nl;
+	struct vt_link_table links;
+	struct vt_plan plan;
+	bool recovered;			/* an interrupted transaction was rolled back */
+	char recovered_id[64];
+	bool busy;			/* a reader found a writer at work ... */
+	struct vt_journal running;	/* ... on this transaction */
+};
+
+/*
+ * Each step below reports its own failure (stderr, or the JSON document for
+ * @command) and returns the exit code to end with; 0 to go on.
+ */
+
+/** vt_world_init - an empty world, safe to free. */
+void vt_world_init(struct vt_world *world);
+
+/** vt_world_load - the desired state (4 when invalid). */
+int vt_world_load(const struct vt_cli *cli, const char *command, struct vt_world *world);
+
+/**
+ * vt_world_lock - open the state dir, take the writers' lock and roll back an
+ * interrupted transaction. A @writer creates the state dir and waits --wait
+ * seconds for the lock. A reader never waits: with no state dir there is
+ * nothing to recover, and when a writer is at work it notes its journal in
+ * .busy/.running and reads the kernel as it is.
+ */
+int vt_world_lock(const struct vt_cli *cli, const char *command, struct vt_world *world,
+		  bool writer);
+
+/** vt_world_recover - roll back the journal's transaction, if there is one (3 if it fails). */
+int vt_world_recover(const struct vt_cli *cli, const char *command, struct vt_world *world);
+
+/** vt_world_scan - dump the kernel's links and plan (--trunk checked). */
+int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world *world);
+
+/** vt_world_read - load, lock and recover (if a state dir exists), scan. */
+int vt_world_read(const struct vt_cli *cli, const char *command, struct vt_world *world);
+
+/** vt_world_free - release what vt_world_read() gathered. */
+void vt_world_free(struct vt_world *world);
+
+/** vt_report_diags - print @diags (human on stderr, or JSON on stdout). */
+void vt_report_diags(const struct vt_cli *cli, const char *command, const struct vt_diags *diags);
+
+/** vt_report_failure - a one-line failure: human on stderr, JSON on stdout. */
+void vt_report_failure(const struct vt_cli *cli, const char *command, const char *what,
+		       const char *hint);
+
+/* Renderers: human text, or one JSON document on stdout. */
+void vt_print_plan(const struct vt_cli *cli, const struct vt_world *world);
+void vt_print_status(const struct vt_cli *cli, const struct vt_world *world);
+void vt_print_plan_json(const struct vt_world *world);
+void vt_print_status_json(const struct vt_world *world);
+void vt_print_error_json(const char *command, const char *what, const char *hint,
+			 const struct vt_diags *diags);
+
+/** vt_cmd_check - the preflight; returns the exit code. */
+int vt_cmd_check(const struct vt_cli *cli);
+
+/** vt_cmd_reconcile - reconcile, or with @teardown delete managed subports; the exit code. */
+int vt_cmd_reconcile(const struct vt_cli *cli, bool teardown);
+
+#endif

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A device against what it should be (a desired subport, or a journal's
+ * before-image): which fields differ, and the request that makes it right.
+ * Unmanaged settings (an unset mtu or mac) never differ.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "plan_internal.h"
+
+static const struct {
+	uint32_t flag;
+	enum vt_diff diff;
+} vlan_flag_diffs[] = {
+	{ VT_VLAN_REORDER_HDR, VT_D_REORDER_HDR },
+	{ VT_VLAN_GVRP, VT_D_GVRP },
+	{ VT_VLAN_LOOSE_BINDING, VT_D_LOOSE_BINDING },
+	{ VT_VLAN_MVRP, VT_D_MVRP },
+	{ VT_VLAN_BRIDGE_BINDING, VT_D_BRIDGE_BINDING },
+};
+
+void vt_marker_format(char alias[VT_ALIAS_MAX + 1], const char *trunk)
+{
+	snprintf(alias, VT_ALIAS_MAX + 1, VT_MARKER_PREFIX "%s", trunk);
+}
+
+static bool egress_equal(const struct vt_vlan *a, const struct vt_vlan *b)
+{
+	return a->n_egress == b->n_egress &&
+	       (!a->n_egress || !memcmp(a->egress, b->egress, a->n_egress * sizeof(*a->egress)));
+}
+
+uint32_t vt_link_diff(const struct vt_link *want, const struct vt_link *have, uint32_t ignore)
+{
+	uint32_t d = 0;
+
+	if (strcmp(have->alias, want->alias))
+		d |= VT_D_OWNER;
+	if (strcmp(have->name, want->name))
+		d |= VT_D_NAME;
+	if (!have->is_vlan)
+		return (d | VT_D_KIND) & ~ignore;
+	if (have->parent != want->parent)
+		d |= VT_D_PARENT;
+	if (have->vlan.id != want->vlan.id)
+		d |= VT_D_VLAN;
+	if (have->vlan.protocol != want->vlan.protocol)
+		d |= VT_D_PROTOCOL;
+	for (size_t i = 0; i < sizeof(vlan_flag_diffs) / sizeof(vlan_flag_diffs[0]); i++)
+		if ((have->vlan.flags ^ want->vlan.flags) & vlan_flag_diffs[i].flag)
+			d |= vlan_flag_diffs[i].diff;
+	if (memcmp(have->vlan.ingress, want->vlan.ingress, sizeof(want->vlan.ingress)))
+		d |= VT_D_INGRESS;
+	if (!egress_equal(&want->vlan, &have->vlan))
+		d |= VT_D_EGRESS;
+	if (have->mtu != want->mtu)
+		d |= VT_D_MTU;
+	if (want->has_mac && memcmp(have->mac, want->mac, VT_MAC_LEN))
+		d |= VT_D_MAC;
+	if (have->up != want->up)
+		d |= VT_D_UP;
+	if (have->master != want->master)
+		d |= VT_D_MASTER;
+	return d & ~ignore;
+}
+
+void vt_spec_create(const struct vt_link *want, uint32_t optional, struct vt_link_spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->link = *want;
+	spec->fields = VT_F_NAME | VT_F_PARENT | VT_F_VLAN_ID | VT_F_PROTOCOL |
+		       VT_F_VLAN_FLAGS | VT_F_INGRESS | VT_F_EGRESS | VT_F_UP | VT_F_ALIAS |
+		       (optional & (VT_F_MTU | VT_F_MAC));
+	spec->vlan_flags_mask = VT_VLAN_FLAGS_ALL;
+	if (want->master)
+		spec->fields |= VT_F_MASTER;
+}
+
+void vt_spec_change(const struct vt_link *want, uint32_t differs, int ifindex,
+		    struct vt_link_spec *spec)
+{
+	static const struct {
+		uint32_t diff, field;
+	} fields[] = {
+		{ VT_D_NAME, VT_F_NAME }, { VT_D_INGRESS, VT_F_INGRESS },
+		{ VT_D_EGRESS, VT_F_EGRESS }, { VT_D_MTU, VT_F_MTU }, { VT_D_MAC, VT_F_MAC },
+		{ VT_D_UP, VT_F_UP }, { VT_D_MASTER, VT_F_MASTER }, { VT_D_OWNER, VT_F_ALIAS },
+	};
+
+	memset(spec, 0, sizeof(*spec));
+	spec->link = *want;
+	spec->link.ifindex = ifindex;
+	for (size_t i = 0; i < sizeof(vlan_flag_diffs) / sizeof(vlan_flag_diffs[0]); i++)
+		if (differs & vlan_flag_diffs[i].diff)
+			spec->vlan_flags_mask |= vlan_flag_diffs[i].flag;
+	if (spec->vlan_flags_mask)
+		spec->fields |= VT_F_VLAN_FLAGS;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (differs & fields[i].diff)
+			spec->fields |= fields[i].field;
+}
+
+void vt_target_link(const struct vt_subport_target *t, struct vt_link *link)
+{
+	const struct vt_subport *sp = t->sp;
+
+	memset(link, 0, sizeof(*link));
+	snprintf(link->name, sizeof(link->name), "%s", sp->name);
+	snprintf(link->kind, sizeof(link->kind), "vlan");
+	link->parent = t->parent;
+	link->is_vlan = true;
+	link->vlan.id = sp->vlan;
+	link->vlan.protocol = sp->protocol;
+	link->vlan.flags = sp->vlan_flags;
+	memcpy(link->vlan.ingress, sp->ingress, sizeof(sp->ingress));
+	/* Borrowed: the desired state outlives every plan made from it. */
+	link->vlan.egress = sp->egress;
+	link->vlan.n_egress = sp->n_egress;
+	link->mtu = sp->mtu;
+	memcpy(link->mac, sp->mac, VT_MAC_LEN);
+	link->has_mac = sp->managed & VT_SP_MAC;
+	link->up = t->up;
+	link->master = t->master;
+	vt_marker_format(link->alias, t->trunk);
+}
+
+static uint32_t unmanaged(const struct vt_subport_target *t)
+{
+	return (t->sp->managed & VT_SP_MTU ? 0 : VT_D_MTU) |
+	       (t->sp->managed & VT_SP_MAC ? 0 : VT_D_MAC) |
+	       /* a parent yet to be created is compared by the planner */
+	       (t->parent ? 0 : VT_D_PARENT);
+}
+
+uint32_t vt_subport_diff(const struct vt_subport_target *t, const struct vt_link *have)
+{
+	struct vt_link want;
+
+	vt_target_link(t, &want);
+	return vt_link_diff(&want, have, unmanaged(t));
+}
+
+void vt_subport_spec_create(const struct vt_subport_target *t, struct vt_link_spec *spec)
+{
+	struct vt_link want;
+
+	vt_target_link(t, &want);
+	vt_spec_create(&want, (t->sp->managed & VT_SP_MTU ? VT_F_MTU : 0) |
+			      (t->sp->managed & VT_SP_MAC ? VT_F_MAC : 0), spec);
+}
+
+void vt_subport_spec_change(const struct vt_subport_target *t, uint32_t differs,
+			    const struct vt_link *have, struct vt_link_spec *spec)
+{
+	struct vt_link want;
+
+	vt_target_link(t, &want);
+	vt_spec_change(&want, differs, have->ifindex, spec);
+}
+
+static void put_egress(char *buf, size_t len, const struct vt_qos_entry *map, size_t n)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%u:%u", i ? " " : "",
+					map[i].from, map[i].to);
+	if (!n)
+		snprintf(buf, len, "none");
+}
+
+static void put_ingress(char *buf, size_t len, const uint32_t *map)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int pcp = 0; pcp <= VT_PCP_MAX && off < len; pcp++)
+		if (map[pcp])
+			off += (size_t)snprintf(buf + off, len - off, "%s%d:%u", off ? " " : "",
+						pcp, map[pcp]);
+	if (!buf[0])
+		snprintf(buf, len, "none");
+}
+
+static void put_ifname(char *buf, size_t len, const struct vt_link_table *links, int ifindex)
+{
+	const struct vt_link *l = ifindex ? vt_link_table_find_ifindex(links, ifindex) : NULL;
+
+	if (!ifindex)
+		snprintf(buf, len, "none");
+	else if (l)
+		snprintf(buf, len, "%s", l->name);
+	else
+		snprintf(buf, len, "ifindex %d", ifindex);
+}
+
+static void put_mac(char *buf, size_t len, const uint8_t *mac)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+		 mac[4], mac[5]);
+}
+
+static void put_protocol(char *buf, size_t len, uint16_t protocol)
+{
+	const char *name = vt_protocol_name(protocol);
+
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "0x%04x", protocol);
+}
+
+void vt_diff_values(enum vt_diff bit, const struct vt_subport_report *rep,
+		    const struct vt_link_table *links, char *old, char *want, size_t len)
+{
+	const struct vt_link *h = rep->have;
+	const struct vt_subport_target *t = &rep->target;
+	const struct vt_subport *sp = rep->want;
+	const char *owner;
+
+	snprintf(old, len, "-");
+	snprintf(want, len, "-");
+	if (!h || !sp)
+		return;
+	switch (bit) {
+	case VT_D_KIND:
+		snprintf(old, len, "%s", h->kind[0] ? h->kind : "none");
+		snprintf(want, len, "vlan");
+		break;
+	case VT_D_PARENT:
+		put_ifname(old, len, links, h->parent);
+		snprintf(want, len, "%s", t->parent_name);
+		break;
+	case VT_D_VLAN:
+		snprintf(old, len, "%u", h->vlan.id);
+		snprintf(want, len, "%u", sp->vlan);
+		break;
+	case VT_D_PROTOCOL:
+		put_protocol(old, len, h->vlan.protocol);
+		put_protocol(want, len, sp->protocol);
+		break;
+	case VT_D_REORDER_HDR:
+	case VT_D_GVRP:
+	case VT_D_LOOSE_BINDING:
+	case VT_D_MVRP:
+	case VT_D_BRIDGE_BINDING:
+		for (size_t i = 0; i < sizeof(vlan_flag_diffs) / sizeof(vlan_flag_diffs[0]); i++) {
+			if (vlan_flag_diffs[i].diff != bit)
+				continue;
+			snprintf(old, len, "%s", h->vlan.flags & vlan_flag_diffs[i].flag ? "true" : "false");
+			snprintf(want, len, "%s", sp->vlan_flags & vlan_flag_diffs[i].flag ? "true" : "false");
+		}
+		break;
+	case VT_D_INGRESS:
+		put_ingress(old, len, h->vlan.ingress);
+		put_ingress(want, len, sp->ingress);
+		break;
+	case VT_D_EGRESS:
+		put_egress(old, len, h->vlan.egress, h->vlan.n_egress);
+		put_egress(want, len, sp->egress, sp->n_egress);
+		break;
+	case VT_D_MTU:
+		snprintf(old, len, "%u", h->mtu);
+		snprintf(want, len, "%u", sp->mtu);
+		break;
+	case VT_D_MAC:
+		put_mac(old, len, h->mac);
+		put_mac(want, len, sp->mac);
+		break;
+	case VT_D_UP:
+		snprintf(old, len, "%s", h->up ? "up" : "down");
+		snprintf(want, len, "%s", t->up ? "up" : "down");
+		break;
+	case VT_D_MASTER:
+		put_ifname(old, len, links, h->master);
+		snprintf(want, len, "%s", sp->managed & VT_SP_MASTER ? sp->master : "none");
+		break;
+	case VT_D_OWNER:
+		owner = vt_marker_owner(h->alias);
+		snprintf(old, len, "%s", owner ? owner : "unmanaged");
+		snprintf(want, len, "%s", t->trunk);
+		break;
+	case VT_D_NAME:
+		snprintf(old, len, "%s", h->name);
+		snprintf(want, len, "%s", sp->name);
+		break;
+	}
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* --json: one document on stdout per command; keys are stable (see vlantrunk(8)). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+/*
+ * A JSON string of text that may hold the kernel's bytes: interface names
+ * and aliases need not be UTF-8, and json_pack() fails on what is not,
+ * silently dropping the whole entry from the document. Bytes that are not
+ * part of valid UTF-8 become the four characters "\xNN". NULL gives NULL.
+ */
+static json_t *text(const char *s)
+{
+	json_t *v = s ? json_string(s) : NULL;
+	size_t len, off = 0;
+	char *buf;
+
+	if (v || !s)
+		return v;
+	len = strlen(s);
+	buf = malloc(len * 4 + 1);
+	if (!buf)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+			   c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+		/* jansson judges one character: overlong forms, surrogates and all. */
+		json_t *ch = n > 1 && i + n <= len ? json_stringn(s + i, n) : NULL;
+
+		if (n == 1 || ch) {
+			memcpy(buf + off, s + i, n);
+			off += n;
+			i += n;
+		} else {
+			off += (size_t)sprintf(buf + off, "\\x%02x", c);
+			i++;
+		}
+		json_decref(ch);
+	}
+	v = json_stringn(buf, off);
+	free(buf);
+	return v;
+}
+
+static json_t *changes(const struct vt_subport_report *rep, uint32_t differs,
+		       const struct vt_link_table *links)
+{
+	json_t *list = json_array();
+
+	for (uint32_t bit = 1; bit; bit <<= 1) {
+		char old[160], want[160];
+
+		if (!(differs & bit))
+			continue;
+		vt_diff_values((enum vt_diff)bit, rep, links, old, want, sizeof(old));
+		json_array_append_new(list, json_pack("{s:s, s:o, s:o}",
+						      "field", vt_diff_name((enum vt_diff)bit),
+						      "old", text(old), "new", text(want)));
+	}
+	return list;
+}
+
+static json_t *subport_json(const struct vt_subport_report *rep, const struct vt_link_table *links)
+{
+	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o}",
+			 "name", rep->want->name,
+			 "vlan", rep->want->vlan,
+			 "protocol", vt_protocol_name(rep->want->protocol),
+			 "state", vt_subport_state_name(rep->state),
+			 "changes", changes(rep, rep->differs, links),
+			 "reason", text(rep->reason));
+}
+
+static json_t *trunk_json(const struct vt_trunk_report *r, const struct vt_link_table *links)
+{
+	json_t *subports = json_array();
+
+	for (size_t i = 0; i < r->n_subports; i++)
+		json_array_append_new(subports, subport_json(&r->subports[i], links));
+	return json_pack("{s:o, s:s, s:o, s:b, s:s?, s:b, s:o}",
+			 "name", text(r->name),
+			 "status", vt_trunk_status_name(r->status),
+			 "reason", text(r->reason),
+			 "desired", r->want != NULL,
+			 "parent", r->want ? r->want->parent : NULL,
+			 "can_converge", r->can_converge,
+			 "subports", subports);
+}
+
+static json_t *op_json(const struct vt_world *w, const struct vt_op *op)
+{
+	const struct vt_trunk_report *r = &w->plan.trunks[op->trunk];
+	const struct vt_subport_report *rep = op->subport == SIZE_MAX ? NULL : &r->subports[op->subport];
+	const struct vt_link *dev = op->before;
+	json_t *o = json_pack("{s:s, s:o, s:o}", "op", vt_op_kind_name(op->kind),
+			      "trunk", text(r->name), "device", text(dev ? dev->name : op->after.link.name));
+
+	if (op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE) {
+		json_object_set_new(o, "parent", json_string(op->parent_name));
+		json_object_set_new(o, "vlan", json_integer(op->after.link.vlan.id));
+		json_object_set_new(o, "protocol",
+				    json_string(vt_protocol_name(op->after.link.vlan.protocol)));
+	}
+	if (op->kind == VT_OP_RENAME)
+		json_object_set_new(o, "new_name", json_string(op->after.link.name));
+	json_object_set_new(o, "changes", rep ? changes(rep, op->differs, &w->links) : json_array());
+	return o;
+}
+
+static void emit(json_t *doc)
+{
+	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(doc);
+}
+
+static json_t *trunks_json(const struct vt_world *w, bool *stuck)
+{
+	json_t *trunks = json_array();
+
+	*stuck = false;
+	for (size_t i = 0; i < w->plan.n_trunks; i++) {
+		json_array_append_new(trunks, trunk_json(&w->plan.trunks[i], &w->links));
+		*stuck |= !w->plan.trunks[i].can_converge;
+	}
+	return trunks;
+}
+
+void vt_print_plan_json(const struct vt_world *w)
+{
+	json_t *ops = json_array();
+	json_t *trunks;
+	bool stuck;
+
+	for (size_t i = 0; i < w->plan.n_ops; i++)
+		json_array_append_new(ops, op_json(w, &w->plan.ops[i]));
+	trunks = trunks_json(w, &stuck);
+	emit(json_pack("{s:s, s:s, s:o, s:o}", "command", "plan",
+		       "result", stuck ? "cannot_converge" : w->plan.n_ops ? "changes_pending" : "in_sync",
+		       "operations", ops, "trunks", trunks));
+}
+
+void vt_print_status_json(const struct vt_world *w)
+{
+	bool stuck;
+
+	emit(json_pack("{s:s, s:o}", "command", "status", "trunks", trunks_json(w, &stuck)));
+}
+
+void vt_print_error_json(const char *command, const char *what, const char *hint,
+			 const struct vt_diags *diags)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; diags && i < diags->n; i++) {
+		const struct vt_diag *d = &diags->v[i];
+
+		json_array_append_new(list, json_pack("{s:o, s:o, s:o, s:o, s:i, s:i, s:o}",
+						      "file", text(d->file), "trunk", text(d->trunk),
+						      "subport", text(d->subport), "field", text(d->field),
+						      "line", d->line, "column", d->column,
+						      "message", text(d->message)));
+	}
+	emit(json_pack("{s:s, s:o, s:o?, s:o}", "command", command, "error", text(what), "hint", text(hint),
+		       "diagnostics", list));
+}

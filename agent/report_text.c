@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Human output: plans read like plans, statuses like `ip -br`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* "mtu 1500 -> 1400, up down -> up" for the bits of @differs. */
+static void describe(const struct vt_subport_report *rep, uint32_t differs,
+		     const struct vt_link_table *links, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (uint32_t bit = 1; bit && off < len; bit <<= 1) {
+		char old[160], want[160];
+
+		if (!(differs & bit))
+			continue;
+		vt_diff_values((enum vt_diff)bit, rep, links, old, want, sizeof(old));
+		off += (size_t)snprintf(buf + off, len - off, "%s%s %s -> %s", off ? ", " : "",
+					vt_diff_name((enum vt_diff)bit), old, want);
+	}
+}
+
+static const struct vt_subport_report *op_report(const struct vt_plan *plan, const struct vt_op *op)
+{
+	return op->subport == SIZE_MAX ? NULL : &plan->trunks[op->trunk].subports[op->subport];
+}
+
+static void print_op(const struct vt_cli *cli, const struct vt_world *w, const struct vt_op *op)
+{
+	const struct vt_subport_report *rep = op_report(&w->plan, op);
+	const char *trunk = w->plan.trunks[op->trunk].name;
+	char what[1024];
+
+	switch (op->kind) {
+	case VT_OP_CREATE:
+		printf("+ create %s (%s, %s %u)", op->after.link.name, op->parent_name,
+		       vt_protocol_name(op->after.link.vlan.protocol), op->after.link.vlan.id);
+		break;
+	case VT_OP_DELETE:
+		printf("- delete %s", op->before->name);
+		break;
+	case VT_OP_CHANGE:
+		describe(rep, op->differs, &w->links, what, sizeof(what));
+		printf("~ change %s: %s", op->before->name, what);
+		break;
+	case VT_OP_RENAME:
+		describe(rep, op->differs & ~VT_D_NAME, &w->links, what, sizeof(what));
+		printf("> rename %s -> %s%s%s", op->before->name, op->after.link.name,
+		       what[0] ? ": " : "", what);
+		break;
+	case VT_OP_RECREATE:
+		describe(rep, op->differs, &w->links, what, sizeof(what));
+		printf("\u00b1 recreate %s: %s", op->before->name, what);
+		break;
+	}
+	if (cli->verbosity > 0)
+		printf("  [trunk %s]", trunk);
+	putchar('\n');
+}
+
+void vt_print_plan(const struct vt_cli *cli, const struct vt_world *w)
+{
+	const struct vt_plan *plan = &w->plan;
+	size_t stuck = 0;
+
+	for (size_t i = 0; i < plan->n_ops; i++)
+		print_op(cli, w, &plan->ops[i]);
+	for (size_t i = 0; i < plan->n_trunks; i++) {
+		const struct vt_trunk_report *r = &plan->trunks[i];
+
+		if (r->can_converge)
+			continue;
+		stuck++;
+		printf("! trunk %s: %s: %s\n", r->name, vt_trunk_status_name(r->status), r->reason);
+	}
+	if (cli->verbosity < 0)
+		return;
+	if (!plan->n_ops && !stuck)
+		printf("In sync: nothing to do.\n");
+	else
+		printf("%zu operation%s pending%s", plan->n_ops, plan->n_ops == 1 ? "" : "s",
+		       stuck ? "; " : ".\n");
+	if (stuck)
+		printf("%zu trunk%s cannot converge.\n", stuck, stuck == 1 ? "" : "s");
+}
+
+static void print_subport(const struct vt_world *w, const struct vt_subport_report *rep)
+{
+	char proto[24], what[1024] = "";
+
+	snprintf(proto, sizeof(proto), "%s %u", vt_protocol_name(rep->want->protocol),
+		 rep->want->vlan);
+	if (rep->state == VT_SP_DIFFERS || rep->state == VT_SP_ADOPTABLE)
+		describe(rep, rep->differs, &w->links, what, sizeof(what));
+	else if (rep->reason[0])
+		snprintf(what, sizeof(what), "%s", rep->reason);
+	printf("  %-15s %-12s %s%s%s\n", rep->want->name, proto,
+	       vt_subport_state_name(rep->state), what[0] ? ": " : "", what);
+}
+
+void vt_print_status(const struct vt_cli *cli, const struct vt_world *w)
+{
+	const struct vt_plan *plan = &w->plan;
+
+	for (size_t i = 0; i < plan->n_trunks; i++) {
+		const struct vt_trunk_report *r = &plan->trunks[i];
+
+		printf("%s %s", r->name, vt_trunk_status_name(r->status));
+		if (r->want)
+			printf(" (parent %s, %zu subport%s)", r->want->parent, r->n_subports,
+			       r->n_subports == 1 ? "" : "s");
+		printf("%s%s\n", r->reason[0] ? ": " : "", r->reason);
+		if (cli->verbosity < 0)
+			continue;
+		for (size_t j = 0; j < r->n_subports; j++)
+			print_subport(w, &r->subports[j]);
+	}
+	if (!plan->n_trunks && cli->verbosity >= 0)
+		printf("No trunks desired.\n");
+}

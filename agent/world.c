@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Reading the world: the desired state, an interrupted transaction to
+ * recover, the kernel's links, and the plan between them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "journal.h"
+#include "restore.h"
+
+static bool trunk_known(const struct vt_world *w, const char *name)
+{
+	for (size_t i = 0; i < w->desired.n_trunks; i++)
+		if (!strcmp(w->desired.trunks[i].name, name))
+			return true;
+	/* A trunk no longer desired is known by the markers its devices carry. */
+	for (size_t i = 0; i < w->links.n; i++) {
+		const char *owner = vt_marker_owner(w->links.links[i].alias);
+
+		if (owner && !strcmp(owner, name))
+			return true;
+	}
+	return false;
+}
+
+int vt_world_load(const struct vt_cli *cli, const char *command, struct vt_world *world)
+{
+	struct vt_diags diags = { 0 };
+	char what[256];
+	int ret;
+
+	ret = vt_desired_load(cli->config, &world->desired, &diags);
+	if (ret == -EINVAL)
+		vt_report_diags(cli, command, &diags);
+	vt_diags_free(&diags);
+	if (ret == -EINVAL)
+		return VT_EXIT_INVALID;
+	if (ret < 0) {
+		snprintf(what, sizeof(what), "reading the desired state: %s", strerror(-ret));
+		vt_report_failure(cli, command, what, NULL);
+		return VT_EXIT_CANNOT_RUN;
+	}
+	return 0;
+}
+
+static int open_netlink(const struct vt_cli *cli, const char *command, struct vt_world *world)
+{
+	char what[256];
+	int ret;
+
+	if (world->nl)
+		return 0;
+	ret = vt_nl_open(&world->nl);
+	if (ret < 0) {
+		snprintf(what, sizeof(what), "opening rtnetlink: %s", strerror(-ret));
+		vt_report_failure(cli, command, what, "run `vlantrunk check` to see what is missing");
+		return VT_EXIT_CANNOT_RUN;
+	}
+	return 0;
+}
+
+int vt_world_recover(const struct vt_cli *cli, const char *command, struct vt_world *world)
+{
+	struct vt_restore_report rep;
+	struct vt_journal journal;
+	char what[2048];
+	int ret;
+
+	ret = vt_journal_read(world->sd.dirfd, &journal);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret < 0) {
+		snprintf(what, sizeof(what), "the journal in %s cannot be read (%s); it is kept",
+			 cli->state_dir, strerror(-ret));
+		vt_report_failure(cli, command, what,
+				  "inspect it; remove it only once every device it names is as it should be");
+		return VT_EXIT_ROLLBACK_INCOMPLETE;
+	}
+	ret = open_netlink(cli, command, world);
+	if (ret)
+		goto out;
+	ret = vt_restore(world->nl, &journal, &rep);
+	if (ret == 0) {
+		ret = vt_journal_remove(world->sd.dirfd);
+		world->recovered = true;
+		snprintf(world->recovered_id, sizeof(world->recovered_id), "%s", journal.id);
+		if (cli->verbosity >= 0)
+			fprintf(stderr, "vlantrunk: rolled back interrupted transaction %s "
+					"(%zu requests undone)\n", journal.id,
+				rep.deleted + rep.created + rep.changed);
+		ret = ret ? VT_EXIT_CANNOT_RUN : 0;
+		goto out;
+	}
+	snprintf(what, sizeof(what), "recovering interrupted transaction %s: %s%s%s; the journal "
+		 "is kept and the next run retries", journal.id,
+		 ret == -EIO ? rep.remains : strerror(-ret), rep.error[0] ? " first failure: " : "",
+		 rep.error);
+	vt_report_failure(cli, command, what, NULL);
+	ret = VT_EXIT_ROLLBACK_INCOMPLETE;
+out:
+	vt_journal_free(&journal);
+	return ret;
+}
+
+int vt_world_lock(const struct vt_cli *cli, const char *command, struct vt_world *world,
+		  bool writer)
+{
+	char what[512];
+	int ret;
+
+	ret = vt_statedir_open(cli->state_dir, writer, &world->sd);
+	if (ret == -ENOENT && !writer)
+		return 0;	/* no state dir: nothing was ever interrupted */
+	if (ret < 0 && !writer) {
+		/* A reader without rights to the state dir reads the kernel as it is. */
+		if (cli->verbosity > 0)
+			fprintf(stderr, "vlantrunk: state dir %s unreadable (%s): an interrupted "
+					"transaction would go unnoticed\n", cli->state_dir, strerror(-ret));
+		return 0;
+	}
+	if (ret < 0) {
+		snprintf(what, sizeof(what), "state dir %s: %s", cli->state_dir,
+			 ret == -EPERM ? "not owned by us, or writable by others" : strerror(-ret));
+		vt_report_failure(cli, command, what, "run as root; see `vlantrunk check`");
+		return VT_EXIT_CANNOT_RUN;
+	}
+	ret = vt_statedir_lock(&world->sd, writer ? cli->wait : 0);
+	if (ret == -EWOULDBLOCK && !writer) {
+		/* A writer is at work: its transaction's trunks are BUILD. */
+		world->busy = vt_journal_read(world->sd.dirfd, &world->running) == 0;
+		return 0;
+	}
+	if (ret == -EWOULDBLOCK) {
+		snprintf(what, sizeof(what), "another vlantrunk holds the lock in %s (waited %d s)",
+			 cli->state_dir, cli->wait);
+		vt_report_failure(cli, command, what, "retry later, or raise --wait");
+		return VT_EXIT_CANNOT_RUN;
+	}
+	if (ret < 0) {
+		snprintf(what, sizeof(what), "cannot take the lock in %s: %s", cli->state_dir,
+			 strerror(-ret));
+		vt_report_failure(cli, command, what, "run as root; see `vlantrunk check`");
+		return VT_EXIT_CANNOT_RUN;
+	}
+	return vt_world_recover(cli, command, world);
+}
+
+int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world *world)
+{
+	char what[256];
+	int ret;
+
+	ret = open_netlink(cli, command, world);
+	if (ret)
+		return ret;
+	ret = vt_nl_dump_links(world->nl, &world->links);
+	if (ret < 0) {
+		snprintf(what, sizeof(what), "reading the kernel's links over rtnetlink: %s",
+			 strerror(-ret));
+		vt_report_failure(cli, command, what, "run `vlantrunk check` to see what is missing");
+		return VT_EXIT_CANNOT_RUN;
+	}
+	for (size_t i = 0; i < cli->n_trunks; i++) {
+		if (trunk_known(world, cli->trunks[i]))
+			continue;
+		snprintf(what, sizeof(what), "--trunk %s: no such trunk in %s or in the kernel",
+			 cli->trunks[i], cli->config);
+		vt_report_failure(cli, command, what, NULL);
+		return VT_EXIT_INVALID;
+	}
+	ret = vt_plan_build(&world->desired, &world->links, cli->trunks, cli->n_trunks,
+			    &world->plan);
+	if (ret < 0) {
+		snprintf(what, sizeof(what), "planning: %s", strerror(-ret));
+		vt_report_failure(cli, command, what, NULL);
+		return VT_EXIT_CANNOT_RUN;
+	}
+	return 0;
+}
+
+int vt_world_read(const struct vt_cli *cli, const char *command, struct vt_world *world)
+{
+	int ret = vt_world_load(cli, command, world);
+
+	/* An interrupted transaction is rolled back before anything is read. */
+	if (!ret)
+		ret = vt_world_lock(cli, command, world, false);
+	if (!ret)
+		ret = vt_world_scan(cli, command, world);
+	return ret;
+}
+
+void vt_world_init(struct vt_world *world)
+{
+	memset(world, 0, sizeof(*world));
+	world->sd.dirfd = world->sd.lockfd = -1;
+}
+
+void vt_world_free(struct vt_world *world)
+{
+	vt_plan_free(&world->plan);
+	vt_link_table_clear(&world->links);
+	vt_nl_close(world->nl);
+	vt_desired_free(&world->desired);
+	vt_statedir_close(&world->sd);
+	vt_journal_free(&world->running);
+	vt_world_init(world);
+}

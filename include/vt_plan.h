@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vt_plan.h - the desired state compared with one link dump: what is in
+ * sync, what differs, what conflicts, and the ordered operations that would
+ * converge the kernel.
+ */
+#ifndef VT_PLAN_H
+#define VT_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vt_desired.h"
+#include "vt_link.h"
+
+#define VT_MARKER_PREFIX "vlantrunk:"
+
+/* Fields a subport can differ in (for reports). */
+enum vt_diff {
+	VT_D_KIND = 1u << 0,		/* the device is no VLAN */
+	VT_D_PARENT = 1u << 1,
+	VT_D_VLAN = 1u << 2,
+	VT_D_PROTOCOL = 1u << 3,
+	VT_D_REORDER_HDR = 1u << 4,
+	VT_D_GVRP = 1u << 5,
+	VT_D_LOOSE_BINDING = 1u << 6,
+	VT_D_MVRP = 1u << 7,
+	VT_D_BRIDGE_BINDING = 1u << 8,
+	VT_D_INGRESS = 1u << 9,
+	VT_D_EGRESS = 1u << 10,
+	VT_D_MTU = 1u << 11,
+	VT_D_MAC = 1u << 12,
+	VT_D_UP = 1u << 13,
+	VT_D_MASTER = 1u << 14,
+	VT_D_OWNER = 1u << 15,		/* the marker names another trunk, or none (adopt) */
+	VT_D_NAME = 1u << 16,		/* found under another name: a rename */
+};
+/* The kernel cannot change these in place: the device is deleted and created. */
+#define VT_D_RECREATE (VT_D_KIND | VT_D_PARENT | VT_D_VLAN | VT_D_PROTOCOL)
+
+/** vt_diff_name - "mtu", "vlan", "reorder_hdr", ... as in the desired state. */
+const char *vt_diff_name(enum vt_diff bit);
+
+enum vt_subport_state {
+	VT_SP_IN_SYNC,
+	VT_SP_MISSING,
+	VT_SP_DIFFERS,
+	VT_SP_CONFLICT,			/* held by an unmanaged device; see reason */
+	VT_SP_ADOPTABLE,		/* unmanaged, but `adopt` applies: taken over */
+	VT_SP_BLOCKED,			/* its trunk's parent is missing, or the trunk is blocked */
+};
+
+enum vt_trunk_status {
+	VT_TRUNK_ACTIVE,
+	VT_TRUNK_DOWN,
+	VT_TRUNK_BUILD,
+	VT_TRUNK_DEGRADED,
+	VT_TRUNK_ERROR,
+};
+
+/** vt_subport_state_name - "in_sync", "missing", "differs", ... */
+const char *vt_subport_state_name(enum vt_subport_state state);
+
+/** vt_trunk_status_name - "ACTIVE", "DOWN", "BUILD", "DEGRADED", "ERROR". */
+const char *vt_trunk_status_name(enum vt_trunk_status status);
+
+/* A desired subport with every name resolved against the kernel. */
+struct vt_subport_target {
+	const struct vt_subport *sp;
+	const char *trunk;		/* owner, for the marker */
+	const char *parent_name;
+	int parent;			/* ifindex; 0 when the parent is yet to be (re)created */
+	int master;			/* ifindex; 0 for none */
+	bool up;			/* subport.up and the trunk's admin_state_up */
+};
+
+struct vt_subport_report {
+	const struct vt_subport *want;
+	struct vt_subport_target target;
+	enum vt_subport_state state;
+	uint32_t differs;		/* enum vt_diff bits, with VT_SP_DIFFERS/ADOPTABLE */
+	const struct vt_link *have;	/* the kernel's device (by name, or renamed from) */
+	char reason[256];		/* why CONFLICT or BLOCKED */
+};
+
+struct vt_trunk_report {
+	char name[VT_TRUNK_NAME_MAX + 1];
+	const struct vt_trunk *want;	/* NULL: no longer desired, only its devices remain */
+	enum vt_trunk_status status;
+	bool blocked;			/* a conflict or infeasibility: no operations planned */
+	bool can_converge;		/* false when blocked or the parent is missing */
+	bool parent_down;		/* the parent is down: subports wanted up stay down */
+	char reason[512];
+	struct vt_subport_report *subports;
+	size_t n_subports;
+	size_t scope;			/* transaction scope: the outermost trunk's report index */
+};
+
+enum vt_op_kind {
+	VT_OP_DELETE,
+	VT_OP_CHANGE,
+	VT_OP_RENAME,			/* and whatever else differs, in the same step */
+	VT_OP_RECREATE,
+	VT_OP_CREATE,
+};
+
+/** vt_op_kind_name - "delete", "change", "rename", "recreate", "create". */
+const char *vt_op_kind_name(enum vt_op_kind kind);
+
+struct vt_op {
+	enum vt_op_kind kind;
+	size_t trunk;			/* index into vt_plan.trunks */
+	size_t subport;			/* index into that report's subports; SIZE_MAX for delete */
+	unsigned int depth;		/* QinQ nesting: 0 on a plain parent */
+	const struct vt_link *before;	/* the kernel's device; NULL for create */
+	/*
+	 * The device wanted: for create and recreate every field, for change and
+	 * rename the fields to change. after.link.parent is left 0: the parent
+	 * may itself be created by the same plan, so it goes by name.
+	 */
+	struct vt_link_spec after;
+	char parent_name[VT_IFNAMSIZ];	/* create and recreate */
+	char master_name[VT_IFNAMSIZ];	/* with VT_F_MASTER and a master */
+	uint32_t differs;		/* enum vt_diff bits, for the report */
+	size_t seq;			/* order of planning, which breaks ties in commit order */
+};
+
+struct vt_plan {
+	struct vt_trunk_report *trunks;	/* desired trunks in order, then undesired */
+	size_t n_trunks;
+	struct vt_op *ops;		/* in commit order: see vt_plan_build() */
+	size_t n_ops;
+};
+
+/**
+ * vt_plan_build - compare @desired with @links and plan the operations.
+ *
+ * @only lists trunk names to consider (NULL or @n_only 0: every trunk, and
+ * every managed device of a trunk no longer desired). The operations come in
+ * commit order: deletes (inner before outer), then changes and renames, then
+ * creates (outer before inner); a recreate counts as its delete and its
+ * create. Nothing in @desired or @links may change while @plan is used.
+ * Returns 0 or -ENOMEM.
+ */
+int vt_plan_build(const struct vt_desired *desired, const struct vt_link_table *links,
+		  const char *const *only, size_t n_only, struct vt_plan *plan);
+
+/**
+ * vt_trunk_settled - the status @r has once all its operations took effect:
+ * ACTIVE, or DOWN (no longer desired, admin_state_up false, parent down)
+ * with the reason in @reason.
+ */
+enum vt_trunk_status vt_trunk_settled(const struct vt_trunk_report *r, char *reason, size_t len);
+
+/** vt_plan_free - free what @plan holds. */
+void vt_plan_free(struct vt_plan *plan);
+
+/**
+ * vt_diff_values - @bit's value on the kernel's device and as desired, as
+ * text ("1500", "802.1Q", "br-200", "none", "5:5 7:1", ...).
+ */
+void vt_diff_values(enum vt_diff bit, const struct vt_subport_report *rep,
+		    const struct vt_link_table *links, char *old, char *want, size_t len);
+
+/** vt_marker_owner - the trunk named by @alias's marker, or NULL if unmarked. */
+const char *vt_marker_owner(const char *alias);
+
+#endif
