@@ -46,6 +46,11 @@ $(BUILD)/libvlantrunk.a: $(LIB_OBJS)
 $(BUILD)/vlantrunk: $(BUILD)/agent/main.o $(BUILD)/libvlantrunk.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The same program with faults injected between the engine and the kernel
+# (tests/fault/inject.c): for kernel tests only, never installed.
+$(BUILD)/vlantrunk-faulty: $(BUILD)/agent/main.o $(BUILD)/tests/fault/inject.o $(BUILD)/libvlantrunk.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--wrap=vt_nl_send_batch -o $@ $^ $(LDLIBS)
+
 $(BUILD)/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libvlantrunk.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
@@ -56,7 +61,7 @@ $(BUILD)/kernel-tests: $(KERNEL_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libvlantrunk.a
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: $(BUILD)/vlantrunk $(BUILD)/unit-tests $(BUILD)/kernel-tests
+check-run: $(BUILD)/vlantrunk $(BUILD)/vlantrunk-faulty $(BUILD)/unit-tests $(BUILD)/kernel-tests
 	@echo "== unit tests (no kernel needed)"
 	$(BUILD)/unit-tests
 	@echo "== kernel tests (real kernel with 802.1Q, in the sandbox)"
@@ -72,7 +77,7 @@ asan: deps
 	@echo "== unit tests under ASan+UBSan"
 	build-asan/unit-tests
 	@$(MAKE) --no-print-directory BUILD=build-ubsan CFLAGS="$(SAN_FLAGS) -fsanitize=undefined" \
-		LDFLAGS="-fsanitize=undefined" build-ubsan/kernel-tests
+		LDFLAGS="-fsanitize=undefined" build-ubsan/kernel-tests build-ubsan/vlantrunk build-ubsan/vlantrunk-faulty
 	@echo "== kernel tests under UBSan and valgrind memcheck, in the sandbox"
 	scripts/sandbox tests/kernel/run build-ubsan --valgrind
 
@@ -92,3 +97,25 @@ clean:
 	rm -rf build build-asan build-ubsan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# make fuzz: libFuzzer on the desired-state parser for FUZZ_SECONDS, under
+# AddressSanitizer and UndefinedBehaviorSanitizer (needs clang). It runs on a
+# copy of the seed corpus, which stays as it is in the tree.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC ?= clang
+FUZZ_SRCS := tests/fuzz/fuzz_desired.c $(wildcard agent/desired*.c) netlink/link_table.c
+
+.PHONY: fuzz
+fuzz: $(FUZZ_BUILD)/fuzz_desired
+	rm -rf $(FUZZ_BUILD)/corpus-desired
+	mkdir -p $(FUZZ_BUILD)/corpus-desired
+	cp tests/fuzz/corpus/desired/* $(FUZZ_BUILD)/corpus-desired/
+	$(FUZZ_BUILD)/fuzz_desired -max_total_time=$(FUZZ_SECONDS) \
+		-dict=tests/fuzz/desired.dict $(FUZZ_BUILD)/corpus-desired
+
+$(FUZZ_BUILD)/fuzz_desired: $(FUZZ_SRCS) $(wildcard include/*.h agent/desired*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Iinclude $(DEPS_CFLAGS) -o $@ $(FUZZ_SRCS) $(shell $(PKG_CONFIG) --libs jansson)

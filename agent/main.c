@@ -1,28 +1,171 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vlantrunk command line. */
-#include <errno.h>
+/* vlantrunk: options, then one command. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "vt_link.h"
-#include "vt_netlink.h"
+#include "cli.h"
+#include "laststatus.h"
 
 #define VT_VERSION "0.1.0"
 
-enum exit_code {
-	EXIT_OK = 0,
-	EXIT_INVALID = 4,
-	EXIT_CANNOT_RUN = 5,
+enum opt_bit {
+	OPT_TRUNK = 1u << 0,
+	OPT_ATOMIC = 1u << 1,
+	OPT_WAIT = 1u << 2,
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct vt_cli *cli);
+	unsigned int options;		/* enum opt_bit the command takes */
+	const char *args;
+	const char *summary;
+};
+
+static int run_plan(struct vt_cli *cli);
+static int run_status(struct vt_cli *cli);
+static int run_check(struct vt_cli *cli);
+static int run_links(struct vt_cli *cli);
+static int run_reconcile(struct vt_cli *cli);
+static int run_teardown(struct vt_cli *cli);
+
+static const struct command commands[] = {
+	{ "plan", run_plan, OPT_TRUNK, "[--trunk NAME]...",
+	  "print the operations reconcile would run; changes nothing" },
+	{ "status", run_status, OPT_TRUNK, "[--trunk NAME]...",
+	  "per trunk: status and why; per subport: in sync, missing, differs, conflict" },
+	{ "reconcile", run_reconcile, OPT_TRUNK | OPT_ATOMIC | OPT_WAIT,
+	  "[--trunk NAME]... [--atomic] [--wait SECONDS]",
+	  "make the kernel match the desired state, transactionally" },
+	{ "teardown", run_teardown, OPT_TRUNK | OPT_WAIT, "[--trunk NAME]... [--wait SECONDS]",
+	  "delete managed subports (all, or of the named trunks), transactionally" },
+	{ "check", run_check, 0, "",
+	  "preflight: privileges, netlink, kernel 802.1Q support, state dir, config" },
+	{ "links", run_links, 0, "",
+	  "list the kernel's links as vlantrunk reads them" },
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vlantrunk [--help] [--version] COMMAND\n"
+		"usage: vlantrunk [-c PATH] [--state-dir DIR] [--json] [-v|-q] COMMAND [options]\n"
 		"\n"
-		"commands:\n"
-		"  links   list the kernel's links as vlantrunk reads them\n");
+		"  -c, --config PATH   desired state: a JSON file, or a directory of *.json\n"
+		"                      (default " VT_DEFAULT_CONFIG ")\n"
+		"      --state-dir DIR lock, journal and status (default " VT_DEFAULT_STATE_DIR ")\n"
+		"      --json          print one JSON document on stdout\n"
+		"  -v, --verbose       say more\n"
+		"  -q, --quiet         say less\n"
+		"  -h, --help          this help; COMMAND --help for a command's\n"
+		"  -V, --version\n"
+		"\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nexit codes: 0 in sync, 1 not converged, 2 changes applied or pending,\n"
+		     "3 rollback incomplete, 4 invalid input, 5 cannot run. See vlantrunk(8).\n");
+}
+
+static void command_usage(FILE *out, const struct command *c)
+{
+	fprintf(out, "usage: vlantrunk [global options] %s %s\n\n%s.\n", c->name, c->args, c->summary);
+	if (c->options & OPT_TRUNK)
+		fprintf(out, "\n  --trunk NAME    only this trunk (and the trunks nested on its subports);\n"
+			     "                  may be given more than once\n");
+	if (c->options & OPT_ATOMIC)
+		fprintf(out, "  --atomic        one transaction for everything (default: one per trunk)\n");
+	if (c->options & OPT_WAIT)
+		fprintf(out, "  --wait SECONDS  how long to wait for another writer's lock (default 30)\n");
+}
+
+static int exit_for_plan(const struct vt_plan *plan)
+{
+	for (size_t i = 0; i < plan->n_trunks; i++)
+		if (!plan->trunks[i].can_converge)
+			return VT_EXIT_NOT_CONVERGED;
+	return plan->n_ops ? VT_EXIT_CHANGED : VT_EXIT_OK;
+}
+
+static int exit_for_status(const struct vt_plan *plan)
+{
+	for (size_t i = 0; i < plan->n_trunks; i++) {
+		const struct vt_trunk_report *r = &plan->trunks[i];
+		bool admin_down = r->status == VT_TRUNK_DOWN && r->want && !r->want->admin_state_up;
+
+		if (r->status != VT_TRUNK_ACTIVE && !admin_down)
+			return VT_EXIT_NOT_CONVERGED;
+	}
+	return VT_EXIT_OK;
+}
+
+static int run_plan(struct vt_cli *cli)
+{
+	struct vt_world world;
+	int ret;
+
+	vt_world_init(&world);
+	ret = vt_world_read(cli, "plan", &world);
+	if (ret) {
+		vt_world_free(&world);
+		return ret;
+	}
+	if (cli->json)
+		vt_print_plan_json(&world);
+	else
+		vt_print_plan(cli, &world);
+	ret = exit_for_plan(&world.plan);
+	vt_world_free(&world);
+	return ret;
+}
+
+/* A writer at work: its trunks are BUILD until its outcome is known. */
+static void mark_build(struct vt_world *w)
+{
+	for (size_t i = 0; w->busy && i < w->plan.n_trunks; i++)
+		for (size_t j = 0; j < w->running.n_trunks; j++)
+			if (!strcmp(w->plan.trunks[i].name, w->running.trunks[j])) {
+				w->plan.trunks[i].status = VT_TRUNK_BUILD;
+				snprintf(w->plan.trunks[i].reason, sizeof(w->plan.trunks[i].reason),
+					 "transaction %s is running", w->running.id);
+			}
+}
+
+static int run_status(struct vt_cli *cli)
+{
+	struct vt_world world;
+	int ret;
+
+	vt_world_init(&world);
+	ret = vt_world_read(cli, "status", &world);
+	if (ret) {
+		vt_world_free(&world);
+		return ret;
+	}
+	vt_last_apply(world.sd.dirfd, &world.plan);
+	mark_build(&world);
+	if (cli->json)
+		vt_print_status_json(&world);
+	else
+		vt_print_status(cli, &world);
+	ret = exit_for_status(&world.plan);
+	vt_world_free(&world);
+	return ret;
+}
+
+static int run_reconcile(struct vt_cli *cli)
+{
+	return vt_cmd_reconcile(cli, false);
+}
+
+static int run_teardown(struct vt_cli *cli)
+{
+	return vt_cmd_reconcile(cli, true);
+}
+
+static int run_check(struct vt_cli *cli)
+{
+	return vt_cmd_check(cli);
 }
 
 static void print_link(const struct vt_link *l, const struct vt_link_table *t)
@@ -31,67 +174,133 @@ static void print_link(const struct vt_link *l, const struct vt_link_table *t)
 
 	printf("%-4d %-15s %-8s %-4s mtu %-5u", l->ifindex, l->name,
 	       l->kind[0] ? l->kind : "-", l->up ? "up" : "down", l->mtu);
-	if (l->is_vlan) {
-		const char *proto = vt_protocol_name(l->vlan.protocol);
-
-		printf(" %s %u on %s", proto ? proto : "?", l->vlan.id,
+	if (l->is_vlan)
+		printf(" %s %u on %s", vt_protocol_name(l->vlan.protocol) ?: "?", l->vlan.id,
 		       parent ? parent->name : "?");
-	}
 	if (l->alias[0])
 		printf(" alias \"%s\"", l->alias);
 	putchar('\n');
 }
 
-static int cmd_links(void)
+static int run_links(struct vt_cli *cli)
 {
 	struct vt_link_table table = { 0 };
 	struct vt_nl *nl = NULL;
+	char what[128];
 	int ret;
 
 	ret = vt_nl_open(&nl);
 	if (ret == 0)
 		ret = vt_nl_dump_links(nl, &table);
 	if (ret < 0) {
-		fprintf(stderr, "vlantrunk: reading links from the kernel: %s\n", strerror(-ret));
+		snprintf(what, sizeof(what), "reading links from the kernel: %s", strerror(-ret));
+		vt_report_failure(cli, "links", what, NULL);
 		vt_nl_close(nl);
-		return EXIT_CANNOT_RUN;
+		return VT_EXIT_CANNOT_RUN;
 	}
 	for (size_t i = 0; i < table.n; i++)
 		print_link(&table.links[i], &table);
 	vt_link_table_clear(&table);
 	vt_nl_close(nl);
-	return EXIT_OK;
+	return VT_EXIT_OK;
 }
 
 int main(int argc, char **argv)
 {
+	enum { O_STATE_DIR = 256, O_JSON, O_TRUNK, O_ATOMIC, O_WAIT };
 	static const struct option options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "state-dir", required_argument, NULL, O_STATE_DIR },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "trunk", required_argument, NULL, O_TRUNK },
+		{ "atomic", no_argument, NULL, O_ATOMIC },
+		{ "wait", required_argument, NULL, O_WAIT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	int c;
+	struct vt_cli cli = { .config = VT_DEFAULT_CONFIG, .state_dir = VT_DEFAULT_STATE_DIR,
+			      .wait = 30 };
+	char *end;
+	const struct command *cmd = NULL;
+	unsigned int given = 0;
+	bool help = false;
+	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
+	cli.trunks = calloc((size_t)argc, sizeof(*cli.trunks));
+	if (!cli.trunks)
+		return VT_EXIT_CANNOT_RUN;
+	while ((c = getopt_long(argc, argv, "c:vqhV", options, NULL)) != -1) {
 		switch (c) {
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
+		case 'c': cli.config = optarg; break;
+		case O_STATE_DIR: cli.state_dir = optarg; break;
+		case O_JSON: cli.json = true; break;
+		case 'v': cli.verbosity = 1; break;
+		case 'q': cli.verbosity = -1; break;
+		case O_TRUNK:
+			cli.trunks[cli.n_trunks++] = optarg;
+			given |= OPT_TRUNK;
+			break;
+		case O_ATOMIC:
+			cli.atomic = true;
+			given |= OPT_ATOMIC;
+			break;
+		case O_WAIT:
+			cli.wait = (int)strtol(optarg, &end, 10);
+			if (*end || !*optarg || cli.wait < 0 || cli.wait > 86400) {
+				fprintf(stderr, "vlantrunk: --wait takes seconds from 0 to 86400, not '%s'\n",
+					optarg);
+				ret = VT_EXIT_INVALID;
+				goto out;
+			}
+			given |= OPT_WAIT;
+			break;
+		case 'h': help = true; break;
 		case 'V':
 			printf("vlantrunk %s\n", VT_VERSION);
-			return EXIT_OK;
+			ret = VT_EXIT_OK;
+			goto out;
 		default:
 			usage(stderr);
-			return EXIT_INVALID;
+			ret = VT_EXIT_INVALID;
+			goto out;
 		}
 	}
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_INVALID;
+	if (optind < argc) {
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (!strcmp(argv[optind], commands[i].name))
+				cmd = &commands[i];
+		if (!cmd) {
+			fprintf(stderr, "vlantrunk: unknown command '%s'\n\n", argv[optind]);
+			usage(stderr);
+			ret = VT_EXIT_INVALID;
+			goto out;
+		}
 	}
-	if (!strcmp(argv[optind], "links"))
-		return cmd_links();
-	fprintf(stderr, "vlantrunk: unknown command '%s'\n", argv[optind]);
-	usage(stderr);
-	return EXIT_INVALID;
+	if (help || !cmd) {
+		if (cmd)
+			command_usage(stdout, cmd);
+		else
+			usage(help ? stdout : stderr);
+		ret = help ? VT_EXIT_OK : VT_EXIT_INVALID;
+		goto out;
+	}
+	if (optind + 1 < argc) {
+		fprintf(stderr, "vlantrunk %s: unexpected argument '%s'\n", cmd->name, argv[optind + 1]);
+		ret = VT_EXIT_INVALID;
+		goto out;
+	}
+	if (given & ~cmd->options) {
+		fprintf(stderr, "vlantrunk %s: --%s does not apply to this command\n", cmd->name,
+			(given & ~cmd->options) & OPT_TRUNK ? "trunk" :
+			(given & ~cmd->options) & OPT_ATOMIC ? "atomic" : "wait");
+		ret = VT_EXIT_INVALID;
+		goto out;
+	}
+	ret = cmd->run(&cli);
+out:
+	free(cli.trunks);
+	return ret;
 }

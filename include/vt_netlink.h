@@ -135,6 +135,16 @@ const struct vt_req_result *vt_batch_result(const struct vt_batch *batch,
  */
 int vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch);
 
+/**
+ * vt_nl_send_batch_part - send requests [@first, @end) only, as
+ * vt_nl_send_batch() does, leaving the others' outcomes as they are. For
+ * wrappers that stand between the engine and the kernel (fault injection).
+ */
+int vt_nl_send_batch_part(struct vt_nl *nl, struct vt_batch *batch, size_t first, size_t end);
+
+/** vt_batch_set_result - record an outcome for request @index (for such wrappers). */
+void vt_batch_set_result(struct vt_batch *batch, size_t index, const struct vt_req_result *result);
+
 /** vt_batch_failures - how many requests were answered with an error. */
 size_t vt_batch_failures(const struct vt_batch *batch);
 

@@ -230,16 +230,28 @@ static int read_acks(struct vt_nl *nl, struct vt_batch *batch, size_t first, siz
 	return outstanding ? (ret ? ret : -EIO) : 0;
 }
 
+void vt_batch_set_result(struct vt_batch *batch, size_t index, const struct vt_req_result *result)
+{
+	batch->reqs[index].result = *result;
+}
+
 int vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
 {
+	for (size_t i = 0; i < batch->n; i++)
+		batch->reqs[i].result = (struct vt_req_result){ .state = VT_REQ_QUEUED };
+	return vt_nl_send_batch_part(nl, batch, 0, batch->n);
+}
+
+int vt_nl_send_batch_part(struct vt_nl *nl, struct vt_batch *batch, size_t from, size_t to)
+{
 	struct mnl_nlmsg_batch *mb;
-	size_t first = 0, next = 0;
+	size_t first = from, next = from;
 	char *sendbuf;
 	int ret = 0;
 
-	for (size_t i = 0; i < batch->n; i++)
-		batch->reqs[i].result = (struct vt_req_result){ .state = VT_REQ_QUEUED };
-	if (!batch->n)
+	if (to > batch->n)
+		to = batch->n;
+	if (from >= to)
 		return 0;
 
 	/* Twice the limit: the message that overflows a chunk waits at its end. */
@@ -252,11 +264,11 @@ int vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
 		return -ENOMEM;
 	}
 
-	while (first < batch->n) {
+	while (first < to) {
 		bool carried = false;
 		size_t end;
 
-		while (next < batch->n && next - first < VT_CHUNK_MSGS) {
+		while (next < to && next - first < VT_CHUNK_MSGS) {
 			struct vt_request *req = &batch->reqs[next++];
 			struct nlmsghdr *nlh = mnl_nlmsg_batch_current(mb);
 

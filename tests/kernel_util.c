@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "kernel_util.h"
 
@@ -92,4 +93,133 @@ int kt_ifindex(struct vt_nl *nl, const char *name)
 	ifindex = kt_find(&table, name)->ifindex;
 	vt_link_table_clear(&table);
 	return ifindex;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char *name_of(const struct vt_link_table *t, int ifindex)
+{
+	const struct vt_link *l = ifindex ? vt_link_table_find_ifindex(t, ifindex) : NULL;
+
+	return ifindex ? (l ? l->name : "?") : "-";
+}
+
+static char *describe(const struct vt_link_table *t, const struct vt_link *l)
+{
+	char *line = NULL, egress[512] = "", ingress[256] = "";
+	size_t off = 0;
+
+	for (size_t i = 0; i < l->vlan.n_egress; i++)
+		off += (size_t)snprintf(egress + off, sizeof(egress) - off, "%u:%u,",
+					l->vlan.egress[i].from, l->vlan.egress[i].to);
+	off = 0;
+	for (int i = 0; i <= VT_PCP_MAX; i++)
+		off += (size_t)snprintf(ingress + off, sizeof(ingress) - off, "%u,", l->vlan.ingress[i]);
+	if (l->is_vlan)
+		ck_assert_int_ge(asprintf(&line, "%s kind=%s parent=%s vlan=%u proto=%04x flags=%x "
+					  "ingress=%s egress=%s mtu=%u mac=%02x:%02x:%02x:%02x:%02x:%02x "
+					  "up=%d master=%s alias=%s", l->name, l->kind,
+					  name_of(t, l->parent), l->vlan.id, l->vlan.protocol,
+					  l->vlan.flags, ingress, egress, l->mtu, l->mac[0], l->mac[1],
+					  l->mac[2], l->mac[3], l->mac[4], l->mac[5], l->up,
+					  name_of(t, l->master), l->alias), 0);
+	else
+		ck_assert_int_ge(asprintf(&line, "%s kind=%s mtu=%u up=%d master=%s alias=%s mac=%s",
+					  l->name, l->kind, l->mtu, l->up, name_of(t, l->master),
+					  l->alias, strcmp(l->kind, "bridge") ? "kept" : "derived"), 0);
+	return line;
+}
+
+char *kt_snapshot(struct vt_nl *nl, const char *initials)
+{
+	struct vt_link_table t = { 0 };
+	char **lines, *out = NULL;
+	size_t n = 0, len = 0;
+	FILE *f;
+
+	kt_dump(nl, &t);
+	lines = calloc(t.n + 1, sizeof(*lines));
+	for (size_t i = 0; i < t.n; i++)
+		if (!initials || strchr(initials, t.links[i].name[0]))
+			lines[n++] = describe(&t, &t.links[i]);
+	qsort(lines, n, sizeof(*lines), cmp_line);
+	f = open_memstream(&out, &len);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s\n", lines[i]);
+		free(lines[i]);
+	}
+	fclose(f);
+	free(lines);
+	vt_link_table_clear(&t);
+	return out;
+}
+
+const char *kt_bin(const char *program)
+{
+	static char path[4096];
+	const char *dir = getenv("VT_BIN_DIR");
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "build", program);
+	return path;
+}
+
+int kt_run(char **output, const char *fmt, ...)
+{
+	char *cmd = NULL, *full = NULL, tmp[] = "/tmp/vt-kt-out.XXXXXX";
+	int fd = mkstemp(tmp), status;
+	va_list ap;
+
+	ck_assert_int_ge(fd, 0);
+	va_start(ap, fmt);
+	ck_assert_int_ge(vasprintf(&cmd, fmt, ap), 0);
+	va_end(ap);
+	/* Braces, so a command can still redirect its own streams. */
+	ck_assert_int_ge(asprintf(&full, "{ %s\n} >%s 2>&1", cmd, tmp), 0);
+	status = system(full);
+	ck_assert_int_ne(status, -1);
+	if (output) {
+		FILE *f = fdopen(fd, "r");
+		size_t len = 0;
+		char *buf = NULL;
+		FILE *mem = open_memstream(&buf, &len);
+		int c;
+
+		while ((c = fgetc(f)) != EOF)
+			fputc(c, mem);
+		fclose(mem);
+		fclose(f);
+		*output = buf;
+	} else {
+		close(fd);
+	}
+	unlink(tmp);
+	free(cmd);
+	free(full);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void kt_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_msg(f != NULL, "cannot write %s", path);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+char *kt_tempdir(void)
+{
+	char *dir = strdup("/tmp/vt-kt.XXXXXX");
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	return dir;
+}
+
+void kt_rmrf(char *path)
+{
+	kt_sh("rm -rf '%s'", path);
+	free(path);
 }

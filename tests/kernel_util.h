@@ -33,3 +33,30 @@ const struct vt_link *kt_find(const struct vt_link_table *table, const char *nam
 int kt_ifindex(struct vt_nl *nl, const char *name);
 
 #endif
+
+/**
+ * kt_snapshot - every link of the namespace as canonical text, one line each,
+ * sorted by name: everything vlantrunk manages, with parent and master by
+ * name (an ifindex may change on a recreate). A bridge's own MAC is left out:
+ * the kernel derives it from its ports. With @initials, only links whose name
+ * starts with one of those characters. The caller frees it.
+ */
+char *kt_snapshot(struct vt_nl *nl, const char *initials);
+
+/** kt_bin - the path of a built program ("vlantrunk", "vlantrunk-faulty"). */
+const char *kt_bin(const char *program);
+
+/**
+ * kt_run - run a shell command line; its exit status (128+N for signal N)
+ * and, when @output is not NULL, its stdout and stderr (caller frees).
+ */
+int kt_run(char **output, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/** kt_write - write @text to @path; the test fails if it cannot. */
+void kt_write(const char *path, const char *text);
+
+/** kt_tempdir - a fresh directory under /tmp (caller removes it with kt_rmrf). */
+char *kt_tempdir(void);
+
+/** kt_rmrf - remove @path and everything in it, and free it. */
+void kt_rmrf(char *path);

@@ -27,6 +27,8 @@ int main(void)
 
 	sr = srunner_create(netlink_suite());
 	srunner_add_suite(sr, monitor_suite());
+	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, engine_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

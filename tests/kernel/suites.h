@@ -7,5 +7,7 @@
 
 Suite *netlink_suite(void);
 Suite *monitor_suite(void);
+Suite *engine_suite(void);
+Suite *cli_suite(void);
 
 #endif

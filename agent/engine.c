@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Committing a plan. Per transaction:
+ *  1. journal every device it touches (before-images; identities of the
+ *     devices it creates, whose ifindex it chooses) and fsync it;
+ *  2. send its requests in stages, each stage one batch: deletes (inner
+ *     first), renames' downs, changes, renames' ups, creates (outer first),
+ *     markers on what was created. A stage runs only if every request of
+ *     the stages before it took effect;
+ *  3. on any failure restore every journaled device (restore.c), which
+ *     verifies itself; on success re-plan the transaction's trunks from a
+ *     fresh dump: anything left to do means the kernel did not do as asked,
+ *     which is a failure too;
+ *  4. remove the journal, unless the rollback could not be verified.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "journal.h"
+#include "plan_internal.h"
+
+enum step {
+	STEP_DELETE,
+	STEP_RENAME_DOWN,
+	STEP_CHANGE,
+	STEP_RENAME_UP,
+	STEP_CREATE,
+	STEP_MARK,
+};
+
+static const char *const step_verbs[] = {
+	[STEP_DELETE] = "delete", [STEP_RENAME_DOWN] = "set down for renaming",
+	[STEP_CHANGE] = "change", [STEP_RENAME_UP] = "set up after renaming",
+	[STEP_CREATE] = "create", [STEP_MARK] = "mark",
+};
+
+struct runner {
+	struct vt_engine *e;
+	struct vt_txn *txn;
+	struct vt_journal journal;
+	struct vt_batch *batch;
+	int *chosen;			/* per txn op: the ifindex a create gets */
+	size_t *req_op;			/* per queued request: its txn op */
+	size_t n_req;
+};
+
+const char *vt_txn_outcome_name(enum vt_txn_outcome outcome)
+{
+	switch (outcome) {
+	case VT_TXN_APPLIED: return "applied";
+	case VT_TXN_ROLLED_BACK: return "rolled_back";
+	case VT_TXN_ROLLBACK_INCOMPLETE: return "rollback_incomplete";
+	}
+	return "?";
+}
+
+static const struct vt_op *txn_op(const struct runner *r, size_t i)
+{
+	return &r->e->plan->ops[r->txn->ops[i]];
+}
+
+static bool creates(const struct vt_op *op)
+{
+	return op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE;
+}
+
+static const char *ifname(const struct vt_link_table *links, int ifindex)
+{
+	const struct vt_link *l = ifindex ? vt_link_table_find_ifindex(links, ifindex) : NULL;
+
+	return l ? l->name : "";
+}
+
+static void __attribute__((format(printf, 2, 3))) fail(struct vt_txn *txn, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (txn->error[0])
+		return;		/* the first failure is the one that matters */
+	va_start(ap, fmt);
+	vsnprintf(txn->error, sizeof(txn->error), fmt, ap);
+	va_end(ap);
+}
+
+static int write_journal(struct runner *r)
+{
+	const struct vt_link_table *links = r->e->links;
+	struct vt_journal *j = &r->journal;
+	static const char *const none = "";
+	int ret = 0;
+
+	snprintf(j->id, sizeof(j->id), "%ld-%d", (long)time(NULL), (int)getpid());
+	for (size_t i = 0; i < r->txn->n_trunks && !ret; i++)
+		ret = vt_journal_add_trunk(j, r->e->plan->trunks[r->txn->trunks[i]].name);
+	for (size_t i = 0; i < r->txn->n_ops && !ret; i++) {
+		const struct vt_op *op = txn_op(r, i);
+
+		if (op->before)
+			ret = vt_journal_add(j, VT_ENTRY_PRESENT, op->before,
+					     ifname(links, op->before->parent),
+					     op->before->master ? ifname(links, op->before->master) : none,
+					     op->depth);
+		if (!ret && creates(op)) {
+			struct vt_link id = { .is_vlan = true };
+
+			r->chosen[i] = vt_pick_ifindex(links, &r->e->next_ifindex);
+			id.ifindex = r->chosen[i];
+			strcpy(id.name, op->after.link.name);
+			strcpy(id.kind, "vlan");
+			id.vlan.id = op->after.link.vlan.id;
+			id.vlan.protocol = op->after.link.vlan.protocol;
+			ret = vt_journal_add(j, VT_ENTRY_ABSENT, &id, op->parent_name, none, op->depth);
+		}
+	}
+	if (!ret)
+		ret = vt_journal_write(r->e->state_dirfd, j);
+	if (ret)
+		fail(r->txn, "writing the journal: %s; nothing was changed", strerror(-ret));
+	return ret;
+}
+
+/* A parent goes by name: created by this transaction, or there already. */
+static int parent_ifindex(const struct runner *r, const char *name)
+{
+	const struct vt_link *l;
+
+	for (size_t i = 0; i < r->txn->n_ops; i++)
+		if (creates(txn_op(r, i)) && !strcmp(txn_op(r, i)->after.link.name, name))
+			return r->chosen[i];
+	l = vt_link_table_find_name(r->e->links, name);
+	return l ? l->ifindex : 0;
+}
+
+static int queue_request(struct runner *r, size_t i, int index)
+{
+	if (index < 0)
+		return index;
+	r->req_op[r->n_req++] = i;
+	return 0;
+}
+
+static int queue_up(struct runner *r, size_t i, int ifindex, bool up)
+{
+	struct vt_link_spec spec = { .fields = VT_F_UP };
+
+	spec.link.ifindex = ifindex;
+	spec.link.up = up;
+	return queue_request(r, i, vt_batch_change(r->batch, NULL, &spec));
+}
+
+static int queue_step(struct runner *r, enum step step, size_t i)
+{
+	const struct vt_op *op = txn_op(r, i);
+	struct vt_link_spec spec;
+
+	switch (step) {
+	case STEP_DELETE:
+		if (op->kind != VT_OP_DELETE && op->kind != VT_OP_RECREATE)
+			return 0;
+		return queue_request(r, i, vt_batch_delete(r->batch, op->before->ifindex, NULL));
+	case STEP_RENAME_DOWN:
+		/* The kernel renames only devices that are down. */
+		if (op->kind != VT_OP_RENAME || !op->before->up)
+			return 0;
+		return queue_up(r, i, op->before->ifindex, false);
+	case STEP_CHANGE:
+		if (op->kind != VT_OP_CHANGE && op->kind != VT_OP_RENAME)
+			return 0;
+		spec = op->after;
+		if (op->kind == VT_OP_RENAME)
+			spec.fields &= ~VT_F_UP;
+		if (!spec.fields)
+			return 0;
+		return queue_request(r, i, vt_batch_change(r->batch, op->before, &spec));
+	case STEP_RENAME_UP:
+		if (op->kind != VT_OP_RENAME || !op->after.link.up)
+			return 0;
+		return queue_up(r, i, op->before->ifindex, true);
+	case STEP_CREATE:
+		if (!creates(op))
+			return 0;
+		spec = op->after;
+		spec.link.ifindex = r->chosen[i];
+		spec.link.parent = parent_ifindex(r, op->parent_name);
+		/* The kernel ignores an alias at creation: STEP_MARK sets it. */
+		spec.fields &= ~VT_F_ALIAS;
+		return queue_request(r, i, vt_batch_create(r->batch, &spec));
+	case STEP_MARK:
+		if (!creates(op))
+			return 0;
+		spec = (struct vt_link_spec){ .fields = VT_F_ALIAS };
+		spec.link.ifindex = r->chosen[i];
+		strcpy(spec.link.alias, op->after.link.alias);
+		return queue_request(r, i, vt_batch_change(r->batch, NULL, &spec));
+	}
+	return 0;
+}
+
+/* One stage: queue, send, account. Fails on any request that did not take effect. */
+static int run_stage(struct runner *r, enum step step, int depth)
+{
+	int ret = 0;
+
+	vt_batch_reset(r->batch);
+	r->n_req = 0;
+	for (size_t i = 0; i < r->txn->n_ops && !ret; i++)
+		if (depth < 0 || txn_op(r, i)->depth == (unsigned int)depth)
+			ret = queue_step(r, step, i);
+	if (ret < 0) {
+		fail(r->txn, "building requests: %s", strerror(-ret));
+		return ret;
+	}
+	if (!r->n_req)
+		return 0;
+
+	ret = vt_nl_send_batch(r->e->nl, r->batch);
+	for (size_t k = 0; k < r->n_req; k++) {
+		const struct vt_req_result *res = vt_batch_result(r->batch, k);
+		const struct vt_op *op = txn_op(r, r->req_op[k]);
+		const char *dev = op->before ? op->before->name : op->after.link.name;
+
+		if (res->state == VT_REQ_ANSWERED && !res->error) {
+			r->txn->applied++;
+			continue;
+		}
+		if (res->state == VT_REQ_ANSWERED)
+			fail(r->txn, "%s %s: %s%s%s%s", step_verbs[step], dev, strerror(-res->error),
+			     res->message[0] ? " (kernel: " : "", res->message,
+			     res->message[0] ? ")" : "");
+		else if (res->state == VT_REQ_UNKNOWN)
+			fail(r->txn, "%s %s: no answer from the kernel (%s)", step_verbs[step], dev,
+			     strerror(ret ? -ret : EIO));
+		ret = ret ? ret : -EIO;
+	}
+	return ret;
+}
+
+static int run_stages(struct runner *r)
+{
+	unsigned int max_depth = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < r->txn->n_ops; i++)
+		if (txn_op(r, i)->depth > max_depth)
+			max_depth = txn_op(r, i)->depth;
+
+	for (int d = (int)max_depth; d >= 0 && !ret; d--)
+		ret = run_stage(r, STEP_DELETE, d);
+	if (!ret)
+		ret = run_stage(r, STEP_RENAME_DOWN, -1);
+	for (int d = 0; d <= (int)max_depth && !ret; d++)
+		ret = run_stage(r, STEP_CHANGE, d);
+	if (!ret)
+		ret = run_stage(r, STEP_RENAME_UP, -1);
+	for (int d = 0; d <= (int)max_depth && !ret; d++)
+		ret = run_stage(r, STEP_CREATE, d);
+	if (!ret)
+		ret = run_stage(r, STEP_MARK, -1);
+	return ret;
+}
+
+/* Re-read and re-plan the transaction's trunks: nothing may be left to do. */
+static int verify(struct runner *r)
+{
+	struct vt_link_table links = { 0 };
+	struct vt_plan plan;
+	const char **names = calloc(r->txn->n_trunks ? r->txn->n_trunks : 1, sizeof(*names));
+	int ret = -ENOMEM;
+
+	if (!names)
+		return ret;
+	for (size_t i = 0; i < r->txn->n_trunks; i++)
+		names[i] = r->e->plan->trunks[r->txn->trunks[i]].name;
+	ret = vt_nl_dump_links(r->e->nl, &links);
+	if (ret < 0) {
+		fail(r->txn, "verifying: cannot read the kernel's links: %s", strerror(-ret));
+		goto out;
+	}
+	ret = vt_plan_build(r->e->desired, &links, names, r->txn->n_trunks, &plan);
+	if (ret < 0)
+		goto out;
+	for (size_t i = 0; i < plan.n_ops && !ret; i++) {
+		const struct vt_op *op = &plan.ops[i];
+
+		fail(r->txn, "verifying: after the commit %s still needs a %s (the kernel did not "
+			     "do as asked)", op->before ? op->before->name : op->after.link.name,
+		     vt_op_kind_name(op->kind));
+		ret = -EIO;
+	}
+	vt_plan_free(&plan);
+out:
+	vt_link_table_clear(&links);
+	free(names);
+	return ret;
+}
+
+static void rollback(struct runner *r)
+{
+	struct vt_restore_report rep;
+	int ret = vt_restore(r->e->nl, &r->journal, &rep);
+
+	r->txn->rolled_back = rep.deleted + rep.created + rep.changed;
+	if (ret == 0) {
+		r->txn->outcome = VT_TXN_ROLLED_BACK;
+		return;
+	}
+	r->txn->outcome = VT_TXN_ROLLBACK_INCOMPLETE;
+	if (ret == -EIO)
+		snprintf(r->txn->remains, sizeof(r->txn->remains), "%s%s%s", rep.remains,
+			 rep.error[0] ? " first failure: " : "", rep.error);
+	else
+		snprintf(r->txn->remains, sizeof(r->txn->remains),
+			 "the rollback could not read the kernel (%s); the journal is kept",
+			 strerror(-ret));
+}
+
+static int run_txn(struct vt_engine *e, struct vt_txn *txn)
+{
+	struct runner r = { .e = e, .txn = txn };
+	int ret = -ENOMEM;
+
+	r.batch = vt_batch_new();
+	r.chosen = calloc(txn->n_ops, sizeof(*r.chosen));
+	r.req_op = calloc(txn->n_ops * 3, sizeof(*r.req_op));
+	if (!r.batch || !r.chosen || !r.req_op)
+		goto out;
+	ret = 0;
+	if (write_journal(&r) < 0) {
+		txn->outcome = VT_TXN_ROLLED_BACK;	/* nothing was sent */
+		goto out;
+	}
+	if (run_stages(&r) < 0 || verify(&r) < 0)
+		rollback(&r);
+	else
+		txn->outcome = VT_TXN_APPLIED;
+	/* An unverified rollback keeps the journal: the next run retries recovery. */
+	if (txn->outcome != VT_TXN_ROLLBACK_INCOMPLETE)
+		vt_journal_remove(e->state_dirfd);
+out:
+	vt_journal_free(&r.journal);
+	vt_batch_free(r.batch);
+	free(r.chosen);
+	free(r.req_op);
+	return ret;
+}
+
+/* Transactions: one per scope (a trunk and those nested on it), or one for all. */
+static int group(const struct vt_engine *e, struct vt_txn **out, size_t *n_out)
+{
+	const struct vt_plan *plan = e->plan;
+	struct vt_txn *txns = calloc(plan->n_trunks ? plan->n_trunks : 1, sizeof(*txns));
+	size_t *txn_of = calloc(plan->n_trunks ? plan->n_trunks : 1, sizeof(*txn_of));
+	size_t n = 0;
+	int ret = -ENOMEM;
+
+	if (!txns || !txn_of)
+		goto out;
+	for (size_t i = 0; i < plan->n_trunks; i++)
+		txn_of[i] = SIZE_MAX;
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		size_t scope = e->atomic ? 0 : plan->trunks[plan->ops[i].trunk].scope;
+		struct vt_txn *t;
+
+		if (txn_of[scope] == SIZE_MAX) {
+			txn_of[scope] = n++;
+			t = &txns[txn_of[scope]];
+			t->ops = calloc(plan->n_ops, sizeof(*t->ops));
+			t->trunks = calloc(plan->n_trunks, sizeof(*t->trunks));
+			if (!t->ops || !t->trunks)
+				goto out;
+		}
+		t = &txns[txn_of[scope]];
+		t->ops[t->n_ops++] = i;
+	}
+	/* Every trunk of a transaction is named in it, even one without operations. */
+	for (size_t i = 0; i < plan->n_trunks; i++) {
+		size_t scope = e->atomic ? 0 : plan->trunks[i].scope;
+
+		if (txn_of[scope] != SIZE_MAX) {
+			struct vt_txn *t = &txns[txn_of[scope]];
+
+			t->trunks[t->n_trunks++] = i;
+		}
+	}
+	ret = 0;
+out:
+	free(txn_of);
+	*out = txns;
+	*n_out = n;
+	if (ret < 0) {
+		vt_txns_free(txns, plan->n_trunks);
+		*out = NULL;
+		*n_out = 0;
+	}
+	return ret;
+}
+
+int vt_engine_commit(struct vt_engine *e, struct vt_txn **txns, size_t *n_txns)
+{
+	int ret = group(e, txns, n_txns);
+
+	for (size_t i = 0; i < *n_txns && !ret; i++)
+		ret = run_txn(e, &(*txns)[i]);
+	return ret;
+}
+
+const struct vt_txn *vt_txn_of(const struct vt_txn *txns, size_t n_txns, size_t report)
+{
+	for (size_t i = 0; i < n_txns; i++)
+		for (size_t j = 0; j < txns[i].n_trunks; j++)
+			if (txns[i].trunks[j] == report)
+				return &txns[i];
+	return NULL;
+}
+
+void vt_txns_free(struct vt_txn *txns, size_t n_txns)
+{
+	for (size_t i = 0; txns && i < n_txns; i++) {
+		free(txns[i].ops);
+		free(txns[i].trunks);
+	}
+	free(txns);
+}

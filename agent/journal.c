@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The journal on disk: one JSON document, replaced atomically. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "journal.h"
+
+#define JOURNAL "journal"
+#define JOURNAL_TMP "journal.tmp"
+#define JOURNAL_VERSION 1
+
+int vt_journal_add_trunk(struct vt_journal *j, const char *trunk)
+{
+	char **trunks = realloc(j->trunks, (j->n_trunks + 1) * sizeof(*trunks));
+
+	if (!trunks)
+		return -ENOMEM;
+	j->trunks = trunks;
+	j->trunks[j->n_trunks] = strdup(trunk);
+	if (!j->trunks[j->n_trunks])
+		return -ENOMEM;
+	j->n_trunks++;
+	return 0;
+}
+
+int vt_journal_add(struct vt_journal *j, enum vt_entry_state state, const struct vt_link *image,
+		   const char *parent_name, const char *master_name, unsigned int depth)
+{
+	struct vt_journal_entry *e;
+
+	if (j->n_entries == j->cap) {
+		size_t cap = j->cap ? j->cap * 2 : 16;
+		struct vt_journal_entry *v = realloc(j->entries, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		j->entries = v;
+		j->cap = cap;
+	}
+	e = &j->entries[j->n_entries];
+	memset(e, 0, sizeof(*e));
+	if (vt_link_copy(&e->image, image) < 0)
+		return -ENOMEM;
+	e->state = state;
+	snprintf(e->parent_name, sizeof(e->parent_name), "%s", parent_name ? parent_name : "");
+	snprintf(e->master_name, sizeof(e->master_name), "%s", master_name ? master_name : "");
+	e->depth = depth;
+	j->n_entries++;
+	return 0;
+}
+
+static json_t *entry_json(const struct vt_journal_entry *e)
+{
+	const struct vt_link *l = &e->image;
+	json_t *ingress = json_array(), *egress = json_array();
+	char mac[18];
+
+	for (int i = 0; i <= VT_PCP_MAX; i++)
+		json_array_append_new(ingress, json_integer(l->vlan.ingress[i]));
+	for (size_t i = 0; i < l->vlan.n_egress; i++)
+		json_array_append_new(egress, json_pack("[I, I]", (json_int_t)l->vlan.egress[i].from,
+							(json_int_t)l->vlan.egress[i].to));
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", l->mac[0], l->mac[1],
+		 l->mac[2], l->mac[3], l->mac[4], l->mac[5]);
+	return json_pack("{s:s, s:I, s:i, s:s, s:s, s:i, s:s, s:i, s:s, s:b, s:i, s:i, s:I,"
+			 " s:o, s:o, s:I, s:s, s:b, s:b, s:s}",
+			 "state", e->state == VT_ENTRY_PRESENT ? "present" : "absent",
+			 "depth", (json_int_t)e->depth, "ifindex", l->ifindex, "name", l->name,
+			 "kind", l->kind, "parent", l->parent, "parent_name", e->parent_name,
+			 "master", l->master, "master_name", e->master_name,
+			 "is_vlan", l->is_vlan, "vlan", l->vlan.id, "protocol", l->vlan.protocol,
+			 "flags", (json_int_t)l->vlan.flags, "ingress", ingress, "egress", egress,
+			 "mtu", (json_int_t)l->mtu, "mac", mac, "has_mac", l->has_mac,
+			 "up", l->up, "alias", l->alias);
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int vt_journal_write(int dirfd, const struct vt_journal *j)
+{
+	json_t *entries = json_array(), *trunks = json_array(), *doc;
+	char *text = NULL;
+	int fd = -1, ret;
+
+	for (size_t i = 0; i < j->n_trunks; i++)
+		json_array_append_new(trunks, json_string(j->trunks[i]));
+	for (size_t i = 0; i < j->n_entries; i++)
+		json_array_append_new(entries, entry_json(&j->entries[i]));
+	doc = json_pack("{s:i, s:s, s:o, s:o}", "version", JOURNAL_VERSION, "id", j->id,
+			"trunks", trunks, "entries", entries);
+	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	if (!text)
+		return -ENOMEM;
+
+	fd = openat(dirfd, JOURNAL_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	ret = write_all(fd, text, strlen(text));
+	if (!ret && fsync(fd) < 0)
+		ret = -errno;
+	if (!ret && renameat(dirfd, JOURNAL_TMP, dirfd, JOURNAL) < 0)
+		ret = -errno;
+	/* The rename itself must be durable before the kernel is asked anything. */
+	if (!ret && fsync(dirfd) < 0)
+		ret = -errno;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(text);
+	return ret;
+}
+
+static int parse_mac(const char *s, uint8_t *mac)
+{
+	unsigned int b[VT_MAC_LEN];
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
+		return -EBADMSG;
+	for (int i = 0; i < VT_MAC_LEN; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+static int parse_entry(json_t *o, struct vt_journal_entry *e)
+{
+	json_t *ingress = NULL, *egress = NULL, *v;
+	json_int_t depth, flags, mtu;
+	const char *state, *name, *kind, *parent_name, *master_name, *mac, *alias;
+	int is_vlan, has_mac, up, vlan, protocol;
+	struct vt_link *l = &e->image;
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	if (json_unpack(o, "{s:s, s:I, s:i, s:s, s:s, s:i, s:s, s:i, s:s, s:b, s:i, s:i, s:I,"
+			   " s:o, s:o, s:I, s:s, s:b, s:b, s:s}",
+			"state", &state, "depth", &depth, "ifindex", &l->ifindex, "name", &name,
+			"kind", &kind, "parent", &l->parent, "parent_name", &parent_name,
+			"master", &l->master, "master_name", &master_name, "is_vlan", &is_vlan,
+			"vlan", &vlan, "protocol", &protocol, "flags", &flags, "ingress", &ingress,
+			"egress", &egress, "mtu", &mtu, "mac", &mac, "has_mac", &has_mac, "up", &up,
+			"alias", &alias) < 0)
+		return -EBADMSG;
+	if (strlen(name) >= sizeof(l->name) || strlen(kind) >= sizeof(l->kind) ||
+	    strlen(parent_name) >= sizeof(e->parent_name) ||
+	    strlen(master_name) >= sizeof(e->master_name) || strlen(alias) > VT_ALIAS_MAX ||
+	    !json_is_array(ingress) || json_array_size(ingress) != VT_PCP_MAX + 1 ||
+	    !json_is_array(egress) || parse_mac(mac, l->mac) < 0)
+		return -EBADMSG;
+	if (strcmp(state, "present") && strcmp(state, "absent"))
+		return -EBADMSG;
+	e->state = strcmp(state, "present") ? VT_ENTRY_ABSENT : VT_ENTRY_PRESENT;
+	e->depth = (unsigned int)depth;
+	strcpy(l->name, name);
+	strcpy(l->kind, kind);
+	strcpy(e->parent_name, parent_name);
+	strcpy(e->master_name, master_name);
+	strcpy(l->alias, alias);
+	l->is_vlan = is_vlan;
+	l->has_mac = has_mac;
+	l->up = up;
+	l->vlan.id = (uint16_t)vlan;
+	l->vlan.protocol = (uint16_t)protocol;
+	l->vlan.flags = (uint32_t)flags;
+	l->mtu = (uint32_t)mtu;
+	json_array_foreach(ingress, i, v)
+		l->vlan.ingress[i] = (uint32_t)json_integer_value(v);
+	if (json_array_size(egress)) {
+		l->vlan.egress = calloc(json_array_size(egress), sizeof(*l->vlan.egress));
+		if (!l->vlan.egress)
+			return -ENOMEM;
+	}
+	json_array_foreach(egress, i, v) {
+		json_int_t from, to;
+
+		if (json_unpack(v, "[I, I]", &from, &to) < 0) {
+			vt_link_release(l);
+			return -EBADMSG;
+		}
+		l->vlan.egress[i] = (struct vt_qos_entry){ (uint32_t)from, (uint32_t)to };
+	}
+	l->vlan.n_egress = json_array_size(egress);
+	return 0;
+}
+
+int vt_journal_read(int dirfd, struct vt_journal *j)
+{
+	json_t *doc = NULL, *trunks, *entries, *v;
+	json_error_t err;
+	const char *id;
+	int version, fd, ret = -EBADMSG;
+	FILE *f;
+	size_t i;
+
+	memset(j, 0, sizeof(*j));
+	fd = openat(dirfd, JOURNAL, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return -ENOMEM;
+	}
+	doc = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
+	fclose(f);
+	if (!doc || json_unpack(doc, "{s:i, s:s, s:o, s:o}", "version", &version, "id", &id,
+				"trunks", &trunks, "entries", &entries) < 0 ||
+	    version != JOURNAL_VERSION || !json_is_array(trunks) || !json_is_array(entries) ||
+	    strlen(id) >= sizeof(j->id))
+		goto out;
+	strcpy(j->id, id);
+	json_array_foreach(trunks, i, v) {
+		if (!json_is_string(v) || vt_journal_add_trunk(j, json_string_value(v)) < 0)
+			goto out;
+	}
+	json_array_foreach(entries, i, v) {
+		struct vt_journal_entry e;
+
+		if (parse_entry(v, &e) < 0)
+			goto out;
+		ret = vt_journal_add(j, e.state, &e.image, e.parent_name, e.master_name, e.depth);
+		vt_link_release(&e.image);
+		if (ret < 0)
+			goto out;
+		ret = -EBADMSG;
+	}
+	ret = 0;
+out:
+	json_decref(doc);
+	if (ret < 0)
+		vt_journal_free(j);
+	return ret;
+}
+
+int vt_journal_remove(int dirfd)
+{
+	if (unlinkat(dirfd, JOURNAL, 0) < 0 && errno != ENOENT)
+		return -errno;
+	return fsync(dirfd) < 0 ? -errno : 0;
+}
+
+void vt_journal_free(struct vt_journal *j)
+{
+	for (size_t i = 0; i < j->n_trunks; i++)
+		free(j->trunks[i]);
+	for (size_t i = 0; i < j->n_entries; i++)
+		vt_link_release(&j->entries[i].image);
+	free(j->trunks);
+	free(j->entries);
+	memset(j, 0, sizeof(*j));
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "laststatus.h"
+
+#define STATUS_FILE "status.json"
+#define STATUS_TMP "status.json.tmp"
+
+static json_t *load(int dirfd)
+{
+	json_error_t err;
+	json_t *doc = NULL;
+	int fd = openat(dirfd, STATUS_FILE, O_RDONLY | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+
+	if (f) {
+		doc = json_loadf(f, 0, &err);
+		fclose(f);
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	if (!json_is_object(json_object_get(doc, "trunks"))) {
+		json_decref(doc);
+		doc = json_pack("{s:{}}", "trunks");
+	}
+	return doc;
+}
+
+int vt_last_record(int dirfd, const struct vt_plan *plan, const struct vt_txn *txns,
+		   size_t n_txns)
+{
+	json_t *doc = load(dirfd), *trunks = json_object_get(doc, "trunks");
+	long now = (long)time(NULL);
+	int fd, ret = 0;
+
+	for (size_t i = 0; i < plan->n_trunks; i++) {
+		const struct vt_trunk_report *r = &plan->trunks[i];
+		const struct vt_txn *t = vt_txn_of(txns, n_txns, i);
+		const char *status = vt_trunk_status_name(r->status), *reason = r->reason;
+		const char *outcome = t ? vt_txn_outcome_name(t->outcome) : "unchanged";
+		char settled[128];
+
+		if (t && t->outcome == VT_TXN_APPLIED) {
+			status = vt_trunk_status_name(vt_trunk_settled(r, settled, sizeof(settled)));
+			reason = settled;
+		} else if (t) {
+			status = "ERROR";
+			reason = t->error;
+		}
+		json_object_set_new(trunks, r->name, json_pack("{s:s, s:s, s:s, s:I}",
+			"status", status, "reason", reason, "outcome", outcome, "time", (json_int_t)now));
+	}
+	json_object_set_new(doc, "time", json_integer(now));
+
+	fd = openat(dirfd, STATUS_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || json_dumpfd(doc, fd, JSON_INDENT(2)) < 0 || fsync(fd) < 0 ||
+	    renameat(dirfd, STATUS_TMP, dirfd, STATUS_FILE) < 0)
+		ret = -errno ? -errno : -EIO;
+	if (fd >= 0)
+		close(fd);
+	json_decref(doc);
+	return ret;
+}
+
+void vt_last_apply(int dirfd, struct vt_plan *plan)
+{
+	json_t *doc, *trunks;
+
+	if (dirfd < 0)
+		return;
+	doc = load(dirfd);
+	trunks = json_object_get(doc, "trunks");
+	for (size_t i = 0; i < plan->n_trunks; i++) {
+		struct vt_trunk_report *r = &plan->trunks[i];
+		json_t *last = json_object_get(trunks, r->name);
+		const char *outcome = json_string_value(json_object_get(last, "outcome"));
+		const char *reason = json_string_value(json_object_get(last, "reason"));
+
+		/* The kernel has the last word: a trunk in sync is never ERROR. */
+		if (r->status != VT_TRUNK_DEGRADED || !outcome || !reason ||
+		    (strcmp(outcome, "rolled_back") && strcmp(outcome, "rollback_incomplete")))
+			continue;
+		r->status = VT_TRUNK_ERROR;
+		snprintf(r->reason, sizeof(r->reason), "the last reconcile failed and was %s: %s",
+			 strcmp(outcome, "rolled_back") ? "not fully rolled back" : "rolled back",
+			 reason);
+	}
+	json_decref(doc);
+}
