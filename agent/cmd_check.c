@@ -212,8 +212,9 @@ static void check_config(const struct vt_cli *cli, struct check *c, struct vt_di
 	for (size_t i = 0; i < desired.n_trunks; i++)
 		subports += desired.trunks[i].n_subports;
 	if (c->ok)
-		snprintf(c->detail, sizeof(c->detail), "%s: %zu trunks, %zu subports", cli->config,
-			 desired.n_trunks, subports);
+		snprintf(c->detail, sizeof(c->detail), "%s: %zu trunk%s, %zu subport%s", cli->config,
+			 desired.n_trunks, desired.n_trunks == 1 ? "" : "s", subports,
+			 subports == 1 ? "" : "s");
 	else {
 		snprintf(c->detail, sizeof(c->detail), "%s: %zu problem%s", cli->config, diags->n,
 			 diags->n == 1 ? "" : "s");

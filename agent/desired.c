@@ -14,18 +14,15 @@
 #include <unistd.h>
 
 #include "desired_internal.h"
+#include "vt_array.h"
 
 static struct vt_diag *diags_append(struct vt_diags *diags)
 {
-	if (diags->n == diags->cap) {
-		size_t cap = diags->cap ? diags->cap * 2 : 16;
-		struct vt_diag *v = realloc(diags->v, cap * sizeof(*v));
+	struct vt_diag *v = vt_array_grow(diags->v, &diags->cap, diags->n + 1, sizeof(*v), 16);
 
-		if (!v)
-			return NULL;
-		diags->v = v;
-		diags->cap = cap;
-	}
+	if (!v)
+		return NULL;
+	diags->v = v;
 	memset(&diags->v[diags->n], 0, sizeof(diags->v[0]));
 	return &diags->v[diags->n++];
 }
@@ -290,17 +287,12 @@ struct name_list {
 
 static int name_list_add(struct name_list *list, const char *name)
 {
-	char *copy;
+	char **v, *copy;
 
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 16;
-		char **v = realloc(list->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		list->v = v;
-		list->cap = cap;
-	}
+	v = vt_array_grow(list->v, &list->cap, list->n + 1, sizeof(*v), 16);
+	if (!v)
+		return -ENOMEM;
+	list->v = v;
 	copy = strdup(name);
 	if (!copy)
 		return -ENOMEM;

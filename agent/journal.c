@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "journal.h"
+#include "vt_array.h"
 
 #define JOURNAL "journal"
 #define JOURNAL_TMP "journal.tmp"
@@ -34,15 +35,10 @@ int vt_journal_add(struct vt_journal *j, enum vt_entry_state state, const struct
 {
 	struct vt_journal_entry *e;
 
-	if (j->n_entries == j->cap) {
-		size_t cap = j->cap ? j->cap * 2 : 16;
-		struct vt_journal_entry *v = realloc(j->entries, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		j->entries = v;
-		j->cap = cap;
-	}
+	e = vt_array_grow(j->entries, &j->cap, j->n_entries + 1, sizeof(*e), 16);
+	if (!e)
+		return -ENOMEM;
+	j->entries = e;
 	e = &j->entries[j->n_entries];
 	memset(e, 0, sizeof(*e));
 	if (vt_link_copy(&e->image, image) < 0)

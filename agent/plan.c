@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "plan_internal.h"
+#include "vt_array.h"
 
 /* A desired subport, findable by name across every trunk. */
 struct wanted {
@@ -190,15 +191,10 @@ static struct vt_op *add_op(struct planner *p, enum vt_op_kind kind, size_t repo
 	struct vt_plan *plan = p->plan;
 	struct vt_op *op;
 
-	if (plan->n_ops == p->ops_cap) {
-		size_t cap = p->ops_cap ? p->ops_cap * 2 : 64;
-		struct vt_op *ops = realloc(plan->ops, cap * sizeof(*ops));
-
-		if (!ops)
-			return NULL;
-		plan->ops = ops;
-		p->ops_cap = cap;
-	}
+	op = vt_array_grow(plan->ops, &p->ops_cap, plan->n_ops + 1, sizeof(*op), 64);
+	if (!op)
+		return NULL;
+	plan->ops = op;
 	op = &plan->ops[plan->n_ops++];
 	memset(op, 0, sizeof(*op));
 	op->kind = kind;

@@ -17,6 +17,7 @@
 
 #include "nl_internal.h"
 #include "vt_netlink.h"
+#include "vt_array.h"
 
 /*
  * Per sendmsg(): bytes well under the send buffer, and few enough messages
@@ -93,29 +94,18 @@ static int queue(struct vt_batch *batch, enum vt_req_op op, struct nl_msg *msg)
 {
 	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
+	struct vt_request *reqs;
+	char *msgs;
 	int ret = -ENOMEM;
 
-	if (batch->len + len > batch->cap) {
-		size_t cap = batch->cap ? batch->cap : 16 * 1024;
-		char *msgs;
-
-		while (cap < batch->len + len)
-			cap *= 2;
-		msgs = realloc(batch->msgs, cap);
-		if (!msgs)
-			goto out;
-		batch->msgs = msgs;
-		batch->cap = cap;
-	}
-	if (batch->n == batch->n_cap) {
-		size_t n_cap = batch->n_cap ? batch->n_cap * 2 : 64;
-		struct vt_request *reqs = realloc(batch->reqs, n_cap * sizeof(*reqs));
-
-		if (!reqs)
-			goto out;
-		batch->reqs = reqs;
-		batch->n_cap = n_cap;
-	}
+	msgs = vt_array_grow(batch->msgs, &batch->cap, batch->len + len, 1, 16 * 1024);
+	if (!msgs)
+		goto out;
+	batch->msgs = msgs;
+	reqs = vt_array_grow(batch->reqs, &batch->n_cap, batch->n + 1, sizeof(*reqs), 64);
+	if (!reqs)
+		goto out;
+	batch->reqs = reqs;
 	memcpy(batch->msgs + batch->len, nlh, nlh->nlmsg_len);
 	batch->reqs[batch->n] = (struct vt_request){
 		.offset = batch->len,

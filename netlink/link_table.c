@@ -5,18 +5,16 @@
 #include <string.h>
 
 #include "vt_link.h"
+#include "vt_array.h"
 
 int vt_link_table_add(struct vt_link_table *table, struct vt_link *link)
 {
-	if (table->n == table->cap) {
-		size_t cap = table->cap ? table->cap * 2 : 64;
-		struct vt_link *links = realloc(table->links, cap * sizeof(*links));
+	struct vt_link *links = vt_array_grow(table->links, &table->cap, table->n + 1,
+					      sizeof(*links), 64);
 
-		if (!links)
-			return -ENOMEM;
-		table->links = links;
-		table->cap = cap;
-	}
+	if (!links)
+		return -ENOMEM;
+	table->links = links;
 	table->links[table->n++] = *link;
 	link->vlan.egress = NULL;
 	link->vlan.n_egress = 0;

@@ -160,9 +160,11 @@ char *kt_snapshot(struct vt_nl *nl, const char *initials)
 const char *kt_bin(const char *program)
 {
 	static char path[4096];
-	const char *dir = getenv("VT_BIN_DIR");
+	const char *dir = getenv("VT_BIN_DIR"), *wrap = getenv("VT_BIN_WRAP");
 
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "build", program);
+	/* VT_BIN_WRAP runs the programs under a checker (tests/kernel/run --valgrind). */
+	snprintf(path, sizeof(path), "%s%s%s/%s", wrap ? wrap : "", wrap ? " " : "",
+		 dir ? dir : "build", program);
 	return path;
 }
 

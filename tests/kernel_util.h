@@ -43,7 +43,10 @@ int kt_ifindex(struct vt_nl *nl, const char *name);
  */
 char *kt_snapshot(struct vt_nl *nl, const char *initials);
 
-/** kt_bin - the path of a built program ("vlantrunk", "vlantrunk-faulty"). */
+/**
+ * kt_bin - the command that runs a built program ("vlantrunk",
+ * "vlantrunk-faulty"): its path, behind $VT_BIN_WRAP when set.
+ */
 const char *kt_bin(const char *program);
 
 /**
