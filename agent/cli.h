@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "journal.h"
 #include "statedir.h"
 #include "vt_desired.h"
@@ -35,13 +37,18 @@ struct vt_cli {
 	size_t n_trunks;
 	bool atomic;			/* reconcile --atomic */
 	int wait;			/* --wait SECONDS for the lock */
+	int debounce_ms;		/* agent --debounce */
+	int resync_s;			/* agent --resync */
+	int rcvbuf;			/* agent --netlink-rcvbuf; 0: the default */
 };
 
 /* Everything a command needs: intent, kernel, and their comparison. */
 struct vt_world {
-	struct vt_desired desired;
+	struct vt_desired desired;	/* loaded by vt_world_load() */
+	const struct vt_desired *intent; /* or someone else's (the agent's); not freed */
 	struct vt_statedir sd;
 	struct vt_nl *nl;
+	bool nl_borrowed;		/* the caller's socket: not closed with the world */
 	struct vt_link_table links;
 	struct vt_plan plan;
 	bool recovered;			/* an interrupted transaction was rolled back */
@@ -54,6 +61,9 @@ struct vt_world {
  * Each step below reports its own failure (stderr, or the JSON document for
  * @command) and returns the exit code to end with; 0 to go on.
  */
+
+/** vt_world_intent - the desired state the world plans with. */
+const struct vt_desired *vt_world_intent(const struct vt_world *world);
 
 /** vt_world_init - an empty world, safe to free. */
 void vt_world_init(struct vt_world *world);
@@ -89,6 +99,18 @@ void vt_report_diags(const struct vt_cli *cli, const char *command, const struct
 /** vt_report_failure - a one-line failure: human on stderr, JSON on stdout. */
 void vt_report_failure(const struct vt_cli *cli, const char *command, const char *what,
 		       const char *hint);
+
+/*
+ * vt_json_text - a JSON string for text that may hold the kernel's bytes
+ * (names and aliases need not be UTF-8): invalid bytes become "\xNN".
+ */
+json_t *vt_json_text(const char *s);
+
+/** vt_json_print - print @doc on stdout, indented, and release it. */
+void vt_json_print(json_t *doc);
+
+/** vt_status_json - the `status --json` document for @world. */
+json_t *vt_status_json(const struct vt_world *world);
 
 /* Renderers: human text, or one JSON document on stdout. */
 void vt_print_plan(const struct vt_cli *cli, const struct vt_world *world);

@@ -34,12 +34,28 @@ static json_t *load(int dirfd)
 	return doc;
 }
 
+/* Replaced atomically: a reader sees the old document or the new one, whole. */
+static int store(int dirfd, json_t *doc)
+{
+	int fd, ret = 0;
+
+	fd = openat(dirfd, STATUS_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (json_dumpfd(doc, fd, JSON_INDENT(2)) < 0)
+		ret = -EIO;
+	else if (fsync(fd) < 0 || renameat(dirfd, STATUS_TMP, dirfd, STATUS_FILE) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 int vt_last_record(int dirfd, const struct vt_plan *plan, const struct vt_txn *txns,
 		   size_t n_txns)
 {
 	json_t *doc = load(dirfd), *trunks = json_object_get(doc, "trunks");
 	long now = (long)time(NULL);
-	int fd, ret = 0;
+	int ret;
 
 	for (size_t i = 0; i < plan->n_trunks; i++) {
 		const struct vt_trunk_report *r = &plan->trunks[i];
@@ -59,13 +75,18 @@ int vt_last_record(int dirfd, const struct vt_plan *plan, const struct vt_txn *t
 			"status", status, "reason", reason, "outcome", outcome, "time", (json_int_t)now));
 	}
 	json_object_set_new(doc, "time", json_integer(now));
+	ret = store(dirfd, doc);
+	json_decref(doc);
+	return ret;
+}
 
-	fd = openat(dirfd, STATUS_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || json_dumpfd(doc, fd, JSON_INDENT(2)) < 0 || fsync(fd) < 0 ||
-	    renameat(dirfd, STATUS_TMP, dirfd, STATUS_FILE) < 0)
-		ret = -errno ? -errno : -EIO;
-	if (fd >= 0)
-		close(fd);
+int vt_last_set(int dirfd, const char *key, json_t *value)
+{
+	json_t *doc = load(dirfd);
+	int ret;
+
+	json_object_set_new(doc, key, value);
+	ret = store(dirfd, doc);
 	json_decref(doc);
 	return ret;
 }

@@ -7,6 +7,8 @@
 #ifndef VT_LASTSTATUS_H
 #define VT_LASTSTATUS_H
 
+#include <jansson.h>
+
 #include "engine.h"
 #include "vt_plan.h"
 
@@ -16,6 +18,9 @@
  */
 int vt_last_record(int dirfd, const struct vt_plan *plan, const struct vt_txn *txns,
 		   size_t n_txns);
+
+/** vt_last_set - set @key of status.json to @value (taken), atomically. */
+int vt_last_set(int dirfd, const char *key, json_t *value);
 
 /**
  * vt_last_apply - a trunk the kernel shows out of sync whose last

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "daemon.h"
 #include "laststatus.h"
 
 #define VT_VERSION "0.1.0"
@@ -14,6 +15,7 @@ enum opt_bit {
 	OPT_TRUNK = 1u << 0,
 	OPT_ATOMIC = 1u << 1,
 	OPT_WAIT = 1u << 2,
+	OPT_AGENT = 1u << 3,
 };
 
 struct command {
@@ -30,6 +32,7 @@ static int run_check(struct vt_cli *cli);
 static int run_links(struct vt_cli *cli);
 static int run_reconcile(struct vt_cli *cli);
 static int run_teardown(struct vt_cli *cli);
+static int run_agent(struct vt_cli *cli);
 
 static const struct command commands[] = {
 	{ "plan", run_plan, OPT_TRUNK, "[--trunk NAME]...",
@@ -41,6 +44,9 @@ static const struct command commands[] = {
 	  "make the kernel match the desired state, transactionally" },
 	{ "teardown", run_teardown, OPT_TRUNK | OPT_WAIT, "[--trunk NAME]... [--wait SECONDS]",
 	  "delete managed subports (all, or of the named trunks), transactionally" },
+	{ "agent", run_agent, OPT_AGENT,
+	  "[--debounce MS] [--resync SECONDS] [--netlink-rcvbuf BYTES]",
+	  "the daemon: reconcile, then keep the kernel converged (systemd Type=notify)" },
 	{ "check", run_check, 0, "",
 	  "preflight: privileges, netlink, kernel 802.1Q support, state dir, config" },
 	{ "links", run_links, 0, "",
@@ -77,6 +83,14 @@ static void command_usage(FILE *out, const struct command *c)
 		fprintf(out, "  --atomic        one transaction for everything (default: one per trunk)\n");
 	if (c->options & OPT_WAIT)
 		fprintf(out, "  --wait SECONDS  how long to wait for another writer's lock (default 30)\n");
+	if (c->options & OPT_AGENT)
+		fprintf(out, "\n  --debounce MS           wait this long after a link event before repairing\n"
+			     "                          (default 50)\n"
+			     "  --resync SECONDS        full reconcile this often (default 60)\n"
+			     "  --netlink-rcvbuf BYTES  the event socket's receive buffer (default 32 MiB)\n"
+			     "\nSIGHUP or a change to the desired state reloads it; an invalid one is refused\n"
+			     "and the last good one kept. agent.sock in the state dir answers one line,\n"
+			     "`status` or `reconcile`, with a JSON document (root only).\n");
 }
 
 static int exit_for_plan(const struct vt_plan *plan)
@@ -163,6 +177,11 @@ static int run_teardown(struct vt_cli *cli)
 	return vt_cmd_reconcile(cli, true);
 }
 
+static int run_agent(struct vt_cli *cli)
+{
+	return vt_cmd_agent(cli);
+}
+
 static int run_check(struct vt_cli *cli)
 {
 	return vt_cmd_check(cli);
@@ -205,9 +224,23 @@ static int run_links(struct vt_cli *cli)
 	return VT_EXIT_OK;
 }
 
+static int number(const char *option, const char *arg, int min, int max, int *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*end || !*arg || v < min || v > max) {
+		fprintf(stderr, "vlantrunk: %s takes a number from %d to %d, not '%s'\n", option, min,
+			max, arg);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	enum { O_STATE_DIR = 256, O_JSON, O_TRUNK, O_ATOMIC, O_WAIT };
+	enum { O_STATE_DIR = 256, O_JSON, O_TRUNK, O_ATOMIC, O_WAIT, O_DEBOUNCE, O_RESYNC, O_RCVBUF };
 	static const struct option options[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, O_STATE_DIR },
@@ -217,13 +250,15 @@ int main(int argc, char **argv)
 		{ "trunk", required_argument, NULL, O_TRUNK },
 		{ "atomic", no_argument, NULL, O_ATOMIC },
 		{ "wait", required_argument, NULL, O_WAIT },
+		{ "debounce", required_argument, NULL, O_DEBOUNCE },
+		{ "resync", required_argument, NULL, O_RESYNC },
+		{ "netlink-rcvbuf", required_argument, NULL, O_RCVBUF },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
 	struct vt_cli cli = { .config = VT_DEFAULT_CONFIG, .state_dir = VT_DEFAULT_STATE_DIR,
-			      .wait = 30 };
-	char *end;
+			      .wait = 30, .debounce_ms = 50, .resync_s = 60 };
 	const struct command *cmd = NULL;
 	unsigned int given = 0;
 	bool help = false;
@@ -248,14 +283,22 @@ int main(int argc, char **argv)
 			given |= OPT_ATOMIC;
 			break;
 		case O_WAIT:
-			cli.wait = (int)strtol(optarg, &end, 10);
-			if (*end || !*optarg || cli.wait < 0 || cli.wait > 86400) {
-				fprintf(stderr, "vlantrunk: --wait takes seconds from 0 to 86400, not '%s'\n",
-					optarg);
+			if (number("--wait", optarg, 0, 86400, &cli.wait) < 0) {
 				ret = VT_EXIT_INVALID;
 				goto out;
 			}
 			given |= OPT_WAIT;
+			break;
+		case O_DEBOUNCE:
+		case O_RESYNC:
+		case O_RCVBUF:
+			if ((c == O_DEBOUNCE && number("--debounce", optarg, 0, 60000, &cli.debounce_ms)) ||
+			    (c == O_RESYNC && number("--resync", optarg, 1, 86400, &cli.resync_s)) ||
+			    (c == O_RCVBUF && number("--netlink-rcvbuf", optarg, 0, 1 << 30, &cli.rcvbuf))) {
+				ret = VT_EXIT_INVALID;
+				goto out;
+			}
+			given |= OPT_AGENT;
 			break;
 		case 'h': help = true; break;
 		case 'V':
@@ -295,7 +338,8 @@ int main(int argc, char **argv)
 	if (given & ~cmd->options) {
 		fprintf(stderr, "vlantrunk %s: --%s does not apply to this command\n", cmd->name,
 			(given & ~cmd->options) & OPT_TRUNK ? "trunk" :
-			(given & ~cmd->options) & OPT_ATOMIC ? "atomic" : "wait");
+			(given & ~cmd->options) & OPT_ATOMIC ? "atomic" :
+			(given & ~cmd->options) & OPT_WAIT ? "wait" : "debounce/--resync/--netlink-rcvbuf");
 		ret = VT_EXIT_INVALID;
 		goto out;
 	}

@@ -14,7 +14,7 @@
  * silently dropping the whole entry from the document. Bytes that are not
  * part of valid UTF-8 become the four characters "\xNN". NULL gives NULL.
  */
-static json_t *text(const char *s)
+json_t *vt_json_text(const char *s)
 {
 	json_t *v = s ? json_string(s) : NULL;
 	size_t len, off = 0;
@@ -61,7 +61,7 @@ static json_t *changes(const struct vt_subport_report *rep, uint32_t differs,
 		vt_diff_values((enum vt_diff)bit, rep, links, old, want, sizeof(old));
 		json_array_append_new(list, json_pack("{s:s, s:o, s:o}",
 						      "field", vt_diff_name((enum vt_diff)bit),
-						      "old", text(old), "new", text(want)));
+						      "old", vt_json_text(old), "new", vt_json_text(want)));
 	}
 	return list;
 }
@@ -74,7 +74,7 @@ static json_t *subport_json(const struct vt_subport_report *rep, const struct vt
 			 "protocol", vt_protocol_name(rep->want->protocol),
 			 "state", vt_subport_state_name(rep->state),
 			 "changes", changes(rep, rep->differs, links),
-			 "reason", text(rep->reason));
+			 "reason", vt_json_text(rep->reason));
 }
 
 static json_t *trunk_json(const struct vt_trunk_report *r, const struct vt_link_table *links)
@@ -84,9 +84,9 @@ static json_t *trunk_json(const struct vt_trunk_report *r, const struct vt_link_
 	for (size_t i = 0; i < r->n_subports; i++)
 		json_array_append_new(subports, subport_json(&r->subports[i], links));
 	return json_pack("{s:o, s:s, s:o, s:b, s:s?, s:b, s:o}",
-			 "name", text(r->name),
+			 "name", vt_json_text(r->name),
 			 "status", vt_trunk_status_name(r->status),
-			 "reason", text(r->reason),
+			 "reason", vt_json_text(r->reason),
 			 "desired", r->want != NULL,
 			 "parent", r->want ? r->want->parent : NULL,
 			 "can_converge", r->can_converge,
@@ -99,7 +99,7 @@ static json_t *op_json(const struct vt_world *w, const struct vt_op *op)
 	const struct vt_subport_report *rep = op->subport == SIZE_MAX ? NULL : &r->subports[op->subport];
 	const struct vt_link *dev = op->before;
 	json_t *o = json_pack("{s:s, s:o, s:o}", "op", vt_op_kind_name(op->kind),
-			      "trunk", text(r->name), "device", text(dev ? dev->name : op->after.link.name));
+			      "trunk", vt_json_text(r->name), "device", vt_json_text(dev ? dev->name : op->after.link.name));
 
 	if (op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE) {
 		json_object_set_new(o, "parent", json_string(op->parent_name));
@@ -113,7 +113,7 @@ static json_t *op_json(const struct vt_world *w, const struct vt_op *op)
 	return o;
 }
 
-static void emit(json_t *doc)
+void vt_json_print(json_t *doc)
 {
 	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	putchar('\n');
@@ -141,16 +141,21 @@ void vt_print_plan_json(const struct vt_world *w)
 	for (size_t i = 0; i < w->plan.n_ops; i++)
 		json_array_append_new(ops, op_json(w, &w->plan.ops[i]));
 	trunks = trunks_json(w, &stuck);
-	emit(json_pack("{s:s, s:s, s:o, s:o}", "command", "plan",
+	vt_json_print(json_pack("{s:s, s:s, s:o, s:o}", "command", "plan",
 		       "result", stuck ? "cannot_converge" : w->plan.n_ops ? "changes_pending" : "in_sync",
 		       "operations", ops, "trunks", trunks));
 }
 
-void vt_print_status_json(const struct vt_world *w)
+json_t *vt_status_json(const struct vt_world *w)
 {
 	bool stuck;
 
-	emit(json_pack("{s:s, s:o}", "command", "status", "trunks", trunks_json(w, &stuck)));
+	return json_pack("{s:s, s:o}", "command", "status", "trunks", trunks_json(w, &stuck));
+}
+
+void vt_print_status_json(const struct vt_world *w)
+{
+	vt_json_print(vt_status_json(w));
 }
 
 void vt_print_error_json(const char *command, const char *what, const char *hint,
@@ -162,11 +167,11 @@ void vt_print_error_json(const char *command, const char *what, const char *hint
 		const struct vt_diag *d = &diags->v[i];
 
 		json_array_append_new(list, json_pack("{s:o, s:o, s:o, s:o, s:i, s:i, s:o}",
-						      "file", text(d->file), "trunk", text(d->trunk),
-						      "subport", text(d->subport), "field", text(d->field),
+						      "file", vt_json_text(d->file), "trunk", vt_json_text(d->trunk),
+						      "subport", vt_json_text(d->subport), "field", vt_json_text(d->field),
 						      "line", d->line, "column", d->column,
-						      "message", text(d->message)));
+						      "message", vt_json_text(d->message)));
 	}
-	emit(json_pack("{s:s, s:o, s:o?, s:o}", "command", command, "error", text(what), "hint", text(hint),
+	vt_json_print(json_pack("{s:s, s:o, s:o?, s:o}", "command", command, "error", vt_json_text(what), "hint", vt_json_text(hint),
 		       "diagnostics", list));
 }

@@ -11,10 +11,17 @@
 #include "journal.h"
 #include "restore.h"
 
+const struct vt_desired *vt_world_intent(const struct vt_world *world)
+{
+	return world->intent ? world->intent : &world->desired;
+}
+
 static bool trunk_known(const struct vt_world *w, const char *name)
 {
-	for (size_t i = 0; i < w->desired.n_trunks; i++)
-		if (!strcmp(w->desired.trunks[i].name, name))
+	const struct vt_desired *d = vt_world_intent(w);
+
+	for (size_t i = 0; i < d->n_trunks; i++)
+		if (!strcmp(d->trunks[i].name, name))
 			return true;
 	/* A trunk no longer desired is known by the markers its devices carry. */
 	for (size_t i = 0; i < w->links.n; i++) {
@@ -171,7 +178,7 @@ int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world
 		vt_report_failure(cli, command, what, NULL);
 		return VT_EXIT_INVALID;
 	}
-	ret = vt_plan_build(&world->desired, &world->links, cli->trunks, cli->n_trunks,
+	ret = vt_plan_build(vt_world_intent(world), &world->links, cli->trunks, cli->n_trunks,
 			    &world->plan);
 	if (ret < 0) {
 		snprintf(what, sizeof(what), "planning: %s", strerror(-ret));
@@ -203,7 +210,8 @@ void vt_world_free(struct vt_world *world)
 {
 	vt_plan_free(&world->plan);
 	vt_link_table_clear(&world->links);
-	vt_nl_close(world->nl);
+	if (!world->nl_borrowed)
+		vt_nl_close(world->nl);
 	vt_desired_free(&world->desired);
 	vt_statedir_close(&world->sd);
 	vt_journal_free(&world->running);

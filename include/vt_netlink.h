@@ -28,6 +28,12 @@ int vt_nl_open(struct vt_nl **out);
 /** vt_nl_close - close the socket; NULL is fine. */
 void vt_nl_close(struct vt_nl *nl);
 
+/**
+ * vt_nl_portid - the socket's netlink port id. Link events caused by this
+ * socket's requests carry it as their origin (see vt_monitor_fn).
+ */
+uint32_t vt_nl_portid(const struct vt_nl *nl);
+
 /** vt_nl_strict - whether the kernel accepted NETLINK_GET_STRICT_CHK. */
 bool vt_nl_strict(const struct vt_nl *nl);
 
@@ -173,11 +179,13 @@ void vt_monitor_close(struct vt_monitor *mon);
 int vt_monitor_fd(const struct vt_monitor *mon);
 
 /*
- * Called once per event; @link is NULL for VT_EV_RESYNC. A negative return
- * stops vt_monitor_read() with that value.
+ * Called once per event; @link is NULL for VT_EV_RESYNC. @origin is the port
+ * id of the socket whose request caused the event (0 when the kernel acted on
+ * its own), so a program can tell its own changes from others'. A negative
+ * return stops vt_monitor_read() with that value.
  */
 typedef int (*vt_monitor_fn)(enum vt_link_event event, const struct vt_link *link,
-			     void *arg);
+			     uint32_t origin, void *arg);
 
 /**
  * vt_monitor_read - deliver every event already queued, without blocking.

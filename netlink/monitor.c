@@ -84,7 +84,8 @@ static int deliver(const char *buf, size_t len, vt_monitor_fn fn, void *arg, int
 		ret = vt_nl_decode_link(nlh, &link);
 		if (ret < 0)
 			return ret;
-		ret = fn(event, &link, arg);
+		/* A notification names the requester's port as its sender-side pid. */
+		ret = fn(event, &link, nlh->nlmsg_pid, arg);
 		vt_link_release(&link);
 		if (ret < 0)
 			return ret;
@@ -107,7 +108,7 @@ int vt_monitor_read(struct vt_monitor *mon, vt_monitor_fn fn, void *arg)
 			continue;
 		if (n == -ENOBUFS) {
 			/* The kernel dropped events: only a fresh dump tells the truth now. */
-			ret = fn(VT_EV_RESYNC, NULL, arg);
+			ret = fn(VT_EV_RESYNC, NULL, 0, arg);
 			if (ret < 0)
 				return ret;
 			count++;

@@ -125,6 +125,11 @@ void vt_nl_close(struct vt_nl *nl)
 	free(nl);
 }
 
+uint32_t vt_nl_portid(const struct vt_nl *nl)
+{
+	return nl->portid;
+}
+
 bool vt_nl_strict(const struct vt_nl *nl)
 {
 	return nl->strict;

@@ -9,9 +9,11 @@
 
 struct seen {
 	int new_m1, del_m1, resync, total;
+	uint32_t origin;	/* of the last m1 event */
 };
 
-static int record(enum vt_link_event event, const struct vt_link *link, void *arg)
+static int record(enum vt_link_event event, const struct vt_link *link, uint32_t origin,
+		  void *arg)
 {
 	struct seen *seen = arg;
 
@@ -23,6 +25,7 @@ static int record(enum vt_link_event event, const struct vt_link *link, void *ar
 	}
 	if (strcmp(link->name, "m1"))
 		return 0;
+	seen->origin = origin;
 	if (event == VT_EV_NEWLINK) {
 		ck_assert(link->is_vlan);
 		ck_assert_uint_eq(link->vlan.id, 31);
@@ -80,6 +83,9 @@ START_TEST(test_sees_create_and_delete)
 	ck_assert_int_gt(vt_monitor_read(mon, record, &seen), 0);
 	ck_assert_int_ge(seen.new_m1, 1);
 	ck_assert_int_eq(seen.del_m1, 0);
+	/* The event names the socket whose request caused it. */
+	ck_assert_uint_eq(seen.origin, vt_nl_portid(nl));
+	ck_assert_uint_ne(seen.origin, 0);
 
 	vt_batch_reset(batch);
 	ck_assert_int_eq(vt_batch_delete(batch, 0, "m1"), 0);

@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The agent's loop. One epoll over: link events, the config watch, signals
+ * (signalfd), timers (debounce, retries, periodic resync, watchdog) and the
+ * control socket. Runs happen in the loop, one at a time: a SIGTERM that
+ * arrives during a transaction is read after it has committed or rolled
+ * back. Managed devices are never deleted on the way out.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-journal.h>
+
+#include "daemon_internal.h"
+#include "laststatus.h"
+#include "reconcile.h"
+
+#define RELOAD_DEBOUNCE_MS 200
+#define LOCK_BUSY_RETRY_NS 1000000000ULL
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void vt_daemon_log(const struct vt_daemon *d, int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (priority > LOG_NOTICE && d->cli.verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	if (d->journal) {
+		sd_journal_printv(priority, fmt, ap);
+	} else {
+		fprintf(stderr, "vlantrunk agent: ");
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+}
+
+/* One-shot at @at (monotonic ns; 0 disarms), or every @interval_ns. */
+static void arm(int fd, uint64_t at, uint64_t interval_ns)
+{
+	struct itimerspec its = {
+		.it_value = { (time_t)(at / 1000000000ULL), (long)(at % 1000000000ULL) },
+		.it_interval = { (time_t)(interval_ns / 1000000000ULL),
+				 (long)(interval_ns % 1000000000ULL) },
+	};
+
+	timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static void debounce(struct vt_daemon *d, uint64_t delay_ms)
+{
+	if (d->debounce_armed)
+		return;
+	arm(d->debounce_fd, now_ns() + delay_ms * 1000000ULL, 0);
+	d->debounce_armed = true;
+}
+
+static json_t *agent_json(const struct vt_daemon *d)
+{
+	return json_pack("{s:i, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
+			 "pid", (int)getpid(), "config", d->cli.config,
+			 "config_error", d->config_error[0] ? vt_json_text(d->config_error) : json_null(),
+			 "runs", (json_int_t)d->stats.runs, "repairs", (json_int_t)d->stats.repairs,
+			 "failures", (json_int_t)d->stats.failures,
+			 "resyncs", (json_int_t)d->stats.resyncs,
+			 "overruns", (json_int_t)d->stats.overruns,
+			 "reloads", (json_int_t)d->stats.reloads,
+			 "reload_errors", (json_int_t)d->stats.reload_errors,
+			 "last_run_ms", d->last_run_ms);
+}
+
+static void notify_status(const struct vt_daemon *d, const struct vt_run *run)
+{
+	size_t counts[VT_TRUNK_ERROR + 1] = { 0 };
+
+	for (size_t i = 0; run && i < run->world.plan.n_trunks; i++) {
+		struct vt_trunk_outcome o;
+
+		vt_run_outcome(run, i, &o);
+		counts[o.status]++;
+	}
+	sd_notifyf(0, "STATUS=%zu trunks: %zu active, %zu down, %zu degraded, %zu error; "
+		      "%lu repairs, %lu failures%s%s", d->desired.n_trunks, counts[VT_TRUNK_ACTIVE],
+		   counts[VT_TRUNK_DOWN], counts[VT_TRUNK_DEGRADED], counts[VT_TRUNK_ERROR],
+		   d->stats.repairs, d->stats.failures, d->config_error[0] ? "; config refused: " : "",
+		   d->config_error);
+}
+
+static void record_agent(const struct vt_daemon *d)
+{
+	struct vt_statedir sd;
+
+	if (vt_statedir_open(d->cli.state_dir, false, &sd) < 0)
+		return;
+	vt_last_set(sd.dirfd, "agent", agent_json(d));
+	vt_statedir_close(&sd);
+}
+
+/* What a run did, trunk by trunk: the log, backoff, counters. */
+static void settle(struct vt_daemon *d, const struct vt_run *run, uint64_t now)
+{
+	for (size_t i = 0; i < run->world.plan.n_trunks; i++) {
+		const struct vt_trunk_report *r = &run->world.plan.trunks[i];
+		struct vt_trunk_outcome o;
+		bool failed;
+
+		vt_run_outcome(run, i, &o);
+		failed = o.txn && o.txn->outcome != VT_TXN_APPLIED;
+		if (o.txn && !failed) {
+			d->stats.repairs++;
+			vt_daemon_log(d, LOG_INFO, "trunk %s: %s, %zu operation%s applied", r->name,
+				      vt_trunk_status_name(o.status), o.ops, o.ops == 1 ? "" : "s");
+		} else if (failed) {
+			d->stats.failures++;
+			vt_daemon_log(d, LOG_ERR, "trunk %s: %s: %s", r->name,
+				      o.txn->outcome == VT_TXN_ROLLED_BACK ? "failed, rolled back" :
+				      "failed, ROLLBACK INCOMPLETE", o.reason);
+		} else if (!r->can_converge) {
+			vt_daemon_log(d, LOG_WARNING, "trunk %s: %s: %s", r->name,
+				      vt_trunk_status_name(r->status), r->reason);
+		}
+		vt_daemon_settle(d, r->name, failed, now);
+	}
+}
+
+int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
+{
+	uint64_t start = now_ns(), next;
+	struct vt_run run;
+	size_t n;
+	int ret;
+
+	if (reply)
+		d->all_dirty = true;
+	n = vt_daemon_due(d, start);
+	if (!n && !d->all_dirty)
+		return 0;
+	d->cli.trunks = d->names;
+	/* Every trunk: no filter, so devices of trunks no longer desired go too. */
+	d->cli.n_trunks = d->all_dirty && n == d->desired.n_trunks ? 0 : n;
+	if (d->all_dirty && n == 0 && d->desired.n_trunks)
+		return 0;	/* all backing off */
+
+	ret = vt_run_reconcile(&d->cli, &d->desired, d->nl, false, &run);
+	d->stats.runs++;
+	d->last_run_ms = (double)(now_ns() - start) / 1e6;
+	if (ret == 0) {
+		settle(d, &run, now_ns());
+		d->all_dirty = false;
+		notify_status(d, &run);
+		if (reply)
+			*reply = vt_run_json(&run);
+	} else {
+		/* Nothing was changed (the lock is busy, say): try again soon. */
+		vt_daemon_log(d, LOG_WARNING, "reconcile could not run (exit %d); retrying", ret);
+		arm(d->retry_fd, now_ns() + LOCK_BUSY_RETRY_NS, 0);
+		if (reply)
+			*reply = json_pack("{s:s, s:i}", "error", "reconcile could not run", "exit", ret);
+	}
+	vt_run_free(&run);
+	record_agent(d);
+	next = vt_daemon_next_retry(d);
+	if (ret == 0)
+		arm(d->retry_fd, next, 0);
+	return ret;
+}
+
+json_t *vt_daemon_status_json(struct vt_daemon *d)
+{
+	struct vt_world w;
+	json_t *doc = NULL;
+
+	vt_world_init(&w);
+	w.intent = &d->desired;
+	w.nl = d->nl;
+	w.nl_borrowed = true;
+	d->cli.n_trunks = 0;
+	if (vt_world_scan(&d->cli, "status", &w) == 0) {
+		if (vt_statedir_open(d->cli.state_dir, false, &w.sd) == 0)
+			vt_last_apply(w.sd.dirfd, &w.plan);
+		doc = vt_status_json(&w);
+		json_object_set_new(doc, "agent", agent_json(d));
+	}
+	vt_world_free(&w);
+	return doc ? doc : json_pack("{s:s}", "error", "cannot read the kernel's links");
+}
+
+static void reload(struct vt_daemon *d)
+{
+	struct vt_desired fresh = { 0 };
+	struct vt_diags diags = { 0 };
+	struct vt_trunk_state *old = d->trunks;
+	size_t n_old = d->desired.n_trunks;
+	char line[1024];
+	int ret;
+
+	d->reload_pending = false;
+	ret = vt_desired_load(d->cli.config, &fresh, &diags);
+	if (ret < 0) {
+		/* The last good desired state keeps running. */
+		d->stats.reload_errors++;
+		vt_diag_format(diags.n ? &diags.v[0] : &(struct vt_diag){ .message = "cannot be read" },
+			       line, sizeof(line));
+		snprintf(d->config_error, sizeof(d->config_error), "%s%s", line,
+			 diags.n > 1 ? " (and more)" : "");
+		for (size_t i = 0; i < diags.n; i++) {
+			vt_diag_format(&diags.v[i], line, sizeof(line));
+			vt_daemon_log(d, LOG_ERR, "new desired state refused, keeping the last good one: %s",
+				      line);
+		}
+		vt_diags_free(&diags);
+		record_agent(d);
+		notify_status(d, NULL);
+		return;
+	}
+	vt_diags_free(&diags);
+	d->config_error[0] = '\0';
+	d->trunks = NULL;
+	vt_desired_free(&d->desired);
+	d->desired = fresh;
+	if (vt_daemon_index(d, old, n_old) < 0)
+		d->stop = true;
+	free(old);
+	d->stats.reloads++;
+	d->all_dirty = true;
+	vt_daemon_log(d, LOG_NOTICE, "desired state reloaded: %zu trunks", d->desired.n_trunks);
+}
+
+static int on_link(enum vt_link_event event, const struct vt_link *link, uint32_t origin, void *arg)
+{
+	struct vt_daemon *d = arg;
+
+	if (event == VT_EV_RESYNC) {
+		/* Events were lost: only a fresh dump of everything tells the truth. */
+		d->stats.overruns++;
+		d->all_dirty = true;
+		return 0;
+	}
+	/* Our own requests' echoes: the run that sent them verified the result. */
+	if (origin && origin == vt_nl_portid(d->nl))
+		return 0;
+	vt_daemon_touch(d, link);
+	return 0;
+}
+
+static bool any_dirty(const struct vt_daemon *d)
+{
+	for (size_t i = 0; i < d->desired.n_trunks; i++)
+		if (d->trunks[i].dirty)
+			return true;
+	return d->all_dirty;
+}
+
+static void drain_timer(int fd)
+{
+	uint64_t expirations;
+
+	(void)!read(fd, &expirations, sizeof(expirations));
+}
+
+static void on_signal(struct vt_daemon *d)
+{
+	struct signalfd_siginfo si;
+
+	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			d->reload_pending = true;
+			debounce(d, 0);
+		} else {
+			d->stop = true;
+		}
+	}
+}
+
+static void dispatch(struct vt_daemon *d, int fd)
+{
+	int ret;
+
+	if (fd == vt_monitor_fd(d->mon)) {
+		ret = vt_monitor_read(d->mon, on_link, d);
+		if (ret < 0)
+			vt_daemon_log(d, LOG_ERR, "reading link events: %s", strerror(-ret));
+		if (any_dirty(d))
+			debounce(d, (uint64_t)d->cli.debounce_ms);
+	} else if (fd == d->inofd) {
+		if (vt_watch_relevant(d)) {
+			d->reload_pending = true;
+			debounce(d, RELOAD_DEBOUNCE_MS);
+		}
+	} else if (fd == d->sigfd) {
+		on_signal(d);
+	} else if (fd == d->debounce_fd) {
+		drain_timer(fd);
+		d->debounce_armed = false;
+		if (d->reload_pending)
+			reload(d);
+		vt_daemon_reconcile(d, NULL);
+	} else if (fd == d->resync_fd) {
+		drain_timer(fd);
+		d->stats.resyncs++;
+		d->all_dirty = true;
+		vt_daemon_reconcile(d, NULL);
+	} else if (fd == d->retry_fd) {
+		drain_timer(fd);
+		vt_daemon_reconcile(d, NULL);
+	} else if (fd == d->watchdog_fd) {
+		drain_timer(fd);
+		sd_notify(0, "WATCHDOG=1");
+	} else if (fd == d->listen_fd) {
+		vt_control_serve(d);
+	}
+}
+
+static int watch_fd(struct vt_daemon *d, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static int setup(struct vt_daemon *d)
+{
+	uint64_t watchdog_us = 0;
+	sigset_t mask;
+	int ret;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	/* Blocked: they are read from the signalfd, between runs. */
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	d->inofd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	d->debounce_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	d->resync_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	d->retry_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	d->watchdog_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (d->epfd < 0 || d->sigfd < 0 || d->inofd < 0 || d->debounce_fd < 0 ||
+	    d->resync_fd < 0 || d->retry_fd < 0 || d->watchdog_fd < 0)
+		return -errno;
+
+	/* The monitor first: nothing that happens from here on is missed. */
+	ret = vt_monitor_open(&d->mon, d->cli.rcvbuf);
+	if (!ret)
+		ret = vt_nl_open(&d->nl);
+	if (!ret)
+		ret = vt_control_open(d);
+	if (ret < 0)
+		return ret;
+	if (vt_watch_config(d) < 0)
+		vt_daemon_log(d, LOG_WARNING, "cannot watch %s; reload with SIGHUP", d->cli.config);
+	arm(d->resync_fd, now_ns() + (uint64_t)d->cli.resync_s * 1000000000ULL,
+	    (uint64_t)d->cli.resync_s * 1000000000ULL);
+	if (sd_watchdog_enabled(0, &watchdog_us) > 0)
+		arm(d->watchdog_fd, now_ns() + watchdog_us * 500ULL, watchdog_us * 500ULL);
+
+	const int fds[] = { vt_monitor_fd(d->mon), d->inofd, d->sigfd, d->debounce_fd,
+			    d->resync_fd, d->retry_fd, d->watchdog_fd, d->listen_fd };
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]) && !ret; i++)
+		ret = watch_fd(d, fds[i]);
+	return ret;
+}
+
+static void cleanup(struct vt_daemon *d)
+{
+	const int fds[] = { d->epfd, d->sigfd, d->inofd, d->debounce_fd, d->resync_fd,
+			    d->retry_fd, d->watchdog_fd, d->listen_fd };
+
+	if (d->listen_fd >= 0)
+		unlink(d->sock_path);
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	vt_monitor_close(d->mon);
+	vt_nl_close(d->nl);
+	vt_desired_free(&d->desired);
+	free(d->trunks);
+	free(d->by_subport);
+	free(d->by_parent);
+	free(d->names);
+}
+
+int vt_cmd_agent(const struct vt_cli *cli)
+{
+	struct vt_daemon d = {
+		.cli = *cli,
+		.epfd = -1, .sigfd = -1, .inofd = -1, .debounce_fd = -1, .resync_fd = -1,
+		.retry_fd = -1, .watchdog_fd = -1, .listen_fd = -1,
+		/* systemd connects stderr to the journal and says so. */
+		.journal = getenv("JOURNAL_STREAM") != NULL,
+	};
+	struct vt_world w;
+	int ret;
+
+	/* Start as `reconcile` would: a valid desired state, a usable state dir. */
+	vt_world_init(&w);
+	ret = vt_world_load(cli, "agent", &w);
+	if (!ret)
+		ret = vt_world_lock(cli, "agent", &w, true);
+	d.desired = w.desired;
+	w.desired = (struct vt_desired){ 0 };
+	vt_world_free(&w);	/* the lock is taken per run */
+	if (ret)
+		goto out;
+	if (vt_daemon_index(&d, NULL, 0) < 0 || setup(&d) < 0) {
+		vt_daemon_log(&d, LOG_ERR, "cannot start: %s", strerror(errno ? errno : ENOMEM));
+		ret = VT_EXIT_CANNOT_RUN;
+		goto out;
+	}
+
+	d.all_dirty = true;
+	vt_daemon_reconcile(&d, NULL);
+	sd_notify(0, "READY=1");
+	vt_daemon_log(&d, LOG_NOTICE, "running: %zu trunks from %s", d.desired.n_trunks, cli->config);
+
+	while (!d.stop) {
+		struct epoll_event events[16];
+		int n = epoll_wait(d.epfd, events, 16, -1);
+
+		if (n < 0 && errno != EINTR) {
+			vt_daemon_log(&d, LOG_ERR, "epoll: %s", strerror(errno));
+			ret = VT_EXIT_CANNOT_RUN;
+			break;
+		}
+		for (int i = 0; i < n && !d.stop; i++)
+			dispatch(&d, events[i].data.fd);
+	}
+	sd_notify(0, "STOPPING=1");
+	vt_daemon_log(&d, LOG_NOTICE, "stopping; managed devices stay as they are");
+out:
+	cleanup(&d);
+	return ret;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `vlantrunk agent`: one epoll loop that keeps the kernel converged. Every
+ * change it makes goes through the same engine as `reconcile`.
+ */
+#ifndef VT_DAEMON_H
+#define VT_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cli.h"
+
+/* Per desired trunk: what the loop knows of it between runs. */
+struct vt_trunk_state {
+	char name[VT_TRUNK_NAME_MAX + 1];
+	bool dirty;			/* an event touched it: reconcile after the debounce */
+	unsigned int failures;		/* transactions failed in a row */
+	uint64_t retry_at;		/* CLOCK_MONOTONIC ns; 0 when not backing off */
+};
+
+/* A name the loop looks events up by: a subport's, or a trunk's parent's. */
+struct vt_trunk_key {
+	const char *name;
+	size_t trunk;
+};
+
+struct vt_daemon_stats {
+	unsigned long runs, repairs, failures, resyncs, overruns, reloads, reload_errors;
+};
+
+/* The daemon's context: the only mutable state of the agent. */
+struct vt_daemon {
+	struct vt_cli cli;		/* trunks and n_trunks are set per run */
+	const char **names;		/* storage for cli.trunks */
+	struct vt_desired desired;	/* the last valid desired state */
+	char config_error[1100];	/* why the newest config was refused; "" when it was not */
+	struct vt_trunk_state *trunks;	/* parallel to desired.trunks */
+	struct vt_trunk_key *by_subport, *by_parent;	/* sorted by name */
+	bool all_dirty;			/* overrun, resync, reload: every trunk */
+	bool reload_pending;
+	bool debounce_armed;
+	bool stop;
+	bool journal;			/* log to the systemd journal */
+	struct vt_nl *nl;		/* all requests go through it: its events are ours */
+	struct vt_monitor *mon;
+	int epfd, sigfd, inofd, debounce_fd, resync_fd, retry_fd, watchdog_fd, listen_fd;
+	char sock_path[4096];
+	struct vt_daemon_stats stats;
+	double last_run_ms;
+};
+
+/** vt_cmd_agent - run the agent until SIGTERM or SIGINT; the exit code. */
+int vt_cmd_agent(const struct vt_cli *cli);
+
+#endif

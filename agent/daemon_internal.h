@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared by the agent's files only. */
+#ifndef VT_DAEMON_INTERNAL_H
+#define VT_DAEMON_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "daemon.h"
+
+/**
+ * vt_daemon_index - per-trunk state and name indexes for d->desired, keeping
+ * the backoff of trunks also in @old. 0 or -ENOMEM.
+ */
+int vt_daemon_index(struct vt_daemon *d, const struct vt_trunk_state *old, size_t n_old);
+
+/** vt_daemon_touch - mark the trunks a changed @link concerns; whether any. */
+bool vt_daemon_touch(struct vt_daemon *d, const struct vt_link *link);
+
+/**
+ * vt_daemon_due - the names of the trunks to reconcile now (marked, or
+ * every trunk after an overrun or resync, less those backing off, plus those
+ * whose retry is due) into d->names. Returns how many.
+ */
+size_t vt_daemon_due(struct vt_daemon *d, uint64_t now);
+
+/** vt_daemon_settle - a run's outcome for @trunk: clear its mark, back off on failure. */
+void vt_daemon_settle(struct vt_daemon *d, const char *trunk, bool failed, uint64_t now);
+
+/** vt_daemon_next_retry - the earliest retry due (monotonic ns), or 0. */
+uint64_t vt_daemon_next_retry(const struct vt_daemon *d);
+
+/** vt_daemon_log - to the journal under systemd, else stderr. */
+void vt_daemon_log(const struct vt_daemon *d, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/** vt_daemon_status_json - `status --json` for the current kernel, plus the agent's own state. */
+json_t *vt_daemon_status_json(struct vt_daemon *d);
+
+/** vt_daemon_reconcile - run now; @reply (may be NULL) gets the run's JSON document. */
+int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply);
+
+/** vt_control_open - listen on agent.sock in the state dir (0600). */
+int vt_control_open(struct vt_daemon *d);
+
+/** vt_control_serve - answer one client of the control socket. */
+void vt_control_serve(struct vt_daemon *d);
+
+/** vt_watch_config - (re)watch the config path for changes. */
+int vt_watch_config(struct vt_daemon *d);
+
+/** vt_watch_relevant - drain the inotify fd: did a desired-state file change? */
+bool vt_watch_relevant(struct vt_daemon *d);
+
+#endif

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The agent's two doors: agent.sock, where root asks for `status` or
+ * `reconcile` (one line in, one JSON document out), and the inotify watch
+ * on the desired state (editors write a temporary file and rename it).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "daemon_internal.h"
+
+#define REQUEST_MAX 64
+#define CLIENT_TIMEOUT_S 5
+
+int vt_control_open(struct vt_daemon *d)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd, ret;
+
+	ret = snprintf(d->sock_path, sizeof(d->sock_path), "%s/agent.sock", d->cli.state_dir);
+	if (ret < 0 || (size_t)ret >= sizeof(addr.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(addr.sun_path, d->sock_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	/* A socket left by an agent that died is in the way; the lock says none runs. */
+	unlink(d->sock_path);
+	/* Created 0600 from the start: no window in which others could connect. */
+	mode_t old = umask(0177);
+	ret = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
+	umask(old);
+	if (ret == 0)
+		ret = listen(fd, 8);
+	if (ret < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	d->listen_fd = fd;
+	return 0;
+}
+
+static void reply(int fd, json_t *doc)
+{
+	char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	size_t len = text ? strlen(text) : 0, off = 0;
+
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	if (text)
+		(void)!write(fd, "\n", 1);
+	free(text);
+	json_decref(doc);
+}
+
+void vt_control_serve(struct vt_daemon *d)
+{
+	struct timeval timeout = { .tv_sec = CLIENT_TIMEOUT_S };
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	char req[REQUEST_MAX + 1];
+	json_t *doc = NULL;
+	ssize_t n;
+	int fd;
+
+	fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* Root only, whatever the socket's mode says. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0) {
+		vt_daemon_log(d, LOG_WARNING, "control socket: refused a client (uid %u)",
+			      len == sizeof(cred) ? cred.uid : (unsigned int)-1);
+		goto out;
+	}
+	/* A client that never writes must not stall the loop for long. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+	n = read(fd, req, REQUEST_MAX);
+	if (n <= 0)
+		goto out;
+	req[n] = '\0';
+	req[strcspn(req, "\r\n")] = '\0';
+	if (!strcmp(req, "status"))
+		doc = vt_daemon_status_json(d);
+	else if (!strcmp(req, "reconcile"))
+		vt_daemon_reconcile(d, &doc);
+	else
+		doc = json_pack("{s:s, s:s}", "error", "unknown request",
+				"hint", "send one line: status or reconcile");
+	reply(fd, doc);
+out:
+	close(fd);
+}
+
+int vt_watch_config(struct vt_daemon *d)
+{
+	const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
+			      IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
+	char *copy = strdup(d->cli.config);
+	struct stat st;
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	/* A file is watched through its directory: editors replace it by renaming. */
+	if (stat(d->cli.config, &st) == 0 && S_ISDIR(st.st_mode))
+		ret = inotify_add_watch(d->inofd, d->cli.config, mask);
+	else
+		ret = inotify_add_watch(d->inofd, dirname(copy), mask);
+	free(copy);
+	return ret < 0 ? -errno : 0;
+}
+
+static bool concerns(const struct vt_daemon *d, const struct inotify_event *ev)
+{
+	struct stat st;
+	const char *base;
+	size_t len;
+
+	if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED))
+		return true;
+	if (!ev->len)
+		return true;
+	if (stat(d->cli.config, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* As the loader reads a directory: *.json, not hidden (editors' swap files). */
+		len = strlen(ev->name);
+		return ev->name[0] != '.' && len > 5 && !strcmp(ev->name + len - 5, ".json");
+	}
+	base = strrchr(d->cli.config, '/');
+	return !strcmp(ev->name, base ? base + 1 : d->cli.config);
+}
+
+bool vt_watch_relevant(struct vt_daemon *d)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool relevant = false, rewatch = false;
+	ssize_t n;
+
+	while ((n = read(d->inofd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			relevant |= concerns(d, ev);
+			rewatch |= ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED);
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	/* The watched directory itself went: watch whatever is at the path now. */
+	if (rewatch)
+		vt_watch_config(d);
+	return relevant;
+}

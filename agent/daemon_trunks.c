@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The agent's view of its trunks between runs: which ones a link event
+ * touches (found by name in sorted indexes, so a burst costs O(log n) per
+ * event), and which are backing off after failures.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "daemon_internal.h"
+#include "vt_plan.h"
+
+#define BACKOFF_MIN_NS 1000000000ULL		/* 1 s */
+#define BACKOFF_MAX_NS (300 * 1000000000ULL)	/* 5 min */
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(((const struct vt_trunk_key *)a)->name, ((const struct vt_trunk_key *)b)->name);
+}
+
+int vt_daemon_index(struct vt_daemon *d, const struct vt_trunk_state *old, size_t n_old)
+{
+	const struct vt_desired *des = &d->desired;
+	size_t n_sub = 0, k = 0;
+
+	free(d->trunks);
+	free(d->by_subport);
+	free(d->by_parent);
+	free(d->names);
+	for (size_t i = 0; i < des->n_trunks; i++)
+		n_sub += des->trunks[i].n_subports;
+	d->trunks = calloc(des->n_trunks + 1, sizeof(*d->trunks));
+	d->by_parent = calloc(des->n_trunks + 1, sizeof(*d->by_parent));
+	d->by_subport = calloc(n_sub + 1, sizeof(*d->by_subport));
+	d->names = calloc(des->n_trunks + 1, sizeof(*d->names));
+	if (!d->trunks || !d->by_parent || !d->by_subport || !d->names)
+		return -ENOMEM;
+
+	for (size_t i = 0; i < des->n_trunks; i++) {
+		const struct vt_trunk *t = &des->trunks[i];
+
+		strcpy(d->trunks[i].name, t->name);
+		/* A trunk that was backing off before a reload still is. */
+		for (size_t j = 0; j < n_old; j++)
+			if (!strcmp(old[j].name, t->name)) {
+				d->trunks[i].failures = old[j].failures;
+				d->trunks[i].retry_at = old[j].retry_at;
+			}
+		d->by_parent[i] = (struct vt_trunk_key){ t->parent, i };
+		for (size_t s = 0; s < t->n_subports; s++)
+			d->by_subport[k++] = (struct vt_trunk_key){ t->subports[s].name, i };
+	}
+	qsort(d->by_parent, des->n_trunks, sizeof(*d->by_parent), cmp_key);
+	qsort(d->by_subport, n_sub, sizeof(*d->by_subport), cmp_key);
+	return 0;
+}
+
+static size_t trunk_named(const struct vt_daemon *d, const char *name)
+{
+	for (size_t i = 0; i < d->desired.n_trunks; i++)
+		if (!strcmp(d->trunks[i].name, name))
+			return i;
+	return SIZE_MAX;
+}
+
+/* Mark every trunk @key names in @v. */
+static bool mark_by(struct vt_daemon *d, const struct vt_trunk_key *v, size_t n, const char *name)
+{
+	struct vt_trunk_key key = { .name = name };
+	const struct vt_trunk_key *hit = n ? bsearch(&key, v, n, sizeof(key), cmp_key) : NULL;
+
+	if (!hit)
+		return false;
+	while (hit > v && !strcmp(hit[-1].name, name))
+		hit--;
+	for (; hit < v + n && !strcmp(hit->name, name); hit++)
+		d->trunks[hit->trunk].dirty = true;
+	return true;
+}
+
+bool vt_daemon_touch(struct vt_daemon *d, const struct vt_link *link)
+{
+	const char *owner = vt_marker_owner(link->alias);
+	size_t n_sub = 0;
+	bool touched = false;
+
+	for (size_t i = 0; i < d->desired.n_trunks; i++)
+		n_sub += d->desired.trunks[i].n_subports;
+	if (owner) {
+		size_t i = trunk_named(d, owner);
+
+		/* A device of a trunk no longer desired: only a full run deletes it. */
+		if (i == SIZE_MAX)
+			d->all_dirty = true;
+		else
+			d->trunks[i].dirty = true;
+		touched = true;
+	}
+	/* Its name is a subport's (deleted, renamed, taken) or a parent's (appeared, went). */
+	touched |= mark_by(d, d->by_subport, n_sub, link->name);
+	touched |= mark_by(d, d->by_parent, d->desired.n_trunks, link->name);
+	return touched;
+}
+
+size_t vt_daemon_due(struct vt_daemon *d, uint64_t now)
+{
+	size_t n = 0;
+	bool all = d->all_dirty;
+
+	for (size_t i = 0; i < d->desired.n_trunks; i++) {
+		struct vt_trunk_state *t = &d->trunks[i];
+
+		if (t->retry_at && t->retry_at <= now)
+			t->dirty = true;	/* its retry is due */
+		if ((all || t->dirty) && (!t->retry_at || t->retry_at <= now))
+			d->names[n++] = t->name;
+	}
+	return n;
+}
+
+void vt_daemon_settle(struct vt_daemon *d, const char *trunk, bool failed, uint64_t now)
+{
+	size_t i = trunk_named(d, trunk);
+	struct vt_trunk_state *t;
+	uint64_t delay = BACKOFF_MIN_NS;
+
+	if (i == SIZE_MAX)
+		return;
+	t = &d->trunks[i];
+	t->dirty = false;
+	if (!failed) {
+		t->failures = 0;
+		t->retry_at = 0;
+		return;
+	}
+	/* 1 s, 2 s, 4 s ... 5 min: a trunk that keeps failing does not hog the kernel. */
+	for (unsigned int f = 1; f < t->failures + 1 && delay < BACKOFF_MAX_NS; f++)
+		delay *= 2;
+	t->failures++;
+	t->retry_at = now + (delay < BACKOFF_MAX_NS ? delay : BACKOFF_MAX_NS);
+}
+
+uint64_t vt_daemon_next_retry(const struct vt_daemon *d)
+{
+	uint64_t next = 0;
+
+	for (size_t i = 0; i < d->desired.n_trunks; i++)
+		if (d->trunks[i].retry_at && (!next || d->trunks[i].retry_at < next))
+			next = d->trunks[i].retry_at;
+	return next;
+}
