@@ -16,6 +16,7 @@
 #include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <syslog.h>
 #include <time.h>
@@ -74,6 +75,34 @@ static void debounce(struct vt_daemon *d, uint64_t delay_ms)
 		return;
 	arm(d->debounce_fd, now_ns() + delay_ms * 1000000ULL, 0);
 	d->debounce_armed = true;
+}
+
+/*
+ * What the desired state's files look like on disk. Checked at each periodic
+ * resync, so a change is still picked up where inotify sees nothing (network
+ * file systems).
+ */
+static uint64_t config_fingerprint(const struct vt_daemon *d)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	struct stat st;
+
+	for (size_t i = 0; i <= d->desired.n_files; i++) {
+		const char *path = i ? d->desired.files[i - 1] : d->cli.config;
+		uint64_t fields[4] = { 0 };
+
+		if (stat(path, &st) == 0) {
+			fields[0] = (uint64_t)st.st_ino;
+			fields[1] = (uint64_t)st.st_size;
+			fields[2] = (uint64_t)st.st_mtim.tv_sec;
+			fields[3] = (uint64_t)st.st_mtim.tv_nsec;
+		}
+		for (size_t b = 0; b < sizeof(fields); b++) {
+			h ^= ((const unsigned char *)fields)[b];
+			h *= 1099511628211ULL;
+		}
+	}
+	return h;
 }
 
 static json_t *agent_json(const struct vt_daemon *d)
@@ -220,6 +249,7 @@ static void reload(struct vt_daemon *d)
 	if (ret < 0) {
 		/* The last good desired state keeps running. */
 		d->stats.reload_errors++;
+		d->config_fingerprint = config_fingerprint(d);	/* reported once, not each resync */
 		vt_diag_format(diags.n ? &diags.v[0] : &(struct vt_diag){ .message = "cannot be read" },
 			       line, sizeof(line));
 		snprintf(d->config_error, sizeof(d->config_error), "%s%s", line,
@@ -243,6 +273,7 @@ static void reload(struct vt_daemon *d)
 		d->stop = true;
 	free(old);
 	d->stats.reloads++;
+	d->config_fingerprint = config_fingerprint(d);
 	d->all_dirty = true;
 	vt_daemon_log(d, LOG_NOTICE, "desired state reloaded: %zu trunks", d->desired.n_trunks);
 }
@@ -320,6 +351,8 @@ static void dispatch(struct vt_daemon *d, int fd)
 		drain_timer(fd);
 		d->stats.resyncs++;
 		d->all_dirty = true;
+		if (config_fingerprint(d) != d->config_fingerprint)
+			reload(d);
 		vt_daemon_reconcile(d, NULL);
 	} else if (fd == d->retry_fd) {
 		drain_timer(fd);
@@ -433,6 +466,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 		goto out;
 	}
 
+	d.config_fingerprint = config_fingerprint(&d);
 	d.all_dirty = true;
 	vt_daemon_reconcile(&d, NULL);
 	sd_notify(0, "READY=1");

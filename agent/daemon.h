@@ -46,6 +46,7 @@ struct vt_daemon {
 	struct vt_monitor *mon;
 	int epfd, sigfd, inofd, debounce_fd, resync_fd, retry_fd, watchdog_fd, listen_fd;
 	char sock_path[4096];
+	uint64_t config_fingerprint;	/* of the files last loaded (valid or not) */
 	struct vt_daemon_stats stats;
 	double last_run_ms;
 };

@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The agent against a real kernel. Synchronisation is by events, never by
+ * sleeping: the agent's readiness and status lines come over a NOTIFY_SOCKET
+ * the test owns (as systemd's would), and its repairs are seen as link events
+ * on the test's own monitor.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kernel_util.h"
+#include "suites.h"
+
+#define WAIT_MS 20000
+
+struct agent {
+	pid_t pid;
+	int notify_fd;
+	char *dir;
+	char config[256], state[256], notify[256];
+	struct vt_monitor *mon;
+};
+
+static struct agent ag;
+
+static void setup(void)
+{
+	kt_enter_netns();
+	memset(&ag, 0, sizeof(ag));
+	/* Not /tmp: inotify sees nothing through the sandbox's host file system. */
+	ag.dir = strdup("/run/vt-agent-test.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(ag.dir));
+	snprintf(ag.config, sizeof(ag.config), "%s/trunks.d", ag.dir);
+	snprintf(ag.state, sizeof(ag.state), "%s/state", ag.dir);
+	snprintf(ag.notify, sizeof(ag.notify), "%s/notify", ag.dir);
+	kt_sh("mkdir '%s'", ag.config);
+	kt_sh("ip link add p0 type dummy && ip link set p0 up");
+	ck_assert_int_eq(vt_monitor_open(&ag.mon, 0), 0);
+}
+
+static void teardown(void)
+{
+	if (ag.pid > 0) {
+		kill(ag.pid, SIGKILL);
+		waitpid(ag.pid, NULL, 0);
+	}
+	if (ag.notify_fd > 0)
+		close(ag.notify_fd);
+	vt_monitor_close(ag.mon);
+	kt_rmrf(ag.dir);
+}
+
+static void write_config(const char *json)
+{
+	char path[300], tmp[310];
+
+	/* As an editor would: a temporary file renamed over the old one. */
+	snprintf(path, sizeof(path), "%s/trunks.json", ag.config);
+	snprintf(tmp, sizeof(tmp), "%s.tmp~", path);
+	kt_write(tmp, json);
+	ck_assert_int_eq(rename(tmp, path), 0);
+}
+
+/* A trunk "t" on @parent with subports s1..sN (vlan 100+i), s1 with mtu 1400. */
+static void write_trunk(const char *parent, int n)
+{
+	char *doc = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&doc, &len);
+
+	fprintf(f, "{\"version\": 1, \"trunks\": [{\"name\": \"t\", \"parent\": \"%s\", "
+		   "\"subports\": [", parent);
+	for (int i = 1; i <= n; i++)
+		fprintf(f, "%s{\"name\": \"s%d\", \"vlan\": %d%s}", i > 1 ? ", " : "", i, 100 + i,
+			i == 1 ? ", \"mtu\": 1400" : "");
+	fprintf(f, "]}]}\n");
+	fclose(f);
+	write_config(doc);
+	free(doc);
+}
+
+/* Read one notification; NULL after @ms without one. The caller frees it. */
+static char *notification(int ms)
+{
+	struct pollfd pfd = { .fd = ag.notify_fd, .events = POLLIN };
+	char buf[4096];
+	ssize_t n;
+
+	if (poll(&pfd, 1, ms) <= 0)
+		return NULL;
+	n = recv(ag.notify_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+/* Wait for a notification containing @text. */
+static void await_notification(const char *text)
+{
+	for (;;) {
+		char *msg = notification(WAIT_MS);
+		bool found = msg && strstr(msg, text);
+
+		ck_assert_msg(msg, "no notification \"%s\" from the agent", text);
+		free(msg);
+		if (found)
+			return;
+	}
+}
+
+static void start_agent(const char *extra, bool wait_ready)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+	ag.notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	strcpy(addr.sun_path, ag.notify);
+	unlink(ag.notify);
+	ck_assert_int_eq(bind(ag.notify_fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	ag.pid = fork();
+	ck_assert_int_ge(ag.pid, 0);
+	if (ag.pid == 0) {
+		char *cmd = NULL;
+
+		setenv("NOTIFY_SOCKET", ag.notify, 1);
+		if (asprintf(&cmd, "exec %s -c '%s' --state-dir '%s' agent %s 2>>'%s/agent.log'",
+			     kt_bin("vlantrunk"), ag.config, ag.state, extra, ag.dir) < 0)
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	if (wait_ready)
+		await_notification("READY=1");
+}
+
+static int stop_agent(void)
+{
+	int status;
+
+	ck_assert_int_eq(kill(ag.pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(ag.pid, &status, 0), ag.pid);
+	ag.pid = 0;
+	close(ag.notify_fd);
+	ag.notify_fd = 0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static json_t *ask(const char *request)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	json_error_t err;
+	char buf[1 << 16];
+	size_t len = 0;
+	ssize_t n;
+	json_t *doc;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_lt(snprintf(addr.sun_path, sizeof(addr.sun_path), "%.90s/agent.sock", ag.state),
+			 (int)sizeof(addr.sun_path));
+	ck_assert_msg(connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0, "connect: %m");
+	ck_assert_int_gt(write(fd, request, strlen(request)), 0);
+	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	doc = json_loads(buf, 0, &err);
+	ck_assert_msg(doc, "the agent's answer is not JSON: %s", buf);
+	return doc;
+}
+
+static const char *trunk_status(json_t *doc)
+{
+	return json_string_value(json_object_get(json_array_get(json_object_get(doc, "trunks"), 0),
+						 "status"));
+}
+
+/* What a link event must show for a wait to end. */
+struct expect {
+	const char *name;
+	enum vt_link_event event;
+	uint32_t mtu;		/* with NEWLINK: 0 for any */
+	bool up;		/* with NEWLINK: must be up */
+	bool marked;		/* with NEWLINK: must carry the marker (a repair's last step) */
+};
+
+/* Every event seen since the last drain: a wait may be for one that came earlier. */
+struct seen_event {
+	char name[VT_IFNAMSIZ];
+	enum vt_link_event event;
+	uint32_t mtu;
+	bool up, marked;
+};
+
+static struct seen_event history[8192];
+static size_t n_history, cursor;	/* a wait matches only events after the last match */
+
+static int record_event(enum vt_link_event event, const struct vt_link *link, uint32_t origin,
+			void *arg)
+{
+	(void)origin;
+	(void)arg;
+	if (event == VT_EV_RESYNC || n_history == sizeof(history) / sizeof(history[0]))
+		return 0;
+	history[n_history] = (struct seen_event){ .event = event, .mtu = link->mtu, .up = link->up,
+						  .marked = link->alias[0] != '\0' };
+	strcpy(history[n_history].name, link->name);
+	n_history++;
+	return 0;
+}
+
+static bool take(const struct expect *e)
+{
+	for (size_t i = cursor; i < n_history; i++) {
+		struct seen_event *s = &history[i];
+
+		if (strcmp(s->name, e->name) || s->event != e->event)
+			continue;
+		if (e->event == VT_EV_NEWLINK && ((e->mtu && s->mtu != e->mtu) || (e->up && !s->up) ||
+						  (e->marked && !s->marked)))
+			continue;
+		cursor = i + 1;
+		return true;
+	}
+	return false;
+}
+
+static double await_link(struct expect e)
+{
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!take(&e)) {
+		struct pollfd pfd = { .fd = vt_monitor_fd(ag.mon), .events = POLLIN };
+
+		if (poll(&pfd, 1, WAIT_MS) != 1)
+			kt_sh_status("tail -20 '%s/agent.log' >&2", ag.dir);
+		ck_assert_msg(pfd.revents, "no %s event for %s within %d ms (agent log above)",
+			      e.event == VT_EV_NEWLINK ? "new/changed link" : "deleted link", e.name,
+			      WAIT_MS);
+		ck_assert_int_ge(vt_monitor_read(ag.mon, record_event, NULL), 0);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+}
+
+static void drain_events(void)
+{
+	char buf[4096];
+
+	vt_monitor_read(ag.mon, record_event, NULL);
+	n_history = cursor = 0;
+	/*
+	 * And the agent's status lines: with 6.1's 10 datagrams of backlog, a
+	 * notify socket nobody reads blocks the agent's sd_notify() (systemd
+	 * always reads its own).
+	 */
+	while (ag.notify_fd > 0 && recv(ag.notify_fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+static bool link_exists(const char *name)
+{
+	return kt_sh_status("ip link show dev '%s' >/dev/null 2>&1", name) == 0;
+}
+
+START_TEST(test_repairs_drift)
+{
+	double ms;
+
+	write_trunk("p0", 3);
+	start_agent("", true);
+	ck_assert(link_exists("s1") && link_exists("s3"));
+	drain_events();
+
+	kt_sh("ip link del s2");
+	await_link((struct expect){ .name = "s2", .event = VT_EV_DELLINK });
+	ms = await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true,
+					 .marked = true });
+	printf("agent: drift repair after a delete took %.1f ms\n", ms);
+
+	kt_sh("ip link set s1 mtu 1300");
+	await_link((struct expect){ .name = "s1", .event = VT_EV_NEWLINK, .mtu = 1400 });
+
+	kt_sh("ip link set s3 down");
+	await_link((struct expect){ .name = "s3", .event = VT_EV_NEWLINK, .up = true });
+
+	/* One ip process, so the agent cannot bring it up between the two. */
+	kt_sh("printf 'link set s2 down\\nlink set s2 name renamed\\n' | ip -batch -");
+	await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true });
+	ck_assert(!link_exists("renamed"));
+
+	/* Unmanaged devices are never touched. */
+	kt_sh("ip link add link p0 name stranger type vlan id 99");
+	ck_assert_str_eq(trunk_status(ask("status\n")), "ACTIVE");
+	ck_assert(link_exists("stranger"));
+	ck_assert_int_eq(stop_agent(), 0);
+	/* Stopping keeps the data plane. */
+	ck_assert(link_exists("s1") && link_exists("s2") && link_exists("s3"));
+}
+END_TEST
+
+START_TEST(test_parent_appears_goes_returns)
+{
+	json_t *doc;
+
+	write_trunk("late0", 2);
+	start_agent("", true);
+	doc = ask("status\n");
+	ck_assert_str_eq(trunk_status(doc), "DOWN");
+	json_decref(doc);
+
+	kt_sh("ip link add late0 type dummy && ip link set late0 up");
+	await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true });
+
+	kt_sh("ip link del late0");
+	doc = ask("status\n");
+	ck_assert_str_eq(trunk_status(doc), "DOWN");
+	json_decref(doc);
+
+	kt_sh("ip link add late0 type dummy && ip link set late0 up");
+	await_link((struct expect){ .name = "s1", .event = VT_EV_NEWLINK, .up = true });
+	await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true });
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
+START_TEST(test_reload_valid_and_invalid)
+{
+	json_t *doc;
+
+	write_trunk("p0", 2);
+	start_agent("", true);
+	drain_events();
+
+	/* Valid: s3 added and s2 removed, on the file changing alone. */
+	write_config("{\"version\": 1, \"trunks\": [{\"name\": \"t\", \"parent\": \"p0\", "
+		     "\"subports\": [{\"name\": \"s1\", \"vlan\": 101, \"mtu\": 1400}, "
+		     "{\"name\": \"s3\", \"vlan\": 103}]}]}");
+	/* Deletes run before creates. */
+	await_link((struct expect){ .name = "s2", .event = VT_EV_DELLINK });
+	await_link((struct expect){ .name = "s3", .event = VT_EV_NEWLINK, .up = true, .marked = true });
+
+	/* Invalid: refused, reported, and the last good one keeps running. */
+	write_config("{\"version\": 1, \"trunks\": [{\"name\": \"t\", \"parent\": \"p0\", "
+		     "\"subports\": [{\"name\": \"s1\", \"vlan\": 5000}]}]}");
+	await_notification("config refused");
+	doc = ask("status\n");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(doc, "agent"),
+								       "config_error")), "vlan"));
+	json_decref(doc);
+	drain_events();
+	kt_sh("ip link del s3");
+	await_link((struct expect){ .name = "s3", .event = VT_EV_DELLINK });
+	await_link((struct expect){ .name = "s3", .event = VT_EV_NEWLINK, .up = true, .marked = true });
+
+	/* SIGHUP reloads too: a good config again clears the error. */
+	drain_events();
+	write_trunk("p0", 1);
+	kill(ag.pid, SIGHUP);
+	await_link((struct expect){ .name = "s3", .event = VT_EV_DELLINK });
+	doc = ask("status\n");
+	ck_assert(json_is_null(json_object_get(json_object_get(doc, "agent"), "config_error")));
+	json_decref(doc);
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
+/* A burst into a tiny event buffer: an overrun, then a full resync repairs what was missed. */
+START_TEST(test_overrun_then_resync)
+{
+	char batch[16384] = "";
+	size_t off = 0;
+	json_t *doc;
+
+	write_trunk("p0", 2);
+	start_agent("--netlink-rcvbuf 4096", true);
+	for (int i = 0; i < 300; i++)
+		off += (size_t)snprintf(batch + off, sizeof(batch) - off, "link add burst%d type dummy\n", i);
+	off += (size_t)snprintf(batch + off, sizeof(batch) - off, "link del s1\n");
+	drain_events();
+	kt_sh("ip -batch - <<'EOF'\n%sEOF", batch);
+	await_link((struct expect){ .name = "s1", .event = VT_EV_DELLINK });
+	await_link((struct expect){ .name = "s1", .event = VT_EV_NEWLINK, .mtu = 1400, .up = true,
+				    .marked = true });
+	doc = ask("status\n");
+	ck_assert_int_ge(json_integer_value(json_object_get(json_object_get(doc, "agent"), "overruns")), 1);
+	ck_assert_msg(!strcmp(trunk_status(doc), "ACTIVE"), "%s", json_dumps(doc, JSON_INDENT(1)));
+	json_decref(doc);
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
+/* SIGTERM while the first, large transaction runs: it finishes (or rolls back) first. */
+START_TEST(test_sigterm_during_a_large_transaction)
+{
+	struct vt_link_table t = { 0 };
+	struct vt_nl *nl = NULL;
+	size_t managed = 0;
+	int status;
+
+	write_trunk("p0", 1500);
+	start_agent("", false);
+	await_link((struct expect){ .name = "s1", .event = VT_EV_NEWLINK });
+	ck_assert_int_eq(kill(ag.pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(ag.pid, &status, 0), ag.pid);
+	ag.pid = 0;
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "agent exit %d", status);
+
+	ck_assert_int_eq(vt_nl_open(&nl), 0);
+	kt_dump(nl, &t);
+	for (size_t i = 0; i < t.n; i++)
+		managed += !strcmp(t.links[i].alias, "vlantrunk:t");
+	vt_link_table_clear(&t);
+	vt_nl_close(nl);
+	/* All or nothing, and no transaction left open. */
+	ck_assert_msg(managed == 1500 || managed == 0, "%zu of 1500 subports after SIGTERM", managed);
+	ck_assert_int_ne(kt_sh_status("test -e '%s/journal'", ag.state), 0);
+}
+END_TEST
+
+START_TEST(test_cli_next_to_the_agent)
+{
+	char *out = NULL;
+	struct stat st;
+
+	write_trunk("p0", 2);
+	start_agent("", true);
+	/* The control socket is root's alone. */
+	ck_assert_int_eq(kt_sh_status("test -S '%s/agent.sock'", ag.state), 0);
+	{
+		char path[300];
+
+		snprintf(path, sizeof(path), "%s/agent.sock", ag.state);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_int_eq(st.st_mode & 0777, 0600);
+	}
+	ck_assert_int_eq(kt_run(&out, "%s -c '%s' --state-dir '%s' status", kt_bin("vlantrunk"),
+				ag.config, ag.state), 0);
+	ck_assert_msg(strstr(out, "ACTIVE"), "%s", out);
+	free(out);
+	/* Writers take turns on the same lock: a CLI reconcile next to the agent is fine. */
+	ck_assert_int_eq(kt_run(&out, "%s -c '%s' --state-dir '%s' reconcile", kt_bin("vlantrunk"),
+				ag.config, ag.state), 0);
+	free(out);
+	/* A reconcile through the socket answers with the run's document. */
+	{
+		json_t *doc = ask("reconcile\n");
+
+		ck_assert_str_eq(json_string_value(json_object_get(doc, "result")), "in_sync");
+		json_decref(doc);
+	}
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
+static long rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+START_TEST(test_memory_flat_over_a_thousand_repairs)
+{
+	long early = 0, late;
+
+	write_trunk("p0", 4);
+	start_agent("", true);
+	drain_events();
+	for (int cycle = 1; cycle <= 1000; cycle++) {
+		drain_events();
+		kt_sh("ip link del s2");
+		await_link((struct expect){ .name = "s2", .event = VT_EV_DELLINK });
+		await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true,
+					    .marked = true });
+		if (cycle == 100)
+			early = rss_kib(ag.pid);
+	}
+	late = rss_kib(ag.pid);
+	printf("agent: RSS %ld KiB after 100 repairs, %ld KiB after 1000\n", early, late);
+	ck_assert_msg(late - early < 256, "RSS grew from %ld to %ld KiB", early, late);
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
+Suite *agent_suite(void)
+{
+	Suite *s = suite_create("agent");
+	TCase *tc = tcase_create("daemon");
+	TCase *soak = tcase_create("soak");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_repairs_drift);
+	tcase_add_test(tc, test_parent_appears_goes_returns);
+	tcase_add_test(tc, test_reload_valid_and_invalid);
+	tcase_add_test(tc, test_overrun_then_resync);
+	tcase_add_test(tc, test_sigterm_during_a_large_transaction);
+	tcase_add_test(tc, test_cli_next_to_the_agent);
+	suite_add_tcase(s, tc);
+
+	tcase_add_checked_fixture(soak, setup, teardown);
+	tcase_set_timeout(soak, 900);
+	tcase_add_test(soak, test_memory_flat_over_a_thousand_repairs);
+	suite_add_tcase(s, soak);
+	return s;
+}
