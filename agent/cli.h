@@ -40,6 +40,11 @@ struct vt_cli {
 	int debounce_ms;		/* agent --debounce */
 	int resync_s;			/* agent --resync */
 	int rcvbuf;			/* agent --netlink-rcvbuf; 0: the default */
+	const char *prefix;		/* import-neutron --prefix */
+	const char *format;		/* status --format: text, json, prometheus */
+	const char *textfile;		/* agent --textfile: metrics for node-exporter */
+	const char *const *files;	/* import-neutron FILE... */
+	size_t n_files;
 };
 
 /* Everything a command needs: intent, kernel, and their comparison. */

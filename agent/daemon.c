@@ -27,6 +27,7 @@
 
 #include "daemon_internal.h"
 #include "laststatus.h"
+#include "metrics.h"
 #include "reconcile.h"
 
 #define RELOAD_DEBOUNCE_MS 200
@@ -107,16 +108,18 @@ static uint64_t config_fingerprint(const struct vt_daemon *d)
 
 static json_t *agent_json(const struct vt_daemon *d)
 {
-	return json_pack("{s:i, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
+	return json_pack("{s:i, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I}",
 			 "pid", (int)getpid(), "config", d->cli.config,
 			 "config_error", d->config_error[0] ? vt_json_text(d->config_error) : json_null(),
 			 "runs", (json_int_t)d->stats.runs, "repairs", (json_int_t)d->stats.repairs,
 			 "failures", (json_int_t)d->stats.failures,
+			 "rollbacks", (json_int_t)d->stats.rollbacks,
+			 "recoveries", (json_int_t)d->stats.recoveries,
 			 "resyncs", (json_int_t)d->stats.resyncs,
 			 "overruns", (json_int_t)d->stats.overruns,
 			 "reloads", (json_int_t)d->stats.reloads,
 			 "reload_errors", (json_int_t)d->stats.reload_errors,
-			 "last_run_ms", d->last_run_ms);
+			 "last_run_ms", d->last_run_ms, "last_run_time", (json_int_t)d->last_run_time);
 }
 
 static void notify_status(const struct vt_daemon *d, const struct vt_run *run)
@@ -146,6 +149,30 @@ static void record_agent(const struct vt_daemon *d)
 	vt_statedir_close(&sd);
 }
 
+/* Metrics for node-exporter: every trunk's status as the kernel has it now. */
+static void write_textfile(struct vt_daemon *d)
+{
+	struct vt_world w;
+	json_t *agent;
+	int ret;
+
+	if (!d->cli.textfile)
+		return;
+	vt_world_init(&w);
+	w.intent = &d->desired;
+	w.nl = d->nl;
+	w.nl_borrowed = true;
+	d->cli.n_trunks = 0;
+	agent = agent_json(d);
+	ret = vt_world_scan(&d->cli, "agent", &w);
+	if (ret == 0)
+		ret = vt_metrics_write(d->cli.textfile, &w.plan, agent);
+	if (ret < 0)
+		vt_daemon_log(d, LOG_WARNING, "cannot write %s: %s", d->cli.textfile, strerror(-ret));
+	json_decref(agent);
+	vt_world_free(&w);
+}
+
 /* What a run did, trunk by trunk: the log, backoff, counters. */
 static void settle(struct vt_daemon *d, const struct vt_run *run, uint64_t now)
 {
@@ -162,6 +189,7 @@ static void settle(struct vt_daemon *d, const struct vt_run *run, uint64_t now)
 				      vt_trunk_status_name(o.status), o.ops, o.ops == 1 ? "" : "s");
 		} else if (failed) {
 			d->stats.failures++;
+			d->stats.rollbacks += o.txn->outcome == VT_TXN_ROLLED_BACK;
 			vt_daemon_log(d, LOG_ERR, "trunk %s: %s: %s", r->name,
 				      o.txn->outcome == VT_TXN_ROLLED_BACK ? "failed, rolled back" :
 				      "failed, ROLLBACK INCOMPLETE", o.reason);
@@ -180,8 +208,12 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 	size_t n;
 	int ret;
 
-	if (reply)
+	if (reply) {
+		/* Asked for by root: now, backoff or not. */
 		d->all_dirty = true;
+		for (size_t i = 0; i < d->desired.n_trunks; i++)
+			d->trunks[i].retry_at = 0;
+	}
 	n = vt_daemon_due(d, start);
 	if (!n && !d->all_dirty)
 		return 0;
@@ -193,13 +225,17 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 
 	ret = vt_run_reconcile(&d->cli, &d->desired, d->nl, false, &run);
 	d->stats.runs++;
+	d->stats.recoveries += run.world.recovered;
 	d->last_run_ms = (double)(now_ns() - start) / 1e6;
+	d->last_run_time = (long)time(NULL);
 	if (ret == 0) {
 		settle(d, &run, now_ns());
 		d->all_dirty = false;
 		notify_status(d, &run);
-		if (reply)
+		if (reply) {
 			*reply = vt_run_json(&run);
+			json_object_set_new(*reply, "agent", agent_json(d));
+		}
 	} else {
 		/* Nothing was changed (the lock is busy, say): try again soon. */
 		vt_daemon_log(d, LOG_WARNING, "reconcile could not run (exit %d); retrying", ret);
@@ -209,6 +245,7 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 	}
 	vt_run_free(&run);
 	record_agent(d);
+	write_textfile(d);
 	next = vt_daemon_next_retry(d);
 	if (ret == 0)
 		arm(d->retry_fd, next, 0);

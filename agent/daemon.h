@@ -26,7 +26,8 @@ struct vt_trunk_key {
 };
 
 struct vt_daemon_stats {
-	unsigned long runs, repairs, failures, resyncs, overruns, reloads, reload_errors;
+	unsigned long runs, repairs, failures, rollbacks, recoveries, resyncs, overruns, reloads,
+		reload_errors;
 };
 
 /* The daemon's context: the only mutable state of the agent. */
@@ -49,6 +50,7 @@ struct vt_daemon {
 	uint64_t config_fingerprint;	/* of the files last loaded (valid or not) */
 	struct vt_daemon_stats stats;
 	double last_run_ms;
+	long last_run_time;		/* Unix time */
 };
 
 /** vt_cmd_agent - run the agent until SIGTERM or SIGINT; the exit code. */

@@ -80,6 +80,14 @@ int vt_last_record(int dirfd, const struct vt_plan *plan, const struct vt_txn *t
 	return ret;
 }
 
+json_t *vt_last_get(int dirfd, const char *key)
+{
+	json_t *doc = load(dirfd), *value = json_incref(json_object_get(doc, key));
+
+	json_decref(doc);
+	return value;
+}
+
 int vt_last_set(int dirfd, const char *key, json_t *value)
 {
 	json_t *doc = load(dirfd);

@@ -19,6 +19,9 @@
 int vt_last_record(int dirfd, const struct vt_plan *plan, const struct vt_txn *txns,
 		   size_t n_txns);
 
+/** vt_last_get - @key of status.json (a new reference), or NULL. */
+json_t *vt_last_get(int dirfd, const char *key);
+
 /** vt_last_set - set @key of status.json to @value (taken), atomically. */
 int vt_last_set(int dirfd, const char *key, json_t *value);
 

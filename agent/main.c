@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vlantrunk: options, then one command. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,8 @@
 #include "cli.h"
 #include "daemon.h"
 #include "laststatus.h"
+#include "metrics.h"
+#include "neutron.h"
 
 #define VT_VERSION "0.1.0"
 
@@ -16,6 +19,9 @@ enum opt_bit {
 	OPT_ATOMIC = 1u << 1,
 	OPT_WAIT = 1u << 2,
 	OPT_AGENT = 1u << 3,
+	OPT_PREFIX = 1u << 4,
+	OPT_FORMAT = 1u << 5,
+	TAKES_FILES = 1u << 31,		/* positional FILE arguments */
 };
 
 struct command {
@@ -33,11 +39,13 @@ static int run_links(struct vt_cli *cli);
 static int run_reconcile(struct vt_cli *cli);
 static int run_teardown(struct vt_cli *cli);
 static int run_agent(struct vt_cli *cli);
+static int run_import(struct vt_cli *cli);
 
 static const struct command commands[] = {
 	{ "plan", run_plan, OPT_TRUNK, "[--trunk NAME]...",
 	  "print the operations reconcile would run; changes nothing" },
-	{ "status", run_status, OPT_TRUNK, "[--trunk NAME]...",
+	{ "status", run_status, OPT_TRUNK | OPT_FORMAT,
+	  "[--trunk NAME]... [--format text|json|prometheus]",
 	  "per trunk: status and why; per subport: in sync, missing, differs, conflict" },
 	{ "reconcile", run_reconcile, OPT_TRUNK | OPT_ATOMIC | OPT_WAIT,
 	  "[--trunk NAME]... [--atomic] [--wait SECONDS]",
@@ -45,12 +53,14 @@ static const struct command commands[] = {
 	{ "teardown", run_teardown, OPT_TRUNK | OPT_WAIT, "[--trunk NAME]... [--wait SECONDS]",
 	  "delete managed subports (all, or of the named trunks), transactionally" },
 	{ "agent", run_agent, OPT_AGENT,
-	  "[--debounce MS] [--resync SECONDS] [--netlink-rcvbuf BYTES]",
+	  "[--debounce MS] [--resync SECONDS] [--netlink-rcvbuf BYTES] [--textfile PATH]",
 	  "the daemon: reconcile, then keep the kernel converged (systemd Type=notify)" },
 	{ "check", run_check, 0, "",
 	  "preflight: privileges, netlink, kernel 802.1Q support, state dir, config" },
 	{ "links", run_links, 0, "",
 	  "list the kernel's links as vlantrunk reads them" },
+	{ "import-neutron", run_import, OPT_PREFIX | TAKES_FILES, "[--prefix PREFIX] FILE...",
+	  "print a desired state made from `openstack network trunk show -f json` output" },
 };
 
 static void usage(FILE *out)
@@ -68,7 +78,7 @@ static void usage(FILE *out)
 		"  -V, --version\n"
 		"\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nexit codes: 0 in sync, 1 not converged, 2 changes applied or pending,\n"
 		     "3 rollback incomplete, 4 invalid input, 5 cannot run. See vlantrunk(8).\n");
 }
@@ -83,11 +93,21 @@ static void command_usage(FILE *out, const struct command *c)
 		fprintf(out, "  --atomic        one transaction for everything (default: one per trunk)\n");
 	if (c->options & OPT_WAIT)
 		fprintf(out, "  --wait SECONDS  how long to wait for another writer's lock (default 30)\n");
+	if (c->options & OPT_FORMAT)
+		fprintf(out, "  --format FORMAT  text (default), json (as --json), or prometheus: the\n"
+			     "                   metrics, with the agent's counters when one runs\n");
+	if (c->options & OPT_PREFIX)
+		fprintf(out, "\n  --prefix PREFIX  device names are PREFIX and the first 11 characters of\n"
+			     "                   the port id (default \"tap\", as the Linux bridge agent)\n"
+			     "\nTrunks are named by their Neutron id. segmentation_type inherit is refused:\n"
+			     "its VLAN is only known when the port binds.\n");
 	if (c->options & OPT_AGENT)
 		fprintf(out, "\n  --debounce MS           wait this long after a link event before repairing\n"
 			     "                          (default 50)\n"
 			     "  --resync SECONDS        full reconcile this often (default 60)\n"
 			     "  --netlink-rcvbuf BYTES  the event socket's receive buffer (default 32 MiB)\n"
+			     "  --textfile PATH         after each run, write Prometheus metrics there\n"
+			     "                          (atomically; for node-exporter's textfile collector)\n"
 			     "\nSIGHUP or a change to the desired state reloads it; an invalid one is refused\n"
 			     "and the last good one kept. agent.sock in the state dir answers one line,\n"
 			     "`status` or `reconcile`, with a JSON document (root only).\n");
@@ -158,6 +178,15 @@ static int run_status(struct vt_cli *cli)
 	}
 	vt_last_apply(world.sd.dirfd, &world.plan);
 	mark_build(&world);
+	if (cli->format && !strcmp(cli->format, "prometheus")) {
+		json_t *agent = world.sd.dirfd >= 0 ? vt_last_get(world.sd.dirfd, "agent") : NULL;
+
+		vt_metrics_print(stdout, &world.plan, agent);
+		json_decref(agent);
+		ret = exit_for_status(&world.plan);
+		vt_world_free(&world);
+		return ret;
+	}
 	if (cli->json)
 		vt_print_status_json(&world);
 	else
@@ -175,6 +204,33 @@ static int run_reconcile(struct vt_cli *cli)
 static int run_teardown(struct vt_cli *cli)
 {
 	return vt_cmd_reconcile(cli, true);
+}
+
+static int run_import(struct vt_cli *cli)
+{
+	struct vt_desired check = { 0 };
+	struct vt_diags diags = { 0 };
+	char err[1024], *text;
+	json_t *doc = NULL;
+	int ret;
+
+	ret = vt_neutron_import(cli->files, cli->n_files, cli->prefix, &doc, err, sizeof(err));
+	if (ret < 0) {
+		vt_report_failure(cli, "import-neutron", err, NULL);
+		return VT_EXIT_INVALID;
+	}
+	/* What is printed must load: the same rules as any desired state. */
+	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	ret = text ? vt_desired_parse(text, strlen(text), "(imported)", &check, &diags) : -ENOMEM;
+	if (ret == 0)
+		printf("%s\n", text);
+	else if (ret == -EINVAL)
+		vt_report_diags(cli, "import-neutron", &diags);
+	vt_desired_free(&check);
+	vt_diags_free(&diags);
+	free(text);
+	json_decref(doc);
+	return ret == 0 ? VT_EXIT_OK : ret == -EINVAL ? VT_EXIT_INVALID : VT_EXIT_CANNOT_RUN;
 }
 
 static int run_agent(struct vt_cli *cli)
@@ -217,8 +273,26 @@ static int run_links(struct vt_cli *cli)
 		vt_nl_close(nl);
 		return VT_EXIT_CANNOT_RUN;
 	}
-	for (size_t i = 0; i < table.n; i++)
-		print_link(&table.links[i], &table);
+	if (cli->json) {
+		json_t *list = json_array();
+
+		for (size_t i = 0; i < table.n; i++) {
+			const struct vt_link *l = &table.links[i];
+			json_t *o = json_pack("{s:i, s:o, s:s, s:b, s:I, s:i, s:i, s:o}", "ifindex",
+					      l->ifindex, "name", vt_json_text(l->name), "kind", l->kind,
+					      "up", l->up, "mtu", (json_int_t)l->mtu, "parent", l->parent,
+					      "master", l->master, "alias", vt_json_text(l->alias));
+
+			if (l->is_vlan)
+				json_object_set_new(o, "vlan", json_pack("{s:i, s:s}", "id", l->vlan.id,
+									 "protocol", vt_protocol_name(l->vlan.protocol) ?: "?"));
+			json_array_append_new(list, o);
+		}
+		vt_json_print(json_pack("{s:s, s:o}", "command", "links", "links", list));
+	} else {
+		for (size_t i = 0; i < table.n; i++)
+			print_link(&table.links[i], &table);
+	}
 	vt_link_table_clear(&table);
 	vt_nl_close(nl);
 	return VT_EXIT_OK;
@@ -240,7 +314,8 @@ static int number(const char *option, const char *arg, int min, int max, int *ou
 
 int main(int argc, char **argv)
 {
-	enum { O_STATE_DIR = 256, O_JSON, O_TRUNK, O_ATOMIC, O_WAIT, O_DEBOUNCE, O_RESYNC, O_RCVBUF };
+	enum { O_STATE_DIR = 256, O_JSON, O_TRUNK, O_ATOMIC, O_WAIT, O_DEBOUNCE, O_RESYNC, O_RCVBUF,
+	       O_PREFIX, O_FORMAT, O_TEXTFILE };
 	static const struct option options[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, O_STATE_DIR },
@@ -253,12 +328,16 @@ int main(int argc, char **argv)
 		{ "debounce", required_argument, NULL, O_DEBOUNCE },
 		{ "resync", required_argument, NULL, O_RESYNC },
 		{ "netlink-rcvbuf", required_argument, NULL, O_RCVBUF },
+		{ "prefix", required_argument, NULL, O_PREFIX },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "textfile", required_argument, NULL, O_TEXTFILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
 	struct vt_cli cli = { .config = VT_DEFAULT_CONFIG, .state_dir = VT_DEFAULT_STATE_DIR,
-			      .wait = 30, .debounce_ms = 50, .resync_s = 60 };
+			      .wait = 30, .debounce_ms = 50, .resync_s = 60,
+			      .prefix = VT_NEUTRON_PREFIX };
 	const struct command *cmd = NULL;
 	unsigned int given = 0;
 	bool help = false;
@@ -288,6 +367,25 @@ int main(int argc, char **argv)
 				goto out;
 			}
 			given |= OPT_WAIT;
+			break;
+		case O_PREFIX:
+			cli.prefix = optarg;
+			given |= OPT_PREFIX;
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "prometheus")) {
+				fprintf(stderr, "vlantrunk: --format takes text, json or prometheus, not '%s'\n",
+					optarg);
+				ret = VT_EXIT_INVALID;
+				goto out;
+			}
+			cli.format = optarg;
+			cli.json |= !strcmp(optarg, "json");
+			given |= OPT_FORMAT;
+			break;
+		case O_TEXTFILE:
+			cli.textfile = optarg;
+			given |= OPT_AGENT;
 			break;
 		case O_DEBOUNCE:
 		case O_RESYNC:
@@ -330,7 +428,15 @@ int main(int argc, char **argv)
 		ret = help ? VT_EXIT_OK : VT_EXIT_INVALID;
 		goto out;
 	}
-	if (optind + 1 < argc) {
+	if (cmd->options & TAKES_FILES) {
+		cli.files = (const char *const *)argv + optind + 1;
+		cli.n_files = (size_t)(argc - optind - 1);
+		if (!cli.n_files) {
+			fprintf(stderr, "vlantrunk %s: which files? (%s)\n", cmd->name, cmd->args);
+			ret = VT_EXIT_INVALID;
+			goto out;
+		}
+	} else if (optind + 1 < argc) {
 		fprintf(stderr, "vlantrunk %s: unexpected argument '%s'\n", cmd->name, argv[optind + 1]);
 		ret = VT_EXIT_INVALID;
 		goto out;
@@ -339,7 +445,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vlantrunk %s: --%s does not apply to this command\n", cmd->name,
 			(given & ~cmd->options) & OPT_TRUNK ? "trunk" :
 			(given & ~cmd->options) & OPT_ATOMIC ? "atomic" :
-			(given & ~cmd->options) & OPT_WAIT ? "wait" : "debounce/--resync/--netlink-rcvbuf");
+			(given & ~cmd->options) & OPT_WAIT ? "wait" :
+			(given & ~cmd->options) & OPT_PREFIX ? "prefix" :
+			(given & ~cmd->options) & OPT_FORMAT ? "format" :
+			"debounce/--resync/--netlink-rcvbuf");
 		ret = VT_EXIT_INVALID;
 		goto out;
 	}

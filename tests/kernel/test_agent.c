@@ -121,6 +121,8 @@ static void await_notification(const char *text)
 	}
 }
 
+static const char *watchdog_us;	/* for the next start: as systemd's WatchdogSec= sets it */
+
 static void start_agent(const char *extra, bool wait_ready)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -132,6 +134,8 @@ static void start_agent(const char *extra, bool wait_ready)
 	ag.pid = fork();
 	ck_assert_int_ge(ag.pid, 0);
 	if (ag.pid == 0) {
+		if (watchdog_us)
+			setenv("WATCHDOG_USEC", watchdog_us, 1);
 		char *cmd = NULL;
 
 		setenv("NOTIFY_SOCKET", ag.notify, 1);
@@ -465,6 +469,33 @@ START_TEST(test_cli_next_to_the_agent)
 }
 END_TEST
 
+/* Type=notify as systemd sees it: READY=1, STATUS= lines, WATCHDOG=1 pings. */
+START_TEST(test_systemd_notifications)
+{
+	char textfile[300], *metrics = NULL;
+
+	write_trunk("p0", 1);
+	watchdog_us = "200000";
+	snprintf(textfile, sizeof(textfile), "%s/vlantrunk.prom", ag.dir);
+	{
+		char extra[400];
+
+		snprintf(extra, sizeof(extra), "--textfile '%s'", textfile);
+		start_agent(extra, true);
+	}
+	watchdog_us = NULL;
+	/* node-exporter's textfile, written before READY=1. */
+	ck_assert_int_eq(kt_run(&metrics, "cat '%s'", textfile), 0);
+	ck_assert_msg(strstr(metrics, "vlantrunk_trunks{status=\"ACTIVE\"} 1\n") &&
+		      strstr(metrics, "vlantrunk_reconciles_total 1\n"), "%s", metrics);
+	free(metrics);
+	await_notification("WATCHDOG=1");
+	kt_sh("ip link del s1");
+	await_notification("STATUS=1 trunks: 1 active");
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
 static long rss_kib(pid_t pid)
 {
 	char path[64], line[256];
@@ -483,14 +514,21 @@ static long rss_kib(pid_t pid)
 
 START_TEST(test_memory_flat_over_a_thousand_repairs)
 {
+	struct vt_batch *batch = vt_batch_new();
+	struct vt_nl *nl = NULL;
 	long early = 0, late;
 
+	/* Deleted over netlink, not by spawning ip: a thousand cycles stay cheap. */
+	ck_assert_int_eq(vt_nl_open(&nl), 0);
 	write_trunk("p0", 4);
-	start_agent("", true);
+	start_agent("--debounce 5", true);
 	drain_events();
 	for (int cycle = 1; cycle <= 1000; cycle++) {
 		drain_events();
-		kt_sh("ip link del s2");
+		vt_batch_reset(batch);
+		ck_assert_int_eq(vt_batch_delete(batch, 0, "s2"), 0);
+		ck_assert_int_eq(vt_nl_send_batch(nl, batch), 0);
+		ck_assert_int_eq(vt_batch_result(batch, 0)->error, 0);
 		await_link((struct expect){ .name = "s2", .event = VT_EV_DELLINK });
 		await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true,
 					    .marked = true });
@@ -498,6 +536,8 @@ START_TEST(test_memory_flat_over_a_thousand_repairs)
 			early = rss_kib(ag.pid);
 	}
 	late = rss_kib(ag.pid);
+	vt_batch_free(batch);
+	vt_nl_close(nl);
 	printf("agent: RSS %ld KiB after 100 repairs, %ld KiB after 1000\n", early, late);
 	ck_assert_msg(late - early < 256, "RSS grew from %ld to %ld KiB", early, late);
 	ck_assert_int_eq(stop_agent(), 0);
@@ -518,6 +558,7 @@ Suite *agent_suite(void)
 	tcase_add_test(tc, test_overrun_then_resync);
 	tcase_add_test(tc, test_sigterm_during_a_large_transaction);
 	tcase_add_test(tc, test_cli_next_to_the_agent);
+	tcase_add_test(tc, test_systemd_notifications);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(soak, setup, teardown);

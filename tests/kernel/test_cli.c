@@ -138,6 +138,17 @@ START_TEST(test_status_after_change_behind_the_back)
 	ck_assert_str_eq(json_string_value(json_object_get(change, "field")), "up");
 	json_decref(doc);
 
+	/* The same as Prometheus metrics. */
+	{
+		char *out = NULL;
+
+		ck_assert_int_eq(vt(&out, "status --format prometheus"), 1);
+		ck_assert_msg(strstr(out, "vlantrunk_trunks{status=\"DEGRADED\"} 1\n") &&
+			      strstr(out, "vlantrunk_trunk_status{trunk=\"t\",status=\"DEGRADED\"} 1\n") &&
+			      strstr(out, "vlantrunk_subports{state=\"differs\"} 2\n"), "%s", out);
+		free(out);
+	}
+
 	kt_sh("ip link del sb");
 	doc = status_json(1);
 	ck_assert_str_eq(json_string_value(json_object_get(subport(doc, 0, 1), "state")), "missing");

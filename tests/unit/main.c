@@ -12,6 +12,7 @@ int main(void)
 	srunner_add_suite(sr, encode_suite());
 	srunner_add_suite(sr, ack_suite());
 	srunner_add_suite(sr, desired_suite());
+	srunner_add_suite(sr, neutron_suite());
 	srunner_add_suite(sr, plan_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -9,6 +9,7 @@ Suite *link_table_suite(void);
 Suite *encode_suite(void);
 Suite *ack_suite(void);
 Suite *desired_suite(void);
+Suite *neutron_suite(void);
 Suite *plan_suite(void);
 
 #endif
