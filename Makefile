@@ -7,6 +7,7 @@
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 BUILD ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -38,7 +39,7 @@ $(BUILD)/%.o: %.c
 	@if [ -z "$(DEPS_LIBS)" ]; then echo "missing build dependencies: run scripts/deps as root" >&2; exit 1; fi
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(TEST_OBJS): override CFLAGS += $(CHECK_CFLAGS) -Inetlink -Itests
+$(TEST_OBJS): override CFLAGS += $(CHECK_CFLAGS) -Inetlink -Iagent -Itests
 
 $(BUILD)/libvlantrunk.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
@@ -61,11 +62,21 @@ $(BUILD)/kernel-tests: $(KERNEL_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libvlantrunk.a
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: $(BUILD)/vlantrunk $(BUILD)/vlantrunk-faulty $(BUILD)/unit-tests $(BUILD)/kernel-tests
+check-run: man-lint completion-check $(BUILD)/vlantrunk $(BUILD)/vlantrunk-faulty $(BUILD)/unit-tests $(BUILD)/kernel-tests
 	@echo "== unit tests (no kernel needed)"
 	$(BUILD)/unit-tests
 	@echo "== kernel tests (real kernel with 802.1Q, in the sandbox)"
 	scripts/sandbox tests/kernel/run $(BUILD)
+	@$(MAKE) --no-print-directory ansible-test
+
+# The man pages, linted: any mandoc warning fails. The bash completion, driven
+# as bash drives it.
+.PHONY: man-lint completion-check
+man-lint:
+	mandoc -Tlint -Wwarning docs/vlantrunk.8 docs/vlantrunk.json.5
+
+completion-check: $(BUILD)/vlantrunk
+	tests/completion/run $(BUILD)/vlantrunk
 
 # ASan cannot run inside User-Mode Linux: its fixed shadow lies beyond the
 # guest's 512 GiB address space. So the unit tests run under ASan+UBSan here,
@@ -81,17 +92,45 @@ asan: deps
 	@echo "== kernel tests under UBSan and valgrind memcheck, in the sandbox"
 	scripts/sandbox tests/kernel/run build-ubsan --valgrind
 
+# The Ansible module (contrib/ansible) run by ansible-playbook against localhost in the sandbox.
+.PHONY: ansible-test
+ansible-test: $(BUILD)/vlantrunk
+	@echo "== Ansible module (ansible-playbook against localhost, in the sandbox)"
+	scripts/sandbox tests/ansible/run $(BUILD)
+
 demo: deps
 	@$(MAKE) --no-print-directory demo-run
 
 demo-run: $(BUILD)/vlantrunk
 	scripts/sandbox scripts/demo $(BUILD)/vlantrunk
 
+# make bench: vlantrunk against iproute2 at 100, 1000 and 4094 subports, in one
+# sandbox boot (scripts/bench): a table on stdout, the same in $(BUILD)/bench.json.
+.PHONY: bench
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/vlantrunk $(BUILD)/vlantrunk-faulty
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $(BUILD)/bench-timeit tests/bench/timeit.c
+	scripts/sandbox --timeout 1800 scripts/bench $(BUILD)
+
 install: $(BUILD)/vlantrunk
 	install -D -m 0755 $(BUILD)/vlantrunk $(DESTDIR)$(SBINDIR)/vlantrunk
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|' systemd/vlantrunk.service.in > $(DESTDIR)$(UNITDIR)/vlantrunk.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vlantrunk.service
+	install -D -m 0644 docs/vlantrunk.8 $(DESTDIR)$(PREFIX)/share/man/man8/vlantrunk.8
+	install -D -m 0644 docs/vlantrunk.json.5 $(DESTDIR)$(PREFIX)/share/man/man5/vlantrunk.json.5
+	install -D -m 0644 contrib/bash-completion/vlantrunk \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vlantrunk
+	install -D -m 0644 examples/trunks.d/10-vm-42.json \
+		$(DESTDIR)$(PREFIX)/share/doc/vlantrunk/examples/10-vm-42.json
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/vlantrunk
+	rm -f $(DESTDIR)$(SBINDIR)/vlantrunk $(DESTDIR)$(UNITDIR)/vlantrunk.service
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/vlantrunk.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/vlantrunk.json.5 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vlantrunk \
+		$(DESTDIR)$(PREFIX)/share/doc/vlantrunk/examples/10-vm-42.json
+	-rmdir $(DESTDIR)$(PREFIX)/share/doc/vlantrunk/examples $(DESTDIR)$(PREFIX)/share/doc/vlantrunk
 
 clean:
 	rm -rf build build-asan build-ubsan build-fuzz
