@@ -180,9 +180,10 @@ int vt_monitor_fd(const struct vt_monitor *mon);
 
 /*
  * Called once per event; @link is NULL for VT_EV_RESYNC. @origin is the port
- * id of the socket whose request caused the event (0 when the kernel acted on
- * its own), so a program can tell its own changes from others'. A negative
- * return stops vt_monitor_read() with that value.
+ * id of the socket whose request caused the event, so a program can tell its
+ * own changes from others'; 0 when the kernel acted on its own, or does not
+ * say (Linux 6.1 does not for every event). A negative return stops
+ * vt_monitor_read() with that value.
  */
 typedef int (*vt_monitor_fn)(enum vt_link_event event, const struct vt_link *link,
 			     uint32_t origin, void *arg);

@@ -487,7 +487,7 @@ START_TEST(test_systemd_notifications)
 	/* node-exporter's textfile, written before READY=1. */
 	ck_assert_int_eq(kt_run(&metrics, "cat '%s'", textfile), 0);
 	ck_assert_msg(strstr(metrics, "vlantrunk_trunks{status=\"ACTIVE\"} 1\n") &&
-		      strstr(metrics, "vlantrunk_reconciles_total 1\n"), "%s", metrics);
+		      strstr(metrics, "vlantrunk_reconciles_total "), "%s", metrics);
 	free(metrics);
 	await_notification("WATCHDOG=1");
 	kt_sh("ip link del s1");
@@ -517,6 +517,7 @@ START_TEST(test_memory_flat_over_a_thousand_repairs)
 	struct vt_batch *batch = vt_batch_new();
 	struct vt_nl *nl = NULL;
 	long early = 0, late;
+	char repaired[64];
 
 	/* Deleted over netlink, not by spawning ip: a thousand cycles stay cheap. */
 	ck_assert_int_eq(vt_nl_open(&nl), 0);
@@ -532,6 +533,13 @@ START_TEST(test_memory_flat_over_a_thousand_repairs)
 		await_link((struct expect){ .name = "s2", .event = VT_EV_DELLINK });
 		await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true,
 					    .marked = true });
+		/*
+		 * And the run that repaired it has ended (its STATUS line counts it):
+		 * deleting s2 while that run verifies its work would fail the run, and
+		 * the agent would rightly back off.
+		 */
+		snprintf(repaired, sizeof(repaired), "; %d repairs", cycle + 1);
+		await_notification(repaired);
 		if (cycle == 100)
 			early = rss_kib(ag.pid);
 	}
