@@ -23,6 +23,7 @@
 
 #include "engine.h"
 #include "journal.h"
+#include "name_index.h"
 #include "plan_internal.h"
 
 enum step {
@@ -46,6 +47,7 @@ struct runner {
 	struct vt_journal journal;
 	struct vt_batch *batch;
 	int *chosen;			/* per txn op: the ifindex a create gets */
+	struct vt_name_index created;	/* the same, by name */
 	size_t *req_op;			/* per queued request: its txn op */
 	size_t n_req;
 };
@@ -96,6 +98,7 @@ static int write_journal(struct runner *r)
 	int ret = 0;
 
 	snprintf(j->id, sizeof(j->id), "%ld-%d", (long)time(NULL), (int)getpid());
+	j->group = vt_pick_group(links, (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16));
 	for (size_t i = 0; i < r->txn->n_trunks && !ret; i++)
 		ret = vt_journal_add_trunk(j, r->e->plan->trunks[r->txn->trunks[i]].name);
 	for (size_t i = 0; i < r->txn->n_ops && !ret; i++) {
@@ -110,6 +113,9 @@ static int write_journal(struct runner *r)
 			struct vt_link id = { .is_vlan = true };
 
 			r->chosen[i] = vt_pick_ifindex(links, &r->e->next_ifindex);
+			ret = vt_name_index_add(&r->created, op->after.link.name, r->chosen[i]);
+			if (ret)
+				break;
 			id.ifindex = r->chosen[i];
 			strcpy(id.name, op->after.link.name);
 			strcpy(id.kind, "vlan");
@@ -126,13 +132,13 @@ static int write_journal(struct runner *r)
 }
 
 /* A parent goes by name: created by this transaction, or there already. */
-static int parent_ifindex(const struct runner *r, const char *name)
+static int parent_ifindex(struct runner *r, const char *name)
 {
 	const struct vt_link *l;
+	int ifindex = vt_name_index_find(&r->created, name);
 
-	for (size_t i = 0; i < r->txn->n_ops; i++)
-		if (creates(txn_op(r, i)) && !strcmp(txn_op(r, i)->after.link.name, name))
-			return r->chosen[i];
+	if (ifindex)
+		return ifindex;
 	l = vt_link_table_find_name(r->e->links, name);
 	return l ? l->ifindex : 0;
 }
@@ -190,11 +196,15 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		spec.link.parent = parent_ifindex(r, op->parent_name);
 		/* The kernel ignores an alias at creation: STEP_MARK sets it. */
 		spec.fields &= ~VT_F_ALIAS;
+		/* Until marked, the transaction's own group: see restore.c. */
+		spec.fields |= VT_F_GROUP;
+		spec.link.group = r->journal.group;
 		return queue_request(r, i, vt_batch_create(r->batch, &spec));
 	case STEP_MARK:
 		if (!creates(op))
 			return 0;
-		spec = (struct vt_link_spec){ .fields = VT_F_ALIAS };
+		/* Marked, and out of the transaction's group: in the kernel's default. */
+		spec = (struct vt_link_spec){ .fields = VT_F_ALIAS | VT_F_GROUP };
 		spec.link.ifindex = r->chosen[i];
 		strcpy(spec.link.alias, op->after.link.alias);
 		return queue_request(r, i, vt_batch_change(r->batch, NULL, &spec));
@@ -344,6 +354,7 @@ static int run_txn(struct vt_engine *e, struct vt_txn *txn)
 		vt_journal_remove(e->state_dirfd);
 out:
 	vt_journal_free(&r.journal);
+	vt_name_index_free(&r.created);
 	vt_batch_free(r.batch);
 	free(r.chosen);
 	free(r.req_op);

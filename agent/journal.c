@@ -2,6 +2,8 @@
 /* The journal on disk: one JSON document, replaced atomically. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +53,17 @@ int vt_journal_add(struct vt_journal *j, enum vt_entry_state state, const struct
 	return 0;
 }
 
-static json_t *entry_json(const struct vt_journal_entry *e)
+static json_t *identity_json(const struct vt_journal_entry *e)
+{
+	const struct vt_link *l = &e->image;
+
+	return json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:i, s:i}", "state", "absent",
+			 "depth", (json_int_t)e->depth, "ifindex", l->ifindex, "name", l->name,
+			 "kind", l->kind, "parent_name", e->parent_name, "vlan", l->vlan.id,
+			 "protocol", l->vlan.protocol);
+}
+
+static json_t *before_image_json(const struct vt_journal_entry *e)
 {
 	const struct vt_link *l = &e->image;
 	json_t *ingress = json_array(), *egress = json_array();
@@ -65,66 +77,79 @@ static json_t *entry_json(const struct vt_journal_entry *e)
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", l->mac[0], l->mac[1],
 		 l->mac[2], l->mac[3], l->mac[4], l->mac[5]);
 	return json_pack("{s:s, s:I, s:i, s:s, s:s, s:i, s:s, s:i, s:s, s:b, s:i, s:i, s:I,"
-			 " s:o, s:o, s:I, s:s, s:b, s:b, s:s}",
-			 "state", e->state == VT_ENTRY_PRESENT ? "present" : "absent",
-			 "depth", (json_int_t)e->depth, "ifindex", l->ifindex, "name", l->name,
-			 "kind", l->kind, "parent", l->parent, "parent_name", e->parent_name,
-			 "master", l->master, "master_name", e->master_name,
-			 "is_vlan", l->is_vlan, "vlan", l->vlan.id, "protocol", l->vlan.protocol,
-			 "flags", (json_int_t)l->vlan.flags, "ingress", ingress, "egress", egress,
-			 "mtu", (json_int_t)l->mtu, "mac", mac, "has_mac", l->has_mac,
-			 "up", l->up, "alias", l->alias);
+			 " s:o, s:o, s:I, s:s, s:b, s:b, s:s, s:I}",
+			 "state", "present", "depth", (json_int_t)e->depth, "ifindex", l->ifindex,
+			 "name", l->name, "kind", l->kind, "parent", l->parent,
+			 "parent_name", e->parent_name, "master", l->master,
+			 "master_name", e->master_name, "is_vlan", l->is_vlan, "vlan", l->vlan.id,
+			 "protocol", l->vlan.protocol, "flags", (json_int_t)l->vlan.flags,
+			 "ingress", ingress, "egress", egress, "mtu", (json_int_t)l->mtu,
+			 "mac", mac, "has_mac", l->has_mac, "up", l->up, "alias", l->alias,
+			 "group", (json_int_t)l->group);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
+/* One value, its tree freed at once: the document is never whole in memory. */
+static int put_json(FILE *f, json_t *v)
 {
-	while (len) {
-		ssize_t n = write(fd, buf, len);
+	int ret = v && !json_dumpf(v, f, JSON_COMPACT | JSON_ENCODE_ANY) ? 0 : -ENOMEM;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
+	json_decref(v);
+	return ret;
+}
+
+static int put_document(FILE *f, const struct vt_journal *j)
+{
+	json_t *trunks = json_array();
+	int ret = 0;
+
+	for (size_t i = 0; i < j->n_trunks; i++)
+		json_array_append_new(trunks, json_string(j->trunks[i]));
+	fprintf(f, "{\"version\":%d,\"group\":%" PRIu32 ",\"id\":", JOURNAL_VERSION, j->group);
+	ret = put_json(f, json_string(j->id));
+	fputs(",\"trunks\":", f);
+	if (!ret)
+		ret = put_json(f, trunks);
+	else
+		json_decref(trunks);
+	fputs(",\"entries\":[", f);
+	for (size_t i = 0; i < j->n_entries && !ret; i++) {
+		const struct vt_journal_entry *e = &j->entries[i];
+
+		if (i)
+			fputc(',', f);
+		ret = put_json(f, e->state == VT_ENTRY_ABSENT ? identity_json(e) :
+								before_image_json(e));
 	}
-	return 0;
+	fputs("]}\n", f);
+	return ret;
 }
 
 int vt_journal_write(int dirfd, const struct vt_journal *j)
 {
-	json_t *entries = json_array(), *trunks = json_array(), *doc;
-	char *text = NULL;
-	int fd = -1, ret;
-
-	for (size_t i = 0; i < j->n_trunks; i++)
-		json_array_append_new(trunks, json_string(j->trunks[i]));
-	for (size_t i = 0; i < j->n_entries; i++)
-		json_array_append_new(entries, entry_json(&j->entries[i]));
-	doc = json_pack("{s:i, s:s, s:o, s:o}", "version", JOURNAL_VERSION, "id", j->id,
-			"trunks", trunks, "entries", entries);
-	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-	json_decref(doc);
-	if (!text)
-		return -ENOMEM;
+	FILE *f;
+	int fd, ret;
 
 	fd = openat(dirfd, JOURNAL_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
 		ret = -errno;
-		goto out;
+		close(fd);
+		return ret;
 	}
-	ret = write_all(fd, text, strlen(text));
+	ret = put_document(f, j);
+	if (!ret && fflush(f) == EOF)
+		ret = -errno;
 	if (!ret && fsync(fd) < 0)
+		ret = -errno;
+	if (fclose(f) == EOF && !ret)
 		ret = -errno;
 	if (!ret && renameat(dirfd, JOURNAL_TMP, dirfd, JOURNAL) < 0)
 		ret = -errno;
 	/* The rename itself must be durable before the kernel is asked anything. */
 	if (!ret && fsync(dirfd) < 0)
 		ret = -errno;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(text);
 	return ret;
 }
 
@@ -139,34 +164,62 @@ static int parse_mac(const char *s, uint8_t *mac)
 	return 0;
 }
 
-static int parse_entry(json_t *o, struct vt_journal_entry *e)
+static bool fits(const char *s, size_t size)
+{
+	return strlen(s) < size;
+}
+
+/* A device the transaction creates: who it will be, nothing more. */
+static int parse_identity(json_t *o, struct vt_journal_entry *e)
+{
+	struct vt_link *l = &e->image;
+	const char *name, *kind, *parent_name;
+	json_int_t depth;
+	int vlan, protocol;
+
+	if (json_unpack(o, "{s:I, s:i, s:s, s:s, s:s, s:i, s:i}", "depth", &depth,
+			"ifindex", &l->ifindex, "name", &name, "kind", &kind,
+			"parent_name", &parent_name, "vlan", &vlan, "protocol", &protocol) < 0 ||
+	    !fits(name, sizeof(l->name)) || !fits(kind, sizeof(l->kind)) ||
+	    !fits(parent_name, sizeof(e->parent_name)))
+		return -EBADMSG;
+	e->state = VT_ENTRY_ABSENT;
+	e->depth = (unsigned int)depth;
+	strcpy(l->name, name);
+	strcpy(l->kind, kind);
+	strcpy(e->parent_name, parent_name);
+	l->is_vlan = true;
+	l->vlan.id = (uint16_t)vlan;
+	l->vlan.protocol = (uint16_t)protocol;
+	return 0;
+}
+
+static int parse_before_image(json_t *o, struct vt_journal_entry *e)
 {
 	json_t *ingress = NULL, *egress = NULL, *v;
-	json_int_t depth, flags, mtu;
-	const char *state, *name, *kind, *parent_name, *master_name, *mac, *alias;
+	json_int_t depth, flags, mtu, group = 0;
+	const char *name, *kind, *parent_name, *master_name, *mac, *alias;
 	int is_vlan, has_mac, up, vlan, protocol;
 	struct vt_link *l = &e->image;
 	size_t i;
 
-	memset(e, 0, sizeof(*e));
-	if (json_unpack(o, "{s:s, s:I, s:i, s:s, s:s, s:i, s:s, s:i, s:s, s:b, s:i, s:i, s:I,"
-			   " s:o, s:o, s:I, s:s, s:b, s:b, s:s}",
-			"state", &state, "depth", &depth, "ifindex", &l->ifindex, "name", &name,
+	/* "group" came in after version 1 was out: a journal without it is in group 0. */
+	if (json_unpack(o, "{s:I, s:i, s:s, s:s, s:i, s:s, s:i, s:s, s:b, s:i, s:i, s:I,"
+			   " s:o, s:o, s:I, s:s, s:b, s:b, s:s, s?I}",
+			"depth", &depth, "ifindex", &l->ifindex, "name", &name,
 			"kind", &kind, "parent", &l->parent, "parent_name", &parent_name,
 			"master", &l->master, "master_name", &master_name, "is_vlan", &is_vlan,
 			"vlan", &vlan, "protocol", &protocol, "flags", &flags, "ingress", &ingress,
 			"egress", &egress, "mtu", &mtu, "mac", &mac, "has_mac", &has_mac, "up", &up,
-			"alias", &alias) < 0)
+			"alias", &alias, "group", &group) < 0)
 		return -EBADMSG;
-	if (strlen(name) >= sizeof(l->name) || strlen(kind) >= sizeof(l->kind) ||
-	    strlen(parent_name) >= sizeof(e->parent_name) ||
-	    strlen(master_name) >= sizeof(e->master_name) || strlen(alias) > VT_ALIAS_MAX ||
+	if (!fits(name, sizeof(l->name)) || !fits(kind, sizeof(l->kind)) ||
+	    !fits(parent_name, sizeof(e->parent_name)) ||
+	    !fits(master_name, sizeof(e->master_name)) || !fits(alias, sizeof(l->alias)) ||
 	    !json_is_array(ingress) || json_array_size(ingress) != VT_PCP_MAX + 1 ||
 	    !json_is_array(egress) || parse_mac(mac, l->mac) < 0)
 		return -EBADMSG;
-	if (strcmp(state, "present") && strcmp(state, "absent"))
-		return -EBADMSG;
-	e->state = strcmp(state, "present") ? VT_ENTRY_ABSENT : VT_ENTRY_PRESENT;
+	e->state = VT_ENTRY_PRESENT;
 	e->depth = (unsigned int)depth;
 	strcpy(l->name, name);
 	strcpy(l->kind, kind);
@@ -176,6 +229,7 @@ static int parse_entry(json_t *o, struct vt_journal_entry *e)
 	l->is_vlan = is_vlan;
 	l->has_mac = has_mac;
 	l->up = up;
+	l->group = (uint32_t)group;
 	l->vlan.id = (uint16_t)vlan;
 	l->vlan.protocol = (uint16_t)protocol;
 	l->vlan.flags = (uint32_t)flags;
@@ -200,9 +254,24 @@ static int parse_entry(json_t *o, struct vt_journal_entry *e)
 	return 0;
 }
 
+static int parse_entry(json_t *o, struct vt_journal_entry *e)
+{
+	const char *state;
+
+	memset(e, 0, sizeof(*e));
+	if (json_unpack(o, "{s:s}", "state", &state) < 0)
+		return -EBADMSG;
+	if (!strcmp(state, "absent"))
+		return parse_identity(o, e);
+	if (!strcmp(state, "present"))
+		return parse_before_image(o, e);
+	return -EBADMSG;
+}
+
 int vt_journal_read(int dirfd, struct vt_journal *j)
 {
 	json_t *doc = NULL, *trunks, *entries, *v;
+	json_int_t group = 0;
 	json_error_t err;
 	const char *id;
 	int version, fd, ret = -EBADMSG;
@@ -220,12 +289,13 @@ int vt_journal_read(int dirfd, struct vt_journal *j)
 	}
 	doc = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
 	fclose(f);
-	if (!doc || json_unpack(doc, "{s:i, s:s, s:o, s:o}", "version", &version, "id", &id,
-				"trunks", &trunks, "entries", &entries) < 0 ||
+	if (!doc || json_unpack(doc, "{s:i, s:s, s:o, s:o, s?I}", "version", &version, "id", &id,
+				"trunks", &trunks, "entries", &entries, "group", &group) < 0 ||
 	    version != JOURNAL_VERSION || !json_is_array(trunks) || !json_is_array(entries) ||
-	    strlen(id) >= sizeof(j->id))
+	    strlen(id) >= sizeof(j->id) || group < 0 || group > UINT32_MAX)
 		goto out;
 	strcpy(j->id, id);
+	j->group = (uint32_t)group;
 	json_array_foreach(trunks, i, v) {
 		if (!json_is_string(v) || vt_journal_add_trunk(j, json_string_value(v)) < 0)
 			goto out;

@@ -8,6 +8,7 @@
 #define VT_JOURNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vt_link.h"
 
@@ -27,6 +28,11 @@ struct vt_journal_entry {
 
 struct vt_journal {
 	char id[64];
+	/*
+	 * The device group the transaction creates its devices in, until each is
+	 * marked (0: none). It lets a rollback delete them in one request.
+	 */
+	uint32_t group;
 	char **trunks;			/* the transaction's trunks, for status (BUILD) */
 	size_t n_trunks;
 	struct vt_journal_entry *entries;

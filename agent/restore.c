@@ -5,10 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "name_index.h"
 #include "plan_internal.h"
 #include "restore.h"
 
 #define MAX_DEPTH 64
+
+struct vt_created {
+	int ifindex;
+	size_t entry;
+};
 
 struct restorer {
 	struct vt_nl *nl;
@@ -17,8 +23,12 @@ struct restorer {
 	struct vt_link_table links;
 	struct vt_batch *batch;
 	int *chosen;			/* per entry: the ifindex it is recreated with, or 0 */
+	struct vt_name_index recreated;	/* the same, by name, for what is not in the dump yet */
+	struct vt_created *created;	/* the entries of created devices, by ifindex */
+	size_t n_created;
 	int next_ifindex;
 };
+
 
 int vt_pick_ifindex(const struct vt_link_table *links, int *next)
 {
@@ -27,6 +37,21 @@ int vt_pick_ifindex(const struct vt_link_table *links, int *next)
 	while (vt_link_table_find_ifindex(links, *next))
 		(*next)++;
 	return (*next)++;
+}
+
+uint32_t vt_pick_group(const struct vt_link_table *links, uint32_t seed)
+{
+	uint32_t group = seed;
+
+	for (;;) {
+		size_t i = 0;
+
+		while (i < links->n && links->links[i].group != group)
+			i++;
+		if (group && i == links->n)
+			return group;
+		group = group * 2654435761u + 1;	/* any other: this walks them all */
+	}
 }
 
 static void __attribute__((format(printf, 3, 4))) note(char *buf, size_t len, const char *fmt, ...)
@@ -73,22 +98,23 @@ static const struct vt_link *same_device(const struct restorer *r, const struct 
 	return l;
 }
 
-static int resolve_name(const struct restorer *r, const char *name)
+static int resolve_name(struct restorer *r, const char *name)
 {
 	const struct vt_link *l;
+	int ifindex;
 
 	if (!name[0])
 		return 0;
 	/* A parent recreated by this restore is not in the dump yet. */
-	for (size_t i = 0; i < r->j->n_entries; i++)
-		if (r->chosen[i] && !strcmp(r->j->entries[i].image.name, name))
-			return r->chosen[i];
+	ifindex = vt_name_index_find(&r->recreated, name);
+	if (ifindex)
+		return ifindex;
 	l = vt_link_table_find_name(&r->links, name);
 	return l ? l->ifindex : -1;
 }
 
 /* The before-image with parent and master as they are now (they go by name). */
-static bool resolve(const struct restorer *r, const struct vt_journal_entry *e, struct vt_link *want)
+static bool resolve(struct restorer *r, const struct vt_journal_entry *e, struct vt_link *want)
 {
 	*want = e->image;
 	want->parent = resolve_name(r, e->parent_name);
@@ -96,28 +122,119 @@ static bool resolve(const struct restorer *r, const struct vt_journal_entry *e, 
 	return want->parent > 0 && want->master >= 0;
 }
 
+static int by_ifindex(const void *a, const void *b)
+{
+	const struct vt_created *x = a, *y = b;
+
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+static int index_created(struct restorer *r)
+{
+	r->created = calloc(r->j->n_entries ? r->j->n_entries : 1, sizeof(*r->created));
+	if (!r->created)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->j->n_entries; i++)
+		if (r->j->entries[i].state == VT_ENTRY_ABSENT)
+			r->created[r->n_created++] = (struct vt_created){
+				.ifindex = r->j->entries[i].image.ifindex, .entry = i };
+	qsort(r->created, r->n_created, sizeof(*r->created), by_ifindex);
+	return 0;
+}
+
+/* Whether @l is a device the transaction created (by ifindex, name and VLAN). */
+static bool journaled_create(const struct restorer *r, const struct vt_link *l)
+{
+	const struct vt_created key = { .ifindex = l->ifindex }, *hit;
+
+	hit = bsearch(&key, r->created, r->n_created, sizeof(*r->created), by_ifindex);
+	return hit && same_device(r, &r->j->entries[hit->entry]) == l;
+}
+
+/*
+ * The cheap way: one request deletes the transaction's group, and the kernel
+ * unregisters its devices as one batch (a grace period for all of them, not
+ * one each). Created devices are in that group until marked; marked ones are
+ * put back first. It is sent only when a dump shows the group holding the
+ * transaction's creates and nothing else. Between that dump and the request a
+ * device would have to be moved into a random group by someone else: then it
+ * would go too, and this is the one window left open.
+ */
+static int delete_created_as_group(struct restorer *r)
+{
+	const uint32_t group = r->j->group;
+	struct vt_link_spec spec = { .fields = VT_F_GROUP };
+	size_t members = 0, done = 0;
+	int ret;
+
+	if (!group)
+		return 0;
+	spec.link.group = group;
+	for (size_t i = 0; i < r->n_created; i++) {
+		const struct vt_link *l = same_device(r, &r->j->entries[r->created[i].entry]);
+
+		if (!l || l->group == group)
+			continue;
+		spec.link.ifindex = l->ifindex;
+		if (vt_batch_change(r->batch, NULL, &spec) < 0)
+			return -ENOMEM;
+	}
+	if (vt_batch_count(r->batch)) {
+		flush(r, &done);
+		ret = vt_nl_dump_links(r->nl, &r->links);
+		if (ret < 0)
+			return ret;
+	}
+	for (size_t i = 0; i < r->links.n; i++) {
+		if (r->links.links[i].group != group)
+			continue;
+		if (!journaled_create(r, &r->links.links[i]))
+			return 0;	/* not provably ours: one by one */
+		members++;
+	}
+	if (!members)
+		return 0;
+	if (vt_batch_delete_group(r->batch, group) < 0)
+		return -ENOMEM;
+	done = 0;
+	flush(r, &done);
+	if (done)
+		r->rep->deleted += members;
+	return vt_nl_dump_links(r->nl, &r->links);
+}
+
+/* What is left of the transaction's creates goes one by one, inner first. */
 static int delete_created(struct restorer *r)
 {
+	bool sent = false;
+	int ret = delete_created_as_group(r);
+
+	if (ret < 0)
+		return ret;
 	for (int depth = MAX_DEPTH; depth >= 0; depth--) {
-		for (size_t i = 0; i < r->j->n_entries; i++) {
-			const struct vt_journal_entry *e = &r->j->entries[i];
+		for (size_t i = 0; i < r->n_created; i++) {
+			const struct vt_journal_entry *e = &r->j->entries[r->created[i].entry];
 			const struct vt_link *l;
 
-			if (e->state != VT_ENTRY_ABSENT || e->depth != (unsigned int)depth)
+			if (e->depth != (unsigned int)depth)
 				continue;
 			l = same_device(r, e);
 			if (l && vt_batch_delete(r->batch, l->ifindex, NULL) < 0)
 				return -ENOMEM;
 		}
-		if (vt_batch_count(r->batch))
+		if (vt_batch_count(r->batch)) {
 			flush(r, &r->rep->deleted);
+			sent = true;
+		}
 	}
-	return vt_nl_dump_links(r->nl, &r->links);
+	return sent ? vt_nl_dump_links(r->nl, &r->links) : 0;
 }
 
 /* Devices the transaction deleted (or recreated) come back, outer first. */
 static int recreate_deleted(struct restorer *r)
 {
+	bool sent = false;
+
 	for (unsigned int depth = 0; depth <= MAX_DEPTH; depth++) {
 		size_t first_alias = 0;
 
@@ -142,7 +259,8 @@ static int recreate_deleted(struct restorer *r)
 			r->chosen[i] = vt_link_table_find_ifindex(&r->links, e->image.ifindex) ?
 				       vt_pick_ifindex(&r->links, &r->next_ifindex) : e->image.ifindex;
 			want.ifindex = r->chosen[i];
-			vt_spec_create(&want, VT_F_MTU | (want.has_mac ? VT_F_MAC : 0), &spec);
+			vt_spec_create(&want, VT_F_MTU | (want.has_mac ? VT_F_MAC : 0) |
+					      (want.group ? VT_F_GROUP : 0), &spec);
 			spec.fields &= ~VT_F_ALIAS;	/* the kernel ignores it at creation */
 			if (vt_batch_create(r->batch, &spec) < 0)
 				return -ENOMEM;
@@ -150,7 +268,14 @@ static int recreate_deleted(struct restorer *r)
 		first_alias = vt_batch_count(r->batch);
 		if (!first_alias)
 			continue;
+		/* Deeper devices find these by name; none of this depth is a parent of another. */
+		for (size_t i = 0; i < r->j->n_entries; i++)
+			if (r->chosen[i] && r->j->entries[i].depth == depth &&
+			    vt_name_index_add(&r->recreated, r->j->entries[i].image.name,
+					      r->chosen[i]) < 0)
+				return -ENOMEM;
 		flush(r, &r->rep->created);
+		sent = true;
 		for (size_t i = 0; i < r->j->n_entries; i++) {
 			struct vt_link_spec spec = { .fields = VT_F_ALIAS };
 
@@ -165,13 +290,14 @@ static int recreate_deleted(struct restorer *r)
 		if (vt_batch_count(r->batch))
 			flush(r, &r->rep->changed);
 	}
-	return vt_nl_dump_links(r->nl, &r->links);
+	return sent ? vt_nl_dump_links(r->nl, &r->links) : 0;
 }
 
 /* Devices still there get their before-values back; a rename needs them down. */
 static int change_back(struct restorer *r)
 {
 	enum { DOWN, CHANGE, UP };
+	bool sent = false;
 
 	for (int step = DOWN; step <= UP; step++) {
 		for (size_t i = 0; i < r->j->n_entries; i++) {
@@ -198,10 +324,12 @@ static int change_back(struct restorer *r)
 			if (vt_batch_change(r->batch, have, &spec) < 0)
 				return -ENOMEM;
 		}
-		if (vt_batch_count(r->batch))
+		if (vt_batch_count(r->batch)) {
 			flush(r, &r->rep->changed);
+			sent = true;
+		}
 	}
-	return vt_nl_dump_links(r->nl, &r->links);
+	return sent ? vt_nl_dump_links(r->nl, &r->links) : 0;
 }
 
 /* Every device as the journal says it was (its ifindex aside if recreated). */
@@ -247,7 +375,7 @@ int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_r
 	memset(rep, 0, sizeof(*rep));
 	r.batch = vt_batch_new();
 	r.chosen = calloc(j->n_entries ? j->n_entries : 1, sizeof(*r.chosen));
-	if (!r.batch || !r.chosen) {
+	if (!r.batch || !r.chosen || index_created(&r) < 0) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -260,12 +388,15 @@ int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_r
 		ret = change_back(&r);
 	if (ret)
 		goto out;
-	memset(r.chosen, 0, j->n_entries * sizeof(*r.chosen));
+	/* Everything recreated is in the dump now, and goes by it. */
+	vt_name_index_free(&r.recreated);
 	verify(&r);
 	ret = rep->remains[0] ? -EIO : 0;
 out:
 	vt_link_table_clear(&r.links);
+	vt_name_index_free(&r.recreated);
 	vt_batch_free(r.batch);
+	free(r.created);
 	free(r.chosen);
 	return ret;
 }

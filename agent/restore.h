@@ -9,6 +9,7 @@
 #define VT_RESTORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "journal.h"
 #include "vt_netlink.h"
@@ -34,5 +35,11 @@ int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_r
  * device, and lets a journal identify it before it exists.
  */
 int vt_pick_ifindex(const struct vt_link_table *links, int *next);
+
+/**
+ * vt_pick_group - a device group no device in @links is in, not 0, from
+ * @seed on: a transaction's own group (struct vt_journal.group).
+ */
+uint32_t vt_pick_group(const struct vt_link_table *links, uint32_t seed);
 
 #endif

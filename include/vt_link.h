@@ -60,6 +60,7 @@ struct vt_link {
 	bool has_mac;			/* a 6-byte hardware address was reported */
 	bool up;			/* IFF_UP, the administrative state */
 	char alias[VT_ALIAS_MAX + 1];
+	uint32_t group;			/* IFLA_GROUP; 0 is the kernel's default */
 	bool is_vlan;
 	struct vt_vlan vlan;		/* valid when is_vlan */
 };
@@ -81,6 +82,7 @@ enum vt_link_field {
 	VT_F_UP = 1u << 9,
 	VT_F_MASTER = 1u << 10,		/* master 0 releases the device */
 	VT_F_ALIAS = 1u << 11,		/* "" removes the alias; change only */
+	VT_F_GROUP = 1u << 12,		/* the device group */
 };
 
 /* What a create or change request asks of one device. */

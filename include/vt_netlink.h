@@ -122,6 +122,15 @@ int vt_batch_change(struct vt_batch *batch, const struct vt_link *current,
  */
 int vt_batch_delete(struct vt_batch *batch, int ifindex, const char *name);
 
+/**
+ * vt_batch_delete_group - queue the deletion of every device in @group (not
+ * 0), in one request the kernel carries out as one batch: much cheaper than
+ * one request per device, as the RCU grace periods are waited for once.
+ * Only for a group known to hold nothing but devices the caller may delete.
+ * Returns the request's index in the batch, or -EINVAL / -ENOMEM.
+ */
+int vt_batch_delete_group(struct vt_batch *batch, uint32_t group);
+
 /** vt_batch_op - what request @index asks. */
 enum vt_req_op vt_batch_op(const struct vt_batch *batch, size_t index);
 

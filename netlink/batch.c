@@ -152,6 +152,14 @@ int vt_batch_delete(struct vt_batch *batch, int ifindex, const char *name)
 	return ret < 0 ? ret : queue(batch, VT_REQ_DELETE, msg);
 }
 
+int vt_batch_delete_group(struct vt_batch *batch, uint32_t group)
+{
+	struct nl_msg *msg = NULL;
+	int ret = vt_nl_build_delete_group(group, &msg);
+
+	return ret < 0 ? ret : queue(batch, VT_REQ_DELETE, msg);
+}
+
 /* Record the acks in one datagram for requests [first, end). */
 static size_t take_acks(struct vt_nl *nl, struct vt_batch *batch, size_t first,
 			size_t end, const char *buf, size_t len)

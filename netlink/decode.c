@@ -68,6 +68,7 @@ static void decode_object(struct nl_object *obj, void *arg)
 	link->master = rtnl_link_get_master(rl);
 	link->mtu = rtnl_link_get_mtu(rl);
 	link->up = rtnl_link_get_flags(rl) & IFF_UP;
+	link->group = rtnl_link_get_group(rl);
 	s = rtnl_link_get_ifalias(rl);
 	snprintf(link->alias, sizeof(link->alias), "%s", s ? s : "");
 

@@ -6,10 +6,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <linux/if.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <netlink/addr.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
@@ -118,6 +120,8 @@ static int fill(struct rtnl_link *rl, const struct vt_link_spec *spec,
 		rtnl_link_set_master(rl, want->master);
 	if (f & VT_F_ALIAS)
 		rtnl_link_set_ifalias(rl, want->alias);
+	if (f & VT_F_GROUP)
+		rtnl_link_set_group(rl, want->group);
 	if (f & VT_F_MAC) {
 		struct nl_addr *addr = nl_addr_build(AF_LLC, want->mac, VT_MAC_LEN);
 
@@ -245,4 +249,25 @@ int vt_nl_build_delete(int ifindex, const char *name, struct nl_msg **out)
 	ret = vt_nl_errno(rtnl_link_build_delete_request(rl, out));
 	rtnl_link_put(rl);
 	return ret;
+}
+
+int vt_nl_build_delete_group(uint32_t group, struct nl_msg **out)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg;
+
+	/* The kernel refuses group 0, which every device starts in. */
+	if (!group)
+		return -EINVAL;
+	/* libnl's delete request names one device; this one names none. */
+	msg = nlmsg_alloc_simple(RTM_DELLINK, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(msg, IFLA_GROUP, group) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	*out = msg;
+	return 0;
 }

@@ -55,6 +55,9 @@ struct nl_msg;
 /** vt_nl_build_create - the RTM_NEWLINK that creates @spec (see vt_batch_create). */
 int vt_nl_build_create(const struct vt_link_spec *spec, struct nl_msg **out);
 
+/** vt_nl_build_delete_group - the RTM_DELLINK that deletes every device of @group. */
+int vt_nl_build_delete_group(uint32_t group, struct nl_msg **out);
+
 /** vt_nl_build_create_plain - the RTM_NEWLINK that creates a device of @kind. */
 int vt_nl_build_create_plain(const char *name, const char *kind, struct nl_msg **out);
 

@@ -95,6 +95,16 @@ static void fresh_host(void)
 	kt_sh("rm -rf '%s'", env.state);
 }
 
+/* A fresh namespace with nothing but the parent p0, and an empty state dir. */
+static void bare_host(void)
+{
+	ck_assert_int_eq(unshare(CLONE_NEWNET), 0);
+	vt_nl_close(env.nl);
+	ck_assert_int_eq(vt_nl_open(&env.nl), 0);
+	kt_sh("ip link set lo up && ip link add p0 type dummy && ip link set p0 up");
+	kt_sh("rm -rf '%s'", env.state);
+}
+
 /* vlantrunk (or the faulty build, with VT_FAULT=@fault) on the test's config. */
 static int vlantrunk(char **output, const char *fault, const char *args)
 {
@@ -415,6 +425,68 @@ START_TEST(test_invalid_config_touches_nothing)
 }
 END_TEST
 
+static const char five_new[] =
+	"{\"version\": 1, \"trunks\": [{\"name\": \"g\", \"parent\": \"p0\", \"subports\": [\n"
+	" {\"name\": \"g-1\", \"vlan\": 201}, {\"name\": \"g-2\", \"vlan\": 202},\n"
+	" {\"name\": \"g-3\", \"vlan\": 203}, {\"name\": \"g-4\", \"vlan\": 204},\n"
+	" {\"name\": \"g-5\", \"vlan\": 205}]}]}\n";
+
+/*
+ * Created devices stay in the transaction's group until marked: a failure
+ * at the last create is undone by one request (not one per device), and a
+ * success leaves every device in the default group.
+ */
+START_TEST(test_rollback_deletes_creates_as_one_group)
+{
+	char *out = NULL, *before, *after;
+	int rc;
+
+	bare_host();
+	kt_write(env.config, five_new);
+	before = kt_snapshot(env.nl, NULL);
+	rc = vlantrunk(&out, "fail:5:16", "reconcile");
+	ck_assert_msg(rc == 1, "exit %d:\n%s", rc, out);
+	/* five creates (the last one failing), then the group's deletion */
+	ck_assert_uint_eq(requests_of(out), 6);
+	free(out);
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+
+	ck_assert_int_eq(vlantrunk(&out, NULL, "reconcile"), 2);
+	free(out);
+	ck_assert_int_eq(kt_sh_status("ip -d link show dev g-1 | grep -q ' group default '"), 0);
+	ck_assert_int_eq(kt_sh_status("test \"$(ip link show group default | grep -c ' g-')\" = 5"), 0);
+}
+END_TEST
+
+/* A device someone else put into the transaction's group is left alone. */
+START_TEST(test_foreign_device_in_the_group_survives_recovery)
+{
+	char *out = NULL, *group = NULL;
+
+	bare_host();
+	kt_write(env.config, five_new);
+	ck_assert_int_eq(vlantrunk(&out, "kill-after:3", "reconcile"), 128 + SIGKILL);
+	free(out);
+	ck_assert_int_eq(kt_run(&group, "sed -n 's/.*\"group\":\\([0-9]*\\),.*/\\1/p' '%s/journal'",
+				env.state), 0);
+	group[strcspn(group, "\n")] = '\0';
+	ck_assert_msg(atoll(group) > 0, "no group in the journal: '%s'", group);
+	kt_sh("ip link add link p0 name z-foreign group %s type vlan id 299", group);
+	ck_assert_int_eq(kt_sh_status("test \"$(ip link show group %s | grep -c '^[0-9]')\" = 4",
+				      group), 0);
+
+	vlantrunk(&out, NULL, "status");
+	free(out);
+	ck_assert_int_ne(kt_sh_status("test -e '%s/journal'", env.state), 0);
+	ck_assert_int_eq(kt_sh_status("ip link show dev z-foreign >/dev/null"), 0);
+	ck_assert_int_eq(kt_sh_status("ip -o link | grep -q ' g-'"), 1);
+	free(group);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -429,6 +501,8 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, test_teardown_one_trunk);
 	tcase_add_test(tc, test_invalid_config_touches_nothing);
 	tcase_add_test(tc, test_crash_during_recovery);
+	tcase_add_test(tc, test_rollback_deletes_creates_as_one_group);
+	tcase_add_test(tc, test_foreign_device_in_the_group_survives_recovery);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(faults, setup, teardown);
