@@ -14,7 +14,8 @@ PKG_CONFIG ?= pkg-config
 
 PKGS := libmnl libnl-3.0 libnl-route-3.0 jansson libsystemd
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-DEPS_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# libsystemd is dlopen()ed by the agent alone (agent/systemd.c): headers only.
+DEPS_LIBS := $(shell $(PKG_CONFIG) --libs $(filter-out libsystemd,$(PKGS)) 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 

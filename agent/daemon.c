@@ -22,9 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <systemd/sd-daemon.h>
-#include <systemd/sd-journal.h>
-
 #include "daemon_internal.h"
 #include "laststatus.h"
 #include "metrics.h"
@@ -48,9 +45,7 @@ void vt_daemon_log(const struct vt_daemon *d, int priority, const char *fmt, ...
 	if (priority > LOG_NOTICE && d->cli.verbosity < 0)
 		return;
 	va_start(ap, fmt);
-	if (d->journal) {
-		sd_journal_printv(priority, fmt, ap);
-	} else {
+	if (!d->journal || !vt_systemd_log(&d->systemd, priority, fmt, ap)) {
 		fprintf(stderr, "vlantrunk agent: ");
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
@@ -132,11 +127,12 @@ static void notify_status(const struct vt_daemon *d, const struct vt_run *run)
 		vt_run_outcome(run, i, &o);
 		counts[o.status]++;
 	}
-	sd_notifyf(0, "STATUS=%zu trunks: %zu active, %zu down, %zu degraded, %zu error; "
-		      "%lu repairs, %lu failures%s%s", d->desired.n_trunks, counts[VT_TRUNK_ACTIVE],
-		   counts[VT_TRUNK_DOWN], counts[VT_TRUNK_DEGRADED], counts[VT_TRUNK_ERROR],
-		   d->stats.repairs, d->stats.failures, d->config_error[0] ? "; config refused: " : "",
-		   d->config_error);
+	vt_systemd_notify(&d->systemd,
+			  "STATUS=%zu trunks: %zu active, %zu down, %zu degraded, %zu error; "
+			  "%lu repairs, %lu failures%s%s", d->desired.n_trunks,
+			  counts[VT_TRUNK_ACTIVE], counts[VT_TRUNK_DOWN], counts[VT_TRUNK_DEGRADED],
+			  counts[VT_TRUNK_ERROR], d->stats.repairs, d->stats.failures,
+			  d->config_error[0] ? "; config refused: " : "", d->config_error);
 }
 
 static void record_agent(const struct vt_daemon *d)
@@ -396,7 +392,7 @@ static void dispatch(struct vt_daemon *d, int fd)
 		vt_daemon_reconcile(d, NULL);
 	} else if (fd == d->watchdog_fd) {
 		drain_timer(fd);
-		sd_notify(0, "WATCHDOG=1");
+		vt_systemd_notify(&d->systemd, "WATCHDOG=1");
 	} else if (fd == d->listen_fd) {
 		vt_control_serve(d);
 	}
@@ -411,7 +407,7 @@ static int watch_fd(struct vt_daemon *d, int fd)
 
 static int setup(struct vt_daemon *d)
 {
-	uint64_t watchdog_us = 0;
+	uint64_t watchdog_us = vt_systemd_watchdog_us(&d->systemd);
 	sigset_t mask;
 	int ret;
 
@@ -446,7 +442,7 @@ static int setup(struct vt_daemon *d)
 		vt_daemon_log(d, LOG_WARNING, "cannot watch %s; reload with SIGHUP", d->cli.config);
 	arm(d->resync_fd, now_ns() + (uint64_t)d->cli.resync_s * 1000000000ULL,
 	    (uint64_t)d->cli.resync_s * 1000000000ULL);
-	if (sd_watchdog_enabled(0, &watchdog_us) > 0)
+	if (watchdog_us)
 		arm(d->watchdog_fd, now_ns() + watchdog_us * 500ULL, watchdog_us * 500ULL);
 
 	const int fds[] = { vt_monitor_fd(d->mon), d->inofd, d->sigfd, d->debounce_fd,
@@ -469,6 +465,7 @@ static void cleanup(struct vt_daemon *d)
 	vt_monitor_close(d->mon);
 	vt_nl_close(d->nl);
 	vt_desired_free(&d->desired);
+	vt_systemd_unload(&d->systemd);
 	free(d->trunks);
 	free(d->by_subport);
 	free(d->by_parent);
@@ -487,6 +484,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 	struct vt_world w;
 	int ret;
 
+	vt_systemd_load(&d.systemd);	/* without it: no notifications, logs on stderr */
 	/* Start as `reconcile` would: a valid desired state, a usable state dir. */
 	vt_world_init(&w);
 	ret = vt_world_load(cli, "agent", &w);
@@ -506,7 +504,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 	d.config_fingerprint = config_fingerprint(&d);
 	d.all_dirty = true;
 	vt_daemon_reconcile(&d, NULL);
-	sd_notify(0, "READY=1");
+	vt_systemd_notify(&d.systemd, "READY=1");
 	vt_daemon_log(&d, LOG_NOTICE, "running: %zu trunks from %s", d.desired.n_trunks, cli->config);
 
 	while (!d.stop) {
@@ -521,7 +519,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 		for (int i = 0; i < n && !d.stop; i++)
 			dispatch(&d, events[i].data.fd);
 	}
-	sd_notify(0, "STOPPING=1");
+	vt_systemd_notify(&d.systemd, "STOPPING=1");
 	vt_daemon_log(&d, LOG_NOTICE, "stopping; managed devices stay as they are");
 out:
 	cleanup(&d);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "systemd.h"
 
 /* Per desired trunk: what the loop knows of it between runs. */
 struct vt_trunk_state {
@@ -43,6 +44,7 @@ struct vt_daemon {
 	bool debounce_armed;
 	bool stop;
 	bool journal;			/* log to the systemd journal */
+	struct vt_systemd systemd;
 	struct vt_nl *nl;		/* all requests go through it: its events are ours */
 	struct vt_monitor *mon;
 	int epfd, sigfd, inofd, debounce_fd, resync_fd, retry_fd, watchdog_fd, listen_fd;

@@ -18,6 +18,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +205,22 @@ static struct vt_op *add_op(struct planner *p, enum vt_op_kind kind, size_t repo
 	return op;
 }
 
+/* Reasons are rare: a report carries a pointer, not a buffer, for the common case. */
+static int __attribute__((format(printf, 2, 3)))
+subport_reason(struct vt_subport_report *rep, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	free(rep->reason);
+	va_start(ap, fmt);
+	ret = vasprintf(&rep->reason, fmt, ap);
+	va_end(ap);
+	if (ret < 0)
+		rep->reason = NULL;
+	return ret < 0 ? -ENOMEM : 0;
+}
+
 static void block(struct vt_trunk_report *r, const char *fmt, const char *a, const char *b)
 {
 	if (!r->blocked)
@@ -303,9 +320,10 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 
 			if (!adoptable) {
 				rep->state = VT_SP_CONFLICT;
-				snprintf(rep->reason, sizeof(rep->reason),
-					 "the name %s is held by a %s device vlantrunk does not manage",
-					 sp->name, have->kind[0] ? have->kind : "plain");
+				if (subport_reason(rep, "the name %s is held by a %s device vlantrunk "
+						   "does not manage", sp->name,
+						   have->kind[0] ? have->kind : "plain") < 0)
+					return -ENOMEM;
 				block(r, "subport %s: %s", sp->name, rep->reason);
 				return 0;
 			}
@@ -358,9 +376,10 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 	}
 	if (holder) {
 		rep->state = VT_SP_CONFLICT;
-		snprintf(rep->reason, sizeof(rep->reason),
-			 "%s %u on %s is held by %s, which vlantrunk does not manage",
-			 vt_protocol_name(sp->protocol), sp->vlan, tr->parent, holder->name);
+		if (subport_reason(rep, "%s %u on %s is held by %s, which vlantrunk does not manage",
+				   vt_protocol_name(sp->protocol), sp->vlan, tr->parent,
+				   holder->name) < 0)
+			return -ENOMEM;
 		block(r, "subport %s: %s", sp->name, rep->reason);
 		return 0;
 	}
@@ -481,8 +500,8 @@ static int plan_trunk(struct planner *p, size_t ti)
 		for (size_t si = 0; si < tr->n_subports; si++) {
 			r->subports[si].want = &tr->subports[si];
 			r->subports[si].state = VT_SP_BLOCKED;
-			snprintf(r->subports[si].reason, sizeof(r->subports[si].reason),
-				 "parent %s is missing", tr->parent);
+			if (subport_reason(&r->subports[si], "parent %s is missing", tr->parent) < 0)
+				return -ENOMEM;
 		}
 		set_status(r);
 		return 0;
@@ -921,8 +940,11 @@ int vt_plan_build(const struct vt_desired *desired, const struct vt_link_table *
 
 void vt_plan_free(struct vt_plan *plan)
 {
-	for (size_t i = 0; i < plan->n_trunks; i++)
+	for (size_t i = 0; i < plan->n_trunks; i++) {
+		for (size_t j = 0; plan->trunks[i].subports && j < plan->trunks[i].n_subports; j++)
+			free(plan->trunks[i].subports[j].reason);
 		free(plan->trunks[i].subports);
+	}
 	free(plan->trunks);
 	free(plan->ops);
 	memset(plan, 0, sizeof(*plan));

@@ -74,7 +74,7 @@ static json_t *subport_json(const struct vt_subport_report *rep, const struct vt
 			 "protocol", vt_protocol_name(rep->want->protocol),
 			 "state", vt_subport_state_name(rep->state),
 			 "changes", changes(rep, rep->differs, links),
-			 "reason", vt_json_text(rep->reason));
+			 "reason", vt_json_text(rep->reason ? rep->reason : ""));
 }
 
 static json_t *trunk_json(const struct vt_trunk_report *r, const struct vt_link_table *links)

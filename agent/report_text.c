@@ -95,7 +95,7 @@ static void print_subport(const struct vt_world *w, const struct vt_subport_repo
 		 rep->want->vlan);
 	if (rep->state == VT_SP_DIFFERS || rep->state == VT_SP_ADOPTABLE)
 		describe(rep, rep->differs, &w->links, what, sizeof(what));
-	else if (rep->reason[0])
+	else if (rep->reason)
 		snprintf(what, sizeof(what), "%s", rep->reason);
 	printf("  %-15s %-12s %s%s%s\n", rep->want->name, proto,
 	       vt_subport_state_name(rep->state), what[0] ? ": " : "", what);

@@ -81,7 +81,7 @@ struct vt_subport_report {
 	enum vt_subport_state state;
 	uint32_t differs;		/* enum vt_diff bits, with VT_SP_DIFFERS/ADOPTABLE */
 	const struct vt_link *have;	/* the kernel's device (by name, or renamed from) */
-	char reason[256];		/* why CONFLICT or BLOCKED */
+	char *reason;			/* why CONFLICT or BLOCKED (owned); NULL otherwise */
 };
 
 struct vt_trunk_report {
