@@ -109,9 +109,12 @@ demo-run: $(BUILD)/vlantrunk
 # sandbox boot (scripts/bench): a table on stdout, the same in $(BUILD)/bench.json.
 .PHONY: bench
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/vlantrunk $(BUILD)/vlantrunk-faulty
+	@$(MAKE) --no-print-directory $(BUILD)/vlantrunk $(BUILD)/vlantrunk-faulty $(BUILD)/bench-repair
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $(BUILD)/bench-timeit tests/bench/timeit.c
 	scripts/sandbox --timeout 1800 scripts/bench $(BUILD)
+
+$(BUILD)/bench-repair: tests/bench/repair.c $(BUILD)/libvlantrunk.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
 
 install: $(BUILD)/vlantrunk
 	install -D -m 0755 $(BUILD)/vlantrunk $(DESTDIR)$(SBINDIR)/vlantrunk

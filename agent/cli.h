@@ -48,12 +48,39 @@ struct vt_cli {
 };
 
 /* Everything a command needs: intent, kernel, and their comparison. */
+/*
+ * Where a run reads the kernel's links: a dump (no source), or the agent's
+ * copy kept up to date from link events, which spares it a dump of every
+ * link twice per run.
+ */
+struct vt_link_source {
+	/* @into cleared, filled and indexed; 0 or a negative errno */
+	int (*read)(void *arg, struct vt_link_table *into);
+	/* the same, from a dump: the copy was found behind the kernel */
+	int (*refresh)(void *arg, struct vt_link_table *into);
+	/* up to date, without a copy: *@out is valid until the next call */
+	int (*view)(void *arg, const struct vt_link_table **out);
+	void *arg;
+};
+
+/** vt_read_links - from @source, or a dump over @nl when it is NULL. */
+int vt_read_links(const struct vt_link_source *source, struct vt_nl *nl,
+		  struct vt_link_table *into);
+
+/**
+ * vt_view_links - the links now, for a look that ends before anything else
+ * reads them: @source's own table, or a dump over @nl into @scratch.
+ */
+int vt_view_links(const struct vt_link_source *source, struct vt_nl *nl,
+		  struct vt_link_table *scratch, const struct vt_link_table **out);
+
 struct vt_world {
 	struct vt_desired desired;	/* loaded by vt_world_load() */
 	const struct vt_desired *intent; /* or someone else's (the agent's); not freed */
 	struct vt_statedir sd;
 	struct vt_nl *nl;
 	bool nl_borrowed;		/* the caller's socket: not closed with the world */
+	const struct vt_link_source *source;	/* NULL: dumps */
 	struct vt_link_table links;
 	struct vt_plan plan;
 	bool recovered;			/* an interrupted transaction was rolled back */

@@ -90,7 +90,7 @@ json_t *vt_run_json(const struct vt_run *run)
 int vt_cmd_reconcile(const struct vt_cli *cli, bool teardown)
 {
 	struct vt_run run;
-	int ret = vt_run_reconcile(cli, NULL, NULL, teardown, &run);
+	int ret = vt_run_reconcile(cli, NULL, NULL, NULL, teardown, &run);
 
 	if (!ret) {
 		ret = run.exit_code;

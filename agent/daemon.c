@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -169,6 +170,14 @@ static void write_textfile(struct vt_daemon *d)
 	vt_world_free(&w);
 }
 
+static bool any_dirty(const struct vt_daemon *d)
+{
+	for (size_t i = 0; i < d->desired.n_trunks; i++)
+		if (d->trunks[i].dirty)
+			return true;
+	return d->all_dirty;
+}
+
 /* What a run did, trunk by trunk: the log, backoff, counters. */
 static void settle(struct vt_daemon *d, const struct vt_run *run, uint64_t now)
 {
@@ -218,15 +227,16 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 	d->cli.n_trunks = d->all_dirty && n == d->desired.n_trunks ? 0 : n;
 	if (d->all_dirty && n == 0 && d->desired.n_trunks)
 		return 0;	/* all backing off */
+	/* Taken: what is seen from now on (the run reads events too) asks for another run. */
+	d->all_dirty = false;
 
-	ret = vt_run_reconcile(&d->cli, &d->desired, d->nl, false, &run);
+	ret = vt_run_reconcile(&d->cli, &d->desired, d->nl, &d->source, false, &run);
 	d->stats.runs++;
 	d->stats.recoveries += run.world.recovered;
 	d->last_run_ms = (double)(now_ns() - start) / 1e6;
 	d->last_run_time = (long)time(NULL);
 	if (ret == 0) {
 		settle(d, &run, now_ns());
-		d->all_dirty = false;
 		notify_status(d, &run);
 		if (reply) {
 			*reply = vt_run_json(&run);
@@ -235,6 +245,7 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 	} else {
 		/* Nothing was changed (the lock is busy, say): try again soon. */
 		vt_daemon_log(d, LOG_WARNING, "reconcile could not run (exit %d); retrying", ret);
+		d->all_dirty = true;
 		arm(d->retry_fd, now_ns() + LOCK_BUSY_RETRY_NS, 0);
 		if (reply)
 			*reply = json_pack("{s:s, s:i}", "error", "reconcile could not run", "exit", ret);
@@ -245,6 +256,8 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 	next = vt_daemon_next_retry(d);
 	if (ret == 0)
 		arm(d->retry_fd, next, 0);
+	if (ret == 0 && any_dirty(d))
+		debounce(d, (uint64_t)d->cli.debounce_ms);
 	return ret;
 }
 
@@ -311,6 +324,20 @@ static void reload(struct vt_daemon *d)
 	vt_daemon_log(d, LOG_NOTICE, "desired state reloaded: %zu trunks", d->desired.n_trunks);
 }
 
+static void mirror(struct vt_daemon *d, enum vt_link_event event, const struct vt_link *link)
+{
+	struct vt_link copy;
+
+	if (event == VT_EV_DELLINK) {
+		vt_link_table_drop(&d->links, link->ifindex);
+		return;
+	}
+	if (vt_link_copy(&copy, link) < 0 || vt_link_table_put(&d->links, &copy) < 0) {
+		vt_link_release(&copy);
+		d->links_stale = true;
+	}
+}
+
 static int on_link(enum vt_link_event event, const struct vt_link *link, uint32_t origin, void *arg)
 {
 	struct vt_daemon *d = arg;
@@ -319,8 +346,10 @@ static int on_link(enum vt_link_event event, const struct vt_link *link, uint32_
 		/* Events were lost: only a fresh dump of everything tells the truth. */
 		d->stats.overruns++;
 		d->all_dirty = true;
+		d->links_stale = true;
 		return 0;
 	}
+	mirror(d, event, link);
 	/* Our own requests' echoes: the run that sent them verified the result. */
 	if (origin && origin == vt_nl_portid(d->nl))
 		return 0;
@@ -328,12 +357,49 @@ static int on_link(enum vt_link_event event, const struct vt_link *link, uint32_
 	return 0;
 }
 
-static bool any_dirty(const struct vt_daemon *d)
+
+/*
+ * The run's link source. The kernel queues the events of a request before
+ * it acknowledges it, so once the queue is read the copy holds what every
+ * request answered so far did: what verification needs to see.
+ */
+static int catch_up(struct vt_daemon *d)
 {
-	for (size_t i = 0; i < d->desired.n_trunks; i++)
-		if (d->trunks[i].dirty)
-			return true;
-	return d->all_dirty;
+	int ret = vt_monitor_read(d->mon, on_link, d);
+
+	if (ret < 0 || d->links_stale) {
+		ret = vt_nl_dump_links(d->nl, &d->links);
+		if (ret < 0)
+			return ret;
+		d->links_stale = false;
+		return 0;
+	}
+	return d->links.by_name ? 0 : vt_link_table_index(&d->links);
+}
+
+static int read_links(void *arg, struct vt_link_table *into)
+{
+	struct vt_daemon *d = arg;
+	int ret = catch_up(d);
+
+	return ret < 0 ? ret : vt_link_table_copy(into, &d->links);
+}
+
+static int view_links(void *arg, const struct vt_link_table **out)
+{
+	struct vt_daemon *d = arg;
+	int ret = catch_up(d);
+
+	*out = &d->links;
+	return ret;
+}
+
+static int refresh_links(void *arg, struct vt_link_table *into)
+{
+	struct vt_daemon *d = arg;
+
+	d->links_stale = true;
+	return read_links(d, into);
 }
 
 static void drain_timer(int fd)
@@ -384,6 +450,7 @@ static void dispatch(struct vt_daemon *d, int fd)
 		drain_timer(fd);
 		d->stats.resyncs++;
 		d->all_dirty = true;
+		d->links_stale = true;	/* from a dump, not from events */
 		if (config_fingerprint(d) != d->config_fingerprint)
 			reload(d);
 		vt_daemon_reconcile(d, NULL);
@@ -464,6 +531,7 @@ static void cleanup(struct vt_daemon *d)
 			close(fds[i]);
 	vt_monitor_close(d->mon);
 	vt_nl_close(d->nl);
+	vt_link_table_clear(&d->links);
 	vt_desired_free(&d->desired);
 	vt_systemd_unload(&d->systemd);
 	free(d->trunks);
@@ -480,10 +548,19 @@ int vt_cmd_agent(const struct vt_cli *cli)
 		.retry_fd = -1, .watchdog_fd = -1, .listen_fd = -1,
 		/* systemd connects stderr to the journal and says so. */
 		.journal = getenv("JOURNAL_STREAM") != NULL,
+		.links_stale = true,	/* the first run dumps */
 	};
 	struct vt_world w;
 	int ret;
 
+	d.source = (struct vt_link_source){ .read = read_links, .refresh = refresh_links,
+					    .view = view_links, .arg = &d };
+	/*
+	 * A daemon's heap is reused run after run: kept, not handed back and
+	 * faulted in again (page faults are most of a run's cost at 4094 subports).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	vt_systemd_load(&d.systemd);	/* without it: no notifications, logs on stderr */
 	/* Start as `reconcile` would: a valid desired state, a usable state dir. */
 	vt_world_init(&w);

@@ -47,6 +47,14 @@ struct vt_daemon {
 	struct vt_systemd systemd;
 	struct vt_nl *nl;		/* all requests go through it: its events are ours */
 	struct vt_monitor *mon;
+	/*
+	 * The kernel's links as the monitor's events say they are now: runs read
+	 * them here, not from a dump of everything (twice) per run. Stale after
+	 * an overrun or a failure to apply an event: then the next read dumps.
+	 */
+	struct vt_link_table links;
+	bool links_stale;
+	struct vt_link_source source;
 	int epfd, sigfd, inofd, debounce_fd, resync_fd, retry_fd, watchdog_fd, listen_fd;
 	char sock_path[4096];
 	uint64_t config_fingerprint;	/* of the files last loaded (valid or not) */

@@ -22,11 +22,12 @@ bool vt_daemon_touch(struct vt_daemon *d, const struct vt_link *link);
 /**
  * vt_daemon_due - the names of the trunks to reconcile now (marked, or
  * every trunk after an overrun or resync, less those backing off, plus those
- * whose retry is due) into d->names. Returns how many.
+ * whose retry is due) into d->names, their marks cleared: an event from now
+ * on marks them for the run after. Returns how many.
  */
 size_t vt_daemon_due(struct vt_daemon *d, uint64_t now);
 
-/** vt_daemon_settle - a run's outcome for @trunk: clear its mark, back off on failure. */
+/** vt_daemon_settle - a run's outcome for @trunk: back off on failure. */
 void vt_daemon_settle(struct vt_daemon *d, const char *trunk, bool failed, uint64_t now);
 
 /** vt_daemon_next_retry - the earliest retry due (monotonic ns), or 0. */

@@ -114,8 +114,10 @@ size_t vt_daemon_due(struct vt_daemon *d, uint64_t now)
 
 		if (t->retry_at && t->retry_at <= now)
 			t->dirty = true;	/* its retry is due */
-		if ((all || t->dirty) && (!t->retry_at || t->retry_at <= now))
+		if ((all || t->dirty) && (!t->retry_at || t->retry_at <= now)) {
 			d->names[n++] = t->name;
+			t->dirty = false;	/* taken by the run about to start */
+		}
 	}
 	return n;
 }
@@ -129,7 +131,6 @@ void vt_daemon_settle(struct vt_daemon *d, const char *trunk, bool failed, uint6
 	if (i == SIZE_MAX)
 		return;
 	t = &d->trunks[i];
-	t->dirty = false;
 	if (!failed) {
 		t->failures = 0;
 		t->retry_at = 0;

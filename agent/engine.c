@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "engine.h"
 #include "journal.h"
 #include "name_index.h"
@@ -278,7 +279,8 @@ static int run_stages(struct runner *r)
 /* Re-read and re-plan the transaction's trunks: nothing may be left to do. */
 static int verify(struct runner *r)
 {
-	struct vt_link_table links = { 0 };
+	struct vt_link_table scratch = { 0 };
+	const struct vt_link_table *links;
 	struct vt_plan plan;
 	const char **names = calloc(r->txn->n_trunks ? r->txn->n_trunks : 1, sizeof(*names));
 	int ret = -ENOMEM;
@@ -287,12 +289,13 @@ static int verify(struct runner *r)
 		return ret;
 	for (size_t i = 0; i < r->txn->n_trunks; i++)
 		names[i] = r->e->plan->trunks[r->txn->trunks[i]].name;
-	ret = vt_nl_dump_links(r->e->nl, &links);
+	/* The verdict is in before anything reads the links again: a view will do. */
+	ret = vt_view_links(r->e->source, r->e->nl, &scratch, &links);
 	if (ret < 0) {
 		fail(r->txn, "verifying: cannot read the kernel's links: %s", strerror(-ret));
 		goto out;
 	}
-	ret = vt_plan_build(r->e->desired, &links, names, r->txn->n_trunks, &plan);
+	ret = vt_plan_build(r->e->desired, links, names, r->txn->n_trunks, &plan);
 	if (ret < 0)
 		goto out;
 	for (size_t i = 0; i < plan.n_ops && !ret; i++) {
@@ -305,7 +308,7 @@ static int verify(struct runner *r)
 	}
 	vt_plan_free(&plan);
 out:
-	vt_link_table_clear(&links);
+	vt_link_table_clear(&scratch);
 	free(names);
 	return ret;
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 
 #include "restore.h"
+
+struct vt_link_source;
 #include "statedir.h"
 #include "vt_desired.h"
 #include "vt_plan.h"
@@ -38,6 +40,7 @@ struct vt_engine {
 	int state_dirfd;
 	const struct vt_desired *desired;
 	const struct vt_link_table *links;	/* the dump the plan was made from */
+	const struct vt_link_source *source;	/* where verification reads; NULL: a dump */
 	const struct vt_plan *plan;
 	bool atomic;			/* one transaction for everything */
 	int next_ifindex;		/* for vt_pick_ifindex() */

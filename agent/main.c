@@ -103,7 +103,7 @@ static void command_usage(FILE *out, const struct command *c)
 			     "its VLAN is only known when the port binds.\n");
 	if (c->options & OPT_AGENT)
 		fprintf(out, "\n  --debounce MS           wait this long after a link event before repairing\n"
-			     "                          (default 50)\n"
+			     "                          (default 20)\n"
 			     "  --resync SECONDS        full reconcile this often (default 60)\n"
 			     "  --netlink-rcvbuf BYTES  the event socket's receive buffer (default 32 MiB)\n"
 			     "  --textfile PATH         after each run, write Prometheus metrics there\n"
@@ -336,7 +336,7 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	struct vt_cli cli = { .config = VT_DEFAULT_CONFIG, .state_dir = VT_DEFAULT_STATE_DIR,
-			      .wait = 30, .debounce_ms = 50, .resync_s = 60,
+			      .wait = 30, .debounce_ms = 20, .resync_s = 60,
 			      .prefix = VT_NEUTRON_PREFIX };
 	const struct command *cmd = NULL;
 	unsigned int given = 0;

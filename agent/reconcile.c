@@ -46,7 +46,7 @@ static int exit_code(const struct vt_run *run)
 }
 
 int vt_run_reconcile(const struct vt_cli *cli, const struct vt_desired *intent, struct vt_nl *nl,
-		     bool teardown, struct vt_run *run)
+		     const struct vt_link_source *source, bool teardown, struct vt_run *run)
 {
 	struct vt_engine engine = { .atomic = cli->atomic };
 	int ret;
@@ -57,6 +57,7 @@ int vt_run_reconcile(const struct vt_cli *cli, const struct vt_desired *intent, 
 	run->world.intent = intent;
 	run->world.nl = nl;
 	run->world.nl_borrowed = nl != NULL;
+	run->world.source = source;
 	/* Teardown needs no desired state: it goes towards none. */
 	ret = teardown || intent ? 0 : vt_world_load(cli, run->command, &run->world);
 	if (!ret)
@@ -70,6 +71,7 @@ int vt_run_reconcile(const struct vt_cli *cli, const struct vt_desired *intent, 
 	engine.state_dirfd = run->world.sd.dirfd;
 	engine.desired = vt_world_intent(&run->world);
 	engine.links = &run->world.links;
+	engine.source = source;
 	engine.plan = &run->world.plan;
 	if (vt_engine_commit(&engine, &run->txns, &run->n_txns) < 0) {
 		vt_report_failure(cli, run->command, "out of memory", NULL);

@@ -31,11 +31,12 @@ struct vt_trunk_outcome {
  * vt_run_reconcile - reconcile @cli's trunks towards @intent (NULL: load
  * cli->config), or with @teardown towards no trunks. @nl, when given, is the
  * socket to use (the agent's, so it knows its own events); it stays the
- * caller's. Returns 0 with run->exit_code set once the commit ran, or the
- * exit code of a failure before it (already reported).
+ * caller's. @source, when given, is where the links are read from instead of
+ * dumps (see struct vt_link_source). Returns 0 with run->exit_code set once
+ * the commit ran, or the exit code of a failure before it (already reported).
  */
 int vt_run_reconcile(const struct vt_cli *cli, const struct vt_desired *intent, struct vt_nl *nl,
-		     bool teardown, struct vt_run *run);
+		     const struct vt_link_source *source, bool teardown, struct vt_run *run);
 
 /** vt_run_outcome - what became of the plan's trunk @i. */
 void vt_run_outcome(const struct vt_run *run, size_t i, struct vt_trunk_outcome *out);

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "journal.h"
+#include "plan_internal.h"
 #include "restore.h"
 
 const struct vt_desired *vt_world_intent(const struct vt_world *world)
@@ -155,6 +156,54 @@ int vt_world_lock(const struct vt_cli *cli, const char *command, struct vt_world
 	return vt_world_recover(cli, command, world);
 }
 
+int vt_read_links(const struct vt_link_source *source, struct vt_nl *nl,
+		  struct vt_link_table *into)
+{
+	return source ? source->read(source->arg, into) : vt_nl_dump_links(nl, into);
+}
+
+#define CONFIRM_MAX 32
+
+/*
+ * A copy kept from events is behind the kernel in one way that matters: a
+ * device being deleted is already gone (to lookups, dumps and requests) while
+ * the event that says so waits for an RCU grace period. So before a plan made
+ * from such a copy is acted on, the devices it would change or delete are
+ * read one by one (a few; more, and a dump is cheaper).
+ */
+static bool plan_holds(struct vt_world *world)
+{
+	size_t checked = 0;
+
+	for (size_t i = 0; i < world->plan.n_ops; i++) {
+		const struct vt_link *before = world->plan.ops[i].before;
+		struct vt_link now;
+		bool same;
+
+		if (!before)
+			continue;
+		if (++checked > CONFIRM_MAX || vt_nl_get_link(world->nl, before->ifindex, &now) < 0)
+			return false;
+		same = !strcmp(now.name, before->name) && !vt_link_diff(before, &now, 0);
+		vt_link_release(&now);
+		if (!same)
+			return false;
+	}
+	return true;
+}
+
+int vt_view_links(const struct vt_link_source *source, struct vt_nl *nl,
+		  struct vt_link_table *scratch, const struct vt_link_table **out)
+{
+	int ret;
+
+	if (source)
+		return source->view(source->arg, out);
+	ret = vt_nl_dump_links(nl, scratch);
+	*out = scratch;
+	return ret;
+}
+
 int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world *world)
 {
 	char what[256];
@@ -163,7 +212,7 @@ int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world
 	ret = open_netlink(cli, command, world);
 	if (ret)
 		return ret;
-	ret = vt_nl_dump_links(world->nl, &world->links);
+	ret = vt_read_links(world->source, world->nl, &world->links);
 	if (ret < 0) {
 		snprintf(what, sizeof(what), "reading the kernel's links over rtnetlink: %s",
 			 strerror(-ret));
@@ -180,6 +229,13 @@ int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world
 	}
 	ret = vt_plan_build(vt_world_intent(world), &world->links, cli->trunks, cli->n_trunks,
 			    &world->plan);
+	if (ret == 0 && world->source && world->plan.n_ops && !plan_holds(world)) {
+		vt_plan_free(&world->plan);
+		ret = world->source->refresh(world->source->arg, &world->links);
+		if (ret == 0)
+			ret = vt_plan_build(vt_world_intent(world), &world->links, cli->trunks,
+					    cli->n_trunks, &world->plan);
+	}
 	if (ret < 0) {
 		snprintf(what, sizeof(what), "planning: %s", strerror(-ret));
 		vt_report_failure(cli, command, what, NULL);

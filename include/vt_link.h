@@ -113,6 +113,23 @@ int vt_link_table_add(struct vt_link_table *table, struct vt_link *link);
  */
 int vt_link_table_index(struct vt_link_table *table);
 
+/**
+ * vt_link_table_put - @link replaces the link with its ifindex, or joins the
+ * table in ifindex order; the table takes ownership of link->vlan.egress.
+ * For a table kept up to date from link events: lookups by name need
+ * vt_link_table_index() again. Returns 0 or -ENOMEM.
+ */
+int vt_link_table_put(struct vt_link_table *table, struct vt_link *link);
+
+/** vt_link_table_drop - remove the link with @ifindex, if any (as _put() for lookups). */
+void vt_link_table_drop(struct vt_link_table *table, int ifindex);
+
+/**
+ * vt_link_table_copy - @dst (cleared first) becomes an indexed deep copy of
+ * @src. Returns 0 or -ENOMEM (then @dst is empty).
+ */
+int vt_link_table_copy(struct vt_link_table *dst, const struct vt_link_table *src);
+
 /** vt_link_table_find_ifindex - the link with @ifindex, or NULL. */
 const struct vt_link *vt_link_table_find_ifindex(const struct vt_link_table *table,
 						 int ifindex);

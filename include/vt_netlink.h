@@ -47,6 +47,13 @@ bool vt_nl_strict(const struct vt_nl *nl);
  */
 int vt_nl_dump_links(struct vt_nl *nl, struct vt_link_table *table);
 
+/**
+ * vt_nl_get_link - read the one device @ifindex into @link (which then owns
+ * its egress map). -ENODEV when there is none: a device being deleted is
+ * gone from here before its deletion is announced.
+ */
+int vt_nl_get_link(struct vt_nl *nl, int ifindex, struct vt_link *link);
+
 /* ------------------------------------------------------------------------ */
 
 enum vt_req_op {

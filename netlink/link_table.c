@@ -72,6 +72,79 @@ const struct vt_link *vt_link_table_find_name(const struct vt_link_table *table,
 	return found ? *found : NULL;
 }
 
+/* Where a link with @ifindex is, or would go, in the table's ifindex order. */
+static size_t position(const struct vt_link_table *table, int ifindex)
+{
+	size_t lo = 0, hi = table->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (table->links[mid].ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int vt_link_table_put(struct vt_link_table *table, struct vt_link *link)
+{
+	size_t at = position(table, link->ifindex);
+	struct vt_link *links;
+
+	if (at < table->n && table->links[at].ifindex == link->ifindex) {
+		vt_link_release(&table->links[at]);
+	} else {
+		links = vt_array_grow(table->links, &table->cap, table->n + 1, sizeof(*links), 64);
+		if (!links)
+			return -ENOMEM;
+		table->links = links;
+		memmove(&links[at + 1], &links[at], (table->n - at) * sizeof(*links));
+		table->n++;
+	}
+	table->links[at] = *link;
+	link->vlan.egress = NULL;
+	link->vlan.n_egress = 0;
+	free(table->by_name);
+	table->by_name = NULL;
+	return 0;
+}
+
+void vt_link_table_drop(struct vt_link_table *table, int ifindex)
+{
+	size_t at = position(table, ifindex);
+
+	if (at == table->n || table->links[at].ifindex != ifindex)
+		return;
+	vt_link_release(&table->links[at]);
+	memmove(&table->links[at], &table->links[at + 1], (table->n - at - 1) * sizeof(*table->links));
+	table->n--;
+	free(table->by_name);
+	table->by_name = NULL;
+}
+
+int vt_link_table_copy(struct vt_link_table *dst, const struct vt_link_table *src)
+{
+	int ret = 0;
+
+	vt_link_table_clear(dst);
+	dst->links = malloc((src->n ? src->n : 1) * sizeof(*dst->links));
+	if (!dst->links)
+		return -ENOMEM;
+	dst->cap = src->n ? src->n : 1;
+	for (size_t i = 0; i < src->n && !ret; i++) {
+		ret = vt_link_copy(&dst->links[i], &src->links[i]);
+		if (!ret)
+			dst->n++;
+	}
+	if (!ret)
+		ret = vt_link_table_index(dst);
+	if (ret)
+		vt_link_table_clear(dst);
+	return ret;
+}
+
 void vt_link_release(struct vt_link *link)
 {
 	free(link->vlan.egress);

@@ -321,6 +321,33 @@ START_TEST(test_repairs_drift)
 }
 END_TEST
 
+/*
+ * Without a debounce the agent runs on the first event of a deletion, the
+ * device's going down, while the kernel has unlisted it but not yet said so
+ * (that waits for a grace period): its table of links is behind. Each
+ * deletion must still be repaired, and no transaction fail on the way.
+ */
+START_TEST(test_repairs_each_deletion_without_debounce)
+{
+	write_trunk("p0", 12);
+	start_agent("--debounce 0", true);
+	for (int i = 1; i <= 12; i++) {
+		char name[VT_IFNAMSIZ];
+
+		snprintf(name, sizeof(name), "s%d", i);
+		drain_events();
+		kt_sh("ip link del %s", name);
+		await_link((struct expect){ .name = name, .event = VT_EV_DELLINK });
+		await_link((struct expect){ .name = name, .event = VT_EV_NEWLINK, .up = true,
+					    .marked = true });
+		ck_assert_str_eq(trunk_status(ask("status\n")), "ACTIVE");
+	}
+	ck_assert_int_eq(stop_agent(), 0);
+	ck_assert_msg(kt_sh_status("grep -q -e failed -e ERROR '%s/agent.log'", ag.dir) != 0,
+		      "the agent failed on the way (agent.log)");
+}
+END_TEST
+
 START_TEST(test_parent_appears_goes_returns)
 {
 	json_t *doc;
@@ -566,6 +593,7 @@ Suite *agent_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_repairs_drift);
+	tcase_add_test(tc, test_repairs_each_deletion_without_debounce);
 	tcase_add_test(tc, test_parent_appears_goes_returns);
 	tcase_add_test(tc, test_reload_valid_and_invalid);
 	tcase_add_test(tc, test_overrun_then_resync);

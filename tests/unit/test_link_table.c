@@ -39,6 +39,53 @@ START_TEST(test_lookup_by_ifindex_and_name)
 }
 END_TEST
 
+/* A table kept up to date from events: replace, insert in order, drop, copy. */
+START_TEST(test_put_drop_copy)
+{
+	struct vt_link_table t = { 0 }, copy = { 0 };
+	struct vt_link l = { .ifindex = 20 };
+	struct vt_qos_entry *egress = malloc(sizeof(*egress));
+
+	for (int i = 1; i <= 5; i++) {
+		char name[VT_IFNAMSIZ];
+
+		snprintf(name, sizeof(name), "d%d", i * 10);
+		add(&t, i * 10, name);
+	}
+	ck_assert_int_eq(vt_link_table_index(&t), 0);
+
+	/* ifindex 20 changes (renamed, with a map the table takes) */
+	strcpy(l.name, "renamed");
+	*egress = (struct vt_qos_entry){ 1, 2 };
+	l.vlan.egress = egress;
+	l.vlan.n_egress = 1;
+	ck_assert_int_eq(vt_link_table_put(&t, &l), 0);
+	ck_assert_ptr_null(l.vlan.egress);
+	/* 25 is new, 40 went, 99 never was */
+	memset(&l, 0, sizeof(l));
+	l.ifindex = 25;
+	strcpy(l.name, "new");
+	ck_assert_int_eq(vt_link_table_put(&t, &l), 0);
+	vt_link_table_drop(&t, 40);
+	vt_link_table_drop(&t, 99);
+	/* name lookups wait for the index */
+	ck_assert_ptr_null(vt_link_table_find_name(&t, "new"));
+
+	ck_assert_int_eq(vt_link_table_copy(&copy, &t), 0);
+	vt_link_table_clear(&t);
+	ck_assert_uint_eq(copy.n, 5);
+	const int order[] = { 10, 20, 25, 30, 50 };
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_int_eq(copy.links[i].ifindex, order[i]);
+	ck_assert_int_eq(vt_link_table_find_name(&copy, "renamed")->ifindex, 20);
+	ck_assert_ptr_null(vt_link_table_find_name(&copy, "d20"));
+	ck_assert_ptr_null(vt_link_table_find_name(&copy, "d40"));
+	ck_assert_uint_eq(vt_link_table_find_ifindex(&copy, 20)->vlan.n_egress, 1);
+	ck_assert_uint_eq(vt_link_table_find_ifindex(&copy, 20)->vlan.egress[0].to, 2);
+	vt_link_table_clear(&copy);
+}
+END_TEST
+
 START_TEST(test_table_takes_egress)
 {
 	struct vt_link_table t = { 0 };
@@ -93,6 +140,7 @@ Suite *link_table_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_lookup_by_ifindex_and_name);
+	tcase_add_test(tc, test_put_drop_copy);
 	tcase_add_test(tc, test_table_takes_egress);
 	tcase_add_test(tc, test_egress_normalize);
 	tcase_add_test(tc, test_protocol_name);
