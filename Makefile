@@ -68,6 +68,9 @@ check-run: man-lint completion-check $(BUILD)/vlantrunk $(BUILD)/vlantrunk-fault
 	$(BUILD)/unit-tests
 	@echo "== kernel tests (real kernel with 802.1Q, in the sandbox)"
 	scripts/sandbox tests/kernel/run $(BUILD)
+	@echo "== the demo (the README's first command), each step's exit status checked"
+	scripts/sandbox scripts/demo $(BUILD)/vlantrunk > $(BUILD)/demo.log 2>&1 || \
+		{ tail -n 40 $(BUILD)/demo.log; exit 1; }
 	@$(MAKE) --no-print-directory ansible-test
 
 # The man pages, linted: any mandoc warning fails. The bash completion, driven
