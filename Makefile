@@ -144,7 +144,8 @@ clean:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-# make fuzz: libFuzzer on the desired-state parser for FUZZ_SECONDS, under
+# make fuzz: libFuzzer on the desired-state parser and on the journal reader,
+# FUZZ_SECONDS each, under
 # AddressSanitizer and UndefinedBehaviorSanitizer (needs clang). It runs on a
 # copy of the seed corpus, which stays as it is in the tree.
 FUZZ_SECONDS ?= 60
@@ -153,15 +154,23 @@ FUZZ_CC ?= clang
 FUZZ_SRCS := tests/fuzz/fuzz_desired.c $(wildcard agent/desired*.c) netlink/link_table.c
 
 .PHONY: fuzz
-fuzz: $(FUZZ_BUILD)/fuzz_desired
-	rm -rf $(FUZZ_BUILD)/corpus-desired
-	mkdir -p $(FUZZ_BUILD)/corpus-desired
+fuzz: $(FUZZ_BUILD)/fuzz_desired $(FUZZ_BUILD)/fuzz_journal
+	rm -rf $(FUZZ_BUILD)/corpus-desired $(FUZZ_BUILD)/corpus-journal
+	mkdir -p $(FUZZ_BUILD)/corpus-desired $(FUZZ_BUILD)/corpus-journal
 	cp tests/fuzz/corpus/desired/* $(FUZZ_BUILD)/corpus-desired/
+	cp tests/fuzz/corpus/journal/* $(FUZZ_BUILD)/corpus-journal/
 	$(FUZZ_BUILD)/fuzz_desired -max_total_time=$(FUZZ_SECONDS) \
 		-dict=tests/fuzz/desired.dict $(FUZZ_BUILD)/corpus-desired
+	$(FUZZ_BUILD)/fuzz_journal -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus-journal
+
+FUZZ_FLAGS = -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Iagent $(DEPS_CFLAGS)
 
 $(FUZZ_BUILD)/fuzz_desired: $(FUZZ_SRCS) $(wildcard include/*.h agent/desired*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-Iinclude $(DEPS_CFLAGS) -o $@ $(FUZZ_SRCS) $(shell $(PKG_CONFIG) --libs jansson)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS) $(shell $(PKG_CONFIG) --libs jansson)
+
+$(FUZZ_BUILD)/fuzz_journal: tests/fuzz/fuzz_journal.c agent/journal.c netlink/link_table.c \
+		$(wildcard include/*.h) agent/journal.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs jansson)

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libFuzzer harness for the journal reader: any bytes in a state dir's
+ * journal must be read or refused, never crash, leak or overflow. What it
+ * accepts must survive being written and read again unchanged, since that
+ * is what a recovery interrupted by a second crash does.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "journal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int temp_dir(void)
+{
+	char path[] = "/tmp/vt-fuzz-journal.XXXXXX";
+
+	if (!mkdtemp(path))
+		abort();
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static void put(int dirfd, const uint8_t *data, size_t size)
+{
+	int fd = openat(dirfd, "journal", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size))
+		abort();
+	close(fd);
+}
+
+static void same_entry(const struct vt_journal_entry *a, const struct vt_journal_entry *b)
+{
+	const struct vt_link *x = &a->image, *y = &b->image;
+
+	if (a->state != b->state || a->depth != b->depth || strcmp(a->parent_name, b->parent_name) ||
+	    x->ifindex != y->ifindex || strcmp(x->name, y->name) || strcmp(x->kind, y->kind) ||
+	    x->vlan.id != y->vlan.id || x->vlan.protocol != y->vlan.protocol)
+		abort();
+	if (a->state == VT_ENTRY_ABSENT)
+		return;
+	if (strcmp(a->master_name, b->master_name) || strcmp(x->alias, y->alias) ||
+	    x->mtu != y->mtu || x->up != y->up || x->group != y->group ||
+	    x->has_mac != y->has_mac || memcmp(x->mac, y->mac, sizeof(x->mac)) ||
+	    x->vlan.flags != y->vlan.flags ||
+	    memcmp(x->vlan.ingress, y->vlan.ingress, sizeof(x->vlan.ingress)) ||
+	    x->vlan.n_egress != y->vlan.n_egress ||
+	    (x->vlan.n_egress &&
+	     memcmp(x->vlan.egress, y->vlan.egress, x->vlan.n_egress * sizeof(*x->vlan.egress))))
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int in = -1, out = -1;
+	struct vt_journal j, again;
+
+	if (in < 0) {
+		in = temp_dir();
+		out = temp_dir();
+	}
+	put(in, data, size);
+	if (vt_journal_read(in, &j) < 0)
+		return 0;
+	if (vt_journal_write(out, &j) < 0 || vt_journal_read(out, &again) < 0)
+		abort();
+	if (strcmp(j.id, again.id) || j.group != again.group || j.n_trunks != again.n_trunks ||
+	    j.n_entries != again.n_entries)
+		abort();
+	for (size_t i = 0; i < j.n_trunks; i++)
+		if (strcmp(j.trunks[i], again.trunks[i]))
+			abort();
+	for (size_t i = 0; i < j.n_entries; i++)
+		same_entry(&j.entries[i], &again.entries[i]);
+	vt_journal_free(&again);
+	vt_journal_free(&j);
+	return 0;
+}
