@@ -169,11 +169,18 @@ int vt_read_links(const struct vt_link_source *source, struct vt_nl *nl,
  * device being deleted is already gone (to lookups, dumps and requests) while
  * the event that says so waits for an RCU grace period. So before a plan made
  * from such a copy is acted on, the devices it would change or delete are
- * read one by one (a few; more, and a dump is cheaper).
+ * read one by one (a few; more, and a dump is cheaper); and a conflict, which
+ * blocks a trunk until something changes, is only believed from a dump.
  */
 static bool plan_holds(struct vt_world *world)
 {
 	size_t checked = 0;
+
+	/* A conflict blocks a trunk: it must be the kernel's, not a stale entry's. */
+	for (size_t i = 0; i < world->plan.n_trunks; i++)
+		for (size_t j = 0; j < world->plan.trunks[i].n_subports; j++)
+			if (world->plan.trunks[i].subports[j].state == VT_SP_CONFLICT)
+				return false;
 
 	for (size_t i = 0; i < world->plan.n_ops; i++) {
 		const struct vt_link *before = world->plan.ops[i].before;
@@ -229,7 +236,7 @@ int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world
 	}
 	ret = vt_plan_build(vt_world_intent(world), &world->links, cli->trunks, cli->n_trunks,
 			    &world->plan);
-	if (ret == 0 && world->source && world->plan.n_ops && !plan_holds(world)) {
+	if (ret == 0 && world->source && !plan_holds(world)) {
 		vt_plan_free(&world->plan);
 		ret = world->source->refresh(world->source->arg, &world->links);
 		if (ret == 0)

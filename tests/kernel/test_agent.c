@@ -590,7 +590,13 @@ START_TEST(test_memory_flat_over_a_thousand_repairs)
 	vt_batch_free(batch);
 	vt_nl_close(nl);
 	printf("agent: RSS %ld KiB after 100 repairs, %ld KiB after 1000\n", early, late);
-	ck_assert_msg(late - early < 256, "RSS grew from %ld to %ld KiB", early, late);
+	/*
+	 * Under a checker (tests/kernel/run --valgrind) the RSS is the checker's,
+	 * which grows with its own books; there the leak check at exit, which makes
+	 * the agent exit 99, stands in for this comparison.
+	 */
+	if (!getenv("VT_BIN_WRAP"))
+		ck_assert_msg(late - early < 256, "RSS grew from %ld to %ld KiB", early, late);
 	ck_assert_int_eq(stop_agent(), 0);
 }
 END_TEST
