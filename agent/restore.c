@@ -230,6 +230,68 @@ static int delete_created(struct restorer *r)
 	return sent ? vt_nl_dump_links(r->nl, &r->links) : 0;
 }
 
+/*
+ * Recreated devices get their alias back in requests of their own (the kernel
+ * ignores one at creation). One back under its old ifindex that cannot be
+ * marked is the journal's device again, and change_back() retries. One under
+ * a new ifindex is no longer recognised by anything: left unmarked, vlantrunk
+ * could never touch it again, standing in its own subport's way. It is deleted
+ * again; verification then finds it not restored, the journal stays, and the
+ * next run restores it afresh.
+ */
+static int mark_recreated(struct restorer *r, unsigned int depth)
+{
+	size_t *entry = calloc(r->j->n_entries ? r->j->n_entries : 1, sizeof(*entry));
+	size_t n = 0, unmarked = 0;
+	int ret = -ENOMEM;
+
+	if (!entry)
+		return ret;
+	for (size_t i = 0; i < r->j->n_entries; i++) {
+		struct vt_link_spec spec = { .fields = VT_F_ALIAS };
+
+		if (!r->chosen[i] || r->j->entries[i].depth != depth ||
+		    !r->j->entries[i].image.alias[0])
+			continue;
+		spec.link.ifindex = r->chosen[i];
+		strcpy(spec.link.alias, r->j->entries[i].image.alias);
+		if (vt_batch_change(r->batch, NULL, &spec) < 0)
+			goto out;
+		entry[n++] = i;
+	}
+	ret = 0;
+	if (!n)
+		goto out;
+	vt_nl_send_batch(r->nl, r->batch);
+	for (size_t k = 0; k < n; k++) {
+		const struct vt_req_result *res = vt_batch_result(r->batch, k);
+
+		if (res->state == VT_REQ_ANSWERED && !res->error) {
+			r->rep->changed++;
+			continue;
+		}
+		if (!r->rep->error[0])
+			snprintf(r->rep->error, sizeof(r->rep->error), "%s%s%s",
+				 strerror(res->error ? -res->error : EIO), res->message[0] ? ": " : "",
+				 res->message);
+		if (r->chosen[entry[k]] != r->j->entries[entry[k]].image.ifindex)
+			entry[unmarked++] = entry[k];
+	}
+	vt_batch_reset(r->batch);
+	for (size_t k = 0; k < unmarked; k++)
+		if (vt_batch_delete(r->batch, r->chosen[entry[k]], NULL) < 0)
+			ret = -ENOMEM;
+	if (vt_batch_count(r->batch)) {
+		size_t deleted = 0;
+
+		flush(r, &deleted);
+	}
+out:
+	vt_batch_reset(r->batch);
+	free(entry);
+	return ret;
+}
+
 /* Devices the transaction deleted (or recreated) come back, outer first. */
 static int recreate_deleted(struct restorer *r)
 {
@@ -276,19 +338,8 @@ static int recreate_deleted(struct restorer *r)
 				return -ENOMEM;
 		flush(r, &r->rep->created);
 		sent = true;
-		for (size_t i = 0; i < r->j->n_entries; i++) {
-			struct vt_link_spec spec = { .fields = VT_F_ALIAS };
-
-			if (!r->chosen[i] || r->j->entries[i].depth != depth ||
-			    !r->j->entries[i].image.alias[0])
-				continue;
-			spec.link.ifindex = r->chosen[i];
-			strcpy(spec.link.alias, r->j->entries[i].image.alias);
-			if (vt_batch_change(r->batch, NULL, &spec) < 0)
-				return -ENOMEM;
-		}
-		if (vt_batch_count(r->batch))
-			flush(r, &r->rep->changed);
+		if (mark_recreated(r, depth) < 0)
+			return -ENOMEM;
 	}
 	return sent ? vt_nl_dump_links(r->nl, &r->links) : 0;
 }

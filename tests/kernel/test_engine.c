@@ -487,6 +487,42 @@ START_TEST(test_foreign_device_in_the_group_survives_recovery)
 }
 END_TEST
 
+/*
+ * A recovery recreates a deleted device under a new ifindex (its old one is
+ * taken), then cannot put its marker back: the device must not stay unmarked
+ * (vlantrunk could never touch it again). It goes again, the journal stays,
+ * and the next run restores it whole.
+ */
+START_TEST(test_recovery_never_leaves_an_unmarked_device)
+{
+	char *out = NULL;
+	int old;
+
+	bare_host();
+	kt_write(env.config, "{\"version\": 1, \"trunks\": [{\"name\": \"g\", \"parent\": \"p0\", "
+			     "\"subports\": [{\"name\": \"g-old\", \"vlan\": 250}]}]}");
+	kt_sh("ip link add link p0 name g-old type vlan id 250 && ip link set g-old alias vlantrunk:g up");
+	old = kt_ifindex(env.nl, "g-old");
+	ck_assert_int_eq(vlantrunk(&out, "kill-after:1", "teardown"), 128 + SIGKILL);
+	free(out);
+	ck_assert_int_ne(kt_sh_status("ip link show dev g-old >/dev/null 2>&1"), 0);
+	kt_sh("ip link add squatter index %d type dummy", old);
+
+	/* The recovery's second request, the marker of the recreated g-old, fails. */
+	vlantrunk(&out, "fail:2:16", "status");
+	ck_assert_msg(kt_sh_status("ip -o link show dev g-old 2>/dev/null | grep -q g-old") != 0 ||
+		      kt_sh_status("ip -o link show dev g-old | grep -q 'alias vlantrunk:g'") == 0,
+		      "g-old left without its marker:\n%s", out);
+	free(out);
+	ck_assert_int_eq(kt_sh_status("test -e '%s/journal'", env.state), 0);
+
+	vlantrunk(&out, NULL, "status");
+	free(out);
+	ck_assert_int_ne(kt_sh_status("test -e '%s/journal'", env.state), 0);
+	ck_assert_int_eq(kt_sh_status("ip -o link show dev g-old | grep -q 'alias vlantrunk:g'"), 0);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -503,6 +539,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, test_crash_during_recovery);
 	tcase_add_test(tc, test_rollback_deletes_creates_as_one_group);
 	tcase_add_test(tc, test_foreign_device_in_the_group_survives_recovery);
+	tcase_add_test(tc, test_recovery_never_leaves_an_unmarked_device);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(faults, setup, teardown);
