@@ -29,7 +29,6 @@ struct restorer {
 	int next_ifindex;
 };
 
-
 int vt_pick_ifindex(const struct vt_link_table *links, int *next)
 {
 	if (*next <= 0)
