@@ -326,7 +326,7 @@ static void reload(struct vt_daemon *d)
 
 static void mirror(struct vt_daemon *d, enum vt_link_event event, const struct vt_link *link)
 {
-	struct vt_link copy;
+	struct vt_link copy = { 0 };	/* released on failure: never garbage */
 
 	if (event == VT_EV_DELLINK) {
 		vt_link_table_drop(&d->links, link->ifindex);
