@@ -53,11 +53,13 @@ int vt_journal_add(struct vt_journal *j, enum vt_entry_state state, const struct
 	return 0;
 }
 
+/* Who the device is: all a created one needs, and the start of a before-image. */
 static json_t *identity_json(const struct vt_journal_entry *e)
 {
 	const struct vt_link *l = &e->image;
 
-	return json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:i, s:i}", "state", "absent",
+	return json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:i, s:i}",
+			 "state", e->state == VT_ENTRY_ABSENT ? "absent" : "present",
 			 "depth", (json_int_t)e->depth, "ifindex", l->ifindex, "name", l->name,
 			 "kind", l->kind, "parent_name", e->parent_name, "vlan", l->vlan.id,
 			 "protocol", l->vlan.protocol);
@@ -66,7 +68,7 @@ static json_t *identity_json(const struct vt_journal_entry *e)
 static json_t *before_image_json(const struct vt_journal_entry *e)
 {
 	const struct vt_link *l = &e->image;
-	json_t *ingress = json_array(), *egress = json_array();
+	json_t *ingress = json_array(), *egress = json_array(), *o = identity_json(e);
 	char mac[18];
 
 	for (int i = 0; i <= VT_PCP_MAX; i++)
@@ -76,16 +78,21 @@ static json_t *before_image_json(const struct vt_journal_entry *e)
 							(json_int_t)l->vlan.egress[i].to));
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", l->mac[0], l->mac[1],
 		 l->mac[2], l->mac[3], l->mac[4], l->mac[5]);
-	return json_pack("{s:s, s:I, s:i, s:s, s:s, s:i, s:s, s:i, s:s, s:b, s:i, s:i, s:I,"
-			 " s:o, s:o, s:I, s:s, s:b, s:b, s:s, s:I}",
-			 "state", "present", "depth", (json_int_t)e->depth, "ifindex", l->ifindex,
-			 "name", l->name, "kind", l->kind, "parent", l->parent,
-			 "parent_name", e->parent_name, "master", l->master,
-			 "master_name", e->master_name, "is_vlan", l->is_vlan, "vlan", l->vlan.id,
-			 "protocol", l->vlan.protocol, "flags", (json_int_t)l->vlan.flags,
-			 "ingress", ingress, "egress", egress, "mtu", (json_int_t)l->mtu,
-			 "mac", mac, "has_mac", l->has_mac, "up", l->up, "alias", l->alias,
-			 "group", (json_int_t)l->group);
+	if (o && json_object_update_new(o, json_pack("{s:i, s:i, s:s, s:b, s:I, s:o, s:o, s:I,"
+						     " s:s, s:b, s:b, s:s, s:I}",
+						     "parent", l->parent, "master", l->master,
+						     "master_name", e->master_name,
+						     "is_vlan", l->is_vlan,
+						     "flags", (json_int_t)l->vlan.flags,
+						     "ingress", ingress, "egress", egress,
+						     "mtu", (json_int_t)l->mtu, "mac", mac,
+						     "has_mac", l->has_mac, "up", l->up,
+						     "alias", l->alias,
+						     "group", (json_int_t)l->group)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 /* One value, its tree freed at once: the document is never whole in memory. */
@@ -194,44 +201,35 @@ static int parse_identity(json_t *o, struct vt_journal_entry *e)
 	return 0;
 }
 
+/* The identity, then everything else the device had. */
 static int parse_before_image(json_t *o, struct vt_journal_entry *e)
 {
 	json_t *ingress = NULL, *egress = NULL, *v;
-	json_int_t depth, flags, mtu, group = 0;
-	const char *name, *kind, *parent_name, *master_name, *mac, *alias;
-	int is_vlan, has_mac, up, vlan, protocol;
+	json_int_t flags, mtu, group = 0;
+	const char *master_name, *mac, *alias;
+	int is_vlan, has_mac, up;
 	struct vt_link *l = &e->image;
 	size_t i;
 
-	/* "group" came in after version 1 was out: a journal without it is in group 0. */
-	if (json_unpack(o, "{s:I, s:i, s:s, s:s, s:i, s:s, s:i, s:s, s:b, s:i, s:i, s:I,"
-			   " s:o, s:o, s:I, s:s, s:b, s:b, s:s, s?I}",
-			"depth", &depth, "ifindex", &l->ifindex, "name", &name,
-			"kind", &kind, "parent", &l->parent, "parent_name", &parent_name,
-			"master", &l->master, "master_name", &master_name, "is_vlan", &is_vlan,
-			"vlan", &vlan, "protocol", &protocol, "flags", &flags, "ingress", &ingress,
-			"egress", &egress, "mtu", &mtu, "mac", &mac, "has_mac", &has_mac, "up", &up,
-			"alias", &alias, "group", &group) < 0)
+	if (parse_identity(o, e) < 0)
 		return -EBADMSG;
-	if (!fits(name, sizeof(l->name)) || !fits(kind, sizeof(l->kind)) ||
-	    !fits(parent_name, sizeof(e->parent_name)) ||
+	/* "group" came in after version 1 was out: a journal without it is in group 0. */
+	if (json_unpack(o, "{s:i, s:i, s:s, s:b, s:I, s:o, s:o, s:I, s:s, s:b, s:b, s:s, s?I}",
+			"parent", &l->parent, "master", &l->master, "master_name", &master_name,
+			"is_vlan", &is_vlan, "flags", &flags, "ingress", &ingress,
+			"egress", &egress, "mtu", &mtu, "mac", &mac, "has_mac", &has_mac, "up", &up,
+			"alias", &alias, "group", &group) < 0 ||
 	    !fits(master_name, sizeof(e->master_name)) || !fits(alias, sizeof(l->alias)) ||
 	    !json_is_array(ingress) || json_array_size(ingress) != VT_PCP_MAX + 1 ||
 	    !json_is_array(egress) || parse_mac(mac, l->mac) < 0)
 		return -EBADMSG;
 	e->state = VT_ENTRY_PRESENT;
-	e->depth = (unsigned int)depth;
-	strcpy(l->name, name);
-	strcpy(l->kind, kind);
-	strcpy(e->parent_name, parent_name);
 	strcpy(e->master_name, master_name);
 	strcpy(l->alias, alias);
 	l->is_vlan = is_vlan;
 	l->has_mac = has_mac;
 	l->up = up;
 	l->group = (uint32_t)group;
-	l->vlan.id = (uint16_t)vlan;
-	l->vlan.protocol = (uint16_t)protocol;
 	l->vlan.flags = (uint32_t)flags;
 	l->mtu = (uint32_t)mtu;
 	json_array_foreach(ingress, i, v)
