@@ -60,6 +60,11 @@ struct vt_link_source {
 	int (*refresh)(void *arg, struct vt_link_table *into);
 	/* up to date, without a copy: *@out is valid until the next call */
 	int (*view)(void *arg, const struct vt_link_table **out);
+	/*
+	 * the devices @ifindexes were just changed: read them back (the kernel
+	 * sends no event for some changes); NULL when the source needs none
+	 */
+	int (*confirm)(void *arg, const int *ifindexes, size_t n);
 	void *arg;
 };
 
@@ -74,6 +79,20 @@ int vt_read_links(const struct vt_link_source *source, struct vt_nl *nl,
 int vt_view_links(const struct vt_link_source *source, struct vt_nl *nl,
 		  struct vt_link_table *scratch, const struct vt_link_table **out);
 
+/* A journal recovery could not verify: it is kept, and the trunks it concerns wait. */
+struct vt_held {
+	struct vt_journal journal;	/* its trunks; none read when .all */
+	bool all;			/* unreadable: it may concern any trunk */
+	bool tried;			/* recovery was attempted in this run (not backing off) */
+	char reason[2048];
+};
+
+/*
+ * Whether to try recovering the journal @file now; when not, @why (of @len)
+ * says why (the agent backs off a recovery that keeps failing).
+ */
+typedef bool (*vt_recover_gate)(void *arg, const char *file, char *why, size_t len);
+
 struct vt_world {
 	struct vt_desired desired;	/* loaded by vt_world_load() */
 	const struct vt_desired *intent; /* or someone else's (the agent's); not freed */
@@ -83,10 +102,14 @@ struct vt_world {
 	const struct vt_link_source *source;	/* NULL: dumps */
 	struct vt_link_table links;
 	struct vt_plan plan;
-	bool recovered;			/* an interrupted transaction was rolled back */
-	char recovered_id[64];
+	size_t recovered;		/* interrupted transactions rolled back */
+	char recovered_id[64];		/* the last of them */
+	struct vt_held *held;		/* kept journals: their trunks are held in the plan */
+	size_t n_held;
+	vt_recover_gate recover_gate;	/* NULL: always try */
+	void *recover_arg;
 	bool busy;			/* a reader found a writer at work ... */
-	struct vt_journal running;	/* ... on this transaction */
+	struct vt_journal running;	/* ... on these trunks (of every journal there) */
 };
 
 /*
@@ -113,14 +136,22 @@ int vt_world_load(const struct vt_cli *cli, const char *command, struct vt_world
 int vt_world_lock(const struct vt_cli *cli, const char *command, struct vt_world *world,
 		  bool writer);
 
-/** vt_world_recover - roll back the journal's transaction, if there is one (3 if it fails). */
+/**
+ * vt_world_recover - roll back every interrupted transaction whose journal is
+ * there, newest first. One that cannot be verified (or read, or is backing
+ * off) is kept and noted in .held: the plan then holds the trunks it
+ * concerns, and serves the others. 0, or 5 when rtnetlink cannot be opened.
+ */
 int vt_world_recover(const struct vt_cli *cli, const char *command, struct vt_world *world);
 
-/** vt_world_scan - dump the kernel's links and plan (--trunk checked). */
+/** vt_world_scan - dump the kernel's links and plan (--trunk checked; .held held). */
 int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world *world);
 
 /** vt_world_read - load, lock and recover (if a state dir exists), scan. */
 int vt_world_read(const struct vt_cli *cli, const char *command, struct vt_world *world);
+
+/** vt_world_held_free - free @held[0, @n) and the array. */
+void vt_world_held_free(struct vt_held *held, size_t n);
 
 /** vt_world_free - release what vt_world_read() gathered. */
 void vt_world_free(struct vt_world *world);

@@ -71,11 +71,13 @@ json_t *vt_run_json(const struct vt_run *run)
 			json_array_append_new(errors, vt_json_text(t->remains));
 		if (!r->can_converge)
 			json_array_append_new(errors, vt_json_text(r->reason));
+		else if (!t && o.ops && run->refused[0])
+			json_array_append_new(errors, vt_json_text(run->refused));
 		json_array_append_new(trunks, json_pack("{s:o, s:s, s:o, s:s, s:I, s:I, s:I, s:I, s:o}",
 			"name", vt_json_text(r->name), "status", vt_trunk_status_name(o.status),
 			"reason", vt_json_text(o.reason),
 			"outcome", t ? vt_txn_outcome_name(t->outcome) :
-				   r->can_converge ? "unchanged" : "skipped",
+				   r->can_converge && !(o.ops && run->refused[0]) ? "unchanged" : "skipped",
 			"operations", (json_int_t)o.ops,
 			"operations_applied", (json_int_t)(t && t->outcome == VT_TXN_APPLIED ? o.ops : 0),
 			"requests_applied", (json_int_t)(t ? t->applied : 0),
@@ -90,7 +92,7 @@ json_t *vt_run_json(const struct vt_run *run)
 int vt_cmd_reconcile(const struct vt_cli *cli, bool teardown)
 {
 	struct vt_run run;
-	int ret = vt_run_reconcile(cli, NULL, NULL, NULL, teardown, &run);
+	int ret = vt_run_reconcile(cli, NULL, NULL, NULL, NULL, NULL, teardown, &run);
 
 	if (!ret) {
 		ret = run.exit_code;

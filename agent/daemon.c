@@ -146,6 +146,13 @@ static void record_agent(const struct vt_daemon *d)
 	vt_statedir_close(&sd);
 }
 
+/* A world that reads the kernel between runs holds the trunks of the kept journals too. */
+static void lend_held(const struct vt_daemon *d, struct vt_world *w)
+{
+	w->held = d->held;
+	w->n_held = d->n_held;
+}
+
 /* Metrics for node-exporter: every trunk's status as the kernel has it now. */
 static void write_textfile(struct vt_daemon *d)
 {
@@ -161,12 +168,15 @@ static void write_textfile(struct vt_daemon *d)
 	w.nl_borrowed = true;
 	d->cli.n_trunks = 0;
 	agent = agent_json(d);
+	lend_held(d, &w);
 	ret = vt_world_scan(&d->cli, "agent", &w);
 	if (ret == 0)
 		ret = vt_metrics_write(d->cli.textfile, &w.plan, agent);
 	if (ret < 0)
 		vt_daemon_log(d, LOG_WARNING, "cannot write %s: %s", d->cli.textfile, strerror(-ret));
 	json_decref(agent);
+	w.held = NULL;
+	w.n_held = 0;
 	vt_world_free(&w);
 }
 
@@ -206,6 +216,22 @@ static void settle(struct vt_daemon *d, const struct vt_run *run, uint64_t now)
 	}
 }
 
+/*
+ * What a run's recovery left: the kept journals back off, and their trunks
+ * stay held (ERROR, with the reason) in status until a recovery verifies them.
+ */
+static void keep_held(struct vt_daemon *d, struct vt_world *w, uint64_t now)
+{
+	/* Each failed attempt was logged by the run (on stderr, the journal under systemd). */
+	if (vt_daemon_recovery_settle(d, w->held, w->n_held, now) < 0)
+		vt_daemon_log(d, LOG_ERR, "out of memory noting kept journals");
+	vt_world_held_free(d->held, d->n_held);
+	d->held = w->held;
+	d->n_held = w->n_held;
+	w->held = NULL;
+	w->n_held = 0;
+}
+
 int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 {
 	uint64_t start = now_ns(), next;
@@ -219,6 +245,9 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 		for (size_t i = 0; i < d->desired.n_trunks; i++)
 			d->trunks[i].retry_at = 0;
 	}
+	/* A kept journal's retry is due: a run recovers it, whichever trunks it is for. */
+	if (vt_daemon_recovery_due(d, start))
+		d->all_dirty = true;
 	n = vt_daemon_due(d, start);
 	if (!n && !d->all_dirty)
 		return 0;
@@ -230,9 +259,12 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 	/* Taken: what is seen from now on (the run reads events too) asks for another run. */
 	d->all_dirty = false;
 
-	ret = vt_run_reconcile(&d->cli, &d->desired, d->nl, &d->source, false, &run);
+	ret = vt_run_reconcile(&d->cli, &d->desired, d->nl, &d->source, vt_daemon_recover_gate, d,
+			       false, &run);
 	d->stats.runs++;
 	d->stats.recoveries += run.world.recovered;
+	if (ret == 0)
+		keep_held(d, &run.world, now_ns());
 	d->last_run_ms = (double)(now_ns() - start) / 1e6;
 	d->last_run_time = (long)time(NULL);
 	if (ret == 0) {
@@ -271,12 +303,15 @@ json_t *vt_daemon_status_json(struct vt_daemon *d)
 	w.nl = d->nl;
 	w.nl_borrowed = true;
 	d->cli.n_trunks = 0;
+	lend_held(d, &w);
 	if (vt_world_scan(&d->cli, "status", &w) == 0) {
 		if (vt_statedir_open(d->cli.state_dir, false, &w.sd) == 0)
 			vt_last_apply(w.sd.dirfd, &w.plan);
 		doc = vt_status_json(&w);
 		json_object_set_new(doc, "agent", agent_json(d));
 	}
+	w.held = NULL;
+	w.n_held = 0;
 	vt_world_free(&w);
 	return doc ? doc : json_pack("{s:s}", "error", "cannot read the kernel's links");
 }
@@ -392,6 +427,47 @@ static int view_links(void *arg, const struct vt_link_table **out)
 
 	*out = &d->links;
 	return ret;
+}
+
+#define CONFIRM_MAX 32
+
+/*
+ * The devices a transaction changed, read back one by one: the kernel sends
+ * no event for a change to a device that is down. Devices that are up sent
+ * theirs, and are right already; more than a few down ones, and the next
+ * view dumps everything instead.
+ */
+static int confirm_links(void *arg, const int *ifindexes, size_t n)
+{
+	struct vt_daemon *d = arg;
+	size_t down = 0;
+	int ret = catch_up(d);
+
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; i < n; i++) {
+		const struct vt_link *l = vt_link_table_find_ifindex(&d->links, ifindexes[i]);
+
+		down += !l || !l->up;
+	}
+	if (down > CONFIRM_MAX) {
+		d->links_stale = true;
+		return 0;
+	}
+	for (size_t i = 0; i < n && !d->links_stale; i++) {
+		const struct vt_link *l = vt_link_table_find_ifindex(&d->links, ifindexes[i]);
+		struct vt_link now = { 0 };
+
+		if (l && l->up)
+			continue;
+		ret = vt_nl_get_link(d->nl, ifindexes[i], &now);
+		if (ret == -ENODEV)
+			vt_link_table_drop(&d->links, ifindexes[i]);
+		else if (ret < 0 || vt_link_table_put(&d->links, &now) < 0)
+			d->links_stale = true;
+		vt_link_release(&now);
+	}
+	return 0;
 }
 
 static int refresh_links(void *arg, struct vt_link_table *into)
@@ -538,6 +614,8 @@ static void cleanup(struct vt_daemon *d)
 	free(d->by_subport);
 	free(d->by_parent);
 	free(d->names);
+	free(d->recoveries);
+	vt_world_held_free(d->held, d->n_held);
 }
 
 int vt_cmd_agent(const struct vt_cli *cli)
@@ -554,7 +632,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 	int ret;
 
 	d.source = (struct vt_link_source){ .read = read_links, .refresh = refresh_links,
-					    .view = view_links, .arg = &d };
+					    .view = view_links, .confirm = confirm_links, .arg = &d };
 	/*
 	 * A daemon's heap is reused run after run: kept, not handed back and
 	 * faulted in again (page faults are most of a run's cost at 4094 subports).
@@ -565,10 +643,16 @@ int vt_cmd_agent(const struct vt_cli *cli)
 	/* Start as `reconcile` would: a valid desired state, a usable state dir. */
 	vt_world_init(&w);
 	ret = vt_world_load(cli, "agent", &w);
+	/*
+	 * A kept journal does not stop the agent: the trunks it concerns are
+	 * ERROR, its recovery backs off, and every other trunk is served.
+	 */
 	if (!ret)
 		ret = vt_world_lock(cli, "agent", &w, true);
 	d.desired = w.desired;
 	w.desired = (struct vt_desired){ 0 };
+	if (!ret)
+		keep_held(&d, &w, now_ns());
 	vt_world_free(&w);	/* the lock is taken per run */
 	if (ret)
 		goto out;

@@ -20,6 +20,14 @@ struct vt_trunk_state {
 	uint64_t retry_at;		/* CLOCK_MONOTONIC ns; 0 when not backing off */
 };
 
+/* A kept journal whose recovery failed: retried with backoff, while the rest is served. */
+struct vt_recovery {
+	char file[96];
+	unsigned int failures;		/* attempts failed in a row */
+	uint64_t retry_at;		/* CLOCK_MONOTONIC ns */
+	char reason[2048];		/* why the last attempt failed */
+};
+
 /* A name the loop looks events up by: a subport's, or a trunk's parent's. */
 struct vt_trunk_key {
 	const char *name;
@@ -39,6 +47,10 @@ struct vt_daemon {
 	char config_error[1100];	/* why the newest config was refused; "" when it was not */
 	struct vt_trunk_state *trunks;	/* parallel to desired.trunks */
 	struct vt_trunk_key *by_subport, *by_parent;	/* sorted by name */
+	struct vt_recovery *recoveries;	/* kept journals backing off */
+	size_t n_recoveries;
+	struct vt_held *held;		/* kept journals as the last run saw them: status holds their trunks */
+	size_t n_held;
 	bool all_dirty;			/* overrun, resync, reload: every trunk */
 	bool reload_pending;
 	bool debounce_armed;

@@ -30,6 +30,23 @@ size_t vt_daemon_due(struct vt_daemon *d, uint64_t now);
 /** vt_daemon_settle - a run's outcome for @trunk: back off on failure. */
 void vt_daemon_settle(struct vt_daemon *d, const char *trunk, bool failed, uint64_t now);
 
+/**
+ * vt_daemon_recover_gate - a vt_recover_gate (arg: the daemon): a journal
+ * whose recovery failed is tried again only once its backoff is over.
+ */
+bool vt_daemon_recover_gate(void *arg, const char *file, char *why, size_t len);
+
+/**
+ * vt_daemon_recovery_settle - what a run's recovery did: each kept journal
+ * it tried backs off (1 s, doubling, up to 5 min); one no longer kept is
+ * forgotten. 0 or -ENOMEM.
+ */
+int vt_daemon_recovery_settle(struct vt_daemon *d, const struct vt_held *held, size_t n_held,
+			      uint64_t now);
+
+/** vt_daemon_recovery_due - whether a kept journal's retry is due at @now. */
+bool vt_daemon_recovery_due(const struct vt_daemon *d, uint64_t now);
+
 /** vt_daemon_next_retry - the earliest retry due (monotonic ns), or 0. */
 uint64_t vt_daemon_next_retry(const struct vt_daemon *d);
 

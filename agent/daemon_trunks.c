@@ -2,11 +2,14 @@
 /*
  * The agent's view of its trunks between runs: which ones a link event
  * touches (found by name in sorted indexes, so a burst costs O(log n) per
- * event), and which are backing off after failures.
+ * event), and which are backing off after failures: trunks, and the
+ * recoveries of kept journals.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "daemon.h"
 #include "daemon_internal.h"
@@ -122,11 +125,20 @@ size_t vt_daemon_due(struct vt_daemon *d, uint64_t now)
 	return n;
 }
 
+/* 1 s, 2 s, 4 s ... 5 min after the @failures-th failure in a row. */
+static uint64_t backoff(unsigned int failures)
+{
+	uint64_t delay = BACKOFF_MIN_NS;
+
+	for (unsigned int f = 1; f < failures && delay < BACKOFF_MAX_NS; f++)
+		delay *= 2;
+	return delay < BACKOFF_MAX_NS ? delay : BACKOFF_MAX_NS;
+}
+
 void vt_daemon_settle(struct vt_daemon *d, const char *trunk, bool failed, uint64_t now)
 {
 	size_t i = trunk_named(d, trunk);
 	struct vt_trunk_state *t;
-	uint64_t delay = BACKOFF_MIN_NS;
 
 	if (i == SIZE_MAX)
 		return;
@@ -136,11 +148,80 @@ void vt_daemon_settle(struct vt_daemon *d, const char *trunk, bool failed, uint6
 		t->retry_at = 0;
 		return;
 	}
-	/* 1 s, 2 s, 4 s ... 5 min: a trunk that keeps failing does not hog the kernel. */
-	for (unsigned int f = 1; f < t->failures + 1 && delay < BACKOFF_MAX_NS; f++)
-		delay *= 2;
+	/* A trunk that keeps failing does not hog the kernel. */
 	t->failures++;
-	t->retry_at = now + (delay < BACKOFF_MAX_NS ? delay : BACKOFF_MAX_NS);
+	t->retry_at = now + backoff(t->failures);
+}
+
+static struct vt_recovery *recovery_of(const struct vt_daemon *d, const char *file)
+{
+	for (size_t i = 0; i < d->n_recoveries; i++)
+		if (!strcmp(d->recoveries[i].file, file))
+			return &d->recoveries[i];
+	return NULL;
+}
+
+bool vt_daemon_recover_gate(void *arg, const char *file, char *why, size_t len)
+{
+	struct vt_daemon *d = arg;
+	const struct vt_recovery *r = recovery_of(d, file);
+	struct timespec ts;
+	uint64_t now;
+
+	if (!r)
+		return true;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	if (r->retry_at <= now)
+		return true;
+	snprintf(why, len, "next attempt in %llu s; the last one failed: %s",
+		 (unsigned long long)((r->retry_at - now + 999999999ULL) / 1000000000ULL), r->reason);
+	return false;
+}
+
+int vt_daemon_recovery_settle(struct vt_daemon *d, const struct vt_held *held, size_t n_held,
+			      uint64_t now)
+{
+	struct vt_recovery *v;
+	size_t out = 0;
+
+	/* Forget the journals that are gone: recovered, or removed by hand. */
+	for (size_t i = 0; i < d->n_recoveries; i++) {
+		bool kept = false;
+
+		for (size_t k = 0; k < n_held && !kept; k++)
+			kept = !strcmp(held[k].journal.file, d->recoveries[i].file);
+		if (kept)
+			d->recoveries[out++] = d->recoveries[i];
+	}
+	d->n_recoveries = out;
+	for (size_t k = 0; k < n_held; k++) {
+		struct vt_recovery *r = recovery_of(d, held[k].journal.file);
+
+		if (!held[k].tried)
+			continue;
+		if (!r) {
+			v = reallocarray(d->recoveries, d->n_recoveries + 1, sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+			d->recoveries = v;
+			r = &d->recoveries[d->n_recoveries++];
+			memset(r, 0, sizeof(*r));
+			snprintf(r->file, sizeof(r->file), "%s", held[k].journal.file);
+		}
+		r->failures++;
+		r->retry_at = now + backoff(r->failures);
+		snprintf(r->reason, sizeof(r->reason), "%s", held[k].reason);
+	}
+	return 0;
+}
+
+bool vt_daemon_recovery_due(const struct vt_daemon *d, uint64_t now)
+{
+	for (size_t i = 0; i < d->n_recoveries; i++)
+		if (d->recoveries[i].retry_at <= now)
+			return true;
+	return false;
 }
 
 uint64_t vt_daemon_next_retry(const struct vt_daemon *d)
@@ -150,5 +231,8 @@ uint64_t vt_daemon_next_retry(const struct vt_daemon *d)
 	for (size_t i = 0; i < d->desired.n_trunks; i++)
 		if (d->trunks[i].retry_at && (!next || d->trunks[i].retry_at < next))
 			next = d->trunks[i].retry_at;
+	for (size_t i = 0; i < d->n_recoveries; i++)
+		if (!next || d->recoveries[i].retry_at < next)
+			next = d->recoveries[i].retry_at;
 	return next;
 }

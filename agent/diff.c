@@ -71,7 +71,7 @@ void vt_spec_create(const struct vt_link *want, uint32_t optional, struct vt_lin
 	spec->link = *want;
 	spec->fields = VT_F_NAME | VT_F_PARENT | VT_F_VLAN_ID | VT_F_PROTOCOL |
 		       VT_F_VLAN_FLAGS | VT_F_INGRESS | VT_F_EGRESS | VT_F_UP | VT_F_ALIAS |
-		       (optional & (VT_F_MTU | VT_F_MAC));
+		       (optional & (VT_F_MTU | VT_F_MAC | VT_F_GROUP));
 	spec->vlan_flags_mask = VT_VLAN_FLAGS_ALL;
 	if (want->master)
 		spec->fields |= VT_F_MASTER;

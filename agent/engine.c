@@ -98,19 +98,31 @@ static int write_journal(struct runner *r)
 	static const char *const none = "";
 	int ret = 0;
 
-	snprintf(j->id, sizeof(j->id), "%ld-%d", (long)time(NULL), (int)getpid());
-	j->group = vt_pick_group(links, (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16));
+	/* One file per transaction: a kept one is never written over. */
+	snprintf(j->id, sizeof(j->id), "%ld-%d-%u", (long)time(NULL), (int)getpid(),
+		 ++r->e->txn_seq);
+	j->group = vt_pick_group(links, (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^
+					r->e->txn_seq);
 	for (size_t i = 0; i < r->txn->n_trunks && !ret; i++)
 		ret = vt_journal_add_trunk(j, r->e->plan->trunks[r->txn->trunks[i]].name);
 	for (size_t i = 0; i < r->txn->n_ops && !ret; i++) {
 		const struct vt_op *op = txn_op(r, i);
+		struct vt_journal_entry *e;
 
-		if (op->before)
-			ret = vt_journal_add(j, VT_ENTRY_PRESENT, op->before,
-					     ifname(links, op->before->parent),
-					     op->before->master ? ifname(links, op->before->master) : none,
-					     op->depth);
-		if (!ret && creates(op)) {
+		if (op->before) {
+			e = vt_journal_add(j, VT_ENTRY_PRESENT, op->before,
+					   ifname(links, op->before->parent),
+					   op->before->master ? ifname(links, op->before->master) : none,
+					   op->depth);
+			if (!e) {
+				ret = -ENOMEM;
+				break;
+			}
+			/* A renamed device is still known as the journal's under its new name. */
+			if (op->kind == VT_OP_RENAME && (op->after.fields & VT_F_NAME))
+				strcpy(e->new_name, op->after.link.name);
+		}
+		if (creates(op)) {
 			struct vt_link id = { .is_vlan = true };
 
 			r->chosen[i] = vt_pick_ifindex(links, &r->e->next_ifindex);
@@ -122,7 +134,10 @@ static int write_journal(struct runner *r)
 			strcpy(id.kind, "vlan");
 			id.vlan.id = op->after.link.vlan.id;
 			id.vlan.protocol = op->after.link.vlan.protocol;
-			ret = vt_journal_add(j, VT_ENTRY_ABSENT, &id, op->parent_name, none, op->depth);
+			/* The marker it gets once complete: with it, it is proven ours. */
+			strcpy(id.alias, op->after.link.alias);
+			if (!vt_journal_add(j, VT_ENTRY_ABSENT, &id, op->parent_name, none, op->depth))
+				ret = -ENOMEM;
 		}
 	}
 	if (!ret)
@@ -276,7 +291,43 @@ static int run_stages(struct runner *r)
 	return ret;
 }
 
-/* Re-read and re-plan the transaction's trunks: nothing may be left to do. */
+/*
+ * The kernel sends no link event for a change (alias, VLAN flags, QoS maps)
+ * to a device that is down: netdev_state_change() notifies only devices that
+ * are up. A copy of the links kept from events (the agent's) would still show
+ * such a device as it was, so the devices the transaction changed are read
+ * back before verifying.
+ */
+static int confirm_changed(struct runner *r)
+{
+	const struct vt_link_source *src = r->e->source;
+	int *ifindexes;
+	size_t n = 0;
+	int ret;
+
+	if (!src || !src->confirm)
+		return 0;
+	ifindexes = calloc(r->txn->n_ops ? r->txn->n_ops : 1, sizeof(*ifindexes));
+	if (!ifindexes)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->txn->n_ops; i++) {
+		const struct vt_op *op = txn_op(r, i);
+
+		if (op->kind == VT_OP_CHANGE || op->kind == VT_OP_RENAME)
+			ifindexes[n++] = op->before->ifindex;
+		else if (creates(op))
+			ifindexes[n++] = r->chosen[i];	/* its marker came in a change */
+	}
+	ret = src->confirm(src->arg, ifindexes, n);
+	free(ifindexes);
+	return ret;
+}
+
+/*
+ * Re-read and re-plan the transaction's trunks: nothing may be left to do,
+ * and none of them may have ended blocked, in conflict or without its parent
+ * when it could converge before.
+ */
 static int verify(struct runner *r)
 {
 	struct vt_link_table scratch = { 0 };
@@ -289,8 +340,10 @@ static int verify(struct runner *r)
 		return ret;
 	for (size_t i = 0; i < r->txn->n_trunks; i++)
 		names[i] = r->e->plan->trunks[r->txn->trunks[i]].name;
+	ret = confirm_changed(r);
 	/* The verdict is in before anything reads the links again: a view will do. */
-	ret = vt_view_links(r->e->source, r->e->nl, &scratch, &links);
+	if (ret == 0)
+		ret = vt_view_links(r->e->source, r->e->nl, &scratch, &links);
 	if (ret < 0) {
 		fail(r->txn, "verifying: cannot read the kernel's links: %s", strerror(-ret));
 		goto out;
@@ -304,6 +357,19 @@ static int verify(struct runner *r)
 		fail(r->txn, "verifying: after the commit %s still needs a %s (the kernel did not "
 			     "do as asked)", op->before ? op->before->name : op->after.link.name,
 		     vt_op_kind_name(op->kind));
+		ret = -EIO;
+	}
+	for (size_t i = 0; i < plan.n_trunks && !ret; i++) {
+		const struct vt_trunk_report *now = &plan.trunks[i];
+		const struct vt_trunk_report *was = NULL;
+
+		for (size_t k = 0; k < r->txn->n_trunks && !was; k++)
+			if (!strcmp(r->e->plan->trunks[r->txn->trunks[k]].name, now->name))
+				was = &r->e->plan->trunks[r->txn->trunks[k]];
+		if (!was || !was->can_converge || now->can_converge)
+			continue;
+		fail(r->txn, "verifying: after the commit trunk %s cannot converge: %s", now->name,
+		     now->reason);
 		ret = -EIO;
 	}
 	vt_plan_free(&plan);
@@ -354,7 +420,7 @@ static int run_txn(struct vt_engine *e, struct vt_txn *txn)
 		txn->outcome = VT_TXN_APPLIED;
 	/* An unverified rollback keeps the journal: the next run retries recovery. */
 	if (txn->outcome != VT_TXN_ROLLBACK_INCOMPLETE)
-		vt_journal_remove(e->state_dirfd);
+		vt_journal_remove(e->state_dirfd, r.journal.file);
 out:
 	vt_journal_free(&r.journal);
 	vt_name_index_free(&r.created);

@@ -44,6 +44,7 @@ struct vt_engine {
 	const struct vt_plan *plan;
 	bool atomic;			/* one transaction for everything */
 	int next_ifindex;		/* for vt_pick_ifindex() */
+	unsigned int txn_seq;		/* numbers the run's transactions: one journal each */
 };
 
 /**

@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The journal on disk: one JSON document, replaced atomically. */
+/*
+ * A journal on disk: one JSON document per transaction, written atomically,
+ * whose last member is a checksum (FNV-1a, 64 bits) of every byte before it.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -14,9 +20,35 @@
 #include "journal.h"
 #include "vt_array.h"
 
-#define JOURNAL "journal"
-#define JOURNAL_TMP "journal.tmp"
-#define JOURNAL_VERSION 1
+#define JOURNAL_PREFIX "journal-"
+#define JOURNAL_LEGACY "journal"	/* version 1: one file for every transaction */
+#define JOURNAL_VERSION 2
+#define SUM_KEY ",\"sum\":\""
+#define JOURNAL_SIZE_MAX (256u << 20)
+
+bool vt_journal_group_ours(uint32_t group)
+{
+	return (group & VT_JOURNAL_GROUP_MASK) == VT_JOURNAL_GROUP_TAG;
+}
+
+bool vt_journal_concerns(const struct vt_journal *j, const char *trunk)
+{
+	for (size_t i = 0; i < j->n_trunks; i++)
+		if (!strcmp(j->trunks[i], trunk))
+			return true;
+	return false;
+}
+
+static uint64_t checksum(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
 
 int vt_journal_add_trunk(struct vt_journal *j, const char *trunk)
 {
@@ -32,25 +64,26 @@ int vt_journal_add_trunk(struct vt_journal *j, const char *trunk)
 	return 0;
 }
 
-int vt_journal_add(struct vt_journal *j, enum vt_entry_state state, const struct vt_link *image,
-		   const char *parent_name, const char *master_name, unsigned int depth)
+struct vt_journal_entry *vt_journal_add(struct vt_journal *j, enum vt_entry_state state,
+					const struct vt_link *image, const char *parent_name,
+					const char *master_name, unsigned int depth)
 {
 	struct vt_journal_entry *e;
 
 	e = vt_array_grow(j->entries, &j->cap, j->n_entries + 1, sizeof(*e), 16);
 	if (!e)
-		return -ENOMEM;
+		return NULL;
 	j->entries = e;
 	e = &j->entries[j->n_entries];
 	memset(e, 0, sizeof(*e));
 	if (vt_link_copy(&e->image, image) < 0)
-		return -ENOMEM;
+		return NULL;
 	e->state = state;
 	snprintf(e->parent_name, sizeof(e->parent_name), "%s", parent_name ? parent_name : "");
 	snprintf(e->master_name, sizeof(e->master_name), "%s", master_name ? master_name : "");
 	e->depth = depth;
 	j->n_entries++;
-	return 0;
+	return e;
 }
 
 /* Who the device is: all a created one needs, and the start of a before-image. */
@@ -58,11 +91,11 @@ static json_t *identity_json(const struct vt_journal_entry *e)
 {
 	const struct vt_link *l = &e->image;
 
-	return json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:i, s:i}",
+	return json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:i, s:i, s:s}",
 			 "state", e->state == VT_ENTRY_ABSENT ? "absent" : "present",
 			 "depth", (json_int_t)e->depth, "ifindex", l->ifindex, "name", l->name,
 			 "kind", l->kind, "parent_name", e->parent_name, "vlan", l->vlan.id,
-			 "protocol", l->vlan.protocol);
+			 "protocol", l->vlan.protocol, "alias", l->alias);
 }
 
 static json_t *before_image_json(const struct vt_journal_entry *e)
@@ -78,16 +111,16 @@ static json_t *before_image_json(const struct vt_journal_entry *e)
 							(json_int_t)l->vlan.egress[i].to));
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", l->mac[0], l->mac[1],
 		 l->mac[2], l->mac[3], l->mac[4], l->mac[5]);
-	if (o && json_object_update_new(o, json_pack("{s:i, s:i, s:s, s:b, s:I, s:o, s:o, s:I,"
-						     " s:s, s:b, s:b, s:s, s:I}",
+	if (o && json_object_update_new(o, json_pack("{s:i, s:i, s:s, s:s, s:b, s:I, s:o, s:o, s:I,"
+						     " s:s, s:b, s:b, s:I}",
 						     "parent", l->parent, "master", l->master,
 						     "master_name", e->master_name,
+						     "new_name", e->new_name,
 						     "is_vlan", l->is_vlan,
 						     "flags", (json_int_t)l->vlan.flags,
 						     "ingress", ingress, "egress", egress,
 						     "mtu", (json_int_t)l->mtu, "mac", mac,
 						     "has_mac", l->has_mac, "up", l->up,
-						     "alias", l->alias,
 						     "group", (json_int_t)l->group)) < 0) {
 		json_decref(o);
 		return NULL;
@@ -127,36 +160,71 @@ static int put_document(FILE *f, const struct vt_journal *j)
 		ret = put_json(f, e->state == VT_ENTRY_ABSENT ? identity_json(e) :
 								before_image_json(e));
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
 	return ret;
 }
 
-int vt_journal_write(int dirfd, const struct vt_journal *j)
-{
-	FILE *f;
-	int fd, ret;
+/* Everything written goes to the file and into the checksum. */
+struct summing {
+	int fd;
+	uint64_t sum;
+};
 
-	fd = openat(dirfd, JOURNAL_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
+static ssize_t summing_write(void *cookie, const char *buf, size_t size)
+{
+	struct summing *w = cookie;
+	size_t off = 0;
+
+	for (size_t i = 0; i < size; i++) {
+		w->sum ^= (unsigned char)buf[i];
+		w->sum *= 1099511628211ULL;
+	}
+	while (off < size) {
+		ssize_t n = write(w->fd, buf + off, size - off);
+
+		if (n < 0)
+			return -1;
+		off += (size_t)n;
+	}
+	return (ssize_t)size;
+}
+
+int vt_journal_write(int dirfd, struct vt_journal *j)
+{
+	struct summing w = { .sum = 1469598103934665603ULL };
+	char tmp[sizeof(j->file) + 8];
+	FILE *f;
+	int ret;
+
+	snprintf(j->file, sizeof(j->file), JOURNAL_PREFIX "%s", j->id);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", j->file);
+	w.fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (w.fd < 0)
 		return -errno;
-	f = fdopen(fd, "w");
+	f = fopencookie(&w, "w", (cookie_io_functions_t){ .write = summing_write });
 	if (!f) {
 		ret = -errno;
-		close(fd);
+		close(w.fd);
 		return ret;
 	}
 	ret = put_document(f, j);
 	if (!ret && fflush(f) == EOF)
 		ret = -errno;
-	if (!ret && fsync(fd) < 0)
+	/* The checksum covers every byte up to its own member. */
+	if (!ret && dprintf(w.fd, SUM_KEY "%016" PRIx64 "\"}\n", w.sum) < 0)
 		ret = -errno;
 	if (fclose(f) == EOF && !ret)
 		ret = -errno;
-	if (!ret && renameat(dirfd, JOURNAL_TMP, dirfd, JOURNAL) < 0)
+	if (!ret && fsync(w.fd) < 0)
+		ret = -errno;
+	close(w.fd);
+	if (!ret && renameat(dirfd, tmp, dirfd, j->file) < 0)
 		ret = -errno;
 	/* The rename itself must be durable before the kernel is asked anything. */
 	if (!ret && fsync(dirfd) < 0)
 		ret = -errno;
+	if (ret)
+		unlinkat(dirfd, tmp, 0);
 	return ret;
 }
 
@@ -180,21 +248,26 @@ static bool fits(const char *s, size_t size)
 static int parse_identity(json_t *o, struct vt_journal_entry *e)
 {
 	struct vt_link *l = &e->image;
-	const char *name, *kind, *parent_name;
+	const char *name, *kind, *parent_name, *alias = "";
 	json_int_t depth;
 	int vlan, protocol;
 
-	if (json_unpack(o, "{s:I, s:i, s:s, s:s, s:s, s:i, s:i}", "depth", &depth,
+	/* "alias" (the marker a create gets) came with version 2. */
+	if (json_unpack(o, "{s:I, s:i, s:s, s:s, s:s, s:i, s:i, s?s}", "depth", &depth,
 			"ifindex", &l->ifindex, "name", &name, "kind", &kind,
-			"parent_name", &parent_name, "vlan", &vlan, "protocol", &protocol) < 0 ||
+			"parent_name", &parent_name, "vlan", &vlan, "protocol", &protocol,
+			"alias", &alias) < 0 ||
 	    !fits(name, sizeof(l->name)) || !fits(kind, sizeof(l->kind)) ||
-	    !fits(parent_name, sizeof(e->parent_name)))
+	    !fits(parent_name, sizeof(e->parent_name)) || !fits(alias, sizeof(l->alias)) ||
+	    depth < 0 || depth > 64 || vlan < 0 || vlan > VT_VLAN_ID_MAX ||
+	    protocol < 0 || protocol > UINT16_MAX)
 		return -EBADMSG;
 	e->state = VT_ENTRY_ABSENT;
 	e->depth = (unsigned int)depth;
 	strcpy(l->name, name);
 	strcpy(l->kind, kind);
 	strcpy(e->parent_name, parent_name);
+	strcpy(l->alias, alias);
 	l->is_vlan = true;
 	l->vlan.id = (uint16_t)vlan;
 	l->vlan.protocol = (uint16_t)protocol;
@@ -206,26 +279,27 @@ static int parse_before_image(json_t *o, struct vt_journal_entry *e)
 {
 	json_t *ingress = NULL, *egress = NULL, *v;
 	json_int_t flags, mtu, group = 0;
-	const char *master_name, *mac, *alias;
+	const char *master_name, *mac, *new_name = "";
 	int is_vlan, has_mac, up;
 	struct vt_link *l = &e->image;
 	size_t i;
 
 	if (parse_identity(o, e) < 0)
 		return -EBADMSG;
-	/* "group" came in after version 1 was out: a journal without it is in group 0. */
-	if (json_unpack(o, "{s:i, s:i, s:s, s:b, s:I, s:o, s:o, s:I, s:s, s:b, s:b, s:s, s?I}",
+	/* "group" came in late in version 1, "new_name" with version 2. */
+	if (json_unpack(o, "{s:i, s:i, s:s, s?s, s:b, s:I, s:o, s:o, s:I, s:s, s:b, s:b, s?I}",
 			"parent", &l->parent, "master", &l->master, "master_name", &master_name,
-			"is_vlan", &is_vlan, "flags", &flags, "ingress", &ingress,
-			"egress", &egress, "mtu", &mtu, "mac", &mac, "has_mac", &has_mac, "up", &up,
-			"alias", &alias, "group", &group) < 0 ||
-	    !fits(master_name, sizeof(e->master_name)) || !fits(alias, sizeof(l->alias)) ||
+			"new_name", &new_name, "is_vlan", &is_vlan, "flags", &flags,
+			"ingress", &ingress, "egress", &egress, "mtu", &mtu, "mac", &mac,
+			"has_mac", &has_mac, "up", &up, "group", &group) < 0 ||
+	    !fits(master_name, sizeof(e->master_name)) || !fits(new_name, sizeof(e->new_name)) ||
 	    !json_is_array(ingress) || json_array_size(ingress) != VT_PCP_MAX + 1 ||
-	    !json_is_array(egress) || parse_mac(mac, l->mac) < 0)
+	    !json_is_array(egress) || parse_mac(mac, l->mac) < 0 || group < 0 ||
+	    group > UINT32_MAX || mtu < 0 || mtu > UINT32_MAX)
 		return -EBADMSG;
 	e->state = VT_ENTRY_PRESENT;
 	strcpy(e->master_name, master_name);
-	strcpy(l->alias, alias);
+	strcpy(e->new_name, new_name);
 	l->is_vlan = is_vlan;
 	l->has_mac = has_mac;
 	l->up = up;
@@ -266,48 +340,108 @@ static int parse_entry(json_t *o, struct vt_journal_entry *e)
 	return -EBADMSG;
 }
 
-int vt_journal_read(int dirfd, struct vt_journal *j)
+/*
+ * The whole file, its checksum checked when it has one. Version 1 had
+ * none; version 2 must: "version" is inside what the checksum covers.
+ */
+static int load_file(int dirfd, const char *file, char **text, size_t *len, bool *summed)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t off = 0;
+	int fd, ret;
+
+	*summed = false;
+	fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = fstat(fd, &st) < 0 ? -errno : 0;
+	if (!ret && (st.st_size <= 0 || (uint64_t)st.st_size > JOURNAL_SIZE_MAX))
+		ret = -EBADMSG;
+	if (!ret && !(buf = malloc((size_t)st.st_size + 1)))
+		ret = -ENOMEM;
+	while (!ret && off < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + off, (size_t)st.st_size - off);
+
+		if (n <= 0)
+			ret = n < 0 ? -errno : -EBADMSG;
+		else
+			off += (size_t)n;
+	}
+	close(fd);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	buf[off] = '\0';
+	*text = buf;
+	*len = off;
+	/* The checksum is the last member: find its key from the end. */
+	for (size_t k = off; k-- > 0;) {
+		uint64_t want;
+		char tail[4];
+
+		if (strncmp(buf + k, SUM_KEY, strlen(SUM_KEY)))
+			continue;
+		if (off - k != strlen(SUM_KEY) + 16 + 3 ||
+		    sscanf(buf + k + strlen(SUM_KEY), "%16" SCNx64 "%3c", &want, tail) != 2 ||
+		    memcmp(tail, "\"}\n", 3) || want != checksum(buf, k)) {
+			free(buf);
+			*text = NULL;
+			return -EBADMSG;
+		}
+		*summed = true;
+		return 0;
+	}
+	return 0;
+}
+
+int vt_journal_read(int dirfd, const char *file, struct vt_journal *j)
 {
 	json_t *doc = NULL, *trunks, *entries, *v;
 	json_int_t group = 0;
-	json_error_t err;
-	const char *id;
-	int version, fd, ret = -EBADMSG;
-	FILE *f;
-	size_t i;
+	const char *id, *sum = NULL;
+	char *text = NULL;
+	int version, ret;
+	bool summed;
+	size_t i, len = 0;
 
 	memset(j, 0, sizeof(*j));
-	fd = openat(dirfd, JOURNAL, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		return -ENOMEM;
-	}
-	doc = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
-	fclose(f);
-	if (!doc || json_unpack(doc, "{s:i, s:s, s:o, s:o, s?I}", "version", &version, "id", &id,
-				"trunks", &trunks, "entries", &entries, "group", &group) < 0 ||
-	    version != JOURNAL_VERSION || !json_is_array(trunks) || !json_is_array(entries) ||
-	    strlen(id) >= sizeof(j->id) || group < 0 || group > UINT32_MAX)
+	ret = load_file(dirfd, file, &text, &len, &summed);
+	if (ret < 0)
+		return ret;
+	ret = -EBADMSG;
+	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	free(text);
+	if (!doc || json_unpack(doc, "{s:i, s:s, s:o, s:o, s?I, s?s !}", "version", &version,
+				"id", &id, "trunks", &trunks, "entries", &entries, "group", &group,
+				"sum", &sum) < 0 ||
+	    (version != JOURNAL_VERSION && version != 1) || summed != (version == JOURNAL_VERSION) ||
+	    !json_is_array(trunks) || !json_is_array(entries) || strlen(id) >= sizeof(j->id) ||
+	    strlen(file) >= sizeof(j->file) || group < 0 || group > UINT32_MAX ||
+	    (version == JOURNAL_VERSION && group && !vt_journal_group_ours((uint32_t)group)))
 		goto out;
 	strcpy(j->id, id);
-	j->group = (uint32_t)group;
+	strcpy(j->file, file);
+	/* Version 1 picked any group: one without the tag proves nothing. */
+	j->group = vt_journal_group_ours((uint32_t)group) ? (uint32_t)group : 0;
 	json_array_foreach(trunks, i, v) {
 		if (!json_is_string(v) || vt_journal_add_trunk(j, json_string_value(v)) < 0)
 			goto out;
 	}
 	json_array_foreach(entries, i, v) {
-		struct vt_journal_entry e;
+		struct vt_journal_entry e, *added;
 
 		if (parse_entry(v, &e) < 0)
 			goto out;
-		ret = vt_journal_add(j, e.state, &e.image, e.parent_name, e.master_name, e.depth);
+		added = vt_journal_add(j, e.state, &e.image, e.parent_name, e.master_name, e.depth);
+		if (added)
+			strcpy(added->new_name, e.new_name);
 		vt_link_release(&e.image);
-		if (ret < 0)
+		if (!added) {
+			ret = -ENOMEM;
 			goto out;
-		ret = -EBADMSG;
+		}
 	}
 	ret = 0;
 out:
@@ -317,9 +451,79 @@ out:
 	return ret;
 }
 
-int vt_journal_remove(int dirfd)
+static bool journal_name(const char *name)
 {
-	if (unlinkat(dirfd, JOURNAL, 0) < 0 && errno != ENOENT)
+	size_t len = strlen(name);
+
+	if (!strcmp(name, JOURNAL_LEGACY))
+		return true;
+	return !strncmp(name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) &&
+	       len > strlen(JOURNAL_PREFIX) && !(len > 4 && !strcmp(name + len - 4, ".tmp"));
+}
+
+/* Newest first: ids begin with the time, then pid and sequence ("1764547200-42-3"). */
+static int newest_first(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+
+	if (!strcmp(x, JOURNAL_LEGACY) || !strcmp(y, JOURNAL_LEGACY))
+		return !strcmp(x, JOURNAL_LEGACY) - !strcmp(y, JOURNAL_LEGACY);
+	return strverscmp(y, x);
+}
+
+int vt_journal_list(int dirfd, struct vt_journal_files *files)
+{
+	size_t cap = 0;
+	struct dirent *de;
+	int fd = dup(dirfd), ret = 0;
+	DIR *dir;
+
+	memset(files, 0, sizeof(*files));
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	rewinddir(dir);
+	while (!ret && (errno = 0, de = readdir(dir))) {
+		char **names;
+
+		if (!journal_name(de->d_name))
+			continue;
+		names = vt_array_grow(files->names, &cap, files->n + 1, sizeof(*names), 8);
+		if (!names || !(names[files->n] = strdup(de->d_name))) {
+			if (names)
+				files->names = names;
+			ret = -ENOMEM;
+			break;
+		}
+		files->names = names;
+		files->n++;
+	}
+	if (!ret && errno)
+		ret = -errno;
+	closedir(dir);
+	if (ret < 0)
+		vt_journal_files_free(files);
+	else if (files->n > 1)
+		qsort(files->names, files->n, sizeof(*files->names), newest_first);
+	return ret;
+}
+
+void vt_journal_files_free(struct vt_journal_files *files)
+{
+	for (size_t i = 0; i < files->n; i++)
+		free(files->names[i]);
+	free(files->names);
+	memset(files, 0, sizeof(*files));
+}
+
+int vt_journal_remove(int dirfd, const char *file)
+{
+	if (unlinkat(dirfd, file, 0) < 0 && errno != ENOENT)
 		return -errno;
 	return fsync(dirfd) < 0 ? -errno : 0;
 }

@@ -3,14 +3,29 @@
  * The write-ahead journal of one transaction: every device it will touch,
  * with its full before-image (or, for a device it creates, the identity the
  * device will have). Written whole, and on disk, before the first request.
+ *
+ * Each transaction has a file of its own in the state dir, "journal-<id>",
+ * so a journal whose rollback could not be verified is never overwritten by
+ * the next transaction: it stays until a recovery verifies it. The file ends
+ * in a checksum of everything before it: a journal with any byte changed, or
+ * cut short, is refused as unreadable rather than acted on.
  */
 #ifndef VT_JOURNAL_H
 #define VT_JOURNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "vt_link.h"
+
+/*
+ * A transaction's own device group carries this tag in its top byte, so a
+ * journal cannot name as "ours" a group an operator uses (group 0, or any
+ * group numbered as people number them).
+ */
+#define VT_JOURNAL_GROUP_TAG 0x7a000000u
+#define VT_JOURNAL_GROUP_MASK 0xff000000u
 
 enum vt_entry_state {
 	VT_ENTRY_PRESENT,		/* existed: restore it to .image */
@@ -19,47 +34,79 @@ enum vt_entry_state {
 
 struct vt_journal_entry {
 	enum vt_entry_state state;
-	/* PRESENT: the whole device. ABSENT: ifindex, name, kind, vlan id and protocol. */
+	/*
+	 * PRESENT: the whole device. ABSENT: the identity the device is created
+	 * with (ifindex, name, kind, vlan id and protocol) and, in .alias, the
+	 * marker it gets once complete.
+	 */
 	struct vt_link image;
 	char parent_name[VT_IFNAMSIZ];
 	char master_name[VT_IFNAMSIZ];
+	char new_name[VT_IFNAMSIZ];	/* PRESENT: the name the transaction gives it, or "" */
 	unsigned int depth;		/* QinQ nesting, for the order of restoring */
 };
 
 struct vt_journal {
 	char id[64];
+	char file[96];			/* its file in the state dir */
 	/*
 	 * The device group the transaction creates its devices in, until each is
-	 * marked (0: none). It lets a rollback delete them in one request.
+	 * marked (0: none; else tagged, see VT_JOURNAL_GROUP_TAG). It lets a
+	 * rollback delete them in one request.
 	 */
 	uint32_t group;
-	char **trunks;			/* the transaction's trunks, for status (BUILD) */
+	char **trunks;			/* the transaction's trunks: what it concerns */
 	size_t n_trunks;
 	struct vt_journal_entry *entries;
 	size_t n_entries, cap;
 };
 
+/** vt_journal_group_ours - whether @group is one a transaction may have picked. */
+bool vt_journal_group_ours(uint32_t group);
+
 /** vt_journal_add_trunk - name a trunk of the transaction. 0 or -ENOMEM. */
 int vt_journal_add_trunk(struct vt_journal *j, const char *trunk);
 
 /**
- * vt_journal_add - record @image (copied, egress map included) with @state.
- * 0 or -ENOMEM.
+ * vt_journal_add - record @image (copied, egress map included) with @state;
+ * returns the new entry for its other fields, or NULL on ENOMEM.
  */
-int vt_journal_add(struct vt_journal *j, enum vt_entry_state state, const struct vt_link *image,
-		   const char *parent_name, const char *master_name, unsigned int depth);
+struct vt_journal_entry *vt_journal_add(struct vt_journal *j, enum vt_entry_state state,
+					const struct vt_link *image, const char *parent_name,
+					const char *master_name, unsigned int depth);
+
+/** vt_journal_concerns - whether the journal names @trunk. */
+bool vt_journal_concerns(const struct vt_journal *j, const char *trunk);
 
 /**
- * vt_journal_write - replace the journal in @dirfd atomically (temp file,
+ * vt_journal_write - write "journal-<id>" in @dirfd atomically (temp file,
  * fsync, rename, fsync of the directory): on disk whole before this returns.
+ * Sets j->file.
  */
-int vt_journal_write(int dirfd, const struct vt_journal *j);
+int vt_journal_write(int dirfd, struct vt_journal *j);
 
-/** vt_journal_read - -ENOENT when there is none, -EBADMSG when it is unreadable. */
-int vt_journal_read(int dirfd, struct vt_journal *j);
+/**
+ * vt_journal_read - read the journal @file of @dirfd. -ENOENT when there is
+ * none, -EBADMSG when it is unreadable (malformed, cut short, checksum wrong).
+ */
+int vt_journal_read(int dirfd, const char *file, struct vt_journal *j);
 
-/** vt_journal_remove - unlink it and fsync the directory. Missing is fine. */
-int vt_journal_remove(int dirfd);
+struct vt_journal_files {
+	char **names;			/* newest first */
+	size_t n;
+};
+
+/**
+ * vt_journal_list - the journal files of @dirfd, newest first (the legacy
+ * single "journal" last). 0 or a negative errno.
+ */
+int vt_journal_list(int dirfd, struct vt_journal_files *files);
+
+/** vt_journal_files_free - free what vt_journal_list() returned. */
+void vt_journal_files_free(struct vt_journal_files *files);
+
+/** vt_journal_remove - unlink @file and fsync the directory. Missing is fine. */
+int vt_journal_remove(int dirfd, const char *file);
 
 /** vt_journal_free - free what @j holds; it becomes empty. */
 void vt_journal_free(struct vt_journal *j);

@@ -47,6 +47,8 @@ struct planner {
 	struct vt_plan *plan;
 	const char *const *only;
 	size_t n_only;
+	const struct vt_plan_hold *holds;
+	size_t n_holds;
 
 	struct wanted *wanted;		/* sorted by name */
 	size_t n_wanted;
@@ -227,6 +229,15 @@ static void block(struct vt_trunk_report *r, const char *fmt, const char *a, con
 		snprintf(r->reason, sizeof(r->reason), fmt, a, b);
 	r->blocked = true;
 	r->can_converge = false;
+}
+
+/* Why @trunk is held (see struct vt_plan_hold), or NULL. */
+static const char *held(const struct planner *p, const char *trunk)
+{
+	for (size_t i = 0; i < p->n_holds; i++)
+		if (!p->holds[i].trunk || !strcmp(p->holds[i].trunk, trunk))
+			return p->holds[i].reason;
+	return NULL;
 }
 
 /*
@@ -494,9 +505,13 @@ static int plan_trunk(struct planner *p, size_t ti)
 	if (!r->subports)
 		return -ENOMEM;
 
+	/* A kept journal concerns it: nothing changes until recovery verifies it. */
+	if (held(p, tr->name))
+		block(r, "%s%s", held(p, tr->name), "");
 	if (!resolve_parent(p, ti, &parent, &parent_mtu, &parent_up)) {
 		r->can_converge = false;
-		snprintf(r->reason, sizeof(r->reason), "parent %s is missing", tr->parent);
+		if (!r->blocked)
+			snprintf(r->reason, sizeof(r->reason), "parent %s is missing", tr->parent);
 		for (size_t si = 0; si < tr->n_subports; si++) {
 			r->subports[si].want = &tr->subports[si];
 			r->subports[si].state = VT_SP_BLOCKED;
@@ -602,6 +617,10 @@ static int plan_deletes(struct planner *p)
 				/* Reports were sized for one per desired trunk and per device. */
 				r = add_report(p, owner, NULL);
 				snprintf(r->reason, sizeof(r->reason), "no longer desired");
+				if (held(p, owner)) {
+					block(r, "%s%s", held(p, owner), "");
+					set_status(r);
+				}
 			}
 		}
 		/* A trunk that cannot converge is left as it is, strays included. */
@@ -889,8 +908,16 @@ static int cmp_depth(const void *a, const void *b, void *arg)
 int vt_plan_build(const struct vt_desired *desired, const struct vt_link_table *links,
 		  const char *const *only, size_t n_only, struct vt_plan *plan)
 {
+	return vt_plan_build_held(desired, links, only, n_only, NULL, 0, plan);
+}
+
+int vt_plan_build_held(const struct vt_desired *desired, const struct vt_link_table *links,
+		       const char *const *only, size_t n_only, const struct vt_plan_hold *holds,
+		       size_t n_holds, struct vt_plan *plan)
+{
 	struct planner p = {
 		.desired = desired, .links = links, .plan = plan, .only = only, .n_only = n_only,
+		.holds = holds, .n_holds = n_holds,
 	};
 	size_t max_reports = desired->n_trunks + links->n;
 	struct named *order = NULL;

@@ -12,8 +12,9 @@
 uint32_t vt_link_diff(const struct vt_link *want, const struct vt_link *have, uint32_t ignore);
 
 /**
- * vt_spec_create - a create request for all of @want; MTU and MAC only when
- * @optional has VT_F_MTU / VT_F_MAC; the master when @want has one.
+ * vt_spec_create - a create request for all of @want; MTU, MAC and group only
+ * when @optional has VT_F_MTU / VT_F_MAC / VT_F_GROUP; the master when @want
+ * has one.
  * The spec borrows @want's egress map.
  */
 void vt_spec_create(const struct vt_link *want, uint32_t optional, struct vt_link_spec *spec);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdio.h>
 #include <string.h>
 
 #include "laststatus.h"
@@ -15,6 +16,11 @@ void vt_run_outcome(const struct vt_run *run, size_t i, struct vt_trunk_outcome 
 	o->reason = r->reason;
 	for (size_t k = 0; k < plan->n_ops; k++)
 		o->ops += plan->ops[k].trunk == i;
+	if (!o->txn && run->refused[0] && r->can_converge && o->ops) {
+		o->status = VT_TRUNK_ERROR;
+		o->reason = run->refused;
+		return;
+	}
 	if (!o->txn || !r->can_converge)
 		return;
 	if (o->txn->outcome == VT_TXN_APPLIED) {
@@ -42,11 +48,32 @@ static int exit_code(const struct vt_run *run)
 	for (size_t i = 0; i < plan->n_trunks; i++)
 		if (!plan->trunks[i].can_converge)
 			ret = VT_EXIT_NOT_CONVERGED;
-	return ret;
+	/* A kept journal: partial state remains somewhere, and its recovery is retried. */
+	return run->world.n_held ? VT_EXIT_ROLLBACK_INCOMPLETE : ret;
+}
+
+/*
+ * --atomic is all or nothing: when a trunk in scope cannot converge, no
+ * request is sent at all. The reason names the first such trunk.
+ */
+static bool refuse_atomic(struct vt_run *run)
+{
+	const struct vt_plan *plan = &run->world.plan;
+
+	for (size_t i = 0; i < plan->n_trunks; i++) {
+		if (plan->trunks[i].can_converge)
+			continue;
+		snprintf(run->refused, sizeof(run->refused),
+			 "not applied (--atomic): trunk %s cannot converge: %s", plan->trunks[i].name,
+			 plan->trunks[i].reason);
+		return true;
+	}
+	return false;
 }
 
 int vt_run_reconcile(const struct vt_cli *cli, const struct vt_desired *intent, struct vt_nl *nl,
-		     const struct vt_link_source *source, bool teardown, struct vt_run *run)
+		     const struct vt_link_source *source, vt_recover_gate gate, void *gate_arg,
+		     bool teardown, struct vt_run *run)
 {
 	struct vt_engine engine = { .atomic = cli->atomic };
 	int ret;
@@ -58,6 +85,8 @@ int vt_run_reconcile(const struct vt_cli *cli, const struct vt_desired *intent, 
 	run->world.nl = nl;
 	run->world.nl_borrowed = nl != NULL;
 	run->world.source = source;
+	run->world.recover_gate = gate;
+	run->world.recover_arg = gate_arg;
 	/* Teardown needs no desired state: it goes towards none. */
 	ret = teardown || intent ? 0 : vt_world_load(cli, run->command, &run->world);
 	if (!ret)
@@ -73,6 +102,10 @@ int vt_run_reconcile(const struct vt_cli *cli, const struct vt_desired *intent, 
 	engine.links = &run->world.links;
 	engine.source = source;
 	engine.plan = &run->world.plan;
+	if (cli->atomic && refuse_atomic(run)) {
+		run->exit_code = exit_code(run);
+		return 0;
+	}
 	if (vt_engine_commit(&engine, &run->txns, &run->n_txns) < 0) {
 		vt_report_failure(cli, run->command, "out of memory", NULL);
 		return VT_EXIT_CANNOT_RUN;

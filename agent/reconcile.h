@@ -16,6 +16,7 @@ struct vt_run {
 	struct vt_txn *txns;
 	size_t n_txns;
 	int exit_code;			/* SPEC.md's, for the whole run */
+	char refused[640];		/* --atomic with a trunk that cannot converge: why nothing ran */
 };
 
 /* What became of one trunk of the plan. */
@@ -32,11 +33,13 @@ struct vt_trunk_outcome {
  * cli->config), or with @teardown towards no trunks. @nl, when given, is the
  * socket to use (the agent's, so it knows its own events); it stays the
  * caller's. @source, when given, is where the links are read from instead of
- * dumps (see struct vt_link_source). Returns 0 with run->exit_code set once
+ * dumps (see struct vt_link_source). @gate, when given, decides whether each
+ * kept journal's recovery is tried in this run (see vt_recover_gate). Returns 0 with run->exit_code set once
  * the commit ran, or the exit code of a failure before it (already reported).
  */
 int vt_run_reconcile(const struct vt_cli *cli, const struct vt_desired *intent, struct vt_nl *nl,
-		     const struct vt_link_source *source, bool teardown, struct vt_run *run);
+		     const struct vt_link_source *source, vt_recover_gate gate, void *gate_arg,
+		     bool teardown, struct vt_run *run);
 
 /** vt_run_outcome - what became of the plan's trunk @i. */
 void vt_run_outcome(const struct vt_run *run, size_t i, struct vt_trunk_outcome *out);

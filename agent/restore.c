@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "name_index.h"
 #include "plan_internal.h"
@@ -23,6 +25,7 @@ struct restorer {
 	struct vt_link_table links;
 	struct vt_batch *batch;
 	int *chosen;			/* per entry: the ifindex it is recreated with, or 0 */
+	bool *vanished;			/* per entry: gone with its parent, nothing to put back */
 	struct vt_name_index recreated;	/* the same, by name, for what is not in the dump yet */
 	struct vt_created *created;	/* the entries of created devices, by ifindex */
 	size_t n_created;
@@ -31,8 +34,14 @@ struct restorer {
 
 int vt_pick_ifindex(const struct vt_link_table *links, int *next)
 {
-	if (*next <= 0)
-		*next = links->n ? links->links[links->n - 1].ifindex + 1 : 1;
+	if (*next <= 0) {
+		uint32_t r = 0;
+
+		/* Random, so that two transactions' picks (or an old journal's) differ. */
+		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+			r = (uint32_t)(uintptr_t)links ^ (uint32_t)links->n;
+		*next = VT_IFINDEX_BASE + (int)(r % VT_IFINDEX_SPAN);
+	}
 	while (vt_link_table_find_ifindex(links, *next))
 		(*next)++;
 	return (*next)++;
@@ -45,11 +54,12 @@ uint32_t vt_pick_group(const struct vt_link_table *links, uint32_t seed)
 	for (;;) {
 		size_t i = 0;
 
+		group = VT_JOURNAL_GROUP_TAG | (group & ~VT_JOURNAL_GROUP_MASK);
 		while (i < links->n && links->links[i].group != group)
 			i++;
-		if (group && i == links->n)
+		if (i == links->n)
 			return group;
-		group = group * 2654435761u + 1;	/* any other: this walks them all */
+		group = group * 2654435761u + 1;	/* another: this walks them all */
 	}
 }
 
@@ -83,20 +93,79 @@ static int flush(struct restorer *r, size_t *counter)
 	return ret;
 }
 
-/* The device an entry describes, if it is there: same ifindex, same VLAN identity. */
-static const struct vt_link *same_device(const struct restorer *r, const struct vt_journal_entry *e)
+/* Whether a journaled device (changed or deleted by the transaction) was once called @name. */
+static bool journaled_name(const struct restorer *r, int ifindex, const char *name)
 {
-	const struct vt_link *l = vt_link_table_find_ifindex(&r->links, e->image.ifindex);
+	for (size_t i = 0; i < r->j->n_entries; i++) {
+		const struct vt_journal_entry *e = &r->j->entries[i];
 
-	if (!l || !l->is_vlan || !e->image.is_vlan || l->vlan.id != e->image.vlan.id ||
-	    l->vlan.protocol != e->image.vlan.protocol)
-		return NULL;
-	/* A created device is known by name too; a present one may have been renamed. */
-	if (e->state == VT_ENTRY_ABSENT && strcmp(l->name, e->image.name))
+		if (e->state == VT_ENTRY_PRESENT && e->image.ifindex == ifindex &&
+		    (!strcmp(e->image.name, name) || !strcmp(e->new_name, name)))
+			return true;
+	}
+	return false;
+}
+
+/* @l's parent is the device called @name, or was while the transaction ran. */
+static bool parent_named(const struct restorer *r, const struct vt_link *l, const char *name)
+{
+	const struct vt_link *parent = vt_link_table_find_ifindex(&r->links, l->parent);
+
+	return parent && (!strcmp(parent->name, name) || journaled_name(r, parent->ifindex, name));
+}
+
+/* A marker the transaction may have left: the before-image's, or one of its trunks'. */
+static bool marker_ours(const struct restorer *r, const struct vt_journal_entry *e,
+			const char *alias)
+{
+	const char *owner = vt_marker_owner(alias);
+
+	return owner && (!strcmp(alias, e->image.alias) || vt_journal_concerns(r->j, owner));
+}
+
+/*
+ * A deleted device a restore recreated is in the transaction's group, without
+ * its alias, until its marker (and its own group) are set: a restore
+ * interrupted between the two left it so, maybe under a new ifindex.
+ */
+static const struct vt_link *recreated_unmarked(const struct restorer *r,
+						const struct vt_journal_entry *e)
+{
+	const struct vt_link *l = vt_link_table_find_name(&r->links, e->image.name);
+
+	if (!l || !r->j->group || l->group != r->j->group || l->alias[0] || !l->is_vlan ||
+	    l->vlan.id != e->image.vlan.id || l->vlan.protocol != e->image.vlan.protocol ||
+	    !parent_named(r, l, e->parent_name))
 		return NULL;
 	return l;
 }
 
+/* The device @e describes, if it is there and proven to be it (see restore.h). */
+static const struct vt_link *proven(const struct restorer *r, const struct vt_journal_entry *e)
+{
+	const struct vt_link *id = &e->image;
+	const struct vt_link *l = vt_link_table_find_ifindex(&r->links, id->ifindex);
+
+	if (!l || !l->is_vlan || !id->is_vlan || l->vlan.id != id->vlan.id ||
+	    l->vlan.protocol != id->vlan.protocol)
+		return e->state == VT_ENTRY_PRESENT ? recreated_unmarked(r, e) : NULL;
+	if (e->state == VT_ENTRY_ABSENT) {
+		if (strcmp(l->name, id->name) || !parent_named(r, l, e->parent_name))
+			return NULL;
+		/* Until marked it is in the transaction's own group, unaliased; then marked. */
+		if (r->j->group && l->group == r->j->group && !l->alias[0])
+			return l;
+		return id->alias[0] && !strcmp(l->alias, id->alias) ? l : NULL;
+	}
+	/* A changed device keeps its ifindex and parent; a rename gives it the new name. */
+	if (l->parent == id->parent &&
+	    (!strcmp(l->name, id->name) || (e->new_name[0] && !strcmp(l->name, e->new_name))) &&
+	    marker_ours(r, e, l->alias))
+		return l;
+	return recreated_unmarked(r, e);
+}
+
+/* The ifindex of the device called @name now (0 for "", -1 when there is none). */
 static int resolve_name(struct restorer *r, const char *name)
 {
 	const struct vt_link *l;
@@ -112,13 +181,45 @@ static int resolve_name(struct restorer *r, const char *name)
 	return l ? l->ifindex : -1;
 }
 
-/* The before-image with parent and master as they are now (they go by name). */
-static bool resolve(struct restorer *r, const struct vt_journal_entry *e, struct vt_link *want)
+enum parent_fate { PARENT_THERE, PARENT_VANISHED, PARENT_NOT_RESTORED };
+
+/*
+ * The parent of a device the transaction changed or deleted: the one it had
+ * (same ifindex, same name), or one this restore recreated under that name.
+ * Otherwise it went, and the kernel took its VLANs with it: unless it is a
+ * journaled device that could not be put back, there is nothing to restore.
+ */
+static enum parent_fate parent_of(struct restorer *r, const struct vt_journal_entry *e,
+				  int *ifindex)
+{
+	const struct vt_link *p = vt_link_table_find_ifindex(&r->links, e->image.parent);
+
+	*ifindex = vt_name_index_find(&r->recreated, e->parent_name);
+	if (*ifindex)
+		return PARENT_THERE;
+	if (p && (!strcmp(p->name, e->parent_name) || journaled_name(r, p->ifindex, e->parent_name))) {
+		*ifindex = p->ifindex;
+		return PARENT_THERE;
+	}
+	for (size_t i = 0; i < r->j->n_entries; i++)
+		if (r->j->entries[i].state == VT_ENTRY_PRESENT && !r->vanished[i] &&
+		    !strcmp(r->j->entries[i].image.name, e->parent_name))
+			return PARENT_NOT_RESTORED;
+	return PARENT_VANISHED;
+}
+
+/*
+ * The before-image with parent and master as they are now. A master that
+ * went is not there to be enslaved to: the device comes back without it.
+ */
+static void resolve(struct restorer *r, const struct vt_journal_entry *e, int parent,
+		    struct vt_link *want)
 {
 	*want = e->image;
-	want->parent = resolve_name(r, e->parent_name);
+	want->parent = parent;
 	want->master = resolve_name(r, e->master_name);
-	return want->parent > 0 && want->master >= 0;
+	if (want->master < 0)
+		want->master = 0;
 }
 
 static int by_ifindex(const void *a, const void *b)
@@ -141,21 +242,22 @@ static int index_created(struct restorer *r)
 	return 0;
 }
 
-/* Whether @l is a device the transaction created (by ifindex, name and VLAN). */
+/* Whether @l is a device the transaction created, proven. */
 static bool journaled_create(const struct restorer *r, const struct vt_link *l)
 {
 	const struct vt_created key = { .ifindex = l->ifindex }, *hit;
 
 	hit = bsearch(&key, r->created, r->n_created, sizeof(*r->created), by_ifindex);
-	return hit && same_device(r, &r->j->entries[hit->entry]) == l;
+	return hit && proven(r, &r->j->entries[hit->entry]) == l;
 }
 
 /*
  * The cheap way: one request deletes the transaction's group, and the kernel
  * unregisters its devices as one batch (a grace period for all of them, not
- * one each). Created devices are in that group until marked; marked ones are
- * put back first. It is sent only when a dump shows the group holding the
- * transaction's creates and nothing else. Between that dump and the request a
+ * one each). Created devices are in that group until marked; marked ones,
+ * once proven by their marker, are put back first (nothing else is ever moved
+ * into it). It is sent only when a dump shows the group holding the
+ * transaction's proven creates and nothing else. Between that dump and the request a
  * device would have to be moved into a random group by someone else: then it
  * would go too, and this is the one window left open.
  */
@@ -170,7 +272,7 @@ static int delete_created_as_group(struct restorer *r)
 		return 0;
 	spec.link.group = group;
 	for (size_t i = 0; i < r->n_created; i++) {
-		const struct vt_link *l = same_device(r, &r->j->entries[r->created[i].entry]);
+		const struct vt_link *l = proven(r, &r->j->entries[r->created[i].entry]);
 
 		if (!l || l->group == group)
 			continue;
@@ -217,7 +319,7 @@ static int delete_created(struct restorer *r)
 
 			if (e->depth != (unsigned int)depth)
 				continue;
-			l = same_device(r, e);
+			l = proven(r, e);
 			if (l && vt_batch_delete(r->batch, l->ifindex, NULL) < 0)
 				return -ENOMEM;
 		}
@@ -231,12 +333,12 @@ static int delete_created(struct restorer *r)
 
 /*
  * Recreated devices get their alias back in requests of their own (the kernel
- * ignores one at creation). One back under its old ifindex that cannot be
- * marked is the journal's device again, and change_back() retries. One under
- * a new ifindex is no longer recognised by anything: left unmarked, vlantrunk
- * could never touch it again, standing in its own subport's way. It is deleted
- * again; verification then finds it not restored, the journal stays, and the
- * next run restores it afresh.
+ * ignores one at creation). One that cannot be marked is recognised by
+ * nothing: unmarked, no later recovery could prove it is the journal's, and
+ * vlantrunk could never touch it again, standing in its own subport's way.
+ * It is deleted again at once (it was created a moment ago, under an ifindex
+ * this restore chose); verification then finds it not restored, the journal
+ * stays, and the next run restores it afresh.
  */
 static int mark_recreated(struct restorer *r, unsigned int depth)
 {
@@ -247,13 +349,14 @@ static int mark_recreated(struct restorer *r, unsigned int depth)
 	if (!entry)
 		return ret;
 	for (size_t i = 0; i < r->j->n_entries; i++) {
-		struct vt_link_spec spec = { .fields = VT_F_ALIAS };
+		struct vt_link_spec spec = { .fields = VT_F_ALIAS | VT_F_GROUP };
 
-		if (!r->chosen[i] || r->j->entries[i].depth != depth ||
-		    !r->j->entries[i].image.alias[0])
+		if (!r->chosen[i] || r->j->entries[i].depth != depth)
 			continue;
+		/* Marked, and out of the transaction's group: into its own again. */
 		spec.link.ifindex = r->chosen[i];
 		strcpy(spec.link.alias, r->j->entries[i].image.alias);
+		spec.link.group = r->j->entries[i].image.group;
 		if (vt_batch_change(r->batch, NULL, &spec) < 0)
 			goto out;
 		entry[n++] = i;
@@ -273,8 +376,7 @@ static int mark_recreated(struct restorer *r, unsigned int depth)
 			snprintf(r->rep->error, sizeof(r->rep->error), "%s%s%s",
 				 strerror(res->error ? -res->error : EIO), res->message[0] ? ": " : "",
 				 res->message);
-		if (r->chosen[entry[k]] != r->j->entries[entry[k]].image.ifindex)
-			entry[unmarked++] = entry[k];
+		entry[unmarked++] = entry[k];
 	}
 	vt_batch_reset(r->batch);
 	for (size_t k = 0; k < unmarked; k++)
@@ -301,25 +403,48 @@ static int recreate_deleted(struct restorer *r)
 
 		for (size_t i = 0; i < r->j->n_entries; i++) {
 			const struct vt_journal_entry *e = &r->j->entries[i];
+			const struct vt_link *holder;
 			struct vt_link_spec spec;
 			struct vt_link want;
+			int parent;
 
-			if (e->state != VT_ENTRY_PRESENT || e->depth != depth || same_device(r, e))
+			if (e->state != VT_ENTRY_PRESENT || e->depth != depth || proven(r, e))
 				continue;
-			if (vt_link_table_find_name(&r->links, e->image.name)) {
+			switch (parent_of(r, e, &parent)) {
+			case PARENT_VANISHED:
+				/* The kernel deleted it with its parent: nothing to put back. */
+				r->vanished[i] = true;
+				r->rep->vanished++;
+				continue;
+			case PARENT_NOT_RESTORED:
 				note(r->rep->remains, sizeof(r->rep->remains),
-				     "%s: its name is taken by another device; ", e->image.name);
+				     "%s: its parent %s is not restored; ", e->image.name, e->parent_name);
 				continue;
+			case PARENT_THERE:
+				break;
 			}
-			if (!resolve(r, e, &want)) {
+			resolve(r, e, parent, &want);
+			holder = vt_link_table_find_name(&r->links, e->image.name);
+			/*
+			 * Exactly as before, ifindex aside: an unchanged device left unmarked,
+			 * or one an earlier restore recreated. Nothing to do.
+			 */
+			if (holder && !vt_link_diff(&want, holder, 0))
+				continue;
+			if (holder) {
+				r->rep->unproven++;
 				note(r->rep->remains, sizeof(r->rep->remains),
-				     "%s: its parent %s is gone; ", e->image.name, e->parent_name);
+				     "%s: its name is held by a device vlantrunk cannot prove is the "
+				     "journal's (ifindex %d), left untouched; ", e->image.name,
+				     holder->ifindex);
 				continue;
 			}
 			/* Its old ifindex when free: then it is back exactly as it was. */
 			r->chosen[i] = vt_link_table_find_ifindex(&r->links, e->image.ifindex) ?
 				       vt_pick_ifindex(&r->links, &r->next_ifindex) : e->image.ifindex;
 			want.ifindex = r->chosen[i];
+			/* In the transaction's group until marked: see recreated_unmarked(). */
+			want.group = r->j->group ? r->j->group : e->image.group;
 			vt_spec_create(&want, VT_F_MTU | (want.has_mac ? VT_F_MAC : 0) |
 					      (want.group ? VT_F_GROUP : 0), &spec);
 			spec.fields &= ~VT_F_ALIAS;	/* the kernel ignores it at creation */
@@ -343,7 +468,7 @@ static int recreate_deleted(struct restorer *r)
 	return sent ? vt_nl_dump_links(r->nl, &r->links) : 0;
 }
 
-/* Devices still there get their before-values back; a rename needs them down. */
+/* Devices still there, proven, get their before-values back; a rename needs them down. */
 static int change_back(struct restorer *r)
 {
 	enum { DOWN, CHANGE, UP };
@@ -357,15 +482,19 @@ static int change_back(struct restorer *r)
 			struct vt_link want;
 			uint32_t d;
 
-			if (e->state != VT_ENTRY_PRESENT || !(have = same_device(r, e)) ||
-			    !resolve(r, e, &want))
+			if (e->state != VT_ENTRY_PRESENT || !(have = proven(r, e)))
 				continue;
+			resolve(r, e, have->parent, &want);
 			d = vt_link_diff(&want, have, VT_D_PARENT | VT_D_KIND | VT_D_VLAN | VT_D_PROTOCOL);
 			if (step == DOWN && (d & VT_D_NAME) && have->up) {
 				want.up = false;
 				vt_spec_change(&want, VT_D_UP, have->ifindex, &spec);
-			} else if (step == CHANGE && (d & ~VT_D_UP)) {
+			} else if (step == CHANGE && ((d & ~VT_D_UP) || have->group != want.group)) {
 				vt_spec_change(&want, d & ~VT_D_UP, have->ifindex, &spec);
+				if (have->group != want.group) {
+					spec.fields |= VT_F_GROUP;
+					spec.link.group = want.group;
+				}
 			} else if (step == UP && ((d & VT_D_UP) || ((d & VT_D_NAME) && want.up))) {
 				vt_spec_change(&want, VT_D_UP, have->ifindex, &spec);
 			} else {
@@ -382,7 +511,7 @@ static int change_back(struct restorer *r)
 	return sent ? vt_nl_dump_links(r->nl, &r->links) : 0;
 }
 
-/* Every device as the journal says it was (its ifindex aside if recreated). */
+/* Every device as the journal says it was (its ifindex aside if recreated), or vanished. */
 static void verify(struct restorer *r)
 {
 	for (size_t i = 0; i < r->j->n_entries; i++) {
@@ -390,24 +519,36 @@ static void verify(struct restorer *r)
 		const struct vt_link *have = vt_link_table_find_name(&r->links, e->image.name);
 		char fields[256] = "";
 		struct vt_link want;
+		int parent;
 		uint32_t d;
 
 		if (e->state == VT_ENTRY_ABSENT) {
-			if (same_device(r, e))
+			if (proven(r, e))
 				note(r->rep->remains, sizeof(r->rep->remains),
 				     "%s: created, still there; ", e->image.name);
 			continue;
 		}
+		if (r->vanished[i] || strstr(r->rep->remains, e->image.name))
+			continue;	/* nothing to put back, or already said why */
+		if (!have && parent_of(r, e, &parent) == PARENT_VANISHED)
+			continue;
 		if (!have) {
-			if (!strstr(r->rep->remains, e->image.name))
-				note(r->rep->remains, sizeof(r->rep->remains),
-				     "%s: deleted, not restored; ", e->image.name);
+			note(r->rep->remains, sizeof(r->rep->remains), "%s: deleted, not restored; ",
+			     e->image.name);
 			continue;
 		}
 		/* Parent and master compare by name: an ifindex may be new. */
-		d = resolve(r, e, &want) ? vt_link_diff(&want, have, 0) : VT_D_PARENT;
-		if (!d)
+		if (parent_of(r, e, &parent) != PARENT_THERE)
+			parent = -1;
+		resolve(r, e, parent, &want);
+		d = vt_link_diff(&want, have, 0);
+		if (!d && have->group == want.group)
 			continue;
+		if (!d) {
+			note(r->rep->remains, sizeof(r->rep->remains), "%s: in device group %u, not %u; ",
+			     e->image.name, have->group, want.group);
+			continue;
+		}
 		for (uint32_t bit = 1; bit; bit <<= 1)
 			if (d & bit)
 				note(fields, sizeof(fields), "%s%s", fields[0] ? " " : "",
@@ -425,7 +566,8 @@ int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_r
 	memset(rep, 0, sizeof(*rep));
 	r.batch = vt_batch_new();
 	r.chosen = calloc(j->n_entries ? j->n_entries : 1, sizeof(*r.chosen));
-	if (!r.batch || !r.chosen || index_created(&r) < 0) {
+	r.vanished = calloc(j->n_entries ? j->n_entries : 1, sizeof(*r.vanished));
+	if (!r.batch || !r.chosen || !r.vanished || index_created(&r) < 0) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -448,5 +590,6 @@ out:
 	vt_batch_free(r.batch);
 	free(r.created);
 	free(r.chosen);
+	free(r.vanished);
 	return ret;
 }

@@ -4,6 +4,19 @@
  * after a failed commit and for recovery after a crash: both start from
  * the kernel as it is now, so running it twice (a crash during recovery)
  * ends the same way as running it once.
+ *
+ * A device is changed or deleted only with proof that it is the journal's
+ * (SPEC.md, Transactions): interface indexes are reused by the kernel, so an
+ * index alone proves nothing.
+ *  - one the transaction created: its ifindex, name, parent (by name), VLAN
+ *    id and protocol as journaled, and either the transaction's own device
+ *    group with no alias yet (before it was marked) or the marker journaled
+ *    for it;
+ *  - one it changed or deleted: ifindex, VLAN id, protocol and parent ifindex
+ *    as in the before-image, its name before or after the transaction, and a
+ *    vlantrunk marker: the before-image's, or one of the journal's trunks'.
+ * A device without proof is left untouched and reported. A journaled device
+ * the kernel removed by itself since (its parent went) counts as restored.
  */
 #ifndef VT_RESTORE_H
 #define VT_RESTORE_H
@@ -16,6 +29,8 @@
 
 struct vt_restore_report {
 	size_t deleted, created, changed;	/* inverse requests that took effect */
+	size_t vanished;			/* gone with their parent: nothing to put back */
+	size_t unproven;			/* left untouched for want of proof */
 	char error[512];			/* the first request that failed, with the kernel's text */
 	char remains[1024];			/* what is not as before, when verification fails */
 };
@@ -24,21 +39,31 @@ struct vt_restore_report {
  * vt_restore - delete what the transaction created, recreate what it deleted
  * (from the before-image, with its old ifindex when free), change back what
  * it changed; then re-read the devices and compare them with the journal.
- * Returns 0 when every device is verified as before, -EIO when some is not
- * (see @rep), or a negative errno when the kernel could not be read.
+ * Returns 0 when every device is verified as before (or vanished), -EIO when
+ * some is not (see @rep), or a negative errno when the kernel could not be read.
  */
 int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_report *rep);
 
+/*
+ * Where a transaction's chosen interface indexes start: far above what the
+ * kernel's allocator hands out (it counts up from its last automatic index,
+ * and a chosen index does not move it), so an index picked, or freed, by a
+ * transaction is not the next `ip link add`'s.
+ */
+#define VT_IFINDEX_BASE (1 << 24)
+#define VT_IFINDEX_SPAN (1 << 29)
+
 /**
- * vt_pick_ifindex - an ifindex no device in @links has, from *@next upwards.
+ * vt_pick_ifindex - an ifindex no device in @links has, from *@next upwards;
+ * when *@next is 0, from a random start at VT_IFINDEX_BASE or above.
  * Creating with a chosen ifindex lets later requests of a batch name the
  * device, and lets a journal identify it before it exists.
  */
 int vt_pick_ifindex(const struct vt_link_table *links, int *next);
 
 /**
- * vt_pick_group - a device group no device in @links is in, not 0, from
- * @seed on: a transaction's own group (struct vt_journal.group).
+ * vt_pick_group - a device group no device in @links is in, tagged with
+ * VT_JOURNAL_GROUP_TAG, from @seed on: a transaction's own group.
  */
 uint32_t vt_pick_group(const struct vt_link_table *links, uint32_t seed);
 

@@ -70,47 +70,140 @@ static int open_netlink(const struct vt_cli *cli, const char *command, struct vt
 	return 0;
 }
 
-int vt_world_recover(const struct vt_cli *cli, const char *command, struct vt_world *world)
+static struct vt_held *add_held(struct vt_world *world)
+{
+	struct vt_held *h = reallocarray(world->held, world->n_held + 1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	world->held = h;
+	h = &world->held[world->n_held++];
+	memset(h, 0, sizeof(*h));
+	return h;
+}
+
+/* One journal: rolled back and removed, or kept and held. */
+static int recover_one(const struct vt_cli *cli, const char *command, struct vt_world *world,
+		       const char *file)
 {
 	struct vt_restore_report rep;
 	struct vt_journal journal;
-	char what[2048];
+	struct vt_held *held;
+	char why[512] = "";
+	bool now;
 	int ret;
 
-	ret = vt_journal_read(world->sd.dirfd, &journal);
+	now = !world->recover_gate || world->recover_gate(world->recover_arg, file, why, sizeof(why));
+	ret = vt_journal_read(world->sd.dirfd, file, &journal);
 	if (ret == -ENOENT)
-		return 0;
-	if (ret < 0) {
-		snprintf(what, sizeof(what), "the journal in %s cannot be read (%s); it is kept",
-			 cli->state_dir, strerror(-ret));
-		vt_report_failure(cli, command, what,
-				  "inspect it; remove it only once every device it names is as it should be");
-		return VT_EXIT_ROLLBACK_INCOMPLETE;
+		return 0;	/* gone meanwhile */
+	if (!(held = add_held(world))) {
+		vt_journal_free(&journal);
+		return -ENOMEM;
 	}
+	if (ret < 0) {
+		/* Unreadable: it may concern any trunk, and nothing in it can be proven. */
+		held->all = true;
+		held->tried = now;
+		snprintf(held->journal.file, sizeof(held->journal.file), "%s", file);
+		snprintf(held->reason, sizeof(held->reason),
+			 "the journal %s in %s cannot be read (%s); it is kept: inspect it, and "
+			 "remove it only once every device it names is as it should be", file,
+			 cli->state_dir, strerror(-ret));
+		goto report;
+	}
+	held->journal = journal;
+	if (!now) {
+		snprintf(held->reason, sizeof(held->reason),
+			 "interrupted transaction %s is kept (recovery retried later): %s",
+			 journal.id, why);
+		return 0;
+	}
+	held->tried = true;
 	ret = open_netlink(cli, command, world);
-	if (ret)
-		goto out;
+	if (ret) {
+		world->n_held--;
+		vt_journal_free(&held->journal);
+		return ret;
+	}
 	ret = vt_restore(world->nl, &journal, &rep);
 	if (ret == 0) {
-		ret = vt_journal_remove(world->sd.dirfd);
-		world->recovered = true;
+		world->n_held--;
+		ret = vt_journal_remove(world->sd.dirfd, journal.file);
+		world->recovered++;
 		snprintf(world->recovered_id, sizeof(world->recovered_id), "%s", journal.id);
 		if (cli->verbosity >= 0)
 			fprintf(stderr, "vlantrunk: rolled back interrupted transaction %s "
-					"(%zu requests undone)\n", journal.id,
-				rep.deleted + rep.created + rep.changed);
-		ret = ret ? VT_EXIT_CANNOT_RUN : 0;
-		goto out;
+					"(%zu requests undone%s)\n", journal.id,
+				rep.deleted + rep.created + rep.changed,
+				rep.vanished ? ", devices gone with their parent need nothing" : "");
+		vt_journal_free(&held->journal);
+		return 0;
 	}
-	snprintf(what, sizeof(what), "recovering interrupted transaction %s: %s%s%s; the journal "
-		 "is kept and the next run retries", journal.id,
-		 ret == -EIO ? rep.remains : strerror(-ret), rep.error[0] ? " first failure: " : "",
-		 rep.error);
-	vt_report_failure(cli, command, what, NULL);
-	ret = VT_EXIT_ROLLBACK_INCOMPLETE;
-out:
-	vt_journal_free(&journal);
+	snprintf(held->reason, sizeof(held->reason),
+		 "recovering interrupted transaction %s: %s%s%s; the journal is kept and the next "
+		 "run retries", journal.id, ret == -EIO ? rep.remains : strerror(-ret),
+		 rep.error[0] ? " first failure: " : "", rep.error);
+report:
+	/* The trunks it concerns carry the reason; a log line says it once per run too. */
+	if (cli->verbosity >= 0 && !cli->json)
+		fprintf(stderr, "vlantrunk: %s\n", held->reason);
+	return 0;
+}
+
+int vt_world_recover(const struct vt_cli *cli, const char *command, struct vt_world *world)
+{
+	struct vt_journal_files files;
+	int ret = vt_journal_list(world->sd.dirfd, &files);
+
+	if (ret < 0) {
+		struct vt_held *held = add_held(world);
+
+		if (!held)
+			return VT_EXIT_CANNOT_RUN;
+		held->all = true;
+		snprintf(held->reason, sizeof(held->reason), "the state dir %s cannot be listed "
+			 "for journals (%s)", cli->state_dir, strerror(-ret));
+		return 0;
+	}
+	/* Newest first: an undo log is undone from its end. */
+	for (size_t i = 0; i < files.n && !ret; i++)
+		ret = recover_one(cli, command, world, files.names[i]);
+	vt_journal_files_free(&files);
+	if (ret < 0) {
+		vt_report_failure(cli, command, "recovering: out of memory", NULL);
+		return VT_EXIT_CANNOT_RUN;
+	}
 	return ret;
+}
+
+/* Every journal there, as a writer at work leaves them: their trunks are BUILD. */
+static void note_running(struct vt_world *world)
+{
+	struct vt_journal_files files;
+
+	if (vt_journal_list(world->sd.dirfd, &files) < 0)
+		return;
+	for (size_t i = 0; i < files.n; i++) {
+		struct vt_journal j;
+
+		if (vt_journal_read(world->sd.dirfd, files.names[i], &j) < 0)
+			continue;
+		world->busy = true;
+		if (!world->running.id[0])
+			snprintf(world->running.id, sizeof(world->running.id), "%s", j.id);
+		for (size_t k = 0; k < j.n_trunks; k++)
+			vt_journal_add_trunk(&world->running, j.trunks[k]);
+		vt_journal_free(&j);
+	}
+	vt_journal_files_free(&files);
+}
+
+void vt_world_held_free(struct vt_held *held, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		vt_journal_free(&held[i].journal);
+	free(held);
 }
 
 int vt_world_lock(const struct vt_cli *cli, const char *command, struct vt_world *world,
@@ -138,7 +231,7 @@ int vt_world_lock(const struct vt_cli *cli, const char *command, struct vt_world
 	ret = vt_statedir_lock(&world->sd, writer ? cli->wait : 0);
 	if (ret == -EWOULDBLOCK && !writer) {
 		/* A writer is at work: its transaction's trunks are BUILD. */
-		world->busy = vt_journal_read(world->sd.dirfd, &world->running) == 0;
+		note_running(world);
 		return 0;
 	}
 	if (ret == -EWOULDBLOCK) {
@@ -211,6 +304,32 @@ int vt_view_links(const struct vt_link_source *source, struct vt_nl *nl,
 	return ret;
 }
 
+/* The plan, with the trunks of kept journals held. */
+static int plan(const struct vt_cli *cli, struct vt_world *world)
+{
+	struct vt_plan_hold *holds;
+	size_t n = 0, cap = 0;
+	int ret;
+
+	for (size_t i = 0; i < world->n_held; i++)
+		cap += world->held[i].all ? 1 : world->held[i].journal.n_trunks;
+	holds = calloc(cap ? cap : 1, sizeof(*holds));
+	if (!holds)
+		return -ENOMEM;
+	for (size_t i = 0; i < world->n_held; i++) {
+		const struct vt_held *h = &world->held[i];
+
+		if (h->all)
+			holds[n++] = (struct vt_plan_hold){ NULL, h->reason };
+		for (size_t k = 0; !h->all && k < h->journal.n_trunks; k++)
+			holds[n++] = (struct vt_plan_hold){ h->journal.trunks[k], h->reason };
+	}
+	ret = vt_plan_build_held(vt_world_intent(world), &world->links, cli->trunks, cli->n_trunks,
+				 holds, n, &world->plan);
+	free(holds);
+	return ret;
+}
+
 int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world *world)
 {
 	char what[256];
@@ -234,14 +353,12 @@ int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world
 		vt_report_failure(cli, command, what, NULL);
 		return VT_EXIT_INVALID;
 	}
-	ret = vt_plan_build(vt_world_intent(world), &world->links, cli->trunks, cli->n_trunks,
-			    &world->plan);
+	ret = plan(cli, world);
 	if (ret == 0 && world->source && !plan_holds(world)) {
 		vt_plan_free(&world->plan);
 		ret = world->source->refresh(world->source->arg, &world->links);
 		if (ret == 0)
-			ret = vt_plan_build(vt_world_intent(world), &world->links, cli->trunks,
-					    cli->n_trunks, &world->plan);
+			ret = plan(cli, world);
 	}
 	if (ret < 0) {
 		snprintf(what, sizeof(what), "planning: %s", strerror(-ret));
@@ -278,5 +395,6 @@ void vt_world_free(struct vt_world *world)
 	vt_desired_free(&world->desired);
 	vt_statedir_close(&world->sd);
 	vt_journal_free(&world->running);
+	vt_world_held_free(world->held, world->n_held);
 	vt_world_init(world);
 }

@@ -146,6 +146,24 @@ struct vt_plan {
 int vt_plan_build(const struct vt_desired *desired, const struct vt_link_table *links,
 		  const char *const *only, size_t n_only, struct vt_plan *plan);
 
+/*
+ * A trunk the plan may not change now, and why: an interrupted transaction
+ * that concerns it could not be rolled back (its journal is kept). A NULL
+ * .trunk holds every trunk (a journal that cannot be read concerns any).
+ */
+struct vt_plan_hold {
+	const char *trunk;
+	const char *reason;
+};
+
+/**
+ * vt_plan_build_held - vt_plan_build(), with the trunks @holds names blocked
+ * (ERROR, the hold's reason, no operations), and so the trunks nested on them.
+ */
+int vt_plan_build_held(const struct vt_desired *desired, const struct vt_link_table *links,
+		       const char *const *only, size_t n_only, const struct vt_plan_hold *holds,
+		       size_t n_holds, struct vt_plan *plan);
+
 /**
  * vt_trunk_settled - the status @r has once all its operations took effect:
  * ACTIVE, or DOWN (no longer desired, admin_state_up false, parent down)

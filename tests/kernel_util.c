@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE
 #include <check.h>
+#include <dirent.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -224,4 +225,23 @@ void kt_rmrf(char *path)
 {
 	kt_sh("rm -rf '%s'", path);
 	free(path);
+}
+
+int kt_journals(const char *state)
+{
+	DIR *dir = opendir(state);
+	struct dirent *de;
+	int n = 0;
+
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir))) {
+		size_t len = strlen(de->d_name);
+
+		if (!strcmp(de->d_name, "journal") ||
+		    (!strncmp(de->d_name, "journal-", 8) && !(len > 4 && !strcmp(de->d_name + len - 4, ".tmp"))))
+			n++;
+	}
+	closedir(dir);
+	return n;
 }

@@ -63,3 +63,9 @@ char *kt_tempdir(void);
 
 /** kt_rmrf - remove @path and everything in it, and free it. */
 void kt_rmrf(char *path);
+
+/**
+ * kt_journals - how many journals the state dir @state holds (one file per
+ * transaction: "journal-<id>", or a version 1 "journal").
+ */
+int kt_journals(const char *state);

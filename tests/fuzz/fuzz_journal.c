@@ -6,7 +6,10 @@
  * is what a recovery interrupted by a second crash does.
  */
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,11 +27,23 @@ static int temp_dir(void)
 	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
-static void put(int dirfd, const uint8_t *data, size_t size)
+/*
+ * The input is written as it is, and again with a valid checksum after it
+ * (as the writer ends a journal), so that the parser behind the checksum is
+ * fuzzed too, not only the checksum's refusal.
+ */
+static void put(int dirfd, const char *name, const uint8_t *data, size_t size, bool sum)
 {
-	int fd = openat(dirfd, "journal", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	uint64_t h = 1469598103934665603ULL;
 
 	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size))
+		abort();
+	for (size_t i = 0; sum && i < size; i++) {
+		h ^= data[i];
+		h *= 1099511628211ULL;
+	}
+	if (sum && dprintf(fd, ",\"sum\":\"%016" PRIx64 "\"}\n", h) < 0)
 		abort();
 	close(fd);
 }
@@ -39,6 +54,7 @@ static void same_entry(const struct vt_journal_entry *a, const struct vt_journal
 
 	if (a->state != b->state || a->depth != b->depth || strcmp(a->parent_name, b->parent_name) ||
 	    x->ifindex != y->ifindex || strcmp(x->name, y->name) || strcmp(x->kind, y->kind) ||
+	    strcmp(x->alias, y->alias) || strcmp(a->new_name, b->new_name) ||
 	    x->vlan.id != y->vlan.id || x->vlan.protocol != y->vlan.protocol)
 		abort();
 	if (a->state == VT_ENTRY_ABSENT)
@@ -63,10 +79,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in = temp_dir();
 		out = temp_dir();
 	}
-	put(in, data, size);
-	if (vt_journal_read(in, &j) < 0)
+	put(in, "journal-raw", data, size, false);
+	if (vt_journal_read(in, "journal-raw", &j) == 0)
+		vt_journal_free(&j);
+	put(in, "journal-summed", data, size, true);
+	if (vt_journal_read(in, "journal-summed", &j) < 0)
 		return 0;
-	if (vt_journal_write(out, &j) < 0 || vt_journal_read(out, &again) < 0)
+	if (vt_journal_write(out, &j) < 0 || vt_journal_read(out, j.file, &again) < 0)
 		abort();
 	if (strcmp(j.id, again.id) || j.group != again.group || j.n_trunks != again.n_trunks ||
 	    j.n_entries != again.n_entries)
