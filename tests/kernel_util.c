@@ -245,3 +245,21 @@ int kt_journals(const char *state)
 	closedir(dir);
 	return n;
 }
+
+int kt_vlantrunk(char **output, const char *fault, const char *config, const char *state,
+		 const char *args)
+{
+	return kt_run(output, "%s%s%s %s -c '%s' --state-dir '%s' %s", fault ? "VT_FAULT='" : "",
+		      fault ? fault : "", fault ? "'" : "",
+		      kt_bin(fault ? "vlantrunk-faulty" : "vlantrunk"), config, state, args);
+}
+
+size_t kt_requests(const char *output)
+{
+	const char *line = strstr(output, "faulty: ");
+	size_t n = 0;
+
+	ck_assert_msg(line && sscanf(line, "faulty: %zu requests", &n) == 1,
+		      "no request count in: %s", output);
+	return n;
+}

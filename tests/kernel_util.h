@@ -69,3 +69,13 @@ void kt_rmrf(char *path);
  * transaction: "journal-<id>", or a version 1 "journal").
  */
 int kt_journals(const char *state);
+
+/**
+ * kt_vlantrunk - run vlantrunk on @config and @state with @args, or with a
+ * @fault (VT_FAULT's value) the faulty build; as kt_run().
+ */
+int kt_vlantrunk(char **output, const char *fault, const char *config, const char *state,
+		 const char *args);
+
+/** kt_requests - the faulty build's "faulty: N requests" in @output; the test fails without. */
+size_t kt_requests(const char *output);

@@ -8,6 +8,9 @@
  *                            as the kernel would run it)
  *   VT_FAULT=kill-before:K   SIGKILL right before the K-th request
  *   VT_FAULT=kill-after:K    SIGKILL right after the K-th request
+ *   VT_FAULT=sh:K:COMMAND    run COMMAND (sh -c; no commas) right before the
+ *                            K-th request, then send it as usual: the world
+ *                            changing under a transaction
  *   VT_FAULT=F1,F2,...       several of these in one process (at most 8),
  *                            e.g. fail:3:16,fail:9:22,kill-before:14; when
  *                            two name the same K the first one listed acts
@@ -27,12 +30,13 @@ int __real_vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch);
 
 #define MAX_FAULTS 8
 
-enum kind { FAIL, KILL_BEFORE, KILL_AFTER };
+enum kind { FAIL, KILL_BEFORE, KILL_AFTER, SHELL };
 
 struct fault {
 	enum kind kind;
 	size_t k;
 	int err;
+	char command[256];
 };
 
 /* Test-only process state: a counter the wrapped calls share, and the faults. */
@@ -61,6 +65,9 @@ static int parse_one(const char *item, struct fault *f)
 		f->kind = KILL_BEFORE;
 	else if (end = 0, sscanf(item, "kill-after:%zu%n", &f->k, &end) == 1 && !item[end])
 		f->kind = KILL_AFTER;
+	else if (end = 0, sscanf(item, "sh:%zu:%n", &f->k, &end) == 1 && end &&
+		 strlen(item + end) < sizeof(f->command))
+		f->kind = SHELL, strcpy(f->command, item + end);
 	else
 		return -1;
 	return f->k ? 0 : -1;
@@ -120,6 +127,13 @@ int __wrap_vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
 		struct vt_req_result injected = { .state = VT_REQ_ANSWERED, .error = -abs(f->err) };
 
 		ret = vt_nl_send_batch_part(nl, batch, pos, f->kind == KILL_AFTER ? local + 1 : local);
+		if (f->kind == SHELL) {
+			fflush(NULL);
+			if (system(f->command) != 0)
+				fprintf(stderr, "faulty: '%s' failed\n", f->command);
+			pos = local;
+			continue;
+		}
 		if (f->kind != FAIL)
 			die(f->k);
 		snprintf(injected.message, sizeof(injected.message), "injected failure");

@@ -8,6 +8,7 @@
 Suite *netlink_suite(void);
 Suite *monitor_suite(void);
 Suite *engine_suite(void);
+Suite *recovery_suite(void);
 Suite *cli_suite(void);
 Suite *scale_suite(void);
 Suite *agent_suite(void);

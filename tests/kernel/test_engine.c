@@ -108,19 +108,7 @@ static void bare_host(void)
 /* vlantrunk (or the faulty build, with VT_FAULT=@fault) on the test's config. */
 static int vlantrunk(char **output, const char *fault, const char *args)
 {
-	return kt_run(output, "%s%s %s -c '%s' --state-dir '%s' %s", fault ? "VT_FAULT=" : "",
-		      fault ? fault : "", kt_bin(fault ? "vlantrunk-faulty" : "vlantrunk"),
-		      env.config, env.state, args);
-}
-
-static size_t requests_of(const char *output)
-{
-	const char *line = strstr(output, "faulty: ");
-	size_t n = 0;
-
-	ck_assert_msg(line && sscanf(line, "faulty: %zu requests", &n) == 1,
-		      "no request count in: %s", output);
-	return n;
+	return kt_vlantrunk(output, fault, env.config, env.state, args);
 }
 
 /* The requests a successful run of this plan sends. */
@@ -132,7 +120,7 @@ static size_t count_requests(const char *args)
 	fresh_host();
 	ck_assert_int_eq(kt_run(&out, "VT_FAULT=fail:100000:5 %s -c '%s' --state-dir '%s' %s",
 				kt_bin("vlantrunk-faulty"), env.config, env.state, args), 2);
-	n = requests_of(out);
+	n = kt_requests(out);
 	free(out);
 	ck_assert_int_ge(n, 10);
 	return n;
@@ -165,7 +153,7 @@ START_TEST(test_mixed_plan_converges_and_is_idempotent)
 	assert_converged();
 	/* Second run: exit 0, and not one mutating request. */
 	ck_assert_int_eq(vlantrunk(&out, "fail:100000:5", "reconcile"), 0);
-	ck_assert_uint_eq(requests_of(out), 0);
+	ck_assert_uint_eq(kt_requests(out), 0);
 	free(out);
 	ck_assert_int_eq(access(env.state, F_OK), 0);
 	ck_assert_int_eq(kt_journals(env.state), 0);
@@ -447,7 +435,7 @@ START_TEST(test_rollback_deletes_creates_as_one_group)
 	rc = vlantrunk(&out, "fail:5:16", "reconcile");
 	ck_assert_msg(rc == 1, "exit %d:\n%s", rc, out);
 	/* five creates (the last one failing), then the group's deletion */
-	ck_assert_uint_eq(requests_of(out), 6);
+	ck_assert_uint_eq(kt_requests(out), 6);
 	free(out);
 	after = kt_snapshot(env.nl, NULL);
 	ck_assert_str_eq(after, before);

@@ -60,19 +60,7 @@ static void teardown(void)
 /* vlantrunk (or the faulty build, with VT_FAULT=@fault) on the test's config. */
 static int vlantrunk(char **output, const char *fault, const char *args)
 {
-	return kt_run(output, "%s%s %s -c '%s' --state-dir '%s' %s", fault ? "VT_FAULT=" : "",
-		      fault ? fault : "", kt_bin(fault ? "vlantrunk-faulty" : "vlantrunk"),
-		      env.config, env.state, args);
-}
-
-static size_t requests_of(const char *output)
-{
-	const char *line = strstr(output, "faulty: ");
-	size_t n = 0;
-
-	ck_assert_msg(line && sscanf(line, "faulty: %zu requests", &n) == 1,
-		      "no request count in: %s", output);
-	return n;
+	return kt_vlantrunk(output, fault, env.config, env.state, args);
 }
 
 /*
@@ -126,7 +114,7 @@ START_TEST(test_4094_subports_converge_idempotent_teardown)
 	/* Idempotent: exit 0, and not one mutating request. */
 	rc = vlantrunk(&out, "fail:1000000:5", "reconcile");
 	ck_assert_msg(rc == 0, "second reconcile: exit %d\n%.4000s", rc, out);
-	ck_assert_uint_eq(requests_of(out), 0);
+	ck_assert_uint_eq(kt_requests(out), 0);
 	free(out);
 
 	rc = vlantrunk(&out, NULL, "teardown");
