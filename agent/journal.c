@@ -451,14 +451,20 @@ out:
 	return ret;
 }
 
-static bool journal_name(const char *name)
+static bool partial_name(const char *name)
 {
 	size_t len = strlen(name);
 
+	return (!strncmp(name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) ||
+		!strcmp(name, JOURNAL_LEGACY ".tmp")) && len > 4 && !strcmp(name + len - 4, ".tmp");
+}
+
+static bool journal_name(const char *name)
+{
 	if (!strcmp(name, JOURNAL_LEGACY))
 		return true;
 	return !strncmp(name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) &&
-	       len > strlen(JOURNAL_PREFIX) && !(len > 4 && !strcmp(name + len - 4, ".tmp"));
+	       strlen(name) > strlen(JOURNAL_PREFIX) && !partial_name(name);
 }
 
 /* Newest first: ids begin with the time, then pid and sequence ("1764547200-42-3"). */
@@ -471,7 +477,33 @@ static int newest_first(const void *a, const void *b)
 	return strverscmp(y, x);
 }
 
+/* The names in @dirfd that @match accepts, unsorted. */
+static int list_names(int dirfd, bool (*match)(const char *), struct vt_journal_files *files);
+
 int vt_journal_list(int dirfd, struct vt_journal_files *files)
+{
+	int ret = list_names(dirfd, journal_name, files);
+
+	if (ret == 0 && files->n > 1)
+		qsort(files->names, files->n, sizeof(*files->names), newest_first);
+	return ret;
+}
+
+int vt_journal_discard_partial(int dirfd)
+{
+	struct vt_journal_files files;
+	int ret = list_names(dirfd, partial_name, &files);
+
+	for (size_t i = 0; ret == 0 && i < files.n; i++)
+		if (unlinkat(dirfd, files.names[i], 0) < 0 && errno != ENOENT)
+			ret = -errno;
+	if (ret == 0)
+		ret = (int)files.n;
+	vt_journal_files_free(&files);
+	return ret;
+}
+
+static int list_names(int dirfd, bool (*match)(const char *), struct vt_journal_files *files)
 {
 	size_t cap = 0;
 	struct dirent *de;
@@ -491,7 +523,7 @@ int vt_journal_list(int dirfd, struct vt_journal_files *files)
 	while (!ret && (errno = 0, de = readdir(dir))) {
 		char **names;
 
-		if (!journal_name(de->d_name))
+		if (!match(de->d_name))
 			continue;
 		names = vt_array_grow(files->names, &cap, files->n + 1, sizeof(*names), 8);
 		if (!names || !(names[files->n] = strdup(de->d_name))) {
@@ -508,8 +540,6 @@ int vt_journal_list(int dirfd, struct vt_journal_files *files)
 	closedir(dir);
 	if (ret < 0)
 		vt_journal_files_free(files);
-	else if (files->n > 1)
-		qsort(files->names, files->n, sizeof(*files->names), newest_first);
 	return ret;
 }
 

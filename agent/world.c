@@ -166,6 +166,8 @@ int vt_world_recover(const struct vt_cli *cli, const char *command, struct vt_wo
 			 "for journals (%s)", cli->state_dir, strerror(-ret));
 		return 0;
 	}
+	/* A journal never finished: its transaction sent nothing, there is nothing to undo. */
+	vt_journal_discard_partial(world->sd.dirfd);
 	/* Newest first: an undo log is undone from its end. */
 	for (size_t i = 0; i < files.n && !ret; i++)
 		ret = recover_one(cli, command, world, files.names[i]);
