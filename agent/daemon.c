@@ -451,7 +451,8 @@ static void dispatch(struct vt_daemon *d, int fd)
 		d->stats.resyncs++;
 		d->all_dirty = true;
 		d->links_stale = true;	/* from a dump, not from events */
-		if (config_fingerprint(d) != d->config_fingerprint)
+		/* Where inotify saw nothing: the dirs are looked at again too. */
+		if (vt_watch_refresh(d) || config_fingerprint(d) != d->config_fingerprint)
 			reload(d);
 		vt_daemon_reconcile(d, NULL);
 	} else if (fd == d->retry_fd) {
@@ -486,6 +487,7 @@ static int setup(struct vt_daemon *d)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	d->config_wd = -1;
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->inofd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);

@@ -57,6 +57,13 @@ struct vt_daemon {
 	struct vt_link_source source;
 	int epfd, sigfd, inofd, debounce_fd, resync_fd, retry_fd, watchdog_fd, listen_fd;
 	char sock_path[4096];
+	/*
+	 * The config watch: on the config dir (or a file config's dir) or, while
+	 * that is missing, on its nearest existing ancestor until it is back.
+	 */
+	int config_wd;			/* -1: none */
+	bool config_is_dir;		/* as last seen: what to wait for while missing */
+	bool config_missing;		/* config_wd is an ancestor's */
 	uint64_t config_fingerprint;	/* of the files last loaded (valid or not) */
 	struct vt_daemon_stats stats;
 	double last_run_ms;

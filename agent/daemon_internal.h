@@ -49,8 +49,19 @@ int vt_control_open(struct vt_daemon *d);
 /** vt_control_serve - answer one client of the control socket. */
 void vt_control_serve(struct vt_daemon *d);
 
-/** vt_watch_config - (re)watch the config path for changes. */
+/**
+ * vt_watch_config - watch the config's directory (the config dir, or a file
+ * config's directory) or, while it is missing, its nearest existing ancestor
+ * (d->config_missing). 0 or -errno; the previous watch stays on failure.
+ */
 int vt_watch_config(struct vt_daemon *d);
+
+/**
+ * vt_watch_refresh - watch again what is at the config path now, logging its
+ * removal and its return; whether it must be reloaded (a directory other than
+ * the one watched before is watched now).
+ */
+bool vt_watch_refresh(struct vt_daemon *d);
 
 /** vt_watch_relevant - drain the inotify fd: did a desired-state file change? */
 bool vt_watch_relevant(struct vt_daemon *d);

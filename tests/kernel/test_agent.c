@@ -30,6 +30,7 @@ struct agent {
 	int notify_fd;
 	char *dir;
 	char config[256], state[256], notify[256];
+	bool config_file;	/* config is the file itself, not a dir holding trunks.json */
 	struct vt_monitor *mon;
 };
 
@@ -67,7 +68,7 @@ static void write_config(const char *json)
 	char path[300], tmp[310];
 
 	/* As an editor would: a temporary file renamed over the old one. */
-	snprintf(path, sizeof(path), "%s/trunks.json", ag.config);
+	snprintf(path, sizeof(path), ag.config_file ? "%s" : "%s/trunks.json", ag.config);
 	snprintf(tmp, sizeof(tmp), "%s.tmp~", path);
 	kt_write(tmp, json);
 	ck_assert_int_eq(rename(tmp, path), 0);
@@ -289,6 +290,13 @@ static void drain_events(void)
 	 */
 	while (ag.notify_fd > 0 && recv(ag.notify_fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		;
+}
+
+/* The agent's log has a line matching the extended regular expression @re. */
+static void assert_logged(const char *re)
+{
+	ck_assert_msg(kt_sh_status("grep -q -E -e '%s' '%s/agent.log'", re, ag.dir) == 0,
+		      "the agent did not log /%s/ (agent.log)", re);
 }
 
 static bool link_exists(const char *name)
@@ -539,6 +547,62 @@ START_TEST(test_systemd_notifications)
 }
 END_TEST
 
+/*
+ * The config dir removed, then made again two levels deep (mkdir -p): the
+ * agent waits on the nearest directory left, watches the new config dir,
+ * and edits made in it are applied without SIGHUP.
+ */
+START_TEST(test_config_dir_removed_and_made_again)
+{
+	json_t *doc;
+
+	snprintf(ag.config, sizeof(ag.config), "%s/etc/trunks.d", ag.dir);
+	kt_sh("mkdir -p '%s'", ag.config);
+	write_trunk("p0", 1);
+	start_agent("", true);
+	drain_events();
+
+	kt_sh("rm -r '%s/etc'", ag.dir);
+	/* Seen: the reload it causes finds nothing to read, and keeps the last good state. */
+	await_notification("config refused");
+	kt_sh("mkdir -p '%s'", ag.config);
+	write_trunk("p0", 2);
+	await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true, .marked = true });
+	/* An edit in the new directory, once the agent watches it. */
+	write_trunk("p0", 3);
+	await_link((struct expect){ .name = "s3", .event = VT_EV_NEWLINK, .up = true, .marked = true });
+	doc = ask("status\n");
+	ck_assert(json_is_null(json_object_get(json_object_get(doc, "agent"), "config_error")));
+	json_decref(doc);
+	assert_logged("config dir .*/etc/trunks.d removed; waiting for it");
+	assert_logged("config dir .*/etc/trunks.d is back; watching it");
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
+/* The same for a file config: its directory is what is watched, and what goes. */
+START_TEST(test_config_file_dir_removed_and_made_again)
+{
+	snprintf(ag.config, sizeof(ag.config), "%s/etc/vlantrunk.json", ag.dir);
+	ag.config_file = true;
+	kt_sh("mkdir '%s/etc'", ag.dir);
+	write_trunk("p0", 1);
+	start_agent("", true);
+	drain_events();
+
+	kt_sh("rm -r '%s/etc'", ag.dir);
+	await_notification("config refused");
+	kt_sh("mkdir '%s/etc'", ag.dir);
+	write_trunk("p0", 2);
+	await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true, .marked = true });
+	write_trunk("p0", 3);
+	await_link((struct expect){ .name = "s3", .event = VT_EV_NEWLINK, .up = true, .marked = true });
+	assert_logged("config dir .*/etc removed; waiting for it");
+	assert_logged("config dir .*/etc is back; watching it");
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
 static long rss_kib(pid_t pid)
 {
 	char path[64], line[256];
@@ -617,6 +681,8 @@ Suite *agent_suite(void)
 	tcase_add_test(tc, test_sigterm_during_a_large_transaction);
 	tcase_add_test(tc, test_cli_next_to_the_agent);
 	tcase_add_test(tc, test_systemd_notifications);
+	tcase_add_test(tc, test_config_dir_removed_and_made_again);
+	tcase_add_test(tc, test_config_file_dir_removed_and_made_again);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(soak, setup, teardown);
