@@ -438,11 +438,21 @@ static void dispatch(struct vt_daemon *d, int fd)
 			d->reload_pending = true;
 			debounce(d, RELOAD_DEBOUNCE_MS);
 		}
+	} else if (fd == d->state_inofd) {
+		if (vt_control_gone(d)) {
+			/* Not at once: an `rm -r` still at work would find the dir not empty. */
+			d->control_pending = true;
+			debounce(d, RELOAD_DEBOUNCE_MS);
+		}
 	} else if (fd == d->sigfd) {
 		on_signal(d);
 	} else if (fd == d->debounce_fd) {
 		drain_timer(fd);
 		d->debounce_armed = false;
+		if (d->control_pending) {
+			d->control_pending = false;
+			vt_control_ensure(d);
+		}
 		if (d->reload_pending)
 			reload(d);
 		vt_daemon_reconcile(d, NULL);
@@ -452,6 +462,7 @@ static void dispatch(struct vt_daemon *d, int fd)
 		d->all_dirty = true;
 		d->links_stale = true;	/* from a dump, not from events */
 		/* Where inotify saw nothing: the dirs are looked at again too. */
+		vt_control_ensure(d);
 		if (vt_watch_refresh(d) || config_fingerprint(d) != d->config_fingerprint)
 			reload(d);
 		vt_daemon_reconcile(d, NULL);
@@ -487,16 +498,17 @@ static int setup(struct vt_daemon *d)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d->config_wd = -1;
+	d->config_wd = d->state_wd = -1;
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->inofd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	d->state_inofd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	d->debounce_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->resync_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->retry_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->watchdog_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (d->epfd < 0 || d->sigfd < 0 || d->inofd < 0 || d->debounce_fd < 0 ||
-	    d->resync_fd < 0 || d->retry_fd < 0 || d->watchdog_fd < 0)
+	if (d->epfd < 0 || d->sigfd < 0 || d->inofd < 0 || d->state_inofd < 0 ||
+	    d->debounce_fd < 0 || d->resync_fd < 0 || d->retry_fd < 0 || d->watchdog_fd < 0)
 		return -errno;
 
 	/* The monitor first: nothing that happens from here on is missed. */
@@ -514,8 +526,8 @@ static int setup(struct vt_daemon *d)
 	if (watchdog_us)
 		arm(d->watchdog_fd, now_ns() + watchdog_us * 500ULL, watchdog_us * 500ULL);
 
-	const int fds[] = { vt_monitor_fd(d->mon), d->inofd, d->sigfd, d->debounce_fd,
-			    d->resync_fd, d->retry_fd, d->watchdog_fd, d->listen_fd };
+	const int fds[] = { vt_monitor_fd(d->mon), d->inofd, d->state_inofd, d->sigfd,
+			    d->debounce_fd, d->resync_fd, d->retry_fd, d->watchdog_fd, d->listen_fd };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]) && !ret; i++)
 		ret = watch_fd(d, fds[i]);
 	return ret;
@@ -523,8 +535,8 @@ static int setup(struct vt_daemon *d)
 
 static void cleanup(struct vt_daemon *d)
 {
-	const int fds[] = { d->epfd, d->sigfd, d->inofd, d->debounce_fd, d->resync_fd,
-			    d->retry_fd, d->watchdog_fd, d->listen_fd };
+	const int fds[] = { d->epfd, d->sigfd, d->inofd, d->state_inofd, d->debounce_fd,
+			    d->resync_fd, d->retry_fd, d->watchdog_fd, d->listen_fd };
 
 	if (d->listen_fd >= 0)
 		unlink(d->sock_path);
@@ -548,6 +560,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 		.cli = *cli,
 		.epfd = -1, .sigfd = -1, .inofd = -1, .debounce_fd = -1, .resync_fd = -1,
 		.retry_fd = -1, .watchdog_fd = -1, .listen_fd = -1,
+		.state_inofd = -1,
 		/* systemd connects stderr to the journal and says so. */
 		.journal = getenv("JOURNAL_STREAM") != NULL,
 		.links_stale = true,	/* the first run dumps */

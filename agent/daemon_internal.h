@@ -50,6 +50,20 @@ int vt_control_open(struct vt_daemon *d);
 void vt_control_serve(struct vt_daemon *d);
 
 /**
+ * vt_control_gone - drain the state dir's inotify fd: did agent.sock or the
+ * state dir itself go (deleted, moved away)?
+ */
+bool vt_control_gone(struct vt_daemon *d);
+
+/**
+ * vt_control_ensure - if the state dir or agent.sock is no longer the one the
+ * agent made (removed, moved away, replaced), make the state dir again (0700)
+ * and a new control socket in it, watch it, and log what happened. 0 when
+ * all is in place, or -errno (logged; the old socket, if any, keeps serving).
+ */
+int vt_control_ensure(struct vt_daemon *d);
+
+/**
  * vt_watch_config - watch the config's directory (the config dir, or a file
  * config's directory) or, while it is missing, its nearest existing ancestor
  * (d->config_missing). 0 or -errno; the previous watch stays on failure.

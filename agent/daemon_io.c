@@ -2,7 +2,9 @@
 /*
  * The agent's two doors: agent.sock, where root asks for `status` or
  * `reconcile` (one line in, one JSON document out), and the inotify watch
- * on the desired state (editors write a temporary file and rename it).
+ * on the desired state (editors write a temporary file and rename it). Both
+ * outlive their directory being removed and made again: an inotify watch
+ * dies with its inode, and a socket file once unlinked cannot be reached.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -23,33 +26,164 @@
 #define REQUEST_MAX 64
 #define CLIENT_TIMEOUT_S 5
 
-int vt_control_open(struct vt_daemon *d)
+/*
+ * What the state dir's watch listens for: agent.sock deleted or moved away,
+ * or the directory itself (the kernel then ends the watch with IN_IGNORED).
+ */
+#define STATE_MASK (IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF)
+
+/*
+ * A listening socket at @path (0600); its inode in @st. The fd or -errno.
+ * Bound under a temporary name and renamed into place once it listens: a
+ * client finds either no socket or one that accepts (bind() makes the file,
+ * and until listen() a connect() to it is refused).
+ */
+static int listen_at(const char *path, struct stat *st)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	int fd, ret;
 
-	ret = snprintf(d->sock_path, sizeof(d->sock_path), "%s/agent.sock", d->cli.state_dir);
+	ret = snprintf(addr.sun_path, sizeof(addr.sun_path), "%s.new", path);
 	if (ret < 0 || (size_t)ret >= sizeof(addr.sun_path))
 		return -ENAMETOOLONG;
-	strcpy(addr.sun_path, d->sock_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
-	/* A socket left by an agent that died is in the way; the lock says none runs. */
-	unlink(d->sock_path);
+	/* Left by an agent that died; the lock said none runs, and agent.sock is renamed over. */
+	unlink(addr.sun_path);
 	/* Created 0600 from the start: no window in which others could connect. */
 	mode_t old = umask(0177);
 	ret = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
 	umask(old);
 	if (ret == 0)
 		ret = listen(fd, 8);
+	if (ret == 0)
+		ret = rename(addr.sun_path, path);
+	/* Which file is ours: a socket's fstat() tells sockfs's inode, not the path's. */
+	if (ret == 0)
+		ret = lstat(path, st);
 	if (ret < 0) {
 		ret = -errno;
+		unlink(addr.sun_path);
 		close(fd);
 		return ret;
 	}
-	d->listen_fd = fd;
+	return fd;
+}
+
+/* Watch the state dir that is at its path now, and remember which one it is. */
+static int watch_state(struct vt_daemon *d)
+{
+	struct stat st;
+	int wd;
+
+	/* Looked at before the watch: were it replaced in between, the check would see two inodes. */
+	if (stat(d->cli.state_dir, &st) < 0)
+		return -errno;
+	wd = inotify_add_watch(d->state_inofd, d->cli.state_dir, STATE_MASK);
+	if (wd < 0)
+		return -errno;
+	if (d->state_wd >= 0 && d->state_wd != wd)
+		inotify_rm_watch(d->state_inofd, d->state_wd);
+	d->state_wd = wd;
+	d->state_dev = (uint64_t)st.st_dev;
+	d->state_ino = (uint64_t)st.st_ino;
 	return 0;
+}
+
+int vt_control_open(struct vt_daemon *d)
+{
+	struct stat st;
+	int fd, ret;
+
+	ret = snprintf(d->sock_path, sizeof(d->sock_path), "%s/agent.sock", d->cli.state_dir);
+	if (ret < 0 || (size_t)ret >= sizeof(d->sock_path))
+		return -ENAMETOOLONG;
+	fd = listen_at(d->sock_path, &st);
+	if (fd < 0)
+		return fd;
+	d->listen_fd = fd;
+	d->sock_dev = (uint64_t)st.st_dev;
+	d->sock_ino = (uint64_t)st.st_ino;
+	ret = watch_state(d);
+	if (ret < 0)
+		vt_daemon_log(d, LOG_WARNING, "cannot watch the state dir %s (%s); it is checked at "
+			      "each resync", d->cli.state_dir, strerror(-ret));
+	return 0;
+}
+
+bool vt_control_gone(struct vt_daemon *d)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool gone = false;
+	ssize_t n;
+
+	while ((n = read(d->state_inofd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			/* Events of a watch given up (an older state dir) say nothing of this one. */
+			if (ev->mask & IN_Q_OVERFLOW)
+				gone = true;
+			else if (ev->wd == d->state_wd)
+				gone |= (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) ||
+					(ev->len && !strcmp(ev->name, "agent.sock"));
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	return gone;
+}
+
+int vt_control_ensure(struct vt_daemon *d)
+{
+	struct vt_statedir sd = { .dirfd = -1, .lockfd = -1 };
+	struct stat st;
+	bool dir_there, dir_ours, sock_ours;
+	int fd, ret;
+
+	dir_there = stat(d->cli.state_dir, &st) == 0;
+	dir_ours = dir_there && (uint64_t)st.st_dev == d->state_dev &&
+		   (uint64_t)st.st_ino == d->state_ino;
+	sock_ours = lstat(d->sock_path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+		    (uint64_t)st.st_dev == d->sock_dev && (uint64_t)st.st_ino == d->sock_ino;
+	if (dir_ours && sock_ours && d->state_wd >= 0)
+		return 0;
+	/* As every writer makes it: 0700, ours, not writable by others. */
+	ret = vt_statedir_open(d->cli.state_dir, true, &sd);
+	vt_statedir_close(&sd);
+	if (ret == 0)
+		ret = watch_state(d);
+	if (ret == 0 && !sock_ours) {
+		/* A new file at the path: connecting to the old one (gone or moved) reaches nobody. */
+		fd = listen_at(d->sock_path, &st);
+		ret = fd < 0 ? fd : 0;
+		if (ret == 0 && epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd,
+					  &(struct epoll_event){ .events = EPOLLIN, .data.fd = fd }) < 0) {
+			ret = -errno;
+			close(fd);
+		}
+		if (ret == 0) {
+			epoll_ctl(d->epfd, EPOLL_CTL_DEL, d->listen_fd, NULL);
+			close(d->listen_fd);
+			d->listen_fd = fd;
+			d->sock_dev = (uint64_t)st.st_dev;
+			d->sock_ino = (uint64_t)st.st_ino;
+		}
+	}
+	if (ret < 0)
+		vt_daemon_log(d, LOG_ERR, "state dir %s or its control socket went, and cannot be "
+			      "made again (%s); trying again at the next resync", d->cli.state_dir,
+			      strerror(-ret));
+	else if (!dir_there)
+		vt_daemon_log(d, LOG_WARNING, "state dir %s was removed; made it again (0700), "
+			      "with a new control socket", d->cli.state_dir);
+	else if (!dir_ours)
+		vt_daemon_log(d, LOG_WARNING, "state dir %s was replaced; watching the new one%s",
+			      d->cli.state_dir, sock_ours ? "" : ", with a new control socket");
+	else if (!sock_ours)
+		vt_daemon_log(d, LOG_WARNING, "control socket %s was removed; made it again",
+			      d->sock_path);
+	return ret;
 }
 
 static void reply(int fd, json_t *doc)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -297,6 +298,43 @@ static void assert_logged(const char *re)
 {
 	ck_assert_msg(kt_sh_status("grep -q -E -e '%s' '%s/agent.log'", re, ag.dir) == 0,
 		      "the agent did not log /%s/ (agent.log)", re);
+}
+
+/*
+ * Wait until @path (absolute) exists: inotify on its nearest existing
+ * ancestor, looked at again after the watch is in place and on each event.
+ */
+static void await_path(const char *path)
+{
+	struct timespec start, now;
+	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	char dir[300], buf[4096];
+	struct stat st;
+
+	ck_assert_int_ge(fd, 0);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (stat(path, &st) < 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long left;
+
+		snprintf(dir, sizeof(dir), "%s", path);
+		do
+			*strrchr(dir, '/') = '\0';
+		while (dir[0] && stat(dir, &st) < 0);
+		ck_assert_int_ge(inotify_add_watch(fd, dir[0] ? dir : "/", IN_CREATE | IN_MOVED_TO), 0);
+		if (stat(path, &st) == 0)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = WAIT_MS - ((now.tv_sec - start.tv_sec) * 1000 +
+				  (now.tv_nsec - start.tv_nsec) / 1000000);
+		if (left <= 0 || poll(&pfd, 1, (int)left) != 1)
+			kt_sh_status("tail -20 '%s/agent.log' >&2", ag.dir);
+		ck_assert_msg(pfd.revents, "%s did not appear within %d ms (agent log above)", path,
+			      WAIT_MS);
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+	}
+	close(fd);
 }
 
 static bool link_exists(const char *name)
@@ -603,6 +641,34 @@ START_TEST(test_config_file_dir_removed_and_made_again)
 }
 END_TEST
 
+/* The state dir removed, then agent.sock alone: both made again, and answering. */
+START_TEST(test_state_dir_removed)
+{
+	char sock[300];
+	struct stat st;
+
+	write_trunk("p0", 1);
+	start_agent("", true);
+	assert_status("ACTIVE");
+	snprintf(sock, sizeof(sock), "%s/agent.sock", ag.state);
+
+	kt_sh("rm -r '%s'", ag.state);
+	await_path(sock);
+	assert_status("ACTIVE");
+	ck_assert_int_eq(stat(ag.state, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0700);
+	ck_assert_int_eq(stat(sock, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	assert_logged("state dir .* was removed; made it again");
+
+	ck_assert_int_eq(unlink(sock), 0);
+	await_path(sock);
+	assert_status("ACTIVE");
+	assert_logged("control socket .*/agent.sock was removed; made it again");
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
 static long rss_kib(pid_t pid)
 {
 	char path[64], line[256];
@@ -683,6 +749,7 @@ Suite *agent_suite(void)
 	tcase_add_test(tc, test_systemd_notifications);
 	tcase_add_test(tc, test_config_dir_removed_and_made_again);
 	tcase_add_test(tc, test_config_file_dir_removed_and_made_again);
+	tcase_add_test(tc, test_state_dir_removed);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(soak, setup, teardown);
