@@ -75,6 +75,39 @@ static void debounce(struct vt_daemon *d, uint64_t delay_ms)
 }
 
 /*
+ * Whether another writer (a CLI reconcile, say) holds the state dir's lock.
+ * The loop never waits for it in flock(): meanwhile no WATCHDOG=1 would be
+ * sent and agent.sock would go unanswered. A busy lock is tried again after
+ * LOCK_BUSY_RETRY_NS, every trunk then (the run's marks were taken already).
+ */
+static bool lock_busy(struct vt_daemon *d, json_t **reply)
+{
+	struct vt_statedir sd = { .dirfd = -1, .lockfd = -1 };
+	bool busy;
+
+	busy = vt_statedir_open(d->cli.state_dir, false, &sd) == 0 &&
+	       vt_statedir_lock(&sd, 0) == -EWOULDBLOCK;
+	vt_statedir_close(&sd);	/* a lock taken here is released: the run takes its own */
+	if (!busy) {
+		if (d->lock_busy)
+			vt_daemon_log(d, LOG_NOTICE, "the lock in %s is free again", d->cli.state_dir);
+		d->lock_busy = false;
+		return false;
+	}
+	if (!d->lock_busy)
+		vt_daemon_log(d, LOG_NOTICE, "another vlantrunk holds the lock in %s; trying again "
+			      "every second", d->cli.state_dir);
+	d->lock_busy = true;
+	d->all_dirty = true;
+	arm(d->retry_fd, now_ns() + LOCK_BUSY_RETRY_NS, 0);
+	if (reply)
+		*reply = json_pack("{s:s, s:s, s:i}", "error", "the lock is busy",
+				   "hint", "another vlantrunk is writing; the agent runs once it is free",
+				   "exit", VT_EXIT_CANNOT_RUN);
+	return true;
+}
+
+/*
  * What the desired state's files look like on disk. Checked at each periodic
  * resync, so a change is still picked up where inotify sees nothing (network
  * file systems).
@@ -229,6 +262,8 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 		return 0;	/* all backing off */
 	/* Taken: what is seen from now on (the run reads events too) asks for another run. */
 	d->all_dirty = false;
+	if (lock_busy(d, reply))
+		return VT_EXIT_CANNOT_RUN;
 
 	ret = vt_run_reconcile(&d->cli, &d->desired, d->nl, &d->source, false, &run);
 	d->stats.runs++;
@@ -587,6 +622,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 	vt_world_free(&w);	/* the lock is taken per run */
 	if (ret)
 		goto out;
+	d.cli.wait = 0;		/* runs never wait in flock(): the loop retries a busy lock */
 	if (vt_daemon_index(&d, NULL, 0) < 0 || setup(&d) < 0) {
 		vt_daemon_log(&d, LOG_ERR, "cannot start: %s", strerror(errno ? errno : ENOMEM));
 		ret = VT_EXIT_CANNOT_RUN;

@@ -72,6 +72,7 @@ struct vt_daemon {
 	uint64_t state_dev, state_ino;	/* the state dir's, and agent.sock's, as made */
 	uint64_t sock_dev, sock_ino;
 	bool control_pending;		/* agent.sock or its dir went: check after the debounce */
+	bool lock_busy;			/* the last run found the lock taken (logged once) */
 	uint64_t config_fingerprint;	/* of the files last loaded (valid or not) */
 	struct vt_daemon_stats stats;
 	double last_run_ms;
