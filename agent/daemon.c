@@ -75,6 +75,39 @@ static void debounce(struct vt_daemon *d, uint64_t delay_ms)
 }
 
 /*
+ * Whether another writer (a CLI reconcile, say) holds the state dir's lock.
+ * The loop never waits for it in flock(): meanwhile no WATCHDOG=1 would be
+ * sent and agent.sock would go unanswered. A busy lock is tried again after
+ * LOCK_BUSY_RETRY_NS, every trunk then (the run's marks were taken already).
+ */
+static bool lock_busy(struct vt_daemon *d, json_t **reply)
+{
+	struct vt_statedir sd = { .dirfd = -1, .lockfd = -1 };
+	bool busy;
+
+	busy = vt_statedir_open(d->cli.state_dir, false, &sd) == 0 &&
+	       vt_statedir_lock(&sd, 0) == -EWOULDBLOCK;
+	vt_statedir_close(&sd);	/* a lock taken here is released: the run takes its own */
+	if (!busy) {
+		if (d->lock_busy)
+			vt_daemon_log(d, LOG_NOTICE, "the lock in %s is free again", d->cli.state_dir);
+		d->lock_busy = false;
+		return false;
+	}
+	if (!d->lock_busy)
+		vt_daemon_log(d, LOG_NOTICE, "another vlantrunk holds the lock in %s; trying again "
+			      "every second", d->cli.state_dir);
+	d->lock_busy = true;
+	d->all_dirty = true;
+	arm(d->retry_fd, now_ns() + LOCK_BUSY_RETRY_NS, 0);
+	if (reply)
+		*reply = json_pack("{s:s, s:s, s:i}", "error", "the lock is busy",
+				   "hint", "another vlantrunk is writing; the agent runs once it is free",
+				   "exit", VT_EXIT_CANNOT_RUN);
+	return true;
+}
+
+/*
  * What the desired state's files look like on disk. Checked at each periodic
  * resync, so a change is still picked up where inotify sees nothing (network
  * file systems).
@@ -258,6 +291,8 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 		return 0;	/* all backing off */
 	/* Taken: what is seen from now on (the run reads events too) asks for another run. */
 	d->all_dirty = false;
+	if (lock_busy(d, reply))
+		return VT_EXIT_CANNOT_RUN;
 
 	ret = vt_run_reconcile(&d->cli, &d->desired, d->nl, &d->source, vt_daemon_recover_gate, d,
 			       false, &run);
@@ -514,11 +549,21 @@ static void dispatch(struct vt_daemon *d, int fd)
 			d->reload_pending = true;
 			debounce(d, RELOAD_DEBOUNCE_MS);
 		}
+	} else if (fd == d->state_inofd) {
+		if (vt_control_gone(d)) {
+			/* Not at once: an `rm -r` still at work would find the dir not empty. */
+			d->control_pending = true;
+			debounce(d, RELOAD_DEBOUNCE_MS);
+		}
 	} else if (fd == d->sigfd) {
 		on_signal(d);
 	} else if (fd == d->debounce_fd) {
 		drain_timer(fd);
 		d->debounce_armed = false;
+		if (d->control_pending) {
+			d->control_pending = false;
+			vt_control_ensure(d);
+		}
 		if (d->reload_pending)
 			reload(d);
 		vt_daemon_reconcile(d, NULL);
@@ -527,7 +572,9 @@ static void dispatch(struct vt_daemon *d, int fd)
 		d->stats.resyncs++;
 		d->all_dirty = true;
 		d->links_stale = true;	/* from a dump, not from events */
-		if (config_fingerprint(d) != d->config_fingerprint)
+		/* Where inotify saw nothing: the dirs are looked at again too. */
+		vt_control_ensure(d);
+		if (vt_watch_refresh(d) || config_fingerprint(d) != d->config_fingerprint)
 			reload(d);
 		vt_daemon_reconcile(d, NULL);
 	} else if (fd == d->retry_fd) {
@@ -562,15 +609,17 @@ static int setup(struct vt_daemon *d)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	d->config_wd = d->state_wd = -1;
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->inofd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	d->state_inofd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	d->debounce_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->resync_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->retry_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->watchdog_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (d->epfd < 0 || d->sigfd < 0 || d->inofd < 0 || d->debounce_fd < 0 ||
-	    d->resync_fd < 0 || d->retry_fd < 0 || d->watchdog_fd < 0)
+	if (d->epfd < 0 || d->sigfd < 0 || d->inofd < 0 || d->state_inofd < 0 ||
+	    d->debounce_fd < 0 || d->resync_fd < 0 || d->retry_fd < 0 || d->watchdog_fd < 0)
 		return -errno;
 
 	/* The monitor first: nothing that happens from here on is missed. */
@@ -588,8 +637,8 @@ static int setup(struct vt_daemon *d)
 	if (watchdog_us)
 		arm(d->watchdog_fd, now_ns() + watchdog_us * 500ULL, watchdog_us * 500ULL);
 
-	const int fds[] = { vt_monitor_fd(d->mon), d->inofd, d->sigfd, d->debounce_fd,
-			    d->resync_fd, d->retry_fd, d->watchdog_fd, d->listen_fd };
+	const int fds[] = { vt_monitor_fd(d->mon), d->inofd, d->state_inofd, d->sigfd,
+			    d->debounce_fd, d->resync_fd, d->retry_fd, d->watchdog_fd, d->listen_fd };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]) && !ret; i++)
 		ret = watch_fd(d, fds[i]);
 	return ret;
@@ -597,8 +646,8 @@ static int setup(struct vt_daemon *d)
 
 static void cleanup(struct vt_daemon *d)
 {
-	const int fds[] = { d->epfd, d->sigfd, d->inofd, d->debounce_fd, d->resync_fd,
-			    d->retry_fd, d->watchdog_fd, d->listen_fd };
+	const int fds[] = { d->epfd, d->sigfd, d->inofd, d->state_inofd, d->debounce_fd,
+			    d->resync_fd, d->retry_fd, d->watchdog_fd, d->listen_fd };
 
 	if (d->listen_fd >= 0)
 		unlink(d->sock_path);
@@ -624,6 +673,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 		.cli = *cli,
 		.epfd = -1, .sigfd = -1, .inofd = -1, .debounce_fd = -1, .resync_fd = -1,
 		.retry_fd = -1, .watchdog_fd = -1, .listen_fd = -1,
+		.state_inofd = -1,
 		/* systemd connects stderr to the journal and says so. */
 		.journal = getenv("JOURNAL_STREAM") != NULL,
 		.links_stale = true,	/* the first run dumps */
@@ -656,6 +706,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 	vt_world_free(&w);	/* the lock is taken per run */
 	if (ret)
 		goto out;
+	d.cli.wait = 0;		/* runs never wait in flock(): the loop retries a busy lock */
 	if (vt_daemon_index(&d, NULL, 0) < 0 || setup(&d) < 0) {
 		vt_daemon_log(&d, LOG_ERR, "cannot start: %s", strerror(errno ? errno : ENOMEM));
 		ret = VT_EXIT_CANNOT_RUN;

@@ -66,8 +66,33 @@ int vt_control_open(struct vt_daemon *d);
 /** vt_control_serve - answer one client of the control socket. */
 void vt_control_serve(struct vt_daemon *d);
 
-/** vt_watch_config - (re)watch the config path for changes. */
+/**
+ * vt_control_gone - drain the state dir's inotify fd: did agent.sock or the
+ * state dir itself go (deleted, moved away)?
+ */
+bool vt_control_gone(struct vt_daemon *d);
+
+/**
+ * vt_control_ensure - if the state dir or agent.sock is no longer the one the
+ * agent made (removed, moved away, replaced), make the state dir again (0700)
+ * and a new control socket in it, watch it, and log what happened. 0 when
+ * all is in place, or -errno (logged; the old socket, if any, keeps serving).
+ */
+int vt_control_ensure(struct vt_daemon *d);
+
+/**
+ * vt_watch_config - watch the config's directory (the config dir, or a file
+ * config's directory) or, while it is missing, its nearest existing ancestor
+ * (d->config_missing). 0 or -errno; the previous watch stays on failure.
+ */
 int vt_watch_config(struct vt_daemon *d);
+
+/**
+ * vt_watch_refresh - watch again what is at the config path now, logging its
+ * removal and its return; whether it must be reloaded (a directory other than
+ * the one watched before is watched now).
+ */
+bool vt_watch_refresh(struct vt_daemon *d);
 
 /** vt_watch_relevant - drain the inotify fd: did a desired-state file change? */
 bool vt_watch_relevant(struct vt_daemon *d);

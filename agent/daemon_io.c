@@ -2,15 +2,18 @@
 /*
  * The agent's two doors: agent.sock, where root asks for `status` or
  * `reconcile` (one line in, one JSON document out), and the inotify watch
- * on the desired state (editors write a temporary file and rename it).
+ * on the desired state (editors write a temporary file and rename it). Both
+ * outlive their directory being removed and made again: an inotify watch
+ * dies with its inode, and a socket file once unlinked cannot be reached.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -23,33 +26,164 @@
 #define REQUEST_MAX 64
 #define CLIENT_TIMEOUT_S 5
 
-int vt_control_open(struct vt_daemon *d)
+/*
+ * What the state dir's watch listens for: agent.sock deleted or moved away,
+ * or the directory itself (the kernel then ends the watch with IN_IGNORED).
+ */
+#define STATE_MASK (IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF)
+
+/*
+ * A listening socket at @path (0600); its inode in @st. The fd or -errno.
+ * Bound under a temporary name and renamed into place once it listens: a
+ * client finds either no socket or one that accepts (bind() makes the file,
+ * and until listen() a connect() to it is refused).
+ */
+static int listen_at(const char *path, struct stat *st)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	int fd, ret;
 
-	ret = snprintf(d->sock_path, sizeof(d->sock_path), "%s/agent.sock", d->cli.state_dir);
+	ret = snprintf(addr.sun_path, sizeof(addr.sun_path), "%s.new", path);
 	if (ret < 0 || (size_t)ret >= sizeof(addr.sun_path))
 		return -ENAMETOOLONG;
-	strcpy(addr.sun_path, d->sock_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
-	/* A socket left by an agent that died is in the way; the lock says none runs. */
-	unlink(d->sock_path);
+	/* Left by an agent that died; the lock said none runs, and agent.sock is renamed over. */
+	unlink(addr.sun_path);
 	/* Created 0600 from the start: no window in which others could connect. */
 	mode_t old = umask(0177);
 	ret = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
 	umask(old);
 	if (ret == 0)
 		ret = listen(fd, 8);
+	if (ret == 0)
+		ret = rename(addr.sun_path, path);
+	/* Which file is ours: a socket's fstat() tells sockfs's inode, not the path's. */
+	if (ret == 0)
+		ret = lstat(path, st);
 	if (ret < 0) {
 		ret = -errno;
+		unlink(addr.sun_path);
 		close(fd);
 		return ret;
 	}
-	d->listen_fd = fd;
+	return fd;
+}
+
+/* Watch the state dir that is at its path now, and remember which one it is. */
+static int watch_state(struct vt_daemon *d)
+{
+	struct stat st;
+	int wd;
+
+	/* Looked at before the watch: were it replaced in between, the check would see two inodes. */
+	if (stat(d->cli.state_dir, &st) < 0)
+		return -errno;
+	wd = inotify_add_watch(d->state_inofd, d->cli.state_dir, STATE_MASK);
+	if (wd < 0)
+		return -errno;
+	if (d->state_wd >= 0 && d->state_wd != wd)
+		inotify_rm_watch(d->state_inofd, d->state_wd);
+	d->state_wd = wd;
+	d->state_dev = (uint64_t)st.st_dev;
+	d->state_ino = (uint64_t)st.st_ino;
 	return 0;
+}
+
+int vt_control_open(struct vt_daemon *d)
+{
+	struct stat st;
+	int fd, ret;
+
+	ret = snprintf(d->sock_path, sizeof(d->sock_path), "%s/agent.sock", d->cli.state_dir);
+	if (ret < 0 || (size_t)ret >= sizeof(d->sock_path))
+		return -ENAMETOOLONG;
+	fd = listen_at(d->sock_path, &st);
+	if (fd < 0)
+		return fd;
+	d->listen_fd = fd;
+	d->sock_dev = (uint64_t)st.st_dev;
+	d->sock_ino = (uint64_t)st.st_ino;
+	ret = watch_state(d);
+	if (ret < 0)
+		vt_daemon_log(d, LOG_WARNING, "cannot watch the state dir %s (%s); it is checked at "
+			      "each resync", d->cli.state_dir, strerror(-ret));
+	return 0;
+}
+
+bool vt_control_gone(struct vt_daemon *d)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool gone = false;
+	ssize_t n;
+
+	while ((n = read(d->state_inofd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			/* Events of a watch given up (an older state dir) say nothing of this one. */
+			if (ev->mask & IN_Q_OVERFLOW)
+				gone = true;
+			else if (ev->wd == d->state_wd)
+				gone |= (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) ||
+					(ev->len && !strcmp(ev->name, "agent.sock"));
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	return gone;
+}
+
+int vt_control_ensure(struct vt_daemon *d)
+{
+	struct vt_statedir sd = { .dirfd = -1, .lockfd = -1 };
+	struct stat st;
+	bool dir_there, dir_ours, sock_ours;
+	int fd, ret;
+
+	dir_there = stat(d->cli.state_dir, &st) == 0;
+	dir_ours = dir_there && (uint64_t)st.st_dev == d->state_dev &&
+		   (uint64_t)st.st_ino == d->state_ino;
+	sock_ours = lstat(d->sock_path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+		    (uint64_t)st.st_dev == d->sock_dev && (uint64_t)st.st_ino == d->sock_ino;
+	if (dir_ours && sock_ours && d->state_wd >= 0)
+		return 0;
+	/* As every writer makes it: 0700, ours, not writable by others. */
+	ret = vt_statedir_open(d->cli.state_dir, true, &sd);
+	vt_statedir_close(&sd);
+	if (ret == 0)
+		ret = watch_state(d);
+	if (ret == 0 && !sock_ours) {
+		/* A new file at the path: connecting to the old one (gone or moved) reaches nobody. */
+		fd = listen_at(d->sock_path, &st);
+		ret = fd < 0 ? fd : 0;
+		if (ret == 0 && epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd,
+					  &(struct epoll_event){ .events = EPOLLIN, .data.fd = fd }) < 0) {
+			ret = -errno;
+			close(fd);
+		}
+		if (ret == 0) {
+			epoll_ctl(d->epfd, EPOLL_CTL_DEL, d->listen_fd, NULL);
+			close(d->listen_fd);
+			d->listen_fd = fd;
+			d->sock_dev = (uint64_t)st.st_dev;
+			d->sock_ino = (uint64_t)st.st_ino;
+		}
+	}
+	if (ret < 0)
+		vt_daemon_log(d, LOG_ERR, "state dir %s or its control socket went, and cannot be "
+			      "made again (%s); trying again at the next resync", d->cli.state_dir,
+			      strerror(-ret));
+	else if (!dir_there)
+		vt_daemon_log(d, LOG_WARNING, "state dir %s was removed; made it again (0700), "
+			      "with a new control socket", d->cli.state_dir);
+	else if (!dir_ours)
+		vt_daemon_log(d, LOG_WARNING, "state dir %s was replaced; watching the new one%s",
+			      d->cli.state_dir, sock_ours ? "" : ", with a new control socket");
+	else if (!sock_ours)
+		vt_daemon_log(d, LOG_WARNING, "control socket %s was removed; made it again",
+			      d->sock_path);
+	return ret;
 }
 
 static void reply(int fd, json_t *doc)
@@ -109,28 +243,91 @@ out:
 	close(fd);
 }
 
+#define CONFIG_MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | \
+		     IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
+
+/* @path less its last component, in place: "/a/b/" -> "/a", "a" -> ".", "/" stays. */
+static void up_one(char *path)
+{
+	size_t len = strlen(path);
+	char *slash;
+
+	while (len > 1 && path[len - 1] == '/')
+		path[--len] = '\0';
+	slash = strrchr(path, '/');
+	if (!slash) {
+		strcpy(path, ".");	/* path is not empty: there is room */
+		return;
+	}
+	while (slash > path && slash[-1] == '/')
+		slash--;
+	slash[slash == path] = '\0';
+}
+
+/*
+ * The directory the config lives in: the config dir, or a file config's
+ * directory (editors replace a file by renaming, which only its directory
+ * sees). While it is missing, its nearest existing ancestor, whose events
+ * say when the path is made again; @missing then.
+ */
+static int watch_target(struct vt_daemon *d, char *target, size_t size, bool *missing)
+{
+	struct stat st;
+	char before[PATH_MAX];
+
+	if ((size_t)snprintf(target, size, "%s", d->cli.config) >= size || size > sizeof(before))
+		return -ENAMETOOLONG;
+	if (stat(target, &st) == 0)
+		d->config_is_dir = S_ISDIR(st.st_mode);
+	if (!d->config_is_dir)
+		up_one(target);
+	*missing = false;
+	while (stat(target, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		*missing = true;
+		strcpy(before, target);
+		up_one(target);
+		if (!strcmp(before, target))
+			return -ENOENT;	/* "." removed under us */
+	}
+	return 0;
+}
+
 int vt_watch_config(struct vt_daemon *d)
 {
-	const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
-			      IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
-	char *copy = strdup(d->cli.config);
-	struct stat st;
-	int ret = 0;
+	char target[PATH_MAX], again[PATH_MAX];
+	bool missing = false;
+	int wd = -1, ret = -ELOOP;
 
-	if (!copy)
-		return -ENOMEM;
-	/* A file is watched through its directory: editors replace it by renaming. */
-	if (stat(d->cli.config, &st) == 0 && S_ISDIR(st.st_mode))
-		ret = inotify_add_watch(d->inofd, d->cli.config, mask);
-	else
-		ret = inotify_add_watch(d->inofd, dirname(copy), mask);
-	free(copy);
-	return ret < 0 ? -errno : 0;
+	/*
+	 * Until what is watched is still the target once the watch is in place:
+	 * what appears below an ancestor in between (mkdir -p) no watch would see.
+	 */
+	for (int tries = 0; tries < 64; tries++) {
+		ret = watch_target(d, target, sizeof(target), &missing);
+		if (ret < 0)
+			break;
+		wd = inotify_add_watch(d->inofd, target, CONFIG_MASK);
+		ret = wd < 0 ? -errno : watch_target(d, again, sizeof(again), &missing);
+		if (ret == 0 && !strcmp(again, target))
+			break;
+		if (wd >= 0 && wd != d->config_wd)
+			inotify_rm_watch(d->inofd, wd);
+		wd = -1;
+		if (ret < 0 && ret != -ENOENT)
+			break;	/* ENOENT: it went between the look and the watch; look again */
+	}
+	if (wd < 0)
+		return ret < 0 ? ret : -ELOOP;
+	/* The same inode gives the same wd: only another one is given up. */
+	if (d->config_wd >= 0 && d->config_wd != wd)
+		inotify_rm_watch(d->inofd, d->config_wd);
+	d->config_wd = wd;
+	d->config_missing = missing;
+	return 0;
 }
 
 static bool concerns(const struct vt_daemon *d, const struct inotify_event *ev)
 {
-	struct stat st;
 	const char *base;
 	size_t len;
 
@@ -138,13 +335,36 @@ static bool concerns(const struct vt_daemon *d, const struct inotify_event *ev)
 		return true;
 	if (!ev->len)
 		return true;
-	if (stat(d->cli.config, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (d->config_is_dir) {
 		/* As the loader reads a directory: *.json, not hidden (editors' swap files). */
 		len = strlen(ev->name);
 		return ev->name[0] != '.' && len > 5 && !strcmp(ev->name + len - 5, ".json");
 	}
 	base = strrchr(d->cli.config, '/');
 	return !strcmp(ev->name, base ? base + 1 : d->cli.config);
+}
+
+bool vt_watch_refresh(struct vt_daemon *d)
+{
+	bool was_missing = d->config_missing;
+	int was_wd = d->config_wd, ret;
+	char dir[PATH_MAX];
+
+	ret = vt_watch_config(d);
+	if (ret < 0) {
+		vt_daemon_log(d, LOG_WARNING, "cannot watch %s (%s); reload with SIGHUP",
+			      d->cli.config, strerror(-ret));
+		return false;
+	}
+	snprintf(dir, sizeof(dir), "%s", d->cli.config);
+	if (!d->config_is_dir)
+		up_one(dir);
+	if (d->config_missing && !was_missing)
+		vt_daemon_log(d, LOG_WARNING, "config dir %s removed; waiting for it", dir);
+	else if (!d->config_missing && was_missing)
+		vt_daemon_log(d, LOG_NOTICE, "config dir %s is back; watching it", dir);
+	/* Another directory than before: what it holds now no event has told. */
+	return !d->config_missing && d->config_wd != was_wd;
 }
 
 bool vt_watch_relevant(struct vt_daemon *d)
@@ -157,13 +377,20 @@ bool vt_watch_relevant(struct vt_daemon *d)
 		for (char *p = buf; p < buf + n;) {
 			const struct inotify_event *ev = (const struct inotify_event *)p;
 
-			relevant |= concerns(d, ev);
-			rewatch |= ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED);
+			if (ev->mask & IN_Q_OVERFLOW) {
+				relevant = rewatch = true;	/* events were lost */
+			} else if (ev->wd == d->config_wd) {
+				/* Events of a watch given up (IN_IGNORED included) are old news. */
+				relevant |= !d->config_missing && concerns(d, ev);
+				/* While missing, anything made in the ancestor may be the way back. */
+				rewatch |= d->config_missing ||
+					   (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED));
+			}
 			p += sizeof(*ev) + ev->len;
 		}
 	}
-	/* The watched directory itself went: watch whatever is at the path now. */
+	/* The watched directory itself went, or something came: watch what is there now. */
 	if (rewatch)
-		vt_watch_config(d);
+		relevant |= vt_watch_refresh(d);
 	return relevant;
 }

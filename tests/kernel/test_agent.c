@@ -8,11 +8,13 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -30,6 +32,8 @@ struct agent {
 	int notify_fd;
 	char *dir;
 	char config[256], state[256], notify[256];
+	bool config_file;	/* config is the file itself, not a dir holding trunks.json */
+	pid_t holder;		/* a process holding the state dir's lock, if any */
 	struct vt_monitor *mon;
 };
 
@@ -52,6 +56,10 @@ static void setup(void)
 
 static void teardown(void)
 {
+	if (ag.holder > 0) {
+		kill(ag.holder, SIGKILL);
+		waitpid(ag.holder, NULL, 0);
+	}
 	if (ag.pid > 0) {
 		kill(ag.pid, SIGKILL);
 		waitpid(ag.pid, NULL, 0);
@@ -67,7 +75,7 @@ static void write_config(const char *json)
 	char path[300], tmp[310];
 
 	/* As an editor would: a temporary file renamed over the old one. */
-	snprintf(path, sizeof(path), "%s/trunks.json", ag.config);
+	snprintf(path, sizeof(path), ag.config_file ? "%s" : "%s/trunks.json", ag.config);
 	snprintf(tmp, sizeof(tmp), "%s.tmp~", path);
 	kt_write(tmp, json);
 	ck_assert_int_eq(rename(tmp, path), 0);
@@ -167,9 +175,11 @@ static int stop_agent(void)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-static json_t *ask(const char *request)
+/* The agent's answer to @request on agent.sock; the test fails without one within @ms. */
+static json_t *ask_within(const char *request, int ms)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct timeval timeout = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
 	json_error_t err;
 	char buf[1 << 16];
 	size_t len = 0;
@@ -180,14 +190,22 @@ static json_t *ask(const char *request)
 	ck_assert_int_lt(snprintf(addr.sun_path, sizeof(addr.sun_path), "%.90s/agent.sock", ag.state),
 			 (int)sizeof(addr.sun_path));
 	ck_assert_msg(connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0, "connect: %m");
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)), 0);
 	ck_assert_int_gt(write(fd, request, strlen(request)), 0);
 	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
 		len += (size_t)n;
+	ck_assert_msg(n == 0, "no answer to \"%.*s\" on agent.sock within %d ms (%m)",
+		      (int)strcspn(request, "\n"), request, ms);
 	close(fd);
 	buf[len] = '\0';
 	doc = json_loads(buf, 0, &err);
 	ck_assert_msg(doc, "the agent's answer is not JSON: %s", buf);
 	return doc;
+}
+
+static json_t *ask(const char *request)
+{
+	return ask_within(request, WAIT_MS);
 }
 
 static const char *trunk_status(json_t *doc)
@@ -289,6 +307,50 @@ static void drain_events(void)
 	 */
 	while (ag.notify_fd > 0 && recv(ag.notify_fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		;
+}
+
+/* The agent's log has a line matching the extended regular expression @re. */
+static void assert_logged(const char *re)
+{
+	ck_assert_msg(kt_sh_status("grep -q -E -e '%s' '%s/agent.log'", re, ag.dir) == 0,
+		      "the agent did not log /%s/ (agent.log)", re);
+}
+
+/*
+ * Wait until @path (absolute) exists: inotify on its nearest existing
+ * ancestor, looked at again after the watch is in place and on each event.
+ */
+static void await_path(const char *path)
+{
+	struct timespec start, now;
+	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	char dir[300], buf[4096];
+	struct stat st;
+
+	ck_assert_int_ge(fd, 0);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (stat(path, &st) < 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long left;
+
+		snprintf(dir, sizeof(dir), "%s", path);
+		do
+			*strrchr(dir, '/') = '\0';
+		while (dir[0] && stat(dir, &st) < 0);
+		ck_assert_int_ge(inotify_add_watch(fd, dir[0] ? dir : "/", IN_CREATE | IN_MOVED_TO), 0);
+		if (stat(path, &st) == 0)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = WAIT_MS - ((now.tv_sec - start.tv_sec) * 1000 +
+				  (now.tv_nsec - start.tv_nsec) / 1000000);
+		if (left <= 0 || poll(&pfd, 1, (int)left) != 1)
+			kt_sh_status("tail -20 '%s/agent.log' >&2", ag.dir);
+		ck_assert_msg(pfd.revents, "%s did not appear within %d ms (agent log above)", path,
+			      WAIT_MS);
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+	}
+	close(fd);
 }
 
 static bool link_exists(const char *name)
@@ -539,6 +601,165 @@ START_TEST(test_systemd_notifications)
 }
 END_TEST
 
+/*
+ * The config dir removed, then made again two levels deep (mkdir -p): the
+ * agent waits on the nearest directory left, watches the new config dir,
+ * and edits made in it are applied without SIGHUP.
+ */
+START_TEST(test_config_dir_removed_and_made_again)
+{
+	json_t *doc;
+
+	snprintf(ag.config, sizeof(ag.config), "%s/etc/trunks.d", ag.dir);
+	kt_sh("mkdir -p '%s'", ag.config);
+	write_trunk("p0", 1);
+	start_agent("", true);
+	drain_events();
+
+	kt_sh("rm -r '%s/etc'", ag.dir);
+	/* Seen: the reload it causes finds nothing to read, and keeps the last good state. */
+	await_notification("config refused");
+	kt_sh("mkdir -p '%s'", ag.config);
+	write_trunk("p0", 2);
+	await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true, .marked = true });
+	/* An edit in the new directory, once the agent watches it. */
+	write_trunk("p0", 3);
+	await_link((struct expect){ .name = "s3", .event = VT_EV_NEWLINK, .up = true, .marked = true });
+	doc = ask("status\n");
+	ck_assert(json_is_null(json_object_get(json_object_get(doc, "agent"), "config_error")));
+	json_decref(doc);
+	assert_logged("config dir .*/etc/trunks.d removed; waiting for it");
+	assert_logged("config dir .*/etc/trunks.d is back; watching it");
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
+/* The same for a file config: its directory is what is watched, and what goes. */
+START_TEST(test_config_file_dir_removed_and_made_again)
+{
+	snprintf(ag.config, sizeof(ag.config), "%s/etc/vlantrunk.json", ag.dir);
+	ag.config_file = true;
+	kt_sh("mkdir '%s/etc'", ag.dir);
+	write_trunk("p0", 1);
+	start_agent("", true);
+	drain_events();
+
+	kt_sh("rm -r '%s/etc'", ag.dir);
+	await_notification("config refused");
+	kt_sh("mkdir '%s/etc'", ag.dir);
+	write_trunk("p0", 2);
+	await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true, .marked = true });
+	write_trunk("p0", 3);
+	await_link((struct expect){ .name = "s3", .event = VT_EV_NEWLINK, .up = true, .marked = true });
+	assert_logged("config dir .*/etc removed; waiting for it");
+	assert_logged("config dir .*/etc is back; watching it");
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
+/* The state dir removed, then agent.sock alone: both made again, and answering. */
+START_TEST(test_state_dir_removed)
+{
+	char sock[300];
+	struct stat st;
+
+	write_trunk("p0", 1);
+	start_agent("", true);
+	assert_status("ACTIVE");
+	snprintf(sock, sizeof(sock), "%s/agent.sock", ag.state);
+
+	kt_sh("rm -r '%s'", ag.state);
+	await_path(sock);
+	assert_status("ACTIVE");
+	ck_assert_int_eq(stat(ag.state, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0700);
+	ck_assert_int_eq(stat(sock, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	assert_logged("state dir .* was removed; made it again");
+
+	ck_assert_int_eq(unlink(sock), 0);
+	await_path(sock);
+	assert_status("ACTIVE");
+	assert_logged("control socket .*/agent.sock was removed; made it again");
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
+/*
+ * A CLI run holds the state dir's lock (here flock(1), until the test writes
+ * to a FIFO). Meanwhile the agent answers on agent.sock at once (a reconcile
+ * with why it cannot run) and keeps feeding the watchdog; once the lock is
+ * free, it repairs what changed meanwhile.
+ */
+START_TEST(test_lock_held_by_another_writer)
+{
+	char fifo[300], cmd[700], line[16];
+	int out[2], status, fd;
+	const char *error;
+	json_t *doc;
+	FILE *held;
+
+	write_trunk("p0", 2);
+	watchdog_us = "1000000";
+	start_agent("", true);
+	watchdog_us = NULL;
+
+	snprintf(fifo, sizeof(fifo), "%s/release", ag.dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	snprintf(cmd, sizeof(cmd), "echo held; read x < '%s'", fifo);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	ag.holder = fork();
+	ck_assert_int_ge(ag.holder, 0);
+	if (ag.holder == 0) {
+		char lock[300];
+
+		snprintf(lock, sizeof(lock), "%s/lock", ag.state);
+		dup2(out[1], STDOUT_FILENO);
+		execlp("flock", "flock", "-w", "20", lock, "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	held = fdopen(out[0], "r");
+	ck_assert_msg(fgets(line, sizeof(line), held) && !strcmp(line, "held\n"),
+		      "flock(1) did not take the lock");
+	fclose(held);
+
+	drain_events();
+	kt_sh("ip link del s2");
+	await_link((struct expect){ .name = "s2", .event = VT_EV_DELLINK });
+	/* Well within the 30 s a waiting flock() would take. */
+	doc = ask_within("reconcile\n", 5000);
+	error = json_string_value(json_object_get(doc, "error"));
+	ck_assert_msg(error && strstr(error, "lock") && strstr(error, "busy"), "%s",
+		      json_dumps(doc, 0));
+	json_decref(doc);
+	doc = ask_within("status\n", 5000);
+	ck_assert_ptr_nonnull(trunk_status(doc));
+	json_decref(doc);
+	/* Pings keep coming across the retries (every second), none later than WatchdogSec. */
+	drain_events();
+	for (int pings = 0; pings < 4;) {
+		char *msg = notification(1000);
+
+		ck_assert_msg(msg, "no WATCHDOG=1 within the watchdog's 1 s while the lock is held");
+		pings += strstr(msg, "WATCHDOG=1") != NULL;
+		free(msg);
+	}
+
+	fd = open(fifo, O_WRONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "\n", 1), 1);
+	close(fd);
+	ck_assert_int_eq(waitpid(ag.holder, &status, 0), ag.holder);
+	ag.holder = 0;
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "flock(1) status %d", status);
+	await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true, .marked = true });
+	assert_status("ACTIVE");
+	assert_logged("another vlantrunk holds the lock in .*; trying again every second");
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
 static long rss_kib(pid_t pid)
 {
 	char path[64], line[256];
@@ -617,6 +838,10 @@ Suite *agent_suite(void)
 	tcase_add_test(tc, test_sigterm_during_a_large_transaction);
 	tcase_add_test(tc, test_cli_next_to_the_agent);
 	tcase_add_test(tc, test_systemd_notifications);
+	tcase_add_test(tc, test_config_dir_removed_and_made_again);
+	tcase_add_test(tc, test_config_file_dir_removed_and_made_again);
+	tcase_add_test(tc, test_state_dir_removed);
+	tcase_add_test(tc, test_lock_held_by_another_writer);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(soak, setup, teardown);
