@@ -685,6 +685,142 @@ START_TEST(test_state_dir_removed)
 }
 END_TEST
 
+/* The agent's repairs plus failures, as its status answer counts them. */
+static unsigned long runs_done(void)
+{
+	json_t *doc = ask("status\n"), *agent = json_object_get(doc, "agent");
+	unsigned long n = (unsigned long)(json_integer_value(json_object_get(agent, "repairs")) +
+					  json_integer_value(json_object_get(agent, "failures")));
+
+	json_decref(doc);
+	return n;
+}
+
+/* Wait for a STATUS= line whose repairs and failures add up to @runs; the failures. */
+static unsigned long await_runs(unsigned long runs)
+{
+	for (;;) {
+		char *msg = notification(WAIT_MS), *at;
+		unsigned long repairs = 0, failures = 0;
+		bool done = false;
+
+		ck_assert_msg(msg, "no STATUS= line with %lu runs from the agent", runs);
+		/* "...; 3 repairs, 0 failures...": back from " repairs, " over the digits. */
+		at = strstr(msg, " repairs, ");
+		while (at && at > msg && at[-1] >= '0' && at[-1] <= '9')
+			at--;
+		if (at && sscanf(at, "%lu repairs, %lu failures", &repairs, &failures) != 2)
+			at = NULL;
+		done = at && repairs + failures >= runs;
+		free(msg);
+		if (done)
+			return failures;
+	}
+}
+
+/* The status and reason of trunk @name in the agent's answer. */
+static const char *status_of(json_t *doc, const char *name, const char **reason)
+{
+	size_t i;
+	json_t *t;
+
+	json_array_foreach(json_object_get(doc, "trunks"), i, t)
+		if (!strcmp(json_string_value(json_object_get(t, "name")), name)) {
+			*reason = json_string_value(json_object_get(t, "reason"));
+			return json_string_value(json_object_get(t, "status"));
+		}
+	*reason = "";
+	return "(none)";
+}
+
+/*
+ * The kernel sends no link event when a device that is down gets a new
+ * alias, VLAN flags or QoS map: the agent's table of links does not see the
+ * change it made, and must read the device back to verify it. A subport
+ * declared down, and one on a parent that is down.
+ */
+START_TEST(test_changes_to_down_devices_verify)
+{
+	static const char fmt[] =
+		"{\"version\": 1, \"trunks\": ["
+		"{\"name\": \"t\", \"parent\": \"p0\", \"subports\": [{\"name\": \"s1\", \"vlan\": 101, "
+		"  \"up\": false%s}]},"
+		"{\"name\": \"u\", \"parent\": \"p1\", \"subports\": [{\"name\": \"u1\", \"vlan\": 201%s}]}]}";
+	static const char changed[] = ", \"gvrp\": true, \"egress_qos\": {\"5\": 5}";
+	unsigned long runs, failures;
+	char doc[1024];
+
+	kt_sh("ip link add p1 type dummy");
+	snprintf(doc, sizeof(doc), fmt, "", "");
+	write_config(doc);
+	start_agent("", true);
+	ck_assert(link_exists("s1") && link_exists("u1"));
+	drain_events();
+
+	runs = runs_done();
+	snprintf(doc, sizeof(doc), fmt, changed, changed);
+	write_config(doc);
+	/* One transaction per trunk: two more, neither failed (nor rolled back). */
+	failures = await_runs(runs + 2);
+	ck_assert_msg(failures == 0, "%lu of the agent's transactions failed", failures);
+	ck_assert_int_eq(kt_sh_status("ip -d link show dev s1 | grep -q 'GVRP' && "
+				      "ip -d link show dev s1 | grep -q 'egress-qos-map { 5:5 }'"), 0);
+	ck_assert_int_eq(kt_sh_status("ip -d link show dev u1 | grep -q 'egress-qos-map { 5:5 }'"), 0);
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
+/*
+ * A journal the agent cannot recover at start (its device's name is taken)
+ * concerns one trunk: the agent starts all the same (READY=1), serves the
+ * other trunk, reports the first as ERROR with the reason, and recovers it
+ * on a later attempt once the name is free.
+ */
+START_TEST(test_kept_journal_at_start_beside_a_healthy_trunk)
+{
+	const char *reason;
+	char *out = NULL;
+	json_t *doc;
+
+	kt_sh("ip link add p1 type dummy && ip link set p1 up");
+	write_config("{\"version\": 1, \"trunks\": ["
+		     "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": [{\"name\": \"a-1\", \"vlan\": 20}]},"
+		     "{\"name\": \"b\", \"parent\": \"p1\", \"subports\": [{\"name\": \"b-1\", \"vlan\": 21}]}]}");
+	kt_sh("ip link add link p0 name a-1 type vlan id 10 && ip link set a-1 alias vlantrunk:a up");
+	/* a-1 deleted for its recreate, then killed; then its name is taken. */
+	ck_assert_int_eq(kt_run(&out, "VT_FAULT=kill-after:1 %s -c '%s' --state-dir '%s' reconcile "
+				"--trunk a", kt_bin("vlantrunk-faulty"), ag.config, ag.state), 128 + SIGKILL);
+	free(out);
+	kt_sh("ip link add a-1 type dummy");
+
+	start_agent("", true);
+	ck_assert(link_exists("b-1"));
+	doc = ask("status\n");
+	ck_assert_str_eq(status_of(doc, "b", &reason), "ACTIVE");
+	ck_assert_str_eq(status_of(doc, "a", &reason), "ERROR");
+	ck_assert_msg(strstr(reason, "kept"), "reason: %s", reason);
+	json_decref(doc);
+	ck_assert_int_eq(kt_journals(ag.state), 1);
+	assert_logged("a-1: its name is held");
+
+	/* The name is free again: a later attempt recovers, then a-1 is made as desired. */
+	drain_events();
+	kt_sh("ip link del a-1");
+	await_link((struct expect){ .name = "a-1", .event = VT_EV_DELLINK });
+	/* Back as it was (VLAN 10, marked), then recreated as desired (VLAN 20). */
+	await_link((struct expect){ .name = "a-1", .event = VT_EV_NEWLINK, .marked = true });
+	await_link((struct expect){ .name = "a-1", .event = VT_EV_DELLINK });
+	await_link((struct expect){ .name = "a-1", .event = VT_EV_NEWLINK, .marked = true });
+	/* Answered once the run is over. */
+	doc = ask("status\n");
+	ck_assert_int_eq(kt_journals(ag.state), 0);
+	ck_assert_str_eq(status_of(doc, "a", &reason), "ACTIVE");
+	json_decref(doc);
+	ck_assert_int_eq(kt_sh_status("ip -d link show dev a-1 | grep -q 'id 20'"), 0);
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
 /*
  * A CLI run holds the state dir's lock (here flock(1), until the test writes
  * to a FIFO). Meanwhile the agent answers on agent.sock at once (a reconcile
@@ -842,6 +978,8 @@ Suite *agent_suite(void)
 	tcase_add_test(tc, test_config_file_dir_removed_and_made_again);
 	tcase_add_test(tc, test_state_dir_removed);
 	tcase_add_test(tc, test_lock_held_by_another_writer);
+	tcase_add_test(tc, test_changes_to_down_devices_verify);
+	tcase_add_test(tc, test_kept_journal_at_start_beside_a_healthy_trunk);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(soak, setup, teardown);
