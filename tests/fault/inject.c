@@ -8,9 +8,12 @@
  *                            as the kernel would run it)
  *   VT_FAULT=kill-before:K   SIGKILL right before the K-th request
  *   VT_FAULT=kill-after:K    SIGKILL right after the K-th request
+ *   VT_FAULT=F1,F2,...       several of these in one process (at most 8),
+ *                            e.g. fail:3:16,fail:9:22,kill-before:14; when
+ *                            two name the same K the first one listed acts
  *
- * Requests are counted from 1 over the whole process, rollback included; the
- * count is printed on stderr at exit as "faulty: N requests".
+ * Requests are counted from 1 over the whole process, rollback and recovery
+ * included; the count is printed on stderr at exit as "faulty: N requests".
  */
 #include <signal.h>
 #include <stdio.h>
@@ -22,62 +25,109 @@
 
 int __real_vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch);
 
-/* Test-only process state: a counter the wrapped calls share. */
-static size_t sent;
+#define MAX_FAULTS 8
 
-enum fault { NONE, FAIL, KILL_BEFORE, KILL_AFTER };
+enum kind { FAIL, KILL_BEFORE, KILL_AFTER };
+
+struct fault {
+	enum kind kind;
+	size_t k;
+	int err;
+};
+
+/* Test-only process state: a counter the wrapped calls share, and the faults. */
+static size_t sent;
+static struct fault faults[MAX_FAULTS];
+static size_t n_faults;
 
 static void report(void)
 {
 	fprintf(stderr, "faulty: %zu requests\n", sent);
 }
 
-static void __attribute__((constructor)) report_at_exit(void)
+static void bad_spec(const char *spec)
 {
-	atexit(report);
-}
-
-static enum fault parse(size_t *k, int *err)
-{
-	const char *spec = getenv("VT_FAULT");
-
-	if (!spec)
-		return NONE;
-	if (sscanf(spec, "fail:%zu:%d", k, err) == 2)
-		return FAIL;
-	if (sscanf(spec, "kill-before:%zu", k) == 1)
-		return KILL_BEFORE;
-	if (sscanf(spec, "kill-after:%zu", k) == 1)
-		return KILL_AFTER;
 	fprintf(stderr, "faulty: bad VT_FAULT '%s'\n", spec);
 	exit(125);
 }
 
+static int parse_one(const char *item, struct fault *f)
+{
+	int end = 0;
+
+	if (sscanf(item, "fail:%zu:%d%n", &f->k, &f->err, &end) == 2 && !item[end])
+		f->kind = FAIL;
+	else if (end = 0, sscanf(item, "kill-before:%zu%n", &f->k, &end) == 1 && !item[end])
+		f->kind = KILL_BEFORE;
+	else if (end = 0, sscanf(item, "kill-after:%zu%n", &f->k, &end) == 1 && !item[end])
+		f->kind = KILL_AFTER;
+	else
+		return -1;
+	return f->k ? 0 : -1;
+}
+
+/* Parsed once, before main(): a bad spec fails the run before any request. */
+static void __attribute__((constructor)) setup(void)
+{
+	const char *spec = getenv("VT_FAULT");
+	char *copy, *item, *save = NULL;
+
+	atexit(report);
+	if (!spec)
+		return;
+	copy = strdup(spec);
+	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
+		if (n_faults == MAX_FAULTS || parse_one(item, &faults[n_faults++]))
+			bad_spec(spec);
+	free(copy);
+	if (!n_faults)
+		bad_spec(spec);
+}
+
+/* The first fault listed whose K falls in requests [from, to), or NULL. */
+static const struct fault *next_fault(size_t from, size_t to)
+{
+	const struct fault *best = NULL;
+
+	for (size_t i = 0; i < n_faults; i++)
+		if (faults[i].k > from && faults[i].k <= to && (!best || faults[i].k < best->k))
+			best = &faults[i];
+	return best;
+}
+
+static void die(size_t k)
+{
+	sent = k;
+	fflush(NULL);
+	kill(getpid(), SIGKILL);
+}
+
 int __wrap_vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
 {
-	size_t n = vt_batch_count(batch), k = 0, local;
-	struct vt_req_result injected = { .state = VT_REQ_ANSWERED };
-	enum fault fault = parse(&k, &injected.error);
-	int ret;
+	size_t n = vt_batch_count(batch), pos = 0;
+	const struct fault *f = next_fault(sent, sent + n);
+	int ret = 0;
 
-	if (fault == NONE || k <= sent || k > sent + n) {
+	if (!f) {
 		sent += n;
 		return __real_vt_nl_send_batch(nl, batch);
 	}
-	local = k - sent - 1;
 	for (size_t i = 0; i < n; i++)
 		vt_batch_set_result(batch, i, &(struct vt_req_result){ .state = VT_REQ_QUEUED });
-	ret = vt_nl_send_batch_part(nl, batch, 0, fault == KILL_AFTER ? local + 1 : local);
-	if (fault != FAIL) {
-		sent = k;
-		fflush(NULL);
-		kill(getpid(), SIGKILL);
+	/* Run the batch piecewise: each fault cuts it where its request sits. */
+	for (; f && !ret; f = next_fault(f->k, sent + n)) {
+		size_t local = f->k - sent - 1;
+		struct vt_req_result injected = { .state = VT_REQ_ANSWERED, .error = -abs(f->err) };
+
+		ret = vt_nl_send_batch_part(nl, batch, pos, f->kind == KILL_AFTER ? local + 1 : local);
+		if (f->kind != FAIL)
+			die(f->k);
+		snprintf(injected.message, sizeof(injected.message), "injected failure");
+		vt_batch_set_result(batch, local, &injected);
+		pos = local + 1;
 	}
-	injected.error = -abs(injected.error);
-	snprintf(injected.message, sizeof(injected.message), "injected failure");
-	vt_batch_set_result(batch, local, &injected);
 	if (!ret)
-		ret = vt_nl_send_batch_part(nl, batch, local + 1, n);
+		ret = vt_nl_send_batch_part(nl, batch, pos, n);
 	sent += n;
 	return ret;
 }
