@@ -11,5 +11,6 @@ Suite *engine_suite(void);
 Suite *cli_suite(void);
 Suite *scale_suite(void);
 Suite *agent_suite(void);
+Suite *campaign_suite(void);
 
 #endif
