@@ -786,17 +786,23 @@ static void check_orphans(enum cmd kind, const struct run *r, const struct scope
  * kernel") a desired trunk that has no device yet: teardown reads no desired
  * state. An engine finding of its own, not the transactional promise: it is
  * let through so that it does not hide the rest, and reported by the campaign's
- * author. Only when no trunk named has a marked device.
+ * author. Only when a trunk named has no marked device.
  */
 static bool teardown_unknown_trunk(enum cmd kind, const struct run *r, const struct scope *s,
 				   const struct world *before)
 {
-	if (kind != TEARDOWN || r->rc != 4 || !s->n)
+	if (kind != TEARDOWN || r->rc != 4 || !strstr(r->out, "no such trunk"))
 		return false;
-	for (size_t i = 0; i < before->n; i++)
-		if (marked(&before->devs[i]) && s->n && in_scope(s, before->devs[i].alias + strlen(MARK)))
-			return false;
-	return true;
+	for (size_t t = 0; t < s->n; t++) {
+		bool has = false;
+
+		for (size_t i = 0; i < before->n; i++)
+			has |= marked(&before->devs[i]) &&
+			       !strcmp(before->devs[i].alias + strlen(MARK), s->trunks[t]);
+		if (!has)
+			return true;
+	}
+	return false;
 }
 
 static void check_run(enum cmd kind, const struct run *r, const struct scope *s,
