@@ -24,7 +24,8 @@
  * PRNG stream derived from the campaign seed, so one round can be replayed on
  * its own. Knobs (passed into the sandbox like every VT_* variable):
  *   VT_CAMPAIGN_SEED=N         the seed (printed as "campaign seed N")
- *   VT_CAMPAIGN_ROUNDS=N       rounds to run (default below: about 3 minutes)
+ *   VT_CAMPAIGN_ROUNDS=N       rounds to run (default 50: about 150 s in the sandbox
+ *                              when every round passes)
  *   VT_CAMPAIGN_SECONDS=S      start no round after S seconds (rounds unlimited
  *                              unless VT_CAMPAIGN_ROUNDS is set too)
  *   VT_CAMPAIGN_FIRST_ROUND=R  start at round R (replay one failing round)
