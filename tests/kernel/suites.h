@@ -12,5 +12,6 @@ Suite *recovery_suite(void);
 Suite *cli_suite(void);
 Suite *scale_suite(void);
 Suite *agent_suite(void);
+Suite *campaign_suite(void);
 
 #endif
