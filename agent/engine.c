@@ -4,9 +4,10 @@
  *  1. journal every device it touches (before-images; identities of the
  *     devices it creates, whose ifindex it chooses) and fsync it;
  *  2. send its requests in stages, each stage one batch: deletes (inner
- *     first), renames' downs, changes, renames' ups, creates (outer first),
- *     markers on what was created. A stage runs only if every request of
- *     the stages before it took effect;
+ *     first), renames' downs, changes, renames' ups, downs for VLANs the
+ *     kernel brought up with their parent, creates (outer first), markers
+ *     on what was created. A stage runs only if every request of the
+ *     stages before it took effect;
  *  3. on any failure restore every journaled device (restore.c), which
  *     verifies itself; on success re-plan the transaction's trunks from a
  *     fresh dump: anything left to do means the kernel did not do as asked,
@@ -48,9 +49,15 @@ struct runner {
 	struct vt_journal journal;
 	struct vt_batch *batch;
 	int *chosen;			/* per txn op: the ifindex a create gets */
-	struct vt_name_index created;	/* the same, by name */
+	struct vt_name_index created;	/* the same by name, and renamed devices' new names */
 	size_t *req_op;			/* per queued request: its txn op */
 	size_t n_req;
+	/* VLANs the kernel brings up with their parent that must be down again */
+	struct restate {
+		int ifindex;
+		char name[VT_IFNAMSIZ];
+	} *restate;
+	size_t n_restate;
 };
 
 const char *vt_txn_outcome_name(enum vt_txn_outcome outcome)
@@ -91,6 +98,8 @@ static void __attribute__((format(printf, 2, 3))) fail(struct vt_txn *txn, const
 	va_end(ap);
 }
 
+static int journal_brought_up(struct runner *r);
+
 static int write_journal(struct runner *r)
 {
 	const struct vt_link_table *links = r->e->links;
@@ -118,9 +127,18 @@ static int write_journal(struct runner *r)
 				ret = -ENOMEM;
 				break;
 			}
-			/* A renamed device is still known as the journal's under its new name. */
-			if (op->kind == VT_OP_RENAME && (op->after.fields & VT_F_NAME))
+			/*
+			 * A renamed device is still known as the journal's under its new
+			 * name; and a create whose parent it is finds it by that name (the
+			 * dump the plan was made from still has the old one).
+			 */
+			if (op->kind == VT_OP_RENAME && (op->after.fields & VT_F_NAME)) {
 				strcpy(e->new_name, op->after.link.name);
+				ret = vt_name_index_add(&r->created, op->after.link.name,
+							op->before->ifindex);
+				if (ret)
+					break;
+			}
 		}
 		if (creates(op)) {
 			struct vt_link id = { .is_vlan = true };
@@ -141,13 +159,142 @@ static int write_journal(struct runner *r)
 		}
 	}
 	if (!ret)
+		ret = journal_brought_up(r);
+	if (ret == -EPERM)
+		return ret;	/* said why */
+	if (!ret)
 		ret = vt_journal_write(r->e->state_dirfd, j);
 	if (ret)
 		fail(r->txn, "writing the journal: %s; nothing was changed", strerror(-ret));
 	return ret;
 }
 
-/* A parent goes by name: created by this transaction, or there already. */
+/* Whether @op's requests bring its device up: a rename (down, then up), or a change to up. */
+static bool brings_up(const struct vt_op *op)
+{
+	if (op->kind == VT_OP_RENAME)
+		return op->after.link.up;
+	return op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && op->after.link.up;
+}
+
+/* The up state @op leaves its device in. */
+static bool ends_up(const struct vt_op *op)
+{
+	if (op->kind == VT_OP_RENAME || (op->after.fields & VT_F_UP))
+		return op->after.link.up;
+	return op->before->up;
+}
+
+/* The transaction's op on the device @ifindex, or NULL. */
+static const struct vt_op *op_on(const struct runner *r, int ifindex)
+{
+	for (size_t i = 0; i < r->txn->n_ops; i++)
+		if (txn_op(r, i)->before && txn_op(r, i)->before->ifindex == ifindex)
+			return txn_op(r, i);
+	return NULL;
+}
+
+static int add_restate(struct runner *r, const struct vt_link *l, const char *name)
+{
+	struct restate *v;
+
+	for (size_t i = 0; i < r->n_restate; i++)
+		if (r->restate[i].ifindex == l->ifindex)
+			return 0;
+	v = reallocarray(r->restate, r->n_restate + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	r->restate = v;
+	v[r->n_restate].ifindex = l->ifindex;
+	snprintf(v[r->n_restate].name, sizeof(v->name), "%s", name);
+	r->n_restate++;
+	return 0;
+}
+
+/*
+ * The kernel brings up every VLAN on a device that comes up, unless it has
+ * loose_binding (vlan_device_event(), NETDEV_UP), even one that was down on
+ * purpose: a rename of an outer QinQ subport (down, rename, up) brings its
+ * inner subports up. Such a VLAN is journaled like one the transaction
+ * changes, so a rollback restores it, and is set down again right after the
+ * stage that brought its parent up. One vlantrunk does not manage would be
+ * changed without its marker: the transaction is refused before any request.
+ */
+static int journal_brought_up(struct runner *r)
+{
+	const struct vt_link_table *links = r->e->links;
+	int ret = 0;
+
+	for (size_t i = 0; i < r->txn->n_ops && !ret; i++) {
+		const struct vt_op *op = txn_op(r, i);
+
+		if (!op->before || !brings_up(op))
+			continue;
+		for (size_t k = 0; k < links->n && !ret; k++) {
+			const struct vt_link *c = &links->links[k];
+			const struct vt_op *own;
+
+			if (c->parent != op->before->ifindex || c->ifindex == c->parent || !c->is_vlan ||
+			    (c->vlan.flags & VT_VLAN_LOOSE_BINDING) || c->up)
+				continue;
+			own = op_on(r, c->ifindex);
+			if (own && (own->kind == VT_OP_DELETE || own->kind == VT_OP_RECREATE || ends_up(own)))
+				continue;
+			if (own) {
+				ret = add_restate(r, c, own->kind == VT_OP_RENAME ? own->after.link.name :
+						  c->name);
+				continue;
+			}
+			if (!vt_marker_owner(c->alias)) {
+				fail(r->txn, "bringing %s up would bring up %s too (the kernel does so for "
+					     "a VLAN without loose_binding), which vlantrunk does not "
+					     "manage; nothing was changed", op->before->name, c->name);
+				return -EPERM;
+			}
+			if (!vt_journal_add(&r->journal, VT_ENTRY_PRESENT, c, op->before->name,
+					    c->master ? ifname(links, c->master) : "", op->depth + 1))
+				return -ENOMEM;
+			ret = add_restate(r, c, c->name);
+		}
+	}
+	return ret;
+}
+
+/* Set down again what the kernel brought up with its parent (see journal_brought_up()). */
+static int run_restate(struct runner *r)
+{
+	int ret = 0;
+
+	if (!r->n_restate)
+		return 0;
+	vt_batch_reset(r->batch);
+	for (size_t i = 0; i < r->n_restate && !ret; i++) {
+		struct vt_link_spec spec = { .fields = VT_F_UP };
+
+		spec.link.ifindex = r->restate[i].ifindex;
+		ret = vt_batch_change(r->batch, NULL, &spec) < 0 ? -ENOMEM : 0;
+	}
+	if (ret < 0) {
+		fail(r->txn, "building requests: %s", strerror(-ret));
+		return ret;
+	}
+	ret = vt_nl_send_batch(r->e->nl, r->batch);
+	for (size_t i = 0; i < r->n_restate; i++) {
+		const struct vt_req_result *res = vt_batch_result(r->batch, i);
+
+		if (res->state == VT_REQ_ANSWERED && !res->error) {
+			r->txn->applied++;
+			continue;
+		}
+		fail(r->txn, "set %s down again after its parent came up: %s%s%s%s", r->restate[i].name,
+		     strerror(res->error ? -res->error : EIO), res->message[0] ? " (kernel: " : "",
+		     res->message, res->message[0] ? ")" : "");
+		ret = ret ? ret : -EIO;
+	}
+	return ret;
+}
+
+/* A parent goes by name: created or renamed by this transaction, or there already. */
 static int parent_ifindex(struct runner *r, const char *name)
 {
 	const struct vt_link *l;
@@ -284,6 +431,8 @@ static int run_stages(struct runner *r)
 		ret = run_stage(r, STEP_CHANGE, d);
 	if (!ret)
 		ret = run_stage(r, STEP_RENAME_UP, -1);
+	if (!ret)
+		ret = run_restate(r);
 	for (int d = 0; d <= (int)max_depth && !ret; d++)
 		ret = run_stage(r, STEP_CREATE, d);
 	if (!ret)
@@ -427,6 +576,7 @@ out:
 	vt_batch_free(r.batch);
 	free(r.chosen);
 	free(r.req_op);
+	free(r.restate);
 	return ret;
 }
 

@@ -252,6 +252,22 @@ static bool journaled_create(const struct restorer *r, const struct vt_link *l)
 }
 
 /*
+ * A device on @parent (a VLAN, a macvlan: anything whose IFLA_LINK it is)
+ * other than the transaction's proven creates: deleting @parent would make
+ * the kernel delete it too. NULL when there is none.
+ */
+static const struct vt_link *foreign_child(const struct restorer *r, int parent)
+{
+	for (size_t i = 0; i < r->links.n; i++) {
+		const struct vt_link *l = &r->links.links[i];
+
+		if (l->parent == parent && l->ifindex != parent && !journaled_create(r, l))
+			return l;
+	}
+	return NULL;
+}
+
+/*
  * The cheap way: one request deletes the transaction's group, and the kernel
  * unregisters its devices as one batch (a grace period for all of them, not
  * one each). Created devices are in that group until marked; marked ones,
@@ -287,9 +303,16 @@ static int delete_created_as_group(struct restorer *r)
 			return ret;
 	}
 	for (size_t i = 0; i < r->links.n; i++) {
-		if (r->links.links[i].group != group)
+		const struct vt_link *l = &r->links.links[i], *parent;
+
+		/* On a member: the kernel would delete it with the group. */
+		parent = l->parent && l->parent != l->ifindex ?
+			 vt_link_table_find_ifindex(&r->links, l->parent) : NULL;
+		if (parent && parent->group == group && !journaled_create(r, l))
+			return 0;	/* someone stacked a device on ours: one by one */
+		if (l->group != group)
 			continue;
-		if (!journaled_create(r, &r->links.links[i]))
+		if (!journaled_create(r, l))
 			return 0;	/* not provably ours: one by one */
 		members++;
 	}
@@ -315,12 +338,23 @@ static int delete_created(struct restorer *r)
 	for (int depth = MAX_DEPTH; depth >= 0; depth--) {
 		for (size_t i = 0; i < r->n_created; i++) {
 			const struct vt_journal_entry *e = &r->j->entries[r->created[i].entry];
-			const struct vt_link *l;
+			const struct vt_link *l, *child;
 
 			if (e->depth != (unsigned int)depth)
 				continue;
 			l = proven(r, e);
-			if (l && vt_batch_delete(r->batch, l->ifindex, NULL) < 0)
+			if (!l)
+				continue;
+			/* Never a device that carries one vlantrunk cannot prove it created. */
+			child = foreign_child(r, l->ifindex);
+			if (child) {
+				r->rep->unproven++;
+				note(r->rep->remains, sizeof(r->rep->remains),
+				     "%s: created, kept: %s sits on it, which vlantrunk cannot prove "
+				     "it created; ", l->name, child->name);
+				continue;
+			}
+			if (vt_batch_delete(r->batch, l->ifindex, NULL) < 0)
 				return -ENOMEM;
 		}
 		if (vt_batch_count(r->batch)) {
@@ -468,6 +502,68 @@ static int recreate_deleted(struct restorer *r)
 	return sent ? vt_nl_dump_links(r->nl, &r->links) : 0;
 }
 
+/* The devices a restore brings up, by ifindex: their VLANs come up with them. */
+struct ups {
+	int *v;
+	size_t n;
+};
+
+static bool brought_up(const struct ups *ups, int ifindex)
+{
+	for (size_t i = 0; i < ups->n; i++)
+		if (ups->v[i] == ifindex)
+			return true;
+	return false;
+}
+
+/*
+ * The up states, outer devices first, then every down: the kernel brings up
+ * a VLAN without loose_binding when its parent comes up (vlan_device_event(),
+ * NETDEV_UP), so one that was down must be set down after its parent's up,
+ * even if it is down at the moment.
+ */
+static int queue_up_states(struct restorer *r)
+{
+	struct ups ups = { .v = calloc(r->j->n_entries ? r->j->n_entries : 1, sizeof(int)) };
+	struct vt_link_spec spec;
+	int ret = 0;
+
+	if (!ups.v)
+		return -ENOMEM;
+	for (unsigned int depth = 0; depth <= MAX_DEPTH && !ret; depth++)
+		for (size_t i = 0; i < r->j->n_entries && !ret; i++) {
+			const struct vt_journal_entry *e = &r->j->entries[i];
+			const struct vt_link *have = e->state == VT_ENTRY_PRESENT ? proven(r, e) : NULL;
+			struct vt_link want;
+
+			if (!have || e->depth != depth || !e->image.up)
+				continue;
+			resolve(r, e, have->parent, &want);
+			/* Down now, or brought down for its rename. */
+			if (have->up && !strcmp(have->name, want.name))
+				continue;
+			vt_spec_change(&want, VT_D_UP, have->ifindex, &spec);
+			ret = vt_batch_change(r->batch, have, &spec) < 0 ? -ENOMEM : 0;
+			ups.v[ups.n++] = have->ifindex;
+		}
+	for (size_t i = 0; i < r->j->n_entries && !ret; i++) {
+		const struct vt_journal_entry *e = &r->j->entries[i];
+		const struct vt_link *have = e->state == VT_ENTRY_PRESENT ? proven(r, e) : NULL;
+		struct vt_link want;
+
+		if (!have || e->image.up)
+			continue;
+		if (!have->up && ((have->vlan.flags & VT_VLAN_LOOSE_BINDING) ||
+				  !brought_up(&ups, have->parent)))
+			continue;
+		resolve(r, e, have->parent, &want);
+		vt_spec_change(&want, VT_D_UP, have->ifindex, &spec);
+		ret = vt_batch_change(r->batch, have, &spec) < 0 ? -ENOMEM : 0;
+	}
+	free(ups.v);
+	return ret;
+}
+
 /* Devices still there, proven, get their before-values back; a rename needs them down. */
 static int change_back(struct restorer *r)
 {
@@ -475,7 +571,7 @@ static int change_back(struct restorer *r)
 	bool sent = false;
 
 	for (int step = DOWN; step <= UP; step++) {
-		for (size_t i = 0; i < r->j->n_entries; i++) {
+		for (size_t i = 0; step != UP && i < r->j->n_entries; i++) {
 			const struct vt_journal_entry *e = &r->j->entries[i];
 			const struct vt_link *have;
 			struct vt_link_spec spec;
@@ -495,14 +591,14 @@ static int change_back(struct restorer *r)
 					spec.fields |= VT_F_GROUP;
 					spec.link.group = want.group;
 				}
-			} else if (step == UP && ((d & VT_D_UP) || ((d & VT_D_NAME) && want.up))) {
-				vt_spec_change(&want, VT_D_UP, have->ifindex, &spec);
 			} else {
 				continue;
 			}
 			if (vt_batch_change(r->batch, have, &spec) < 0)
 				return -ENOMEM;
 		}
+		if (step == UP && queue_up_states(r) < 0)
+			return -ENOMEM;
 		if (vt_batch_count(r->batch)) {
 			flush(r, &r->rep->changed);
 			sent = true;
@@ -523,7 +619,7 @@ static void verify(struct restorer *r)
 		uint32_t d;
 
 		if (e->state == VT_ENTRY_ABSENT) {
-			if (proven(r, e))
+			if (proven(r, e) && !strstr(r->rep->remains, e->image.name))
 				note(r->rep->remains, sizeof(r->rep->remains),
 				     "%s: created, still there; ", e->image.name);
 			continue;

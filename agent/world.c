@@ -348,7 +348,8 @@ int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world
 		return VT_EXIT_CANNOT_RUN;
 	}
 	for (size_t i = 0; i < cli->n_trunks; i++) {
-		if (trunk_known(world, cli->trunks[i]))
+		/* Teardown is idempotent: a trunk with no devices left has nothing to do. */
+		if (trunk_known(world, cli->trunks[i]) || !strcmp(command, "teardown"))
 			continue;
 		snprintf(what, sizeof(what), "--trunk %s: no such trunk in %s or in the kernel",
 			 cli->trunks[i], cli->config);

@@ -328,6 +328,89 @@ START_TEST(test_trunk_blocked_during_the_commit_fails_verification)
 }
 END_TEST
 
+/*
+ * A crash after creating an outer (802.1ad) subport; an operator stacks a
+ * VLAN of their own on it. Recovery must not delete the outer device: the
+ * kernel would delete the operator's VLAN with it. It is kept and reported,
+ * the journal stays, and once the operator's VLAN is gone recovery finishes.
+ */
+START_TEST(test_recovery_keeps_a_created_device_an_operator_stacked_on)
+{
+	char *out = NULL;
+
+	kt_write(env.config, "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": ["
+		 "  {\"name\": \"a-q\", \"vlan\": 100, \"protocol\": \"802.1ad\"}]},"
+		 "{\"name\": \"q\", \"parent\": \"a-q\", \"subports\": [{\"name\": \"q-1\", \"vlan\": 10}]}]}");
+	/* 1 create a-q, then killed. */
+	expect(KILLED, "kill-after:1", "reconcile");
+	kt_sh("ip link add link a-q name op-in type vlan id 99");
+
+	ck_assert_int_eq(vt(&out, NULL, "reconcile"), 3);
+	ck_assert_msg(strstr(out, "op-in sits on it"), "%s", out);
+	free(out);
+	ck_assert_int_eq(kt_sh_status("ip link show dev op-in >/dev/null"), 0);
+	ck_assert_int_eq(kt_journals(env.state), 1);
+
+	kt_sh("ip link del op-in");
+	assert_converged();
+}
+END_TEST
+
+/* An outer subport (renamed by hand) with an inner subport declared down, and a new subport. */
+static void renamed_outer(void)
+{
+	kt_write(env.config, "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": ["
+		 "  {\"name\": \"a-o\", \"vlan\": 100, \"protocol\": \"802.1ad\"}, {\"name\": \"a-2\", \"vlan\": 12}]},"
+		 "{\"name\": \"q\", \"parent\": \"a-o\", \"subports\": [{\"name\": \"q-1\", \"vlan\": 10, \"up\": false}]}]}");
+	kt_sh("ip link add link p0 name a-old type vlan id 100 protocol 802.1ad && "
+	      "ip link set a-old alias vlantrunk:a up && "
+	      "ip link add link a-old name q-1 type vlan id 10 && ip link set q-1 alias vlantrunk:q");
+}
+
+/*
+ * Renaming an outer subport takes it down and up, and the kernel brings up
+ * every VLAN on it without loose_binding: the inner subport declared down is
+ * set down again in the same transaction, and a rollback restores it too.
+ */
+START_TEST(test_renaming_an_outer_subport_keeps_its_inner_subport_down)
+{
+	char *before, *after;
+
+	renamed_outer();
+	before = kt_snapshot(env.nl, NULL);
+	/* 1 down, 2 rename, 3 up, 4 q-1 down again, 5 create a-2, 6 mark it: fails. */
+	expect(1, "fail:6:16", "reconcile");
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(after);
+
+	assert_converged();
+	ck_assert_int_eq(kt_sh_status("ip -j link show dev q-1 | grep -q '\"UP\"'"), 1);
+	free(before);
+}
+END_TEST
+
+/* The same with an operator's VLAN, down, on the outer subport: nothing is done at all. */
+START_TEST(test_renaming_an_outer_subport_never_brings_up_an_operators_vlan)
+{
+	char *out = NULL, *before, *after;
+
+	renamed_outer();
+	kt_sh("ip link add link a-old name op-in type vlan id 99");
+	before = kt_snapshot(env.nl, NULL);
+	ck_assert_int_eq(vt(&out, "fail:100000:5", "reconcile"), 1);
+	ck_assert_msg(strstr(out, "would bring up op-in"), "%s", out);
+	ck_assert_uint_eq(kt_requests(out), 0);
+	free(out);
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(before);
+	free(after);
+}
+END_TEST
+
 Suite *recovery_suite(void)
 {
 	Suite *s = suite_create("recovery");
@@ -343,6 +426,9 @@ Suite *recovery_suite(void)
 	tcase_add_test(tc, test_changed_journal_byte_touches_nothing);
 	tcase_add_test(tc, test_atomic_with_a_conflict_sends_nothing);
 	tcase_add_test(tc, test_trunk_blocked_during_the_commit_fails_verification);
+	tcase_add_test(tc, test_recovery_keeps_a_created_device_an_operator_stacked_on);
+	tcase_add_test(tc, test_renaming_an_outer_subport_keeps_its_inner_subport_down);
+	tcase_add_test(tc, test_renaming_an_outer_subport_never_brings_up_an_operators_vlan);
 	suite_add_tcase(s, tc);
 	return s;
 }
