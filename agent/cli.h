@@ -65,6 +65,11 @@ struct vt_link_source {
 	 * sends no event for some changes); NULL when the source needs none
 	 */
 	int (*confirm)(void *arg, const int *ifindexes, size_t n);
+	/*
+	 * the kernel changed in ways its events may not show (a rollback or a
+	 * recovery restores devices that are down): the next read dumps
+	 */
+	void (*invalidate)(void *arg);
 	void *arg;
 };
 

@@ -278,9 +278,15 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 		for (size_t i = 0; i < d->desired.n_trunks; i++)
 			d->trunks[i].retry_at = 0;
 	}
-	/* A kept journal's retry is due: a run recovers it, whichever trunks it is for. */
-	if (vt_daemon_recovery_due(d, start))
+	/*
+	 * A kept journal's retry is due: a run recovers it, whichever trunks it is
+	 * for, even when every trunk is backing off (the recovery has its own).
+	 */
+	if (vt_daemon_recovery_due(d, start)) {
 		d->all_dirty = true;
+		for (size_t i = 0; i < d->desired.n_trunks; i++)
+			d->trunks[i].retry_at = 0;
+	}
 	n = vt_daemon_due(d, start);
 	if (!n && !d->all_dirty)
 		return 0;
@@ -505,6 +511,11 @@ static int confirm_links(void *arg, const int *ifindexes, size_t n)
 	return 0;
 }
 
+static void invalidate_links(void *arg)
+{
+	((struct vt_daemon *)arg)->links_stale = true;
+}
+
 static int refresh_links(void *arg, struct vt_link_table *into)
 {
 	struct vt_daemon *d = arg;
@@ -682,7 +693,8 @@ int vt_cmd_agent(const struct vt_cli *cli)
 	int ret;
 
 	d.source = (struct vt_link_source){ .read = read_links, .refresh = refresh_links,
-					    .view = view_links, .confirm = confirm_links, .arg = &d };
+					    .view = view_links, .confirm = confirm_links,
+					    .invalidate = invalidate_links, .arg = &d };
 	/*
 	 * A daemon's heap is reused run after run: kept, not handed back and
 	 * faulted in again (page faults are most of a run's cost at 4094 subports).

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -107,11 +108,21 @@ static int write_journal(struct runner *r)
 	static const char *const none = "";
 	int ret = 0;
 
-	/* One file per transaction: a kept one is never written over. */
-	snprintf(j->id, sizeof(j->id), "%ld-%d-%u", (long)time(NULL), (int)getpid(),
-		 ++r->e->txn_seq);
-	j->group = vt_pick_group(links, (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^
-					r->e->txn_seq);
+	uint32_t rnd[2] = { 0, 0 };
+
+	/*
+	 * One file per transaction: a kept one is never written over (the
+	 * writer refuses an existing name too). Time, pid and sequence alone
+	 * repeat (pid 1 of every container, a clock stepped back): random bits
+	 * follow, and pick the transaction's group.
+	 */
+	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd)) {
+		rnd[0] = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^ (uint32_t)clock();
+		rnd[1] = rnd[0] * 2654435761u + r->e->txn_seq;
+	}
+	snprintf(j->id, sizeof(j->id), "%ld-%d-%u-%08x", (long)time(NULL), (int)getpid(),
+		 ++r->e->txn_seq, rnd[0]);
+	j->group = vt_pick_group(links, rnd[1]);
 	for (size_t i = 0; i < r->txn->n_trunks && !ret; i++)
 		ret = vt_journal_add_trunk(j, r->e->plan->trunks[r->txn->trunks[i]].name);
 	for (size_t i = 0; i < r->txn->n_ops && !ret; i++) {
@@ -533,6 +544,8 @@ static void rollback(struct runner *r)
 	struct vt_restore_report rep;
 	int ret = vt_restore(r->e->nl, &r->journal, &rep);
 
+	if (r->e->source && r->e->source->invalidate)
+		r->e->source->invalidate(r->e->source->arg);
 	r->txn->rolled_back = rep.deleted + rep.created + rep.changed;
 	if (ret == 0) {
 		r->txn->outcome = VT_TXN_ROLLED_BACK;

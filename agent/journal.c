@@ -218,7 +218,8 @@ int vt_journal_write(int dirfd, struct vt_journal *j)
 	if (!ret && fsync(w.fd) < 0)
 		ret = -errno;
 	close(w.fd);
-	if (!ret && renameat(dirfd, tmp, dirfd, j->file) < 0)
+	/* Never over another journal: that one may be kept, and is not ours to lose. */
+	if (!ret && renameat2(dirfd, tmp, dirfd, j->file, RENAME_NOREPLACE) < 0)
 		ret = -errno;
 	/* The rename itself must be durable before the kernel is asked anything. */
 	if (!ret && fsync(dirfd) < 0)

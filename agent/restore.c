@@ -93,29 +93,38 @@ static int flush(struct restorer *r, size_t *counter)
 	return ret;
 }
 
-/* Whether a journaled device (changed or deleted by the transaction) was once called @name. */
-static bool journaled_name(const struct restorer *r, int ifindex, const char *name)
+static const struct vt_link *proven(struct restorer *r, const struct vt_journal_entry *e);
+static const struct vt_link *device_of(struct restorer *r, const struct vt_journal_entry *e);
+
+/* The journal's entry for the device called @name by it (before or after), or NULL. */
+static const struct vt_journal_entry *entry_named(struct restorer *r, const char *name)
 {
 	for (size_t i = 0; i < r->j->n_entries; i++) {
 		const struct vt_journal_entry *e = &r->j->entries[i];
 
-		if (e->state == VT_ENTRY_PRESENT && e->image.ifindex == ifindex &&
-		    (!strcmp(e->image.name, name) || !strcmp(e->new_name, name)))
-			return true;
+		if (!strcmp(e->image.name, name) || (e->new_name[0] && !strcmp(e->new_name, name)))
+			return e;
 	}
-	return false;
+	return NULL;
 }
 
-/* @l's parent is the device called @name, or was while the transaction ran. */
-static bool parent_named(const struct restorer *r, const struct vt_link *l, const char *name)
+/*
+ * @l's parent is the device the journal's @name means: when the journal
+ * names that device too, the one it proves (an index alone proves nothing);
+ * else the device called so.
+ */
+static bool parent_named(struct restorer *r, const struct vt_link *l, const char *name)
 {
 	const struct vt_link *parent = vt_link_table_find_ifindex(&r->links, l->parent);
+	const struct vt_journal_entry *pe = entry_named(r, name);
 
-	return parent && (!strcmp(parent->name, name) || journaled_name(r, parent->ifindex, name));
+	if (!parent)
+		return false;
+	return pe ? device_of(r, pe) == parent : !strcmp(parent->name, name);
 }
 
 /* A marker the transaction may have left: the before-image's, or one of its trunks'. */
-static bool marker_ours(const struct restorer *r, const struct vt_journal_entry *e,
+static bool marker_ours(struct restorer *r, const struct vt_journal_entry *e,
 			const char *alias)
 {
 	const char *owner = vt_marker_owner(alias);
@@ -128,7 +137,7 @@ static bool marker_ours(const struct restorer *r, const struct vt_journal_entry 
  * its alias, until its marker (and its own group) are set: a restore
  * interrupted between the two left it so, maybe under a new ifindex.
  */
-static const struct vt_link *recreated_unmarked(const struct restorer *r,
+static const struct vt_link *recreated_unmarked(struct restorer *r,
 						const struct vt_journal_entry *e)
 {
 	const struct vt_link *l = vt_link_table_find_name(&r->links, e->image.name);
@@ -141,7 +150,7 @@ static const struct vt_link *recreated_unmarked(const struct restorer *r,
 }
 
 /* The device @e describes, if it is there and proven to be it (see restore.h). */
-static const struct vt_link *proven(const struct restorer *r, const struct vt_journal_entry *e)
+static const struct vt_link *proven(struct restorer *r, const struct vt_journal_entry *e)
 {
 	const struct vt_link *id = &e->image;
 	const struct vt_link *l = vt_link_table_find_ifindex(&r->links, id->ifindex);
@@ -181,31 +190,45 @@ static int resolve_name(struct restorer *r, const char *name)
 	return l ? l->ifindex : -1;
 }
 
-enum parent_fate { PARENT_THERE, PARENT_VANISHED, PARENT_NOT_RESTORED };
+enum parent_fate { PARENT_THERE, PARENT_VANISHED, PARENT_NOT_RESTORED, PARENT_RENAMED };
 
 /*
- * The parent of a device the transaction changed or deleted: the one it had
- * (same ifindex, same name), or one this restore recreated under that name.
- * Otherwise it went, and the kernel took its VLANs with it: unless it is a
- * journaled device that could not be put back, there is nothing to restore.
+ * The parent of a device the transaction changed or deleted. One the journal
+ * names too is the device it proves, or the one a restore put back (maybe
+ * under a new ifindex, in this run or an earlier one); gone with its own
+ * parent, it vanished too; otherwise it is not restored yet. Any other parent
+ * is the device with the journaled ifindex, which must still have its name:
+ * if that index is gone, the parent went and the kernel took its VLANs with
+ * it (nothing to restore); under another name, nothing can tell.
  */
 static enum parent_fate parent_of(struct restorer *r, const struct vt_journal_entry *e,
 				  int *ifindex)
 {
-	const struct vt_link *p = vt_link_table_find_ifindex(&r->links, e->image.parent);
+	const struct vt_journal_entry *pe = entry_named(r, e->parent_name);
+	const struct vt_link *p;
+	int grand;
 
-	*ifindex = vt_name_index_find(&r->recreated, e->parent_name);
-	if (*ifindex)
-		return PARENT_THERE;
-	if (p && (!strcmp(p->name, e->parent_name) || journaled_name(r, p->ifindex, e->parent_name))) {
-		*ifindex = p->ifindex;
-		return PARENT_THERE;
+	*ifindex = 0;
+	if (pe && pe != e && pe->state == VT_ENTRY_PRESENT) {
+		*ifindex = vt_name_index_find(&r->recreated, e->parent_name);
+		if (*ifindex)
+			return PARENT_THERE;
+		p = device_of(r, pe);
+		if (p) {
+			*ifindex = p->ifindex;
+			return PARENT_THERE;
+		}
+		if (r->vanished[pe - r->j->entries] || parent_of(r, pe, &grand) == PARENT_VANISHED)
+			return PARENT_VANISHED;
+		return PARENT_NOT_RESTORED;
 	}
-	for (size_t i = 0; i < r->j->n_entries; i++)
-		if (r->j->entries[i].state == VT_ENTRY_PRESENT && !r->vanished[i] &&
-		    !strcmp(r->j->entries[i].image.name, e->parent_name))
-			return PARENT_NOT_RESTORED;
-	return PARENT_VANISHED;
+	p = vt_link_table_find_ifindex(&r->links, e->image.parent);
+	if (!p)
+		return PARENT_VANISHED;
+	if (strcmp(p->name, e->parent_name))
+		return PARENT_RENAMED;
+	*ifindex = p->ifindex;
+	return PARENT_THERE;
 }
 
 /*
@@ -220,6 +243,26 @@ static void resolve(struct restorer *r, const struct vt_journal_entry *e, int pa
 	want->master = resolve_name(r, e->master_name);
 	if (want->master < 0)
 		want->master = 0;
+}
+
+/*
+ * The device @e describes now: proven, or for one the transaction changed
+ * or deleted, a device of its name exactly as its before-image, ifindex
+ * aside (an earlier restore recreated it). NULL when there is none.
+ */
+static const struct vt_link *device_of(struct restorer *r, const struct vt_journal_entry *e)
+{
+	const struct vt_link *l = proven(r, e);
+	struct vt_link want;
+	int parent;
+
+	if (l || e->state != VT_ENTRY_PRESENT)
+		return l;
+	l = vt_link_table_find_name(&r->links, e->image.name);
+	if (!l || parent_of(r, e, &parent) != PARENT_THERE)
+		return NULL;
+	resolve(r, e, parent, &want);
+	return vt_link_diff(&want, l, 0) || l->group != want.group ? NULL : l;
 }
 
 static int by_ifindex(const void *a, const void *b)
@@ -243,7 +286,7 @@ static int index_created(struct restorer *r)
 }
 
 /* Whether @l is a device the transaction created, proven. */
-static bool journaled_create(const struct restorer *r, const struct vt_link *l)
+static bool journaled_create(struct restorer *r, const struct vt_link *l)
 {
 	const struct vt_created key = { .ifindex = l->ifindex }, *hit;
 
@@ -256,7 +299,7 @@ static bool journaled_create(const struct restorer *r, const struct vt_link *l)
  * other than the transaction's proven creates: deleting @parent would make
  * the kernel delete it too. NULL when there is none.
  */
-static const struct vt_link *foreign_child(const struct restorer *r, int parent)
+static const struct vt_link *foreign_child(struct restorer *r, int parent)
 {
 	for (size_t i = 0; i < r->links.n; i++) {
 		const struct vt_link *l = &r->links.links[i];
@@ -427,52 +470,62 @@ out:
 	return ret;
 }
 
+/* Whether @e's device needs recreating, and from what; says why not in the report. */
+static bool recreatable(struct restorer *r, size_t i, struct vt_link *want)
+{
+	const struct vt_journal_entry *e = &r->j->entries[i];
+	const struct vt_link *holder;
+	int parent;
+
+	switch (parent_of(r, e, &parent)) {
+	case PARENT_VANISHED:
+		/* The kernel deleted it with its parent: nothing to put back. */
+		r->vanished[i] = true;
+		r->rep->vanished++;
+		return false;
+	case PARENT_NOT_RESTORED:
+		note(r->rep->remains, sizeof(r->rep->remains), "%s: its parent %s is not restored; ",
+		     e->image.name, e->parent_name);
+		return false;
+	case PARENT_RENAMED:
+		note(r->rep->remains, sizeof(r->rep->remains), "%s: its parent %s (ifindex %d) has "
+		     "another name now; ", e->image.name, e->parent_name, e->image.parent);
+		return false;
+	case PARENT_THERE:
+		break;
+	}
+	holder = vt_link_table_find_name(&r->links, e->image.name);
+	if (holder) {
+		r->rep->unproven++;
+		note(r->rep->remains, sizeof(r->rep->remains), "%s: its name is held by a device "
+		     "vlantrunk cannot prove is the journal's (ifindex %d), left untouched; ",
+		     e->image.name, holder->ifindex);
+		return false;
+	}
+	resolve(r, e, parent, want);
+	return true;
+}
+
 /* Devices the transaction deleted (or recreated) come back, outer first. */
 static int recreate_deleted(struct restorer *r)
 {
+	size_t *queued = calloc(r->j->n_entries ? r->j->n_entries : 1, sizeof(*queued));
 	bool sent = false;
+	int ret = 0;
 
-	for (unsigned int depth = 0; depth <= MAX_DEPTH; depth++) {
-		size_t first_alias = 0;
+	if (!queued)
+		return -ENOMEM;
+	for (unsigned int depth = 0; depth <= MAX_DEPTH && !ret; depth++) {
+		size_t n = 0;
 
 		for (size_t i = 0; i < r->j->n_entries; i++) {
 			const struct vt_journal_entry *e = &r->j->entries[i];
-			const struct vt_link *holder;
 			struct vt_link_spec spec;
 			struct vt_link want;
-			int parent;
 
-			if (e->state != VT_ENTRY_PRESENT || e->depth != depth || proven(r, e))
+			if (e->state != VT_ENTRY_PRESENT || e->depth != depth || device_of(r, e) ||
+			    !recreatable(r, i, &want))
 				continue;
-			switch (parent_of(r, e, &parent)) {
-			case PARENT_VANISHED:
-				/* The kernel deleted it with its parent: nothing to put back. */
-				r->vanished[i] = true;
-				r->rep->vanished++;
-				continue;
-			case PARENT_NOT_RESTORED:
-				note(r->rep->remains, sizeof(r->rep->remains),
-				     "%s: its parent %s is not restored; ", e->image.name, e->parent_name);
-				continue;
-			case PARENT_THERE:
-				break;
-			}
-			resolve(r, e, parent, &want);
-			holder = vt_link_table_find_name(&r->links, e->image.name);
-			/*
-			 * Exactly as before, ifindex aside: an unchanged device left unmarked,
-			 * or one an earlier restore recreated. Nothing to do.
-			 */
-			if (holder && !vt_link_diff(&want, holder, 0))
-				continue;
-			if (holder) {
-				r->rep->unproven++;
-				note(r->rep->remains, sizeof(r->rep->remains),
-				     "%s: its name is held by a device vlantrunk cannot prove is the "
-				     "journal's (ifindex %d), left untouched; ", e->image.name,
-				     holder->ifindex);
-				continue;
-			}
 			/* Its old ifindex when free: then it is back exactly as it was. */
 			r->chosen[i] = vt_link_table_find_ifindex(&r->links, e->image.ifindex) ?
 				       vt_pick_ifindex(&r->links, &r->next_ifindex) : e->image.ifindex;
@@ -482,23 +535,42 @@ static int recreate_deleted(struct restorer *r)
 			vt_spec_create(&want, VT_F_MTU | (want.has_mac ? VT_F_MAC : 0) |
 					      (want.group ? VT_F_GROUP : 0), &spec);
 			spec.fields &= ~VT_F_ALIAS;	/* the kernel ignores it at creation */
-			if (vt_batch_create(r->batch, &spec) < 0)
-				return -ENOMEM;
+			if (vt_batch_create(r->batch, &spec) < 0) {
+				ret = -ENOMEM;
+				break;
+			}
+			queued[n++] = i;
 		}
-		first_alias = vt_batch_count(r->batch);
-		if (!first_alias)
+		if (!n || ret)
 			continue;
-		/* Deeper devices find these by name; none of this depth is a parent of another. */
-		for (size_t i = 0; i < r->j->n_entries; i++)
-			if (r->chosen[i] && r->j->entries[i].depth == depth &&
-			    vt_name_index_add(&r->recreated, r->j->entries[i].image.name,
-					      r->chosen[i]) < 0)
-				return -ENOMEM;
-		flush(r, &r->rep->created);
+		vt_nl_send_batch(r->nl, r->batch);
 		sent = true;
-		if (mark_recreated(r, depth) < 0)
-			return -ENOMEM;
+		for (size_t k = 0; k < n; k++) {
+			const struct vt_req_result *res = vt_batch_result(r->batch, k);
+			size_t i = queued[k];
+
+			/* Not created: nothing to mark, and no parent for deeper devices. */
+			if (res->state != VT_REQ_ANSWERED || res->error) {
+				if (!r->rep->error[0])
+					snprintf(r->rep->error, sizeof(r->rep->error), "%s%s%s",
+						 strerror(res->error ? -res->error : EIO),
+						 res->message[0] ? ": " : "", res->message);
+				r->chosen[i] = 0;
+				continue;
+			}
+			r->rep->created++;
+			/* Deeper devices find it by name; none of this depth is a parent of another. */
+			if (vt_name_index_add(&r->recreated, r->j->entries[i].image.name,
+					      r->chosen[i]) < 0)
+				ret = -ENOMEM;
+		}
+		vt_batch_reset(r->batch);
+		if (!ret)
+			ret = mark_recreated(r, depth);
 	}
+	free(queued);
+	if (ret < 0)
+		return ret;
 	return sent ? vt_nl_dump_links(r->nl, &r->links) : 0;
 }
 
@@ -619,9 +691,18 @@ static void verify(struct restorer *r)
 		uint32_t d;
 
 		if (e->state == VT_ENTRY_ABSENT) {
-			if (proven(r, e) && !strstr(r->rep->remains, e->image.name))
+			const struct vt_link *l = proven(r, e);
+
+			if (strstr(r->rep->remains, e->image.name))
+				continue;
+			if (l)
 				note(r->rep->remains, sizeof(r->rep->remains),
 				     "%s: created, still there; ", e->image.name);
+			/* In the transaction's group, yet not provably its create: say so. */
+			else if (have && r->j->group && have->group == r->j->group)
+				note(r->rep->remains, sizeof(r->rep->remains), "%s: in the transaction's "
+				     "device group but no longer provably its create, left untouched; ",
+				     e->image.name);
 			continue;
 		}
 		if (r->vanished[i] || strstr(r->rep->remains, e->image.name))

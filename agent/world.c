@@ -127,6 +127,8 @@ static int recover_one(const struct vt_cli *cli, const char *command, struct vt_
 		return ret;
 	}
 	ret = vt_restore(world->nl, &journal, &rep);
+	if (world->source && world->source->invalidate)
+		world->source->invalidate(world->source->arg);
 	if (ret == 0) {
 		world->n_held--;
 		ret = vt_journal_remove(world->sd.dirfd, journal.file);
@@ -306,28 +308,84 @@ int vt_view_links(const struct vt_link_source *source, struct vt_nl *nl,
 	return ret;
 }
 
-/* The plan, with the trunks of kept journals held. */
+struct subport_owner {
+	const char *name;		/* a desired subport's */
+	const char *trunk;
+};
+
+static int cmp_owner(const void *a, const void *b)
+{
+	return strcmp(((const struct subport_owner *)a)->name, ((const struct subport_owner *)b)->name);
+}
+
+/*
+ * What a kept journal holds: its own trunks; the trunks whose markers its
+ * before-images carry (a device it took from another trunk); and the trunks
+ * that now desire a device it names (the config moved a subport): any of
+ * them changing such a device would make it unprovable, and the journal's
+ * recovery could never finish.
+ */
+static int hold_journal(const struct vt_held *h, const struct subport_owner *owners, size_t n_owners,
+			struct vt_plan_hold *holds, size_t *n)
+{
+	const struct vt_journal *j = &h->journal;
+
+	if (h->all) {
+		holds[(*n)++] = (struct vt_plan_hold){ NULL, h->reason };
+		return 0;
+	}
+	for (size_t k = 0; k < j->n_trunks; k++)
+		holds[(*n)++] = (struct vt_plan_hold){ j->trunks[k], h->reason };
+	for (size_t k = 0; k < j->n_entries; k++) {
+		const struct vt_journal_entry *e = &j->entries[k];
+		const char *names[2] = { e->image.name, e->new_name };
+		const char *owner = vt_marker_owner(e->image.alias);
+
+		if (owner)
+			holds[(*n)++] = (struct vt_plan_hold){ owner, h->reason };
+		for (size_t m = 0; m < 2; m++) {
+			struct subport_owner key = { .name = names[m] }, *hit;
+
+			hit = names[m][0] && n_owners ?
+			      bsearch(&key, owners, n_owners, sizeof(key), cmp_owner) : NULL;
+			if (hit)
+				holds[(*n)++] = (struct vt_plan_hold){ hit->trunk, h->reason };
+		}
+	}
+	return 0;
+}
+
+/* The plan, with what kept journals concern held. */
 static int plan(const struct vt_cli *cli, struct vt_world *world)
 {
-	struct vt_plan_hold *holds;
-	size_t n = 0, cap = 0;
-	int ret;
+	const struct vt_desired *d = vt_world_intent(world);
+	struct subport_owner *owners = NULL;
+	struct vt_plan_hold *holds = NULL;
+	size_t n = 0, cap = 0, n_owners = 0;
+	int ret = -ENOMEM;
 
 	for (size_t i = 0; i < world->n_held; i++)
-		cap += world->held[i].all ? 1 : world->held[i].journal.n_trunks;
-	holds = calloc(cap ? cap : 1, sizeof(*holds));
-	if (!holds)
-		return -ENOMEM;
-	for (size_t i = 0; i < world->n_held; i++) {
-		const struct vt_held *h = &world->held[i];
-
-		if (h->all)
-			holds[n++] = (struct vt_plan_hold){ NULL, h->reason };
-		for (size_t k = 0; !h->all && k < h->journal.n_trunks; k++)
-			holds[n++] = (struct vt_plan_hold){ h->journal.trunks[k], h->reason };
+		cap += 1 + world->held[i].journal.n_trunks + 3 * world->held[i].journal.n_entries;
+	if (world->n_held) {
+		for (size_t i = 0; i < d->n_trunks; i++)
+			n_owners += d->trunks[i].n_subports;
+		owners = calloc(n_owners ? n_owners : 1, sizeof(*owners));
+		holds = calloc(cap, sizeof(*holds));
+		if (!owners || !holds)
+			goto out;
+		n_owners = 0;
+		for (size_t i = 0; i < d->n_trunks; i++)
+			for (size_t k = 0; k < d->trunks[i].n_subports; k++)
+				owners[n_owners++] = (struct subport_owner){
+					d->trunks[i].subports[k].name, d->trunks[i].name };
+		qsort(owners, n_owners, sizeof(*owners), cmp_owner);
 	}
-	ret = vt_plan_build_held(vt_world_intent(world), &world->links, cli->trunks, cli->n_trunks,
-				 holds, n, &world->plan);
+	for (size_t i = 0; i < world->n_held; i++)
+		hold_journal(&world->held[i], owners, n_owners, holds, &n);
+	ret = vt_plan_build_held(d, &world->links, cli->trunks, cli->n_trunks, holds, n,
+				 &world->plan);
+out:
+	free(owners);
 	free(holds);
 	return ret;
 }
@@ -348,8 +406,7 @@ int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world
 		return VT_EXIT_CANNOT_RUN;
 	}
 	for (size_t i = 0; i < cli->n_trunks; i++) {
-		/* Teardown is idempotent: a trunk with no devices left has nothing to do. */
-		if (trunk_known(world, cli->trunks[i]) || !strcmp(command, "teardown"))
+		if (trunk_known(world, cli->trunks[i]))
 			continue;
 		snprintf(what, sizeof(what), "--trunk %s: no such trunk in %s or in the kernel",
 			 cli->trunks[i], cli->config);

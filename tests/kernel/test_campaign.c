@@ -455,9 +455,11 @@ static json_t *gen_subports(char prefix, unsigned n, unsigned max_mtu, bool brid
 		char name[VT_IFNAMSIZ];
 		json_t *sp;
 
+		/* Now and then one far off the pool (and the outer's 100-102), never a duplicate. */
+		if (chance(5))
+			vlans[i] = 200 + 600 * i + pick(600);
 		snprintf(name, sizeof(name), "%c-%u", prefix, names[i]);
-		sp = json_pack("{s:s, s:i}", "name", name, "vlan",
-			       chance(5) ? 2 + pick(4093) : vlans[i]);
+		sp = json_pack("{s:s, s:i}", "name", name, "vlan", vlans[i]);
 		random_settings(sp, max_mtu, bridged);
 		json_array_append_new(sps, sp);
 	}

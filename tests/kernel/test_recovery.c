@@ -411,6 +411,68 @@ START_TEST(test_renaming_an_outer_subport_never_brings_up_an_operators_vlan)
 }
 END_TEST
 
+/*
+ * A kept journal, then the config moves one of its devices to another
+ * trunk: that trunk is held too (changing the device's marker would make it
+ * unprovable, and the journal's recovery could never finish). Once the
+ * obstacle goes, recovery finishes and both trunks converge.
+ */
+START_TEST(test_kept_journal_holds_the_trunk_its_device_moved_to)
+{
+	char *out = NULL;
+
+	kt_write(env.config, "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": [{\"name\": \"a-1\", \"vlan\": 10}, "
+		 "  {\"name\": \"a-2\", \"vlan\": 20}]},"
+		 "{\"name\": \"b\", \"parent\": \"p1\", \"subports\": [{\"name\": \"b-1\", \"vlan\": 30}]}]}");
+	expect(2, NULL, "reconcile");
+	kt_write(env.config, "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": [{\"name\": \"a-1\", \"vlan\": 10, "
+		 "  \"mtu\": 1400}, {\"name\": \"a-2\", \"vlan\": 21}]},"
+		 "{\"name\": \"b\", \"parent\": \"p1\", \"subports\": [{\"name\": \"b-1\", \"vlan\": 30}]}]}");
+	/* a: 1 delete a-2, 2 change a-1 (before it, a-2 is taken), 3 create a-2 fails: kept. */
+	expect(3, "sh:2:ip link add link p0 name a-2 type vlan id 99", "reconcile");
+	kt_write(env.config, "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": [{\"name\": \"a-2\", \"vlan\": 21}]},"
+		 "{\"name\": \"b\", \"parent\": \"p1\", \"subports\": [{\"name\": \"b-1\", \"vlan\": 30}, "
+		 "  {\"name\": \"a-1\", \"vlan\": 10}]}]}");
+	ck_assert_int_eq(vt(&out, NULL, "reconcile"), 3);
+	free(out);
+	/* b did not take a-1 over: its marker is still a's. */
+	ck_assert_int_eq(kt_sh_status("ip -o link show dev a-1 | grep -q 'alias vlantrunk:a'"), 0);
+	kt_sh("ip link del a-2");
+	ck_assert_int_eq(vt(&out, NULL, "reconcile"), 2);
+	ck_assert_msg(strstr(out, "rolled back interrupted transaction"), "%s", out);
+	free(out);
+	expect(0, NULL, "plan");
+	ck_assert_int_eq(kt_sh_status("ip -o link show dev a-1 | grep -q 'alias vlantrunk:b'"), 0);
+}
+END_TEST
+
+/*
+ * A crash after a recreate's delete, then the parent renamed by hand: the
+ * parent did not go, so its VLAN must not count as vanished. The journal
+ * stays until the parent has its name back, then recovery puts the VLAN back.
+ */
+START_TEST(test_renamed_parent_is_not_a_vanished_one)
+{
+	char *out = NULL;
+
+	kt_write(env.config, recreate_a1);
+	managed_a1();
+	expect(KILLED, "kill-after:1", "reconcile");
+	kt_sh("ip link set p0 down && ip link set p0 name p0x");
+	expect(1, NULL, "status");
+	ck_assert_int_eq(kt_journals(env.state), 1);
+	kt_sh("ip link set p0x name p0 && ip link set p0 up");
+	ck_assert_int_eq(vt(&out, NULL, "status"), 1);
+	free(out);
+	ck_assert_int_eq(kt_journals(env.state), 0);
+	ck_assert_int_eq(kt_sh_status("ip -d link show dev a-1 | grep -q 'id 10'"), 0);
+	assert_converged();
+}
+END_TEST
+
 Suite *recovery_suite(void)
 {
 	Suite *s = suite_create("recovery");
@@ -429,6 +491,8 @@ Suite *recovery_suite(void)
 	tcase_add_test(tc, test_recovery_keeps_a_created_device_an_operator_stacked_on);
 	tcase_add_test(tc, test_renaming_an_outer_subport_keeps_its_inner_subport_down);
 	tcase_add_test(tc, test_renaming_an_outer_subport_never_brings_up_an_operators_vlan);
+	tcase_add_test(tc, test_kept_journal_holds_the_trunk_its_device_moved_to);
+	tcase_add_test(tc, test_renamed_parent_is_not_a_vanished_one);
 	suite_add_tcase(s, tc);
 	return s;
 }

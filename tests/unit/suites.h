@@ -11,5 +11,6 @@ Suite *ack_suite(void);
 Suite *desired_suite(void);
 Suite *neutron_suite(void);
 Suite *plan_suite(void);
+Suite *journal_suite(void);
 
 #endif

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The journal on disk: one checksummed file per transaction, never written
+ * over, listed newest first; a byte changed or a file cut short is refused.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "suites.h"
+
+static char dir[] = "/tmp/vt-unit-journal.XXXXXX";
+static int dirfd_;
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/vt-unit-journal.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dirfd_ = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(dirfd_, 0);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	close(dirfd_);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* A journal of one create and one change, with @id. */
+static void sample(struct vt_journal *j, const char *id)
+{
+	struct vt_link created = { .ifindex = 1 << 24, .is_vlan = true, .vlan = { .id = 10,
+				   .protocol = VT_PROTO_8021Q } };
+	struct vt_link before = { .ifindex = 7, .is_vlan = true, .parent = 2, .mtu = 1500, .up = true,
+				  .vlan = { .id = 11, .protocol = VT_PROTO_8021AD, .flags = 1 } };
+	struct vt_journal_entry *e;
+
+	memset(j, 0, sizeof(*j));
+	snprintf(j->id, sizeof(j->id), "%s", id);
+	j->group = VT_JOURNAL_GROUP_TAG | 42;
+	ck_assert_int_eq(vt_journal_add_trunk(j, "t"), 0);
+	strcpy(created.name, "s10");
+	strcpy(created.kind, "vlan");
+	strcpy(created.alias, "vlantrunk:t");
+	ck_assert_ptr_nonnull(vt_journal_add(j, VT_ENTRY_ABSENT, &created, "p0", "", 0));
+	strcpy(before.name, "s11");
+	strcpy(before.kind, "vlan");
+	strcpy(before.alias, "vlantrunk:t");
+	e = vt_journal_add(j, VT_ENTRY_PRESENT, &before, "p0", "", 0);
+	ck_assert_ptr_nonnull(e);
+	strcpy(e->new_name, "s11-new");
+}
+
+/* Change the byte at @offset of @file (from its end when negative). */
+static void poke(const char *file, long offset, char c)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "r+");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, offset, offset < 0 ? SEEK_END : SEEK_SET), 0);
+	fputc(c, f);
+	fclose(f);
+}
+
+START_TEST(test_round_trip)
+{
+	struct vt_journal j, back;
+
+	sample(&j, "100-1-1-aa");
+	ck_assert_int_eq(vt_journal_write(dirfd_, &j), 0);
+	ck_assert_str_eq(j.file, "journal-100-1-1-aa");
+	ck_assert_int_eq(vt_journal_read(dirfd_, j.file, &back), 0);
+	ck_assert_str_eq(back.id, j.id);
+	ck_assert_uint_eq(back.group, j.group);
+	ck_assert_uint_eq(back.n_entries, 2);
+	ck_assert_str_eq(back.entries[0].image.alias, "vlantrunk:t");
+	ck_assert_str_eq(back.entries[1].new_name, "s11-new");
+	ck_assert(vt_journal_concerns(&back, "t") && !vt_journal_concerns(&back, "u"));
+	vt_journal_free(&back);
+	vt_journal_free(&j);
+}
+END_TEST
+
+/* Any byte changed, or the file cut short: refused, not acted on. */
+START_TEST(test_changed_or_short_is_refused)
+{
+	struct vt_journal j, back;
+	char path[256];
+	struct stat st;
+
+	sample(&j, "100-1-1-bb");
+	ck_assert_int_eq(vt_journal_write(dirfd_, &j), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, j.file);
+	ck_assert_int_eq(stat(path, &st), 0);
+	/* "s10" becomes "s20": still JSON, but not what was written. */
+	for (long off = 0; off < st.st_size - 25; off++) {
+		char c;
+		FILE *f = fopen(path, "r");
+
+		ck_assert_int_eq(fseek(f, off, SEEK_SET), 0);
+		c = (char)fgetc(f);
+		fclose(f);
+		poke(j.file, off, c == '1' ? '2' : c == '"' ? '\'' : (char)(c ^ 1));
+		ck_assert_msg(vt_journal_read(dirfd_, j.file, &back) == -EBADMSG, "byte %ld", off);
+		poke(j.file, off, c);
+	}
+	ck_assert_int_eq(vt_journal_read(dirfd_, j.file, &back), 0);
+	vt_journal_free(&back);
+	ck_assert_int_eq(truncate(path, st.st_size - 2), 0);
+	ck_assert_int_eq(vt_journal_read(dirfd_, j.file, &back), -EBADMSG);
+	vt_journal_free(&j);
+}
+END_TEST
+
+/* A journal of the same name is never written over: it may be a kept one. */
+START_TEST(test_never_written_over)
+{
+	struct vt_journal kept, other, back;
+
+	sample(&kept, "100-1-1-cc");
+	ck_assert_int_eq(vt_journal_write(dirfd_, &kept), 0);
+	sample(&other, "100-1-1-cc");
+	other.entries[0].image.vlan.id = 99;
+	ck_assert_int_eq(vt_journal_write(dirfd_, &other), -EEXIST);
+	ck_assert_int_eq(vt_journal_read(dirfd_, kept.file, &back), 0);
+	ck_assert_uint_eq(back.entries[0].image.vlan.id, 10);
+	vt_journal_free(&back);
+	vt_journal_free(&kept);
+	vt_journal_free(&other);
+}
+END_TEST
+
+/* Listed newest first; a journal whose writing never finished is discarded. */
+START_TEST(test_list_newest_first_and_partial_discarded)
+{
+	const char *ids[] = { "99-5-1-aa", "1000-2-1-bb", "1000-2-10-cc", "1000-2-2-dd" };
+	struct vt_journal_files files;
+	struct vt_journal j;
+	int fd;
+
+	for (size_t i = 0; i < 4; i++) {
+		sample(&j, ids[i]);
+		ck_assert_int_eq(vt_journal_write(dirfd_, &j), 0);
+		vt_journal_free(&j);
+	}
+	fd = openat(dirfd_, "journal-2000-1-1-ee.tmp", O_WRONLY | O_CREAT, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(vt_journal_list(dirfd_, &files), 0);
+	ck_assert_uint_eq(files.n, 4);
+	ck_assert_str_eq(files.names[0], "journal-1000-2-10-cc");
+	ck_assert_str_eq(files.names[1], "journal-1000-2-2-dd");
+	ck_assert_str_eq(files.names[3], "journal-99-5-1-aa");
+	vt_journal_files_free(&files);
+	ck_assert_int_eq(vt_journal_discard_partial(dirfd_), 1);
+	ck_assert_int_ne(faccessat(dirfd_, "journal-2000-1-1-ee.tmp", F_OK, 0), 0);
+}
+END_TEST
+
+/* A group without the tag is not one a transaction picks: a journal naming one is refused. */
+START_TEST(test_untagged_group_refused)
+{
+	struct vt_journal j, back;
+
+	sample(&j, "100-1-1-dd");
+	j.group = 5;
+	ck_assert_int_eq(vt_journal_write(dirfd_, &j), 0);
+	ck_assert_int_eq(vt_journal_read(dirfd_, j.file, &back), -EBADMSG);
+	ck_assert(!vt_journal_group_ours(5) && vt_journal_group_ours(VT_JOURNAL_GROUP_TAG | 5));
+	vt_journal_free(&j);
+}
+END_TEST
+
+Suite *journal_suite(void)
+{
+	Suite *s = suite_create("journal");
+	TCase *tc = tcase_create("files");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_changed_or_short_is_refused);
+	tcase_add_test(tc, test_never_written_over);
+	tcase_add_test(tc, test_list_newest_first_and_partial_discarded);
+	tcase_add_test(tc, test_untagged_group_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
