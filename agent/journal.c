@@ -397,6 +397,15 @@ static int load_file(int dirfd, const char *file, char **text, size_t *len, bool
 	return 0;
 }
 
+/* An id names a file: digits, letters and dashes, as the writer makes them. */
+static bool id_valid(const char *id, size_t size)
+{
+	size_t len = strlen(id);
+
+	return len && len < size && strspn(id, "0123456789abcdefghijklmnopqrstuvwxyz"
+					   "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") == len && id[0] != '.';
+}
+
 int vt_journal_read(int dirfd, const char *file, struct vt_journal *j)
 {
 	json_t *doc = NULL, *trunks, *entries, *v;
@@ -418,7 +427,7 @@ int vt_journal_read(int dirfd, const char *file, struct vt_journal *j)
 				"id", &id, "trunks", &trunks, "entries", &entries, "group", &group,
 				"sum", &sum) < 0 ||
 	    (version != JOURNAL_VERSION && version != 1) || summed != (version == JOURNAL_VERSION) ||
-	    !json_is_array(trunks) || !json_is_array(entries) || strlen(id) >= sizeof(j->id) ||
+	    !json_is_array(trunks) || !json_is_array(entries) || !id_valid(id, sizeof(j->id)) ||
 	    strlen(file) >= sizeof(j->file) || group < 0 || group > UINT32_MAX ||
 	    (version == JOURNAL_VERSION && group && !vt_journal_group_ours((uint32_t)group)))
 		goto out;

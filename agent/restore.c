@@ -164,7 +164,9 @@ static const struct vt_link *proven(struct restorer *r, const struct vt_journal_
 		/* Until marked it is in the transaction's own group, unaliased; then marked. */
 		if (r->j->group && l->group == r->j->group && !l->alias[0])
 			return l;
-		return id->alias[0] && !strcmp(l->alias, id->alias) ? l : NULL;
+		/* A vlantrunk marker of one of the journal's trunks: a plain alias proves nothing. */
+		return vt_marker_owner(l->alias) && vt_journal_concerns(r->j, vt_marker_owner(l->alias)) &&
+		       !strcmp(l->alias, id->alias) ? l : NULL;
 	}
 	/* A changed device keeps its ifindex and parent; a rename gives it the new name. */
 	if (l->parent == id->parent &&
