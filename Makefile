@@ -163,7 +163,7 @@ fuzz: $(FUZZ_BUILD)/fuzz_desired $(FUZZ_BUILD)/fuzz_journal $(FUZZ_BUILD)/fuzz_r
 	$(FUZZ_BUILD)/fuzz_desired -max_total_time=$(FUZZ_SECONDS) \
 		-dict=tests/fuzz/desired.dict $(FUZZ_BUILD)/corpus-desired
 	$(FUZZ_BUILD)/fuzz_journal -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus-journal
-	$(FUZZ_BUILD)/fuzz_restore -max_total_time=$(FUZZ_SECONDS) \
+	$(FUZZ_BUILD)/fuzz_restore -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_BUILD)/ \
 		-dict=tests/fuzz/restore.dict $(FUZZ_BUILD)/corpus-restore
 
 FUZZ_FLAGS = -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
