@@ -144,8 +144,8 @@ clean:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-# make fuzz: libFuzzer on the desired-state parser and on the journal reader,
-# FUZZ_SECONDS each, under
+# make fuzz: libFuzzer on the desired-state parser, on the journal reader and
+# on recovery from any journal against a fake kernel, FUZZ_SECONDS each, under
 # AddressSanitizer and UndefinedBehaviorSanitizer (needs clang). It runs on a
 # copy of the seed corpus, which stays as it is in the tree.
 FUZZ_SECONDS ?= 60
@@ -154,14 +154,17 @@ FUZZ_CC ?= clang
 FUZZ_SRCS := tests/fuzz/fuzz_desired.c $(wildcard agent/desired*.c) netlink/link_table.c
 
 .PHONY: fuzz
-fuzz: $(FUZZ_BUILD)/fuzz_desired $(FUZZ_BUILD)/fuzz_journal
-	rm -rf $(FUZZ_BUILD)/corpus-desired $(FUZZ_BUILD)/corpus-journal
-	mkdir -p $(FUZZ_BUILD)/corpus-desired $(FUZZ_BUILD)/corpus-journal
+fuzz: $(FUZZ_BUILD)/fuzz_desired $(FUZZ_BUILD)/fuzz_journal $(FUZZ_BUILD)/fuzz_restore
+	rm -rf $(FUZZ_BUILD)/corpus-desired $(FUZZ_BUILD)/corpus-journal $(FUZZ_BUILD)/corpus-restore
+	mkdir -p $(FUZZ_BUILD)/corpus-desired $(FUZZ_BUILD)/corpus-journal $(FUZZ_BUILD)/corpus-restore
 	cp tests/fuzz/corpus/desired/* $(FUZZ_BUILD)/corpus-desired/
 	cp tests/fuzz/corpus/journal/* $(FUZZ_BUILD)/corpus-journal/
+	cp tests/fuzz/corpus/journal/* tests/fuzz/corpus/restore/* $(FUZZ_BUILD)/corpus-restore/
 	$(FUZZ_BUILD)/fuzz_desired -max_total_time=$(FUZZ_SECONDS) \
 		-dict=tests/fuzz/desired.dict $(FUZZ_BUILD)/corpus-desired
 	$(FUZZ_BUILD)/fuzz_journal -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus-journal
+	$(FUZZ_BUILD)/fuzz_restore -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_BUILD)/ \
+		-dict=tests/fuzz/restore.dict $(FUZZ_BUILD)/corpus-restore
 
 FUZZ_FLAGS = -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Iagent $(DEPS_CFLAGS)
@@ -174,3 +177,12 @@ $(FUZZ_BUILD)/fuzz_journal: tests/fuzz/fuzz_journal.c agent/journal.c netlink/li
 		$(wildcard include/*.h) agent/journal.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs jansson)
+
+# Recovery against tests/fuzz/fake_kernel.c, which stands in for netlink/.
+FUZZ_RESTORE_SRCS := tests/fuzz/fuzz_restore.c tests/fuzz/fake_kernel.c agent/restore.c \
+	agent/journal.c agent/diff.c agent/plan_names.c agent/name_index.c netlink/link_table.c
+
+$(FUZZ_BUILD)/fuzz_restore: $(FUZZ_RESTORE_SRCS) tests/fuzz/fake_kernel.h \
+		$(wildcard include/*.h) $(wildcard agent/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_RESTORE_SRCS) $(shell $(PKG_CONFIG) --libs jansson)
