@@ -96,13 +96,19 @@ static int flush(struct restorer *r, size_t *counter)
 static const struct vt_link *proven(struct restorer *r, const struct vt_journal_entry *e);
 static const struct vt_link *device_of(struct restorer *r, const struct vt_journal_entry *e);
 
-/* The journal's entry for the device called @name by it (before or after), or NULL. */
-static const struct vt_journal_entry *entry_named(struct restorer *r, const char *name)
+/*
+ * The journal's entry in @state for the device it calls @name (before or
+ * after), or NULL. A recreate has two of the same name: the deleted device
+ * (PRESENT) and its successor (ABSENT).
+ */
+static const struct vt_journal_entry *entry_named(struct restorer *r, const char *name,
+						  enum vt_entry_state state)
 {
 	for (size_t i = 0; i < r->j->n_entries; i++) {
 		const struct vt_journal_entry *e = &r->j->entries[i];
 
-		if (!strcmp(e->image.name, name) || (e->new_name[0] && !strcmp(e->new_name, name)))
+		if (e->state == state &&
+		    (!strcmp(e->image.name, name) || (e->new_name[0] && !strcmp(e->new_name, name))))
 			return e;
 	}
 	return NULL;
@@ -110,17 +116,21 @@ static const struct vt_journal_entry *entry_named(struct restorer *r, const char
 
 /*
  * @l's parent is the device the journal's @name means: when the journal
- * names that device too, the one it proves (an index alone proves nothing);
- * else the device called so.
+ * names such a device too (created, or changed or deleted), one it proves
+ * (an index alone proves nothing); else the device called so.
  */
 static bool parent_named(struct restorer *r, const struct vt_link *l, const char *name)
 {
 	const struct vt_link *parent = vt_link_table_find_ifindex(&r->links, l->parent);
-	const struct vt_journal_entry *pe = entry_named(r, name);
+	const struct vt_journal_entry *created = entry_named(r, name, VT_ENTRY_ABSENT);
+	const struct vt_journal_entry *changed = entry_named(r, name, VT_ENTRY_PRESENT);
 
 	if (!parent)
 		return false;
-	return pe ? device_of(r, pe) == parent : !strcmp(parent->name, name);
+	if (!created && !changed)
+		return !strcmp(parent->name, name);
+	return (created && device_of(r, created) == parent) ||
+	       (changed && device_of(r, changed) == parent);
 }
 
 /* A marker the transaction may have left: the before-image's, or one of its trunks'. */
@@ -206,12 +216,12 @@ enum parent_fate { PARENT_THERE, PARENT_VANISHED, PARENT_NOT_RESTORED, PARENT_RE
 static enum parent_fate parent_of(struct restorer *r, const struct vt_journal_entry *e,
 				  int *ifindex)
 {
-	const struct vt_journal_entry *pe = entry_named(r, e->parent_name);
+	const struct vt_journal_entry *pe = entry_named(r, e->parent_name, VT_ENTRY_PRESENT);
 	const struct vt_link *p;
 	int grand;
 
 	*ifindex = 0;
-	if (pe && pe != e && pe->state == VT_ENTRY_PRESENT) {
+	if (pe && pe != e) {
 		*ifindex = vt_name_index_find(&r->recreated, e->parent_name);
 		if (*ifindex)
 			return PARENT_THERE;

@@ -34,6 +34,26 @@ static bool trunk_known(const struct vt_world *w, const char *name)
 	return false;
 }
 
+/*
+ * Teardown goes towards no trunks and reads no desired state, but a trunk it
+ * is named that the desired state has is no typo: with no devices left (a
+ * second teardown, or a recovery that undid its only creates) there is just
+ * nothing to do. A desired state that cannot be read names nothing.
+ */
+static bool desired_names(const struct vt_cli *cli, const char *trunk)
+{
+	struct vt_desired d = { 0 };
+	struct vt_diags diags = { 0 };
+	bool found = false;
+
+	if (vt_desired_load(cli->config, &d, &diags) == 0)
+		for (size_t i = 0; i < d.n_trunks && !found; i++)
+			found = !strcmp(d.trunks[i].name, trunk);
+	vt_diags_free(&diags);
+	vt_desired_free(&d);
+	return found;
+}
+
 int vt_world_load(const struct vt_cli *cli, const char *command, struct vt_world *world)
 {
 	struct vt_diags diags = { 0 };
@@ -406,7 +426,8 @@ int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world
 		return VT_EXIT_CANNOT_RUN;
 	}
 	for (size_t i = 0; i < cli->n_trunks; i++) {
-		if (trunk_known(world, cli->trunks[i]))
+		if (trunk_known(world, cli->trunks[i]) ||
+		    (!strcmp(command, "teardown") && desired_names(cli, cli->trunks[i])))
 			continue;
 		snprintf(what, sizeof(what), "--trunk %s: no such trunk in %s or in the kernel",
 			 cli->trunks[i], cli->config);
