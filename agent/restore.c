@@ -244,17 +244,45 @@ static enum parent_fate parent_of(struct restorer *r, const struct vt_journal_en
 }
 
 /*
+ * The MTU the device @parent has once restored: a journaled one's (changed,
+ * or recreated by this restore) before-image's, else what it has now; 0 when
+ * not known.
+ */
+static uint32_t parent_mtu(struct restorer *r, int parent)
+{
+	const struct vt_link *p = vt_link_table_find_ifindex(&r->links, parent);
+
+	for (size_t i = 0; i < r->j->n_entries; i++) {
+		const struct vt_journal_entry *e = &r->j->entries[i];
+
+		if (e->state == VT_ENTRY_PRESENT &&
+		    (r->chosen[i] == parent || (e->image.ifindex == parent && p && proven(r, e) == p)))
+			return e->image.mtu;
+	}
+	return p ? p->mtu : 0;
+}
+
+/*
  * The before-image with parent and master as they are now. A master that
- * went is not there to be enslaved to: the device comes back without it.
+ * went is not there to be enslaved to: the device comes back without it. A
+ * parent whose MTU was lowered from outside since (not by the transaction:
+ * that is put back first) clamped the VLAN's with it, as the kernel does, and
+ * refuses a larger one: the VLAN comes back at its parent's MTU.
  */
 static void resolve(struct restorer *r, const struct vt_journal_entry *e, int parent,
 		    struct vt_link *want)
 {
+	const struct vt_link *p = parent > 0 ? vt_link_table_find_ifindex(&r->links, parent) : NULL;
+	/* Only a parent now smaller than the VLAN was needs a look at the journal. */
+	uint32_t mtu = p && p->mtu < e->image.mtu ? parent_mtu(r, parent) : 0;
+
 	*want = e->image;
 	want->parent = parent;
 	want->master = resolve_name(r, e->master_name);
 	if (want->master < 0)
 		want->master = 0;
+	if (mtu && want->mtu > mtu)
+		want->mtu = mtu;
 }
 
 /*
@@ -655,14 +683,16 @@ static int change_back(struct restorer *r)
 	bool sent = false;
 
 	for (int step = DOWN; step <= UP; step++) {
-		for (size_t i = 0; step != UP && i < r->j->n_entries; i++) {
-			const struct vt_journal_entry *e = &r->j->entries[i];
+		/* Outer devices first: an inner one's MTU may need its parent's raised. */
+		for (size_t k = 0; step != UP && k < r->j->n_entries * (MAX_DEPTH + 1); k++) {
+			const struct vt_journal_entry *e = &r->j->entries[k % r->j->n_entries];
 			const struct vt_link *have;
 			struct vt_link_spec spec;
 			struct vt_link want;
 			uint32_t d;
 
-			if (e->state != VT_ENTRY_PRESENT || !(have = proven(r, e)))
+			if (e->depth != k / r->j->n_entries || e->state != VT_ENTRY_PRESENT ||
+			    !(have = proven(r, e)))
 				continue;
 			resolve(r, e, have->parent, &want);
 			d = vt_link_diff(&want, have, VT_D_PARENT | VT_D_KIND | VT_D_VLAN | VT_D_PROTOCOL);
@@ -763,10 +793,17 @@ int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_r
 	ret = vt_nl_dump_links(nl, &r.links);
 	if (!ret)
 		ret = delete_created(&r);
-	if (!ret)
-		ret = recreate_deleted(&r);
+	/*
+	 * Changed devices first: a device deleted by the transaction may need its
+	 * parent's old MTU back before it fits on it again (the kernel refuses a
+	 * VLAN larger than its parent), or its old name back from a device the
+	 * transaction renamed into it. No changed device sits on a deleted one:
+	 * the kernel took those with it, so they are deleted ones too.
+	 */
 	if (!ret)
 		ret = change_back(&r);
+	if (!ret)
+		ret = recreate_deleted(&r);
 	if (ret)
 		goto out;
 	/* Everything recreated is in the dump now, and goes by it. */

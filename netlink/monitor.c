@@ -75,11 +75,21 @@ static int deliver(const char *buf, size_t len, vt_monitor_fn fn, void *arg, int
 		struct vt_link link;
 		int ret;
 
+		const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
 		if (nlh->nlmsg_type == RTM_NEWLINK)
 			event = VT_EV_NEWLINK;
 		else if (nlh->nlmsg_type == RTM_DELLINK)
 			event = VT_EV_DELLINK;
 		else
+			continue;
+		/*
+		 * A bridge reports its ports on the same group (br_ifinfo_notify(),
+		 * family AF_BRIDGE, bridge port attributes only): an RTM_DELLINK of
+		 * one means the port left the bridge, not that the device went.
+		 * Devices themselves are reported as AF_UNSPEC.
+		 */
+		if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*ifi) || ifi->ifi_family != AF_UNSPEC)
 			continue;
 		ret = vt_nl_decode_link(nlh, &link);
 		if (ret < 0)

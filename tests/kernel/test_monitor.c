@@ -103,6 +103,28 @@ START_TEST(test_sees_create_and_delete)
 }
 END_TEST
 
+/*
+ * A bridge sends events of its own for its ports (br_ifinfo_notify(), family
+ * AF_BRIDGE) on the same group: an RTM_DELLINK when a port leaves the
+ * bridge. That is no device going, and must not read as one.
+ */
+START_TEST(test_bridge_port_events_are_not_link_events)
+{
+	struct vt_monitor *mon;
+	struct seen seen = { 0 };
+
+	kt_sh("ip link add br0 type bridge && ip link set d0 up");
+	create_vlan("m1", 31);
+	ck_assert_int_eq(vt_nl_send_batch(nl, batch), 0);
+	ck_assert_int_eq(vt_monitor_open(&mon, 0), 0);
+	kt_sh("ip link set m1 master br0 && ip link set m1 nomaster");
+	ck_assert_int_ge(vt_monitor_read(mon, record, &seen), 0);
+	ck_assert_int_ge(seen.new_m1, 1);
+	ck_assert_int_eq(seen.del_m1, 0);
+	vt_monitor_close(mon);
+}
+END_TEST
+
 /* A burst into a deliberately small buffer: an overrun, reported as a resync. */
 START_TEST(test_overrun_reported_as_resync)
 {
@@ -141,6 +163,7 @@ Suite *monitor_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_sees_create_and_delete);
 	tcase_add_test(tc, test_overrun_reported_as_resync);
+	tcase_add_test(tc, test_bridge_port_events_are_not_link_events);
 	suite_add_tcase(s, tc);
 	return s;
 }
