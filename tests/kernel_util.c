@@ -263,3 +263,192 @@ size_t kt_requests(const char *output)
 		      "no request count in: %s", output);
 	return n;
 }
+
+uint64_t kt_rng_next(struct kt_rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static char *qos_text(const struct vt_link *l)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+
+	for (int i = 0; i <= VT_PCP_MAX; i++)
+		fprintf(f, "%u,", l->vlan.ingress[i]);
+	fputs(" egress=", f);
+	for (size_t i = 0; i < l->vlan.n_egress; i++)
+		fprintf(f, "%u:%u,", l->vlan.egress[i].from, l->vlan.egress[i].to);
+	fclose(f);
+	return s;
+}
+
+/* A parent or master: by name, or as "#ifindex". */
+static void link_ref(char *buf, size_t len, const struct vt_link_table *t, int ifindex,
+		     bool by_index)
+{
+	if (by_index && ifindex)
+		snprintf(buf, len, "#%d", ifindex);
+	else
+		snprintf(buf, len, "%s", name_of(t, ifindex));
+}
+
+static char *world_line(const struct vt_link_table *t, const struct vt_link *l, bool by_index)
+{
+	char *line = NULL, *qos = l->is_vlan ? qos_text(l) : strdup("-");
+	char parent[VT_IFNAMSIZ + 8], master[VT_IFNAMSIZ + 8];
+	const uint8_t *m = l->mac;
+
+	link_ref(parent, sizeof(parent), t, l->parent, by_index);
+	link_ref(master, sizeof(master), t, l->master, by_index);
+	ck_assert_int_ge(asprintf(&line, "%s ifindex=%d kind=%s parent=%s vlan=%u proto=%04x "
+				  "flags=%x ingress=%s mtu=%u mac=%02x:%02x:%02x:%02x:%02x:%02x up=%d "
+				  "master=%s group=%u alias=%s", l->name, l->ifindex, l->kind, parent,
+				  l->is_vlan ? l->vlan.id : 0, l->is_vlan ? l->vlan.protocol : 0,
+				  l->is_vlan ? l->vlan.flags : 0, qos, l->mtu, m[0], m[1], m[2], m[3],
+				  m[4], m[5], l->up, master, l->group, l->alias), 0);
+	free(qos);
+	return line;
+}
+
+void kt_world_read(struct vt_nl *nl, struct kt_world *w, bool by_index)
+{
+	struct vt_link_table t = { 0 };
+	size_t len = 0;
+	FILE *f;
+
+	kt_dump(nl, &t);
+	w->n = t.n;
+	w->devs = calloc(t.n + 1, sizeof(*w->devs));
+	f = open_memstream(&w->text, &len);
+	for (size_t i = 0; i < t.n; i++) {
+		struct kt_dev *d = &w->devs[i];
+		const struct vt_link *l = &t.links[i];
+
+		d->ifindex = l->ifindex;
+		snprintf(d->name, sizeof(d->name), "%s", l->name);
+		snprintf(d->alias, sizeof(d->alias), "%s", l->alias);
+		d->group = l->group;
+		d->is_vlan = l->is_vlan;
+		d->line = world_line(&t, l, by_index);
+		fprintf(f, "%s\n", d->line);
+	}
+	fclose(f);
+	vt_link_table_clear(&t);
+}
+
+void kt_world_free(struct kt_world *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->devs[i].line);
+	free(w->devs);
+	free(w->text);
+	memset(w, 0, sizeof(*w));
+}
+
+const struct kt_dev *kt_world_ifindex(const struct kt_world *w, int ifindex)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->devs[i].ifindex == ifindex)
+			return &w->devs[i];
+	return NULL;
+}
+
+const struct kt_dev *kt_world_name(const struct kt_world *w, const char *name)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (!strcmp(w->devs[i].name, name))
+			return &w->devs[i];
+	return NULL;
+}
+
+bool kt_marked(const struct kt_dev *d)
+{
+	return !strncmp(d->alias, "vlantrunk:", strlen("vlantrunk:"));
+}
+
+bool kt_is_journal(const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(name, "journal", 7) && !(n >= 4 && !strcmp(name + n - 4, ".tmp"));
+}
+
+size_t kt_journal_text(const char *state, char **text)
+{
+	DIR *d = opendir(state);
+	struct dirent *e;
+	size_t n = 0, len = 0;
+	FILE *f = text ? open_memstream(text, &len) : NULL;
+
+	while (d && (e = readdir(d))) {
+		char path[600], *body = NULL;
+
+		if (!kt_is_journal(e->d_name))
+			continue;
+		n++;
+		if (!f)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", state, e->d_name);
+		kt_run(&body, "cat '%s'", path);
+		fprintf(f, "== %s\n%s\n", e->d_name, body);
+		free(body);
+	}
+	if (d)
+		closedir(d);
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static void collect(json_t *v, struct kt_facts *fx)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	if (json_is_object(v)) {
+		if (json_integer_value(json_object_get(v, "ifindex")) > 0)
+			json_array_append(fx->devices, v);
+		if (json_integer_value(json_object_get(v, "group")) > 0)
+			json_array_append(fx->groups, json_object_get(v, "group"));
+		json_object_foreach(v, key, item)
+			collect(item, fx);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+			collect(item, fx);
+	}
+}
+
+void kt_journal_facts(const char *state, struct kt_facts *fx)
+{
+	DIR *d = opendir(state);
+	struct dirent *e;
+
+	fx->devices = json_array();
+	fx->groups = json_array();
+	while (d && (e = readdir(d))) {
+		char path[600];
+		json_t *doc;
+
+		if (!kt_is_journal(e->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", state, e->d_name);
+		doc = json_load_file(path, 0, NULL);
+		collect(doc, fx);
+		json_decref(doc);
+	}
+	if (d)
+		closedir(d);
+}
+
+void kt_facts_free(struct kt_facts *fx)
+{
+	json_decref(fx->devices);
+	json_decref(fx->groups);
+}

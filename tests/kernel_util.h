@@ -32,7 +32,6 @@ const struct vt_link *kt_find(const struct vt_link_table *table, const char *nam
 /** kt_ifindex - the ifindex of @name, read through a fresh dump. */
 int kt_ifindex(struct vt_nl *nl, const char *name);
 
-#endif
 
 /**
  * kt_snapshot - every link of the namespace as canonical text, one line each,
@@ -79,3 +78,60 @@ int kt_vlantrunk(char **output, const char *fault, const char *config, const cha
 
 /** kt_requests - the faulty build's "faulty: N requests" in @output; the test fails without. */
 size_t kt_requests(const char *output);
+
+/* splitmix64: small, deterministic, and the same on every libc (no rand()). */
+struct kt_rng {
+	uint64_t s;
+};
+
+uint64_t kt_rng_next(struct kt_rng *r);
+
+/* One device as the seeded tests compare it: everything vlantrunk manages. */
+struct kt_dev {
+	int ifindex;
+	char name[VT_IFNAMSIZ];
+	char alias[VT_ALIAS_MAX + 1];
+	uint32_t group;
+	bool is_vlan;
+	char *line;	/* every attribute, on one line */
+};
+
+/* Every link of the namespace, in dump order. */
+struct kt_world {
+	struct kt_dev *devs;
+	size_t n;
+	char *text;	/* every line */
+};
+
+/**
+ * kt_world_read - dump every link into @w (kt_world_free() releases it).
+ * A line names parent and master by name, or with @by_index by ifindex (a
+ * device's line then stays the same when its parent is renamed).
+ */
+void kt_world_read(struct vt_nl *nl, struct kt_world *w, bool by_index);
+void kt_world_free(struct kt_world *w);
+const struct kt_dev *kt_world_ifindex(const struct kt_world *w, int ifindex);
+const struct kt_dev *kt_world_name(const struct kt_world *w, const char *name);
+
+/** kt_marked - @d carries vlantrunk's marker ("vlantrunk:" alias). */
+bool kt_marked(const struct kt_dev *d);
+
+/** kt_is_journal - @name (in a state dir) is a journal: "journal*", not "*.tmp". */
+bool kt_is_journal(const char *name);
+
+/**
+ * kt_journal_text - how many journals the state dir @state holds; with
+ * @text, their names and contents concatenated (caller frees).
+ */
+size_t kt_journal_text(const char *state, char **text);
+
+/* What the journals name: devices (objects with an "ifindex") and device groups. */
+struct kt_facts {
+	json_t *devices;	/* array of those objects */
+	json_t *groups;		/* array of integers */
+};
+
+void kt_journal_facts(const char *state, struct kt_facts *fx);
+void kt_facts_free(struct kt_facts *fx);
+
+#endif

@@ -33,6 +33,7 @@ int main(void)
 	srunner_add_suite(sr, scale_suite());
 	srunner_add_suite(sr, agent_suite());
 	srunner_add_suite(sr, campaign_suite());
+	srunner_add_suite(sr, chaos_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -13,5 +13,6 @@ Suite *cli_suite(void);
 Suite *scale_suite(void);
 Suite *agent_suite(void);
 Suite *campaign_suite(void);
+Suite *chaos_suite(void);
 
 #endif

@@ -56,45 +56,15 @@
 #define KILLED 137
 #define MARK "vlantrunk:"
 
-/* splitmix64: small, deterministic, and the same on every libc (no rand()). */
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* A set of ifindexes: devices the campaign made, or put into a device group. */
 struct set {
 	int v[MAX_SET];
 	size_t n;
 };
 
-/* One device as the campaign compares it: everything, parent and master by name. */
-struct dev {
-	int ifindex;
-	char name[VT_IFNAMSIZ];
-	char alias[VT_ALIAS_MAX + 1];
-	uint32_t group;
-	bool is_vlan;
-	char *line;
-};
-
-struct world {
-	struct dev *devs;
-	size_t n;
-	char *text;		/* every line: readers and invalid configs change nothing */
-};
-
 struct campaign {
 	struct vt_nl *nl;
-	struct rng rng;
+	struct kt_rng rng;
 	uint64_t seed;
 	unsigned round, step;
 	bool keep_going, failed, verbose, verbose_runs;
@@ -118,7 +88,7 @@ static struct campaign C;
 
 static unsigned pick(unsigned n)
 {
-	return n ? (unsigned)(rng_next(&C.rng) % n) : 0;
+	return n ? (unsigned)(kt_rng_next(&C.rng) % n) : 0;
 }
 
 static bool chance(unsigned percent)
@@ -143,202 +113,32 @@ static bool set_has(const struct set *s, int ifindex)
 	return false;
 }
 
-/* ---- the kernel as the campaign sees it ---- */
+/* ---- the kernel and the state dir as the campaign sees them (kernel_util.c) ---- */
 
-static const char *name_of(const struct vt_link_table *t, int ifindex)
+static void world_read(struct kt_world *w)
 {
-	const struct vt_link *l = ifindex ? vt_link_table_find_ifindex(t, ifindex) : NULL;
-
-	return ifindex ? (l ? l->name : "?") : "-";
+	kt_world_read(C.nl, w, false);
 }
 
-static char *qos_text(const struct vt_link *l)
+static size_t journals(char **text)
 {
-	char *s = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&s, &len);
-
-	for (int i = 0; i <= VT_PCP_MAX; i++)
-		fprintf(f, "%u,", l->vlan.ingress[i]);
-	fputs(" egress=", f);
-	for (size_t i = 0; i < l->vlan.n_egress; i++)
-		fprintf(f, "%u:%u,", l->vlan.egress[i].from, l->vlan.egress[i].to);
-	fclose(f);
-	return s;
+	return kt_journal_text(C.state, text);
 }
 
-static char *describe(const struct vt_link_table *t, const struct vt_link *l)
+static void journal_facts(struct kt_facts *fx)
 {
-	char *line = NULL, *qos = l->is_vlan ? qos_text(l) : strdup("-");
-	const uint8_t *m = l->mac;
-
-	ck_assert_int_ge(asprintf(&line, "%s ifindex=%d kind=%s parent=%s vlan=%u proto=%04x "
-				  "flags=%x ingress=%s mtu=%u mac=%02x:%02x:%02x:%02x:%02x:%02x up=%d "
-				  "master=%s group=%u alias=%s", l->name, l->ifindex, l->kind,
-				  name_of(t, l->parent), l->is_vlan ? l->vlan.id : 0,
-				  l->is_vlan ? l->vlan.protocol : 0, l->is_vlan ? l->vlan.flags : 0,
-				  qos, l->mtu, m[0], m[1], m[2], m[3], m[4], m[5], l->up,
-				  name_of(t, l->master), l->group, l->alias), 0);
-	free(qos);
-	return line;
-}
-
-static void world_read(struct world *w)
-{
-	struct vt_link_table t = { 0 };
-	size_t len = 0;
-	FILE *f;
-
-	kt_dump(C.nl, &t);
-	w->n = t.n;
-	w->devs = calloc(t.n + 1, sizeof(*w->devs));
-	f = open_memstream(&w->text, &len);
-	for (size_t i = 0; i < t.n; i++) {
-		struct dev *d = &w->devs[i];
-		const struct vt_link *l = &t.links[i];
-
-		d->ifindex = l->ifindex;
-		snprintf(d->name, sizeof(d->name), "%s", l->name);
-		snprintf(d->alias, sizeof(d->alias), "%s", l->alias);
-		d->group = l->group;
-		d->is_vlan = l->is_vlan;
-		d->line = describe(&t, l);
-		fprintf(f, "%s\n", d->line);
-	}
-	fclose(f);
-	vt_link_table_clear(&t);
-}
-
-static void world_free(struct world *w)
-{
-	for (size_t i = 0; i < w->n; i++)
-		free(w->devs[i].line);
-	free(w->devs);
-	free(w->text);
-	memset(w, 0, sizeof(*w));
-}
-
-static const struct dev *world_ifindex(const struct world *w, int ifindex)
-{
-	for (size_t i = 0; i < w->n; i++)
-		if (w->devs[i].ifindex == ifindex)
-			return &w->devs[i];
-	return NULL;
-}
-
-static const struct dev *world_name(const struct world *w, const char *name)
-{
-	for (size_t i = 0; i < w->n; i++)
-		if (!strcmp(w->devs[i].name, name))
-			return &w->devs[i];
-	return NULL;
-}
-
-static bool marked(const struct dev *d)
-{
-	return !strncmp(d->alias, MARK, strlen(MARK));
+	kt_journal_facts(C.state, fx);
 }
 
 /* Forget devices that are gone: their ifindex may come back as vlantrunk's. */
-static void prune(struct set *s, const struct world *w)
+static void prune(struct set *s, const struct kt_world *w)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < s->n; i++)
-		if (world_ifindex(w, s->v[i]))
+		if (kt_world_ifindex(w, s->v[i]))
 			s->v[k++] = s->v[i];
 	s->n = k;
-}
-
-/* ---- the state dir ---- */
-
-/* A journal: "journal", or one file per transaction ("journal.<id>"), never a temp file. */
-static bool is_journal(const char *name)
-{
-	size_t n = strlen(name);
-
-	return !strncmp(name, "journal", 7) && !(n >= 4 && !strcmp(name + n - 4, ".tmp"));
-}
-
-/* The journal files' names and contents, concatenated; the number of files. */
-static size_t journals(char **text)
-{
-	DIR *d = opendir(C.state);
-	struct dirent *e;
-	size_t n = 0, len = 0;
-	FILE *f = text ? open_memstream(text, &len) : NULL;
-
-	while (d && (e = readdir(d))) {
-		char path[600], *body = NULL;
-
-		if (!is_journal(e->d_name))
-			continue;
-		n++;
-		if (!f)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", C.state, e->d_name);
-		kt_run(&body, "cat '%s'", path);
-		fprintf(f, "== %s\n%s\n", e->d_name, body);
-		free(body);
-	}
-	if (d)
-		closedir(d);
-	if (f)
-		fclose(f);
-	return n;
-}
-
-/* What the journals name: devices (objects with an "ifindex") and device groups. */
-struct facts {
-	json_t *devices;	/* array of those objects */
-	json_t *groups;		/* array of integers */
-};
-
-static void collect(json_t *v, struct facts *fx)
-{
-	const char *key;
-	json_t *item;
-	size_t i;
-
-	if (json_is_object(v)) {
-		if (json_integer_value(json_object_get(v, "ifindex")) > 0)
-			json_array_append(fx->devices, v);
-		if (json_integer_value(json_object_get(v, "group")) > 0)
-			json_array_append(fx->groups, json_object_get(v, "group"));
-		json_object_foreach(v, key, item)
-			collect(item, fx);
-	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, item)
-			collect(item, fx);
-	}
-}
-
-static void journal_facts(struct facts *fx)
-{
-	DIR *d = opendir(C.state);
-	struct dirent *e;
-
-	fx->devices = json_array();
-	fx->groups = json_array();
-	while (d && (e = readdir(d))) {
-		char path[600];
-		json_t *doc;
-
-		if (!is_journal(e->d_name))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", C.state, e->d_name);
-		doc = json_load_file(path, 0, NULL);
-		collect(doc, fx);
-		json_decref(doc);
-	}
-	if (d)
-		closedir(d);
-}
-
-static void facts_free(struct facts *fx)
-{
-	json_decref(fx->devices);
-	json_decref(fx->groups);
 }
 
 /* ---- the round's log and failure reports ---- */
@@ -670,12 +470,12 @@ static size_t plan_ops(void)
  */
 static unsigned request_cap(void)
 {
-	struct facts fx;
+	struct kt_facts fx;
 	size_t entries;
 
 	journal_facts(&fx);
 	entries = json_array_size(fx.devices);
-	facts_free(&fx);
+	kt_facts_free(&fx);
 	if (!journals(NULL))
 		C.last_ops = plan_ops();
 	return (unsigned)(2 * (entries + C.last_ops) + 2);
@@ -714,15 +514,15 @@ static bool rc_allowed(enum cmd kind, int rc)
 	return (rc >= 0 && rc <= 3) || rc == KILLED;
 }
 
-static void check_untouched(const struct run *r, const struct world *before,
-			    const struct world *after)
+static void check_untouched(const struct run *r, const struct kt_world *before,
+			    const struct kt_world *after)
 {
 	for (size_t i = 0; i < C.own.n && !C.failed; i++) {
-		const struct dev *b = world_ifindex(before, C.own.v[i]), *a;
+		const struct kt_dev *b = kt_world_ifindex(before, C.own.v[i]), *a;
 
-		if (!b || marked(b))
+		if (!b || kt_marked(b))
 			continue;
-		a = world_ifindex(after, b->ifindex);
+		a = kt_world_ifindex(after, b->ifindex);
 		if (!a)
 			broken(r, "unmanaged device %s deleted\n  before: %s", b->name, b->line);
 		else if (strcmp(a->line, b->line))
@@ -740,7 +540,7 @@ static void check_journal_kept(const struct run *r)
 /* Names of the devices the journals in the state dir describe, now. */
 static json_t *journal_names(void)
 {
-	struct facts fx;
+	struct kt_facts fx;
 	json_t *names = json_object(), *e;
 	size_t i;
 
@@ -748,16 +548,16 @@ static json_t *journal_names(void)
 	json_array_foreach(fx.devices, i, e)
 		if (json_is_string(json_object_get(e, "name")))
 			json_object_set_new(names, json_string_value(json_object_get(e, "name")), json_true());
-	facts_free(&fx);
+	kt_facts_free(&fx);
 	return names;
 }
 
 /* A marked device of a trunk in scope that the desired state does not want. */
 static void check_marker(enum cmd kind, const struct run *r, const struct scope *s,
-			 const struct world *before, const struct dev *a)
+			 const struct kt_world *before, const struct kt_dev *a)
 {
 	const char *trunk = a->alias + strlen(MARK);
-	const struct dev *b;
+	const struct kt_dev *b;
 
 	if (!in_scope(s, trunk) || (kind == RECONCILE && wanted(trunk, a->name)))
 		return;
@@ -765,7 +565,7 @@ static void check_marker(enum cmd kind, const struct run *r, const struct scope 
 	 * A trunk that failed and rolled back (exit 1) may keep what it had, and
 	 * what the recovery of an interrupted transaction put back.
 	 */
-	b = world_ifindex(before, a->ifindex);
+	b = kt_world_ifindex(before, a->ifindex);
 	if (r->rc == 1 && b && !strcmp(b->name, a->name) && !strcmp(b->alias, a->alias))
 		return;
 	if (r->rc == 1 && json_object_get(C.recovered_names, a->name))
@@ -775,26 +575,26 @@ static void check_marker(enum cmd kind, const struct run *r, const struct scope 
 }
 
 static void check_orphans(enum cmd kind, const struct run *r, const struct scope *s,
-			  const struct world *before, const struct world *after)
+			  const struct kt_world *before, const struct kt_world *after)
 {
 	if (r->rc < 0 || r->rc > 2 || journals(NULL))
 		return;
 	for (size_t i = 0; i < after->n && !C.failed; i++) {
-		const struct dev *a = &after->devs[i];
+		const struct kt_dev *a = &after->devs[i];
 
 		if (a->is_vlan && a->group && !set_has(&C.grouped, a->ifindex))
 			broken(r, "orphan: VLAN %s left in device group %u, no journal\n  %s", a->name,
 			     a->group, a->line);
-		else if (!marked(a) && !set_has(&C.own, a->ifindex))
+		else if (!kt_marked(a) && !set_has(&C.own, a->ifindex))
 			broken(r, "orphan: unmarked device %s that the campaign did not make\n  %s",
 			     a->name, a->line);
-		else if (marked(a) && (kind == RECONCILE || kind == TEARDOWN))
+		else if (kt_marked(a) && (kind == RECONCILE || kind == TEARDOWN))
 			check_marker(kind, r, s, before, a);
 	}
 }
 
 static void check_run(enum cmd kind, const struct run *r, const struct scope *s,
-		      const struct world *before, const struct world *after, size_t journals_before)
+		      const struct kt_world *before, const struct kt_world *after, size_t journals_before)
 {
 	if (!rc_allowed(kind, r->rc))
 		broken(r, "unexpected exit %d", r->rc);
@@ -815,7 +615,7 @@ static int checked_run(enum cmd kind, const char *fault, const char *args, const
 		       struct run *out)
 {
 	static const struct scope everything;
-	struct world before, after;
+	struct kt_world before, after;
 	size_t jb = journals(NULL);
 	struct run r;
 
@@ -828,8 +628,8 @@ static int checked_run(enum cmd kind, const char *fault, const char *args, const
 	C.recovered_names = NULL;
 	prune(&C.own, &after);
 	prune(&C.grouped, &after);
-	world_free(&before);
-	world_free(&after);
+	kt_world_free(&before);
+	kt_world_free(&after);
 	if (out)
 		*out = r;
 	else
@@ -872,13 +672,13 @@ static void step_teardown(void)
 static void step_reader(void)
 {
 	bool plan = chance(50);
-	struct facts fx;
+	struct kt_facts fx;
 	char fault[128];
 	size_t entries;
 
 	journal_facts(&fx);
 	entries = json_array_size(fx.devices);
-	facts_free(&fx);
+	kt_facts_free(&fx);
 	maybe_faults(fault, sizeof(fault), 70, (unsigned)(2 * entries + 2));
 	checked_run(plan ? PLAN : STATUS, fault[0] ? fault : NULL,
 		    plan ? (chance(30) ? "--json plan" : "plan") : (chance(30) ? "--json status" : "status"),
@@ -929,7 +729,7 @@ static void step_invalid(void)
 	/* Not teardown: it deletes what carries a marker and reads no desired state. */
 	static const char *const cmds[] = { "reconcile", "reconcile --atomic", "plan", "status" };
 	char *text = gen_invalid(), *jb = NULL, *ja = NULL, fault[128];
-	struct world before, after;
+	struct kt_world before, after;
 	struct run r;
 
 	kt_write(C.config, text);
@@ -948,8 +748,8 @@ static void step_invalid(void)
 	else if (strcmp(jb, ja))
 		broken(&r, "invalid desired state changed the journal\n  before:\n%s\n  after:\n%s", jb, ja);
 	write_desired();
-	world_free(&before);
-	world_free(&after);
+	kt_world_free(&before);
+	kt_world_free(&after);
 	free(r.out);
 	free(text);
 	free(jb);
@@ -962,7 +762,7 @@ static void step_invalid(void)
 static void by_hand(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void by_hand(const char *fmt, ...)
 {
-	struct world before, after;
+	struct kt_world before, after;
 	char *cmd = NULL;
 	va_list ap;
 	int rc;
@@ -975,12 +775,12 @@ static void by_hand(const char *fmt, ...)
 	note("step %u: by hand: %s -> exit %d\n", C.step, cmd, rc);
 	world_read(&after);
 	for (size_t i = 0; i < after.n; i++)
-		if (!world_ifindex(&before, after.devs[i].ifindex))
+		if (!kt_world_ifindex(&before, after.devs[i].ifindex))
 			set_add(&C.own, after.devs[i].ifindex);
 	prune(&C.own, &after);
 	prune(&C.grouped, &after);
-	world_free(&before);
-	world_free(&after);
+	kt_world_free(&before);
+	kt_world_free(&after);
 	free(cmd);
 }
 
@@ -998,12 +798,12 @@ static bool is_base(const char *name)
 
 static bool present(const char *name)
 {
-	struct world w;
+	struct kt_world w;
 	bool found;
 
 	world_read(&w);
-	found = world_name(&w, name) != NULL;
-	world_free(&w);
+	found = kt_world_name(&w, name) != NULL;
+	kt_world_free(&w);
 	return found;
 }
 
@@ -1055,7 +855,7 @@ static void outside_lookalike(void)
 /* A look-alike at an ifindex a journal records: an index alone proves nothing. */
 static void outside_index_lookalike(void)
 {
-	struct facts fx;
+	struct kt_facts fx;
 	const json_t *e;
 	const char *parent;
 	size_t n;
@@ -1063,7 +863,7 @@ static void outside_index_lookalike(void)
 	journal_facts(&fx);
 	n = json_array_size(fx.devices);
 	if (!n) {
-		facts_free(&fx);
+		kt_facts_free(&fx);
 		outside_lookalike();
 		return;
 	}
@@ -1075,7 +875,7 @@ static void outside_index_lookalike(void)
 			  (unsigned)json_integer_value(json_object_get(e, "vlan")) : 2 + pick(4000),
 		  json_integer_value(json_object_get(e, "protocol")) == VT_PROTO_8021AD,
 		  (int)json_integer_value(json_object_get(e, "ifindex")));
-	facts_free(&fx);
+	kt_facts_free(&fx);
 }
 
 static void outside_name_taker(void)
@@ -1091,9 +891,9 @@ static void outside_name_taker(void)
 /* One of the campaign's devices into a device group: sometimes a journal's own. */
 static void outside_group(void)
 {
-	struct world w;
-	struct facts fx;
-	const struct dev *d;
+	struct kt_world w;
+	struct kt_facts fx;
+	const struct kt_dev *d;
 	uint32_t group = 1 + pick(1000);
 
 	if (!C.own.n)
@@ -1101,29 +901,29 @@ static void outside_group(void)
 	journal_facts(&fx);
 	if (json_array_size(fx.groups) && chance(60))
 		group = (uint32_t)json_integer_value(json_array_get(fx.groups, 0));
-	facts_free(&fx);
+	kt_facts_free(&fx);
 	world_read(&w);
-	d = world_ifindex(&w, C.own.v[pick((unsigned)C.own.n)]);
-	if (d && strcmp(d->name, "lo") && !marked(d)) {
+	d = kt_world_ifindex(&w, C.own.v[pick((unsigned)C.own.n)]);
+	if (d && strcmp(d->name, "lo") && !kt_marked(d)) {
 		by_hand("ip link set dev %s group %u", d->name, group);
 		set_add(&C.grouped, d->ifindex);
 	}
-	world_free(&w);
+	kt_world_free(&w);
 }
 
 /* The campaign takes one of its obstacles away again (not the base topology). */
 static void outside_remove(void)
 {
-	struct world w;
-	const struct dev *d;
+	struct kt_world w;
+	const struct kt_dev *d;
 
 	if (!C.own.n)
 		return;
 	world_read(&w);
-	d = world_ifindex(&w, C.own.v[pick((unsigned)C.own.n)]);
-	if (d && !is_base(d->name) && !marked(d))
+	d = kt_world_ifindex(&w, C.own.v[pick((unsigned)C.own.n)]);
+	if (d && !is_base(d->name) && !kt_marked(d))
 		by_hand("ip link del dev %s", d->name);
-	world_free(&w);
+	kt_world_free(&w);
 }
 
 /* With a journal pending, changes that its recovery must survive come first. */
@@ -1156,21 +956,21 @@ static void step_outside(void)
 /* The campaign's obstacles go: parents back, look-alikes and name-takers deleted. */
 static void clear_obstacles(void)
 {
-	struct world w;
+	struct kt_world w;
 
 	readd_parents();
 	world_read(&w);
 	for (size_t i = 0; i < w.n; i++) {
-		const struct dev *d = &w.devs[i];
+		const struct kt_dev *d = &w.devs[i];
 
-		if (!set_has(&C.own, d->ifindex) || marked(d))
+		if (!set_has(&C.own, d->ifindex) || kt_marked(d))
 			continue;
 		if (!is_base(d->name))
 			by_hand("ip link del dev %s", d->name);
 		else if (d->group)
 			by_hand("ip link set dev %s group default", d->name);
 	}
-	world_free(&w);
+	kt_world_free(&w);
 }
 
 /*
@@ -1260,7 +1060,7 @@ static const char topology[] =
 
 static void round_start(unsigned round)
 {
-	struct world w;
+	struct kt_world w;
 	char *text;
 
 	C.round = round;
@@ -1284,7 +1084,7 @@ static void round_start(unsigned round)
 	world_read(&w);
 	for (size_t i = 0; i < w.n; i++)
 		set_add(&C.own, w.devs[i].ifindex);
-	world_free(&w);
+	kt_world_free(&w);
 }
 
 static void round_end(void)
