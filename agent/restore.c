@@ -26,6 +26,7 @@ struct restorer {
 	struct vt_batch *batch;
 	int *chosen;			/* per entry: the ifindex it is recreated with, or 0 */
 	bool *vanished;			/* per entry: gone with its parent, nothing to put back */
+	unsigned int proof_depth;	/* proven() within proven(), up the parents */
 	struct vt_name_index recreated;	/* the same, by name, for what is not in the dump yet */
 	struct vt_created *created;	/* the entries of created devices, by ifindex */
 	size_t n_created;
@@ -159,8 +160,26 @@ static const struct vt_link *recreated_unmarked(struct restorer *r,
 	return l;
 }
 
-/* The device @e describes, if it is there and proven to be it (see restore.h). */
+static const struct vt_link *prove(struct restorer *r, const struct vt_journal_entry *e);
+
+/*
+ * The device @e describes, if it is there and proven to be it (see
+ * restore.h). A proof goes up the chain of parents; a journal whose parents
+ * go round in a circle (forged: the planner makes none) proves nothing.
+ */
 static const struct vt_link *proven(struct restorer *r, const struct vt_journal_entry *e)
+{
+	const struct vt_link *l = NULL;
+
+	if (r->proof_depth <= MAX_DEPTH) {
+		r->proof_depth++;
+		l = prove(r, e);
+		r->proof_depth--;
+	}
+	return l;
+}
+
+static const struct vt_link *prove(struct restorer *r, const struct vt_journal_entry *e)
 {
 	const struct vt_link *id = &e->image;
 	const struct vt_link *l = vt_link_table_find_ifindex(&r->links, id->ifindex);
@@ -217,6 +236,7 @@ static enum parent_fate parent_of(struct restorer *r, const struct vt_journal_en
 				  int *ifindex)
 {
 	const struct vt_journal_entry *pe = entry_named(r, e->parent_name, VT_ENTRY_PRESENT);
+	enum parent_fate fate;
 	const struct vt_link *p;
 	int grand;
 
@@ -230,9 +250,15 @@ static enum parent_fate parent_of(struct restorer *r, const struct vt_journal_en
 			*ifindex = p->ifindex;
 			return PARENT_THERE;
 		}
-		if (r->vanished[pe - r->j->entries] || parent_of(r, pe, &grand) == PARENT_VANISHED)
+		if (r->vanished[pe - r->j->entries])
 			return PARENT_VANISHED;
-		return PARENT_NOT_RESTORED;
+		/* Up the chain; one that goes round in a circle (forged) restores nothing. */
+		if (r->proof_depth > MAX_DEPTH)
+			return PARENT_NOT_RESTORED;
+		r->proof_depth++;
+		fate = parent_of(r, pe, &grand);
+		r->proof_depth--;
+		return fate == PARENT_VANISHED ? PARENT_VANISHED : PARENT_NOT_RESTORED;
 	}
 	p = vt_link_table_find_ifindex(&r->links, e->image.parent);
 	if (!p)
@@ -296,13 +322,18 @@ static const struct vt_link *device_of(struct restorer *r, const struct vt_journ
 	struct vt_link want;
 	int parent;
 
-	if (l || e->state != VT_ENTRY_PRESENT)
+	if (l || e->state != VT_ENTRY_PRESENT || r->proof_depth > MAX_DEPTH)
 		return l;
 	l = vt_link_table_find_name(&r->links, e->image.name);
-	if (!l || parent_of(r, e, &parent) != PARENT_THERE)
+	if (!l)
 		return NULL;
-	resolve(r, e, parent, &want);
-	return vt_link_diff(&want, l, 0) || l->group != want.group ? NULL : l;
+	r->proof_depth++;
+	if (parent_of(r, e, &parent) == PARENT_THERE)
+		resolve(r, e, parent, &want);
+	else
+		l = NULL;
+	r->proof_depth--;
+	return !l || vt_link_diff(&want, l, 0) || l->group != want.group ? NULL : l;
 }
 
 static int by_ifindex(const void *a, const void *b)
