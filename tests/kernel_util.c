@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernel_util.h"
@@ -451,4 +452,53 @@ void kt_facts_free(struct kt_facts *fx)
 {
 	json_decref(fx->devices);
 	json_decref(fx->groups);
+}
+
+const char kt_campaign_topology[] =
+	"link add p0 type dummy\n"
+	"link set p0 up\n"
+	"link add p1 type dummy\n"
+	"link set p1 up\n"
+	"link add p2 type dummy\n"
+	"link set p2 up\n"
+	"link add br0 type bridge\n"
+	"link set br0 mtu 1499\n"
+	"link set br0 mtu 1500 address 02:00:00:00:b0:00 up\n"
+	"link add br1 type bridge\n"
+	"link set br1 mtu 1499\n"
+	"link set br1 mtu 1500 address 02:00:00:00:b1:00 up\n";
+
+const char *const kt_campaign_parents[3] = { "p0", "p1", "p2" };
+
+bool kt_campaign_base(const char *name)
+{
+	static const char *const base[] = { "lo", "p0", "p1", "p2", "br0", "br1" };
+
+	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		if (!strcmp(base[i], name))
+			return true;
+	return false;
+}
+
+unsigned long kt_knob(const char *name, unsigned long dflt)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoul(v, NULL, 0) : dflt;
+}
+
+double kt_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+uint64_t kt_default_seed(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000003u ^ (uint64_t)ts.tv_nsec ^ (uint64_t)getpid()) % 1000000007u;
 }

@@ -134,4 +134,28 @@ struct kt_facts {
 void kt_journal_facts(const char *state, struct kt_facts *fx);
 void kt_facts_free(struct kt_facts *fx);
 
+/* ---- what the seeded campaigns (test_campaign.c, test_chaos.c) share ---- */
+
+/*
+ * Their base topology, as `ip -batch` lines: dummy parents p0, p1, p2 (up) and
+ * bridges br0, br1 with an MTU and a MAC set by hand (a bridge no longer
+ * derives them from its ports).
+ */
+extern const char kt_campaign_topology[];
+
+/** kt_campaign_parents - the topology's parents, p0..p2. */
+extern const char *const kt_campaign_parents[3];
+
+/** kt_campaign_base - @name is a device of the base topology (or lo). */
+bool kt_campaign_base(const char *name);
+
+/** kt_knob - the number in environment variable @name, or @dflt. */
+unsigned long kt_knob(const char *name, unsigned long dflt);
+
+/** kt_now - CLOCK_MONOTONIC in seconds. */
+double kt_now(void);
+
+/** kt_default_seed - a seed for a run that names none: time and pid. */
+uint64_t kt_default_seed(void);
+
 #endif

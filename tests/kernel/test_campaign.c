@@ -784,18 +784,6 @@ static void by_hand(const char *fmt, ...)
 	free(cmd);
 }
 
-static const char *const parents[] = { "p0", "p1", "p2" };
-
-static const char *const base[] = { "lo", "p0", "p1", "p2", "br0", "br1" };
-
-static bool is_base(const char *name)
-{
-	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
-		if (!strcmp(base[i], name))
-			return true;
-	return false;
-}
-
 static bool present(const char *name)
 {
 	struct kt_world w;
@@ -810,8 +798,9 @@ static bool present(const char *name)
 static void readd_parents(void)
 {
 	for (int i = 0; i < 3; i++)
-		if (!present(parents[i]))
-			by_hand("ip link add %s type dummy && ip link set %s up", parents[i], parents[i]);
+		if (!present(kt_campaign_parents[i]))
+			by_hand("ip link add %s type dummy && ip link set %s up", kt_campaign_parents[i],
+				kt_campaign_parents[i]);
 }
 
 static void free_name(char *name, size_t len, const char *want)
@@ -945,7 +934,7 @@ static void outside_remove(void)
 		return;
 	world_read(&w);
 	d = kt_world_ifindex(&w, C.own.v[pick((unsigned)C.own.n)]);
-	if (d && !is_base(d->name) && !kt_marked(d))
+	if (d && !kt_campaign_base(d->name) && !kt_marked(d))
 		by_hand("ip link del dev %s", d->name);
 	kt_world_free(&w);
 }
@@ -954,7 +943,7 @@ static void outside_remove(void)
 static void step_outside(void)
 {
 	unsigned w = journals(NULL) ? pick(60) : pick(100);
-	const char *p = parents[pick(3)];
+	const char *p = kt_campaign_parents[pick(3)];
 
 	note("step %u: a change by hand (%u)\n", C.step, w);
 	if (w < 15)
@@ -989,7 +978,7 @@ static void clear_obstacles(void)
 
 		if (!set_has(&C.own, d->ifindex) || kt_marked(d))
 			continue;
-		if (!is_base(d->name))
+		if (!kt_campaign_base(d->name))
 			by_hand("ip link del dev %s", d->name);
 		else if (d->group)
 			by_hand("ip link set dev %s group default", d->name);
@@ -1067,21 +1056,6 @@ static void quiet(void)
 
 /* ---- rounds ---- */
 
-static const char topology[] =
-	"link add p0 type dummy\n"
-	"link set p0 up\n"
-	"link add p1 type dummy\n"
-	"link set p1 up\n"
-	"link add p2 type dummy\n"
-	"link set p2 up\n"
-	/* An MTU and a MAC set by hand: a bridge no longer derives them from its ports. */
-	"link add br0 type bridge\n"
-	"link set br0 mtu 1499\n"
-	"link set br0 mtu 1500 address 02:00:00:00:b0:00 up\n"
-	"link add br1 type bridge\n"
-	"link set br1 mtu 1499\n"
-	"link set br1 mtu 1500 address 02:00:00:00:b1:00 up\n";
-
 static void round_start(unsigned round)
 {
 	struct kt_world w;
@@ -1098,7 +1072,7 @@ static void round_start(unsigned round)
 	ck_assert_int_eq(unshare(CLONE_NEWNET), 0);
 	vt_nl_close(C.nl);
 	ck_assert_int_eq(vt_nl_open(&C.nl), 0);
-	kt_sh("ip link set lo up && ip -batch - <<'EOF'\n%sEOF", topology);
+	kt_sh("ip link set lo up && ip -batch - <<'EOF'\n%sEOF", kt_campaign_topology);
 	kt_sh("rm -rf '%s'", C.state);
 	C.desired = gen_desired(NULL);
 	write_desired();
@@ -1153,50 +1127,27 @@ static unsigned run_round(unsigned round)
 	return steps;
 }
 
-static unsigned long knob(const char *name, unsigned long dflt)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? strtoul(v, NULL, 0) : dflt;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static uint64_t default_seed(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((uint64_t)ts.tv_sec * 1000003u ^ (uint64_t)ts.tv_nsec ^ (uint64_t)getpid()) % 1000000007u;
-}
-
 START_TEST(test_campaign)
 {
-	unsigned long seconds = knob("VT_CAMPAIGN_SECONDS", 0);
-	unsigned long rounds = knob("VT_CAMPAIGN_ROUNDS", seconds ? ~0ul : DEFAULT_ROUNDS);
-	unsigned long first = knob("VT_CAMPAIGN_FIRST_ROUND", 0), done = 0, steps = 0;
-	double start = now();
+	unsigned long seconds = kt_knob("VT_CAMPAIGN_SECONDS", 0);
+	unsigned long rounds = kt_knob("VT_CAMPAIGN_ROUNDS", seconds ? ~0ul : DEFAULT_ROUNDS);
+	unsigned long first = kt_knob("VT_CAMPAIGN_FIRST_ROUND", 0), done = 0, steps = 0;
+	double start = kt_now();
 
-	C.seed = getenv("VT_CAMPAIGN_SEED") ? knob("VT_CAMPAIGN_SEED", 0) : default_seed();
-	C.keep_going = knob("VT_CAMPAIGN_KEEP_GOING", 0) != 0;
-	C.verbose = knob("VT_CAMPAIGN_VERBOSE", 0) != 0;
-	C.verbose_runs = knob("VT_CAMPAIGN_VERBOSE", 0) > 1;
+	C.seed = getenv("VT_CAMPAIGN_SEED") ? kt_knob("VT_CAMPAIGN_SEED", 0) : kt_default_seed();
+	C.keep_going = kt_knob("VT_CAMPAIGN_KEEP_GOING", 0) != 0;
+	C.verbose = kt_knob("VT_CAMPAIGN_VERBOSE", 0) != 0;
+	C.verbose_runs = kt_knob("VT_CAMPAIGN_VERBOSE", 0) > 1;
 	printf("campaign seed %" PRIu64 "\n", C.seed);
 	fflush(stdout);
 	for (unsigned long r = first; r < rounds; r++) {
-		if (seconds && now() - start > (double)seconds)
+		if (seconds && kt_now() - start > (double)seconds)
 			break;
 		steps += run_round((unsigned)r);
 		done++;
 	}
 	printf("campaign seed %" PRIu64 ": %lu rounds, %lu steps, %u failing rounds, %.0f s\n",
-	       C.seed, done, steps, C.failures, now() - start);
+	       C.seed, done, steps, C.failures, kt_now() - start);
 	fflush(stdout);
 	ck_assert_msg(C.failures == 0, "campaign seed %" PRIu64 ": %u of %lu rounds failed (see above)",
 		      C.seed, C.failures, done);
@@ -1221,8 +1172,8 @@ Suite *campaign_suite(void)
 {
 	Suite *s = suite_create("campaign");
 	TCase *tc = tcase_create("campaign");
-	unsigned long seconds = knob("VT_CAMPAIGN_SECONDS", 0);
-	unsigned long rounds = knob("VT_CAMPAIGN_ROUNDS", DEFAULT_ROUNDS);
+	unsigned long seconds = kt_knob("VT_CAMPAIGN_SECONDS", 0);
+	unsigned long rounds = kt_knob("VT_CAMPAIGN_ROUNDS", DEFAULT_ROUNDS);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	/* Generous: a round takes a few seconds; the knobs size it. */

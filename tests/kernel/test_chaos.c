@@ -754,22 +754,12 @@ static int cli(char **out, const char *args)
 
 /* ---- the rounds ---- */
 
-static const char *const parents[] = { "p0", "p1", "p2" };
-static const char *const base[] = { "lo", "p0", "p1", "p2", "br0", "br1" };
-
-static bool is_base(const char *name)
-{
-	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
-		if (!strcmp(base[i], name))
-			return true;
-	return false;
-}
-
 static void readd_parents(void)
 {
 	for (int i = 0; i < 3; i++)
-		if (!present(parents[i]))
-			by_hand("ip link add %s type dummy && ip link set %s up", parents[i], parents[i]);
+		if (!present(kt_campaign_parents[i]))
+			by_hand("ip link add %s type dummy && ip link set %s up", kt_campaign_parents[i],
+				kt_campaign_parents[i]);
 }
 
 /* One drift on managed device @dev, as a line of `ip -batch`. */
@@ -859,7 +849,7 @@ static void round_flood(void)
 
 static void round_parent(void)
 {
-	const char *p = chance(25) ? "a-q" : parents[pick(3)];
+	const char *p = chance(25) ? "a-q" : kt_campaign_parents[pick(3)];
 
 	note(" parent %s deleted\n", p);
 	if (chance(50))
@@ -1106,7 +1096,7 @@ static void clear_obstacles(void)
 	for (size_t i = 0; i < w.n; i++) {
 		const struct kt_dev *d = &w.devs[i];
 
-		if (own_find(d->ifindex) && !is_base(d->name) && !kt_marked(d))
+		if (own_find(d->ifindex) && !kt_campaign_base(d->name) && !kt_marked(d))
 			by_hand("ip link del dev %s", d->name);
 	}
 	kt_world_free(&w);
@@ -1252,21 +1242,6 @@ static void converge(void)
 	free(journal_text);
 }
 
-static const char topology[] =
-	"link add p0 type dummy\n"
-	"link set p0 up\n"
-	"link add p1 type dummy\n"
-	"link set p1 up\n"
-	"link add p2 type dummy\n"
-	"link set p2 up\n"
-	/* An MTU and a MAC set by hand: a bridge no longer derives them from its ports. */
-	"link add br0 type bridge\n"
-	"link set br0 mtu 1499\n"
-	"link set br0 mtu 1500 address 02:00:00:00:b0:00 up\n"
-	"link add br1 type bridge\n"
-	"link set br1 mtu 1499\n"
-	"link set br1 mtu 1500 address 02:00:00:00:b1:00 up\n";
-
 static void round_begin(unsigned round)
 {
 	X.round = round;
@@ -1329,45 +1304,22 @@ static void run_round(unsigned round, unsigned epoch)
 	round_end();
 }
 
-static unsigned long knob(const char *name, unsigned long dflt)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? strtoul(v, NULL, 0) : dflt;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static uint64_t default_seed(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((uint64_t)ts.tv_sec * 1000003u ^ (uint64_t)ts.tv_nsec ^ (uint64_t)getpid()) % 1000000007u;
-}
-
 START_TEST(test_chaos)
 {
 	static const unsigned debounces[] = { 0, 1, 5, 20 };
-	unsigned long epoch = knob("VT_CHAOS_EPOCH", DEFAULT_EPOCH);
-	double start = now();
+	unsigned long epoch = kt_knob("VT_CHAOS_EPOCH", DEFAULT_EPOCH);
+	double start = kt_now();
 	struct kt_world w;
 
-	X.rounds = (unsigned)knob("VT_CHAOS_ROUNDS", DEFAULT_ROUNDS);
-	X.seed = getenv("VT_CHAOS_SEED") ? knob("VT_CHAOS_SEED", 0) : default_seed();
-	X.keep_going = knob("VT_CHAOS_KEEP_GOING", 0) != 0;
-	X.verbose = knob("VT_CHAOS_VERBOSE", 0) != 0;
+	X.rounds = (unsigned)kt_knob("VT_CHAOS_ROUNDS", DEFAULT_ROUNDS);
+	X.seed = getenv("VT_CHAOS_SEED") ? kt_knob("VT_CHAOS_SEED", 0) : kt_default_seed();
+	X.keep_going = kt_knob("VT_CHAOS_KEEP_GOING", 0) != 0;
+	X.verbose = kt_knob("VT_CHAOS_VERBOSE", 0) != 0;
 	X.rng.s = X.seed;
 	printf("chaos seed %" PRIu64 "\n", X.seed);
 	fflush(stdout);
 
-	kt_sh("ip -batch - <<'EOF'\n%sEOF", topology);
+	kt_sh("ip -batch - <<'EOF'\n%sEOF", kt_campaign_topology);
 	world(&w);
 	for (size_t i = 0; i < w.n; i++)
 		own_set(w.devs[i].ifindex, w.devs[i].line);
@@ -1385,7 +1337,7 @@ START_TEST(test_chaos)
 	for (unsigned r = 0; r < X.rounds; r++)
 		run_round(r, epoch ? (unsigned)epoch : DEFAULT_EPOCH);
 	printf("chaos seed %" PRIu64 ": %u rounds, %u agent starts, %u violations, %.0f s\n", X.seed,
-	       X.rounds, X.starts, X.failures, now() - start);
+	       X.rounds, X.starts, X.failures, kt_now() - start);
 	fflush(stdout);
 	ck_assert_msg(X.failures == 0, "chaos seed %" PRIu64 ": %u violations (see above)", X.seed,
 		      X.failures);
@@ -1428,7 +1380,7 @@ Suite *chaos_suite(void)
 {
 	Suite *s = suite_create("chaos");
 	TCase *tc = tcase_create("chaos");
-	unsigned long rounds = knob("VT_CHAOS_ROUNDS", DEFAULT_ROUNDS);
+	unsigned long rounds = kt_knob("VT_CHAOS_ROUNDS", DEFAULT_ROUNDS);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, (double)(rounds * 20 + 300));
