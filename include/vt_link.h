@@ -32,6 +32,29 @@ enum vt_vlan_flag {
 };
 #define VT_VLAN_FLAGS_ALL 0x1f
 
+/* IPv6 address generation modes, as the kernel numbers them (enum in6_addr_gen_mode). */
+enum vt_addr_gen_mode {
+	VT_ADDR_GEN_EUI64 = 0,
+	VT_ADDR_GEN_NONE = 1,
+	VT_ADDR_GEN_STABLE_PRIVACY = 2,
+	VT_ADDR_GEN_RANDOM = 3,
+};
+#define VT_ADDR_GEN_MAX VT_ADDR_GEN_RANDOM
+
+/* IPv6's minimum MTU: below it a device has no IPv6 state at all. */
+#define VT_IPV6_MIN_MTU 1280
+
+/*
+ * A device's IPv6 state (IFLA_AF_SPEC, AF_INET6). The kernel keeps none for a
+ * device whose MTU is below 1280, nor anywhere when IPv6 is not in it; raising
+ * the MTU to 1280 or more makes it anew from the namespace's defaults.
+ */
+struct vt_ipv6 {
+	bool present;			/* the device has IPv6 state; else nothing below is */
+	uint8_t addr_gen_mode;		/* enum vt_addr_gen_mode */
+	bool disabled;			/* net.ipv6.conf.<dev>.disable_ipv6 */
+};
+
 /* One egress QoS mapping: skb priority -> 802.1p PCP. */
 struct vt_qos_entry {
 	uint32_t from;
@@ -61,6 +84,7 @@ struct vt_link {
 	bool up;			/* IFF_UP, the administrative state */
 	char alias[VT_ALIAS_MAX + 1];
 	uint32_t group;			/* IFLA_GROUP; 0 is the kernel's default */
+	struct vt_ipv6 ipv6;
 	bool is_vlan;
 	struct vt_vlan vlan;		/* valid when is_vlan */
 };
@@ -83,6 +107,12 @@ enum vt_link_field {
 	VT_F_MASTER = 1u << 10,		/* master 0 releases the device */
 	VT_F_ALIAS = 1u << 11,		/* "" removes the alias; change only */
 	VT_F_GROUP = 1u << 12,		/* the device group */
+	/*
+	 * link.ipv6.addr_gen_mode; change only, on a device that has IPv6 state:
+	 * the kernel refuses IFLA_AF_SPEC/AF_INET6 otherwise (EAFNOSUPPORT).
+	 * disable_ipv6 has no attribute: see vt_nl_set_ipv6_disabled().
+	 */
+	VT_F_ADDR_GEN_MODE = 1u << 13,
 };
 
 /* What a create or change request asks of one device. */
@@ -156,5 +186,8 @@ size_t vt_qos_egress_normalize(struct vt_qos_entry *map, size_t n);
 
 /** vt_protocol_name - "802.1Q", "802.1ad", or NULL for anything else. */
 const char *vt_protocol_name(uint16_t protocol);
+
+/** vt_addr_gen_mode_name - "eui64", "none", "stable_privacy", "random", or NULL. */
+const char *vt_addr_gen_mode_name(uint8_t mode);
 
 #endif

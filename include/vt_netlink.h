@@ -92,8 +92,9 @@ size_t vt_batch_count(const struct vt_batch *batch);
  * vt_batch_create - queue the creation of a VLAN device.
  *
  * @spec must set VT_F_NAME, VT_F_PARENT and VT_F_VLAN_ID; every other field it
- * sets goes into the same request, except VT_F_ALIAS: the kernel ignores an
- * alias at creation (queue a change by name after it instead). A nonzero
+ * sets goes into the same request, except VT_F_ALIAS (the kernel ignores an
+ * alias at creation) and VT_F_ADDR_GEN_MODE (it refuses one): queue a change
+ * after it instead. A nonzero
  * spec->link.ifindex asks for that ifindex (-EEXIST from the kernel when it
  * is taken), so later requests of the same batch can refer to the device.
  * Returns the request's index in the batch, or -EINVAL / -ENOMEM.
@@ -169,6 +170,37 @@ void vt_batch_set_result(struct vt_batch *batch, size_t index, const struct vt_r
 
 /** vt_batch_failures - how many requests were answered with an error. */
 size_t vt_batch_failures(const struct vt_batch *batch);
+
+/* ------------------------------------------------------------------------ */
+
+/*
+ * IPv6 settings the kernel has no rtnetlink attribute for, as the sysctls
+ * under VT_IPV6_CONF_DIR. They are the namespace's of the socket @nl: so a
+ * caller never opens those files itself.
+ */
+#define VT_IPV6_CONF_DIR "/proc/sys/net/ipv6/conf"
+
+/* The namespace's defaults for new IPv6 state (conf/default/). */
+struct vt_ipv6_defaults {
+	int addr_gen_mode;		/* enum vt_addr_gen_mode, -1 when unreadable */
+	int disable_ipv6;		/* 0 or 1, -1 when unreadable */
+};
+
+/**
+ * vt_nl_ipv6_defaults - read conf/default/addr_gen_mode and
+ * conf/default/disable_ipv6. -ENOENT when the kernel has no IPv6 at all
+ * (/proc/sys/net/ipv6 missing: ipv6.disable=1): then no device has IPv6 state
+ * and there is nothing to set. A file that cannot be read is -1 in @out.
+ */
+int vt_nl_ipv6_defaults(struct vt_nl *nl, struct vt_ipv6_defaults *out);
+
+/**
+ * vt_nl_set_ipv6_disabled - write @disabled to conf/<@name>/disable_ipv6 (by
+ * name: the kernel keys these files by the device's current name). -ENOENT
+ * when there is no such directory (no such device, or one without IPv6 state),
+ * else the write's negative errno. The kernel sends no link event for it.
+ */
+int vt_nl_set_ipv6_disabled(struct vt_nl *nl, const char *name, bool disabled);
 
 /* ------------------------------------------------------------------------ */
 

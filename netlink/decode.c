@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include <linux/if.h>
+#include <linux/ipv6.h>
 #include <linux/rtnetlink.h>
+#include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/inet6.h>
 #include <netlink/route/link/vlan.h>
 
 #include "nl_internal.h"
@@ -47,6 +50,46 @@ static int decode_vlan(struct rtnl_link *rl, struct vt_vlan *vlan)
 	return 0;
 }
 
+static const struct nlattr *nested(const struct nlattr *nest, int type)
+{
+	return nest ? nla_find(nla_data(nest), nla_len(nest), type) : NULL;
+}
+
+/*
+ * disable_ipv6 is element DEVCONF_DISABLE_IPV6 of IFLA_AF_SPEC/AF_INET6/
+ * IFLA_INET6_CONF. libnl-route 3.7 (Debian 12) parses that array but keeps it
+ * to itself: rtnl_link_inet6_get_conf() came with 3.10. So this one value is
+ * read from the message here, through libnl's attribute lookup.
+ */
+static bool decode_ipv6_disabled(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *spec = nlmsg_find_attr((struct nlmsghdr *)nlh,
+						     sizeof(struct ifinfomsg), IFLA_AF_SPEC);
+	const struct nlattr *conf = nested(nested(spec, AF_INET6), IFLA_INET6_CONF);
+	int32_t value;
+
+	if (!conf || nla_len(conf) < (int)((DEVCONF_DISABLE_IPV6 + 1) * sizeof(value)))
+		return false;
+	memcpy(&value, (const char *)nla_data(conf) + DEVCONF_DISABLE_IPV6 * sizeof(value),
+	       sizeof(value));
+	return value != 0;
+}
+
+/*
+ * A device has IPv6 state when the kernel reports AF_INET6 in IFLA_AF_SPEC:
+ * not below an MTU of 1280, not without IPv6. A kernel too old to report the
+ * address generation mode (before 3.17) has nothing to manage here either.
+ */
+static void decode_ipv6(struct rtnl_link *rl, struct vt_ipv6 *ipv6)
+{
+	uint8_t mode;
+
+	if (rtnl_link_inet6_get_addr_gen_mode(rl, &mode) < 0)
+		return;
+	ipv6->present = true;
+	ipv6->addr_gen_mode = mode;
+}
+
 static void decode_object(struct nl_object *obj, void *arg)
 {
 	struct decode_ctx *ctx = arg;
@@ -78,6 +121,7 @@ static void decode_object(struct nl_object *obj, void *arg)
 		link->has_mac = true;
 	}
 
+	decode_ipv6(rl, &link->ipv6);
 	link->is_vlan = rtnl_link_is_vlan(rl);
 	if (link->is_vlan)
 		ctx->ret = decode_vlan(rl, &link->vlan);
@@ -107,6 +151,8 @@ int vt_nl_decode_link(const struct nlmsghdr *nlh, struct vt_link *link)
 	}
 	if (!ctx.seen)
 		return -EBADMSG;
+	if (link->ipv6.present)
+		link->ipv6.disabled = decode_ipv6_disabled(nlh);
 	if (ctx.ret < 0)
 		vt_link_release(link);
 	return ctx.ret;

@@ -16,6 +16,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/inet6.h>
 #include <netlink/route/link/vlan.h>
 
 #include "nl_internal.h"
@@ -122,6 +123,10 @@ static int fill(struct rtnl_link *rl, const struct vt_link_spec *spec,
 		rtnl_link_set_ifalias(rl, want->alias);
 	if (f & VT_F_GROUP)
 		rtnl_link_set_group(rl, want->group);
+	/* IFLA_AF_SPEC/AF_INET6/IFLA_INET6_ADDR_GEN_MODE */
+	if ((f & VT_F_ADDR_GEN_MODE) &&
+	    rtnl_link_inet6_set_addr_gen_mode(rl, want->ipv6.addr_gen_mode) < 0)
+		return -ENOMEM;
 	if (f & VT_F_MAC) {
 		struct nl_addr *addr = nl_addr_build(AF_LLC, want->mac, VT_MAC_LEN);
 
@@ -158,7 +163,9 @@ int vt_nl_build_create(const struct vt_link_spec *spec, struct nl_msg **out)
 	struct rtnl_link *rl;
 	int ret;
 
-	if ((spec->fields & required) != required || (spec->fields & VT_F_ALIAS))
+	/* Linux 6.1 refuses an address generation mode in a create (EAFNOSUPPORT). */
+	if ((spec->fields & required) != required ||
+	    (spec->fields & (VT_F_ALIAS | VT_F_ADDR_GEN_MODE)))
 		return -EINVAL;
 	rl = rtnl_link_vlan_alloc();
 	if (!rl)
@@ -207,6 +214,8 @@ int vt_nl_build_change(const struct vt_link *current, const struct vt_link_spec 
 	if (!want->ifindex && (!want->name[0] || (spec->fields & VT_F_NAME)))
 		return -EINVAL;
 	if ((spec->fields & VT_F_EGRESS) && !current)
+		return -EINVAL;
+	if ((spec->fields & VT_F_ADDR_GEN_MODE) && spec->link.ipv6.addr_gen_mode > VT_ADDR_GEN_MAX)
 		return -EINVAL;
 
 	orig = rtnl_link_alloc();

@@ -222,3 +222,15 @@ const char *vt_protocol_name(uint16_t protocol)
 		return NULL;
 	}
 }
+
+const char *vt_addr_gen_mode_name(uint8_t mode)
+{
+	static const char *const names[] = {
+		[VT_ADDR_GEN_EUI64] = "eui64",
+		[VT_ADDR_GEN_NONE] = "none",
+		[VT_ADDR_GEN_STABLE_PRIVACY] = "stable_privacy",
+		[VT_ADDR_GEN_RANDOM] = "random",
+	};
+
+	return mode <= VT_ADDR_GEN_MAX ? names[mode] : NULL;
+}

@@ -9,7 +9,10 @@
 #include <string.h>
 
 #include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/ipv6.h>
 #include <linux/rtnetlink.h>
+#include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/vlan.h>
@@ -127,6 +130,9 @@ START_TEST(test_create_refuses)
 	s = create_spec();
 	s.fields &= ~VT_F_VLAN_ID;
 	ck_assert_int_eq(vt_nl_build_create(&s, &msg), -EINVAL);
+	s = create_spec();
+	s.fields |= VT_F_ADDR_GEN_MODE;	/* the kernel refuses it at creation */
+	ck_assert_int_eq(vt_nl_build_create(&s, &msg), -EINVAL);
 	ck_assert_ptr_null(msg);
 }
 END_TEST
@@ -181,6 +187,80 @@ START_TEST(test_change_plain_fields_carry_no_kind)
 	ck_assert_str_eq(nla_get_string(tb[IFLA_IFALIAS]), "vlantrunk:vm-42");
 	ck_assert_ptr_nonnull(tb[IFLA_MASTER]);
 	ck_assert_uint_eq(nla_get_u32(tb[IFLA_MASTER]), 0);
+	nlmsg_free(msg);
+}
+END_TEST
+
+/* IFLA_AF_SPEC/AF_INET6/IFLA_INET6_ADDR_GEN_MODE, and only with VT_F_ADDR_GEN_MODE. */
+static struct nlattr *inet6_attr(struct nl_msg *msg, int type)
+{
+	struct nlattr *tb[IFLA_MAX + 1], *inet6;
+
+	ck_assert_int_eq(nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
+	inet6 = tb[IFLA_AF_SPEC] ? nla_find(nla_data(tb[IFLA_AF_SPEC]), nla_len(tb[IFLA_AF_SPEC]),
+					    AF_INET6) : NULL;
+	return inet6 ? nla_find(nla_data(inet6), nla_len(inet6), type) : NULL;
+}
+
+START_TEST(test_change_addr_gen_mode)
+{
+	/* The name only because libnl's parser, which reads it back, insists on one. */
+	struct vt_link_spec s = { .fields = VT_F_ADDR_GEN_MODE | VT_F_NAME };
+	struct nl_msg *msg = NULL;
+	struct nlattr *mode;
+	struct vt_link got;
+
+	s.link.ifindex = 12;
+	strcpy(s.link.name, "sp12");
+	s.link.ipv6.addr_gen_mode = VT_ADDR_GEN_NONE;
+	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), 0);
+	mode = inet6_attr(msg, IFLA_INET6_ADDR_GEN_MODE);
+	ck_assert_ptr_nonnull(mode);
+	ck_assert_uint_eq(nla_get_u8(mode), IN6_ADDR_GEN_MODE_NONE);
+	/* The decoder reads it back; nothing else of IPv6 is in a request. */
+	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), 0);
+	ck_assert(got.ipv6.present);
+	ck_assert_uint_eq(got.ipv6.addr_gen_mode, VT_ADDR_GEN_NONE);
+	ck_assert(!got.ipv6.disabled);
+	nlmsg_free(msg);
+
+	s.fields = VT_F_MTU | VT_F_NAME;
+	s.link.mtu = 1500;
+	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), 0);
+	ck_assert_ptr_null(inet6_attr(msg, IFLA_INET6_ADDR_GEN_MODE));
+	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), 0);
+	ck_assert(!got.ipv6.present);
+	nlmsg_free(msg);
+
+	s.fields = VT_F_ADDR_GEN_MODE;
+	s.link.ipv6.addr_gen_mode = VT_ADDR_GEN_MAX + 1;
+	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), -EINVAL);
+}
+END_TEST
+
+/* disable_ipv6 is read from IFLA_INET6_CONF, as the kernel reports it in a dump. */
+START_TEST(test_decode_disable_ipv6)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = 7 };
+	struct nlattr *spec, *inet6;
+	int32_t conf[DEVCONF_DISABLE_IPV6 + 1] = { 0 };
+	struct vt_link got;
+
+	conf[DEVCONF_DISABLE_IPV6] = 1;
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_int_eq(nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO), 0);
+	ck_assert_int_eq(nla_put_string(msg, IFLA_IFNAME, "sp7"), 0);
+	spec = nla_nest_start(msg, IFLA_AF_SPEC);
+	inet6 = nla_nest_start(msg, AF_INET6);
+	ck_assert_int_eq(nla_put(msg, IFLA_INET6_CONF, sizeof(conf), conf), 0);
+	ck_assert_int_eq(nla_put_u8(msg, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_EUI64), 0);
+	nla_nest_end(msg, inet6);
+	nla_nest_end(msg, spec);
+	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), 0);
+	ck_assert(got.ipv6.present);
+	ck_assert_uint_eq(got.ipv6.addr_gen_mode, VT_ADDR_GEN_EUI64);
+	ck_assert(got.ipv6.disabled);
 	nlmsg_free(msg);
 }
 END_TEST
@@ -327,6 +407,8 @@ Suite *encode_suite(void)
 	tcase_add_test(tc, test_vlan_flags_mask_only_configured_bits);
 	tcase_add_test(tc, test_change_plain_fields_carry_no_kind);
 	tcase_add_test(tc, test_change_by_name);
+	tcase_add_test(tc, test_change_addr_gen_mode);
+	tcase_add_test(tc, test_decode_disable_ipv6);
 	tcase_add_test(tc, test_change_refuses_what_the_kernel_ignores);
 	tcase_add_test(tc, test_qos_mapping_attribute_types);
 	tcase_add_test(tc, test_change_egress_removes_stale_keys);
