@@ -64,6 +64,7 @@ static const struct key_rule subport_keys[] = {
 	{ "egress_qos", false },
 	{ "ingress_qos", false },
 	{ "adopt", false },
+	{ "ipv6", false },
 };
 
 #define N_RULES(rules) (sizeof(rules) / sizeof((rules)[0]))
@@ -713,6 +714,9 @@ static int parse_subport(struct doc *doc, json_t *object, struct vt_subport *sub
 		goto out;
 	value = json_object_get(object, "adopt");
 	if (value && (ret = read_bool(doc, "adopt", value, &subport->adopt)) < 0)
+		goto out;
+	value = json_object_get(object, "ipv6");
+	if (value && (ret = read_bool(doc, "ipv6", value, &subport->ipv6)) < 0)
 		goto out;
 	ret = read_vlan_flags(doc, object, subport);
 	if (ret)

@@ -62,6 +62,11 @@ uint32_t vt_link_diff(const struct vt_link *want, const struct vt_link *have, ui
 		d |= VT_D_UP;
 	if (have->master != want->master)
 		d |= VT_D_MASTER;
+	/* Only where both have IPv6 state: a journal's image without any restores none. */
+	if (want->ipv6.present && have->ipv6.present &&
+	    (have->ipv6.addr_gen_mode != want->ipv6.addr_gen_mode ||
+	     have->ipv6.disabled != want->ipv6.disabled))
+		d |= VT_D_IPV6;
 	return d & ~ignore;
 }
 
@@ -86,6 +91,7 @@ void vt_spec_change(const struct vt_link *want, uint32_t differs, int ifindex,
 		{ VT_D_NAME, VT_F_NAME }, { VT_D_INGRESS, VT_F_INGRESS },
 		{ VT_D_EGRESS, VT_F_EGRESS }, { VT_D_MTU, VT_F_MTU }, { VT_D_MAC, VT_F_MAC },
 		{ VT_D_UP, VT_F_UP }, { VT_D_MASTER, VT_F_MASTER }, { VT_D_OWNER, VT_F_ALIAS },
+		{ VT_D_IPV6, VT_F_ADDR_GEN_MODE },
 	};
 
 	memset(spec, 0, sizeof(*spec));
@@ -123,6 +129,28 @@ void vt_target_link(const struct vt_subport_target *t, struct vt_link *link)
 	link->up = t->up;
 	link->master = t->master;
 	vt_marker_format(link->alias, t->trunk);
+	/*
+	 * ipv6 false: what the device must hold. ipv6 true: the kernel's own
+	 * defaults, which the namespace may set otherwise (the engine asks it);
+	 * not a state to compare with, see ipv6_differs().
+	 */
+	link->ipv6.present = !sp->ipv6;
+	link->ipv6.addr_gen_mode = sp->ipv6 ? VT_ADDR_GEN_EUI64 : VT_ADDR_GEN_NONE;
+	link->ipv6.disabled = !sp->ipv6;
+}
+
+/*
+ * subport.ipv6 against the device's IPv6 state. Without any (an MTU below
+ * 1280, or no IPv6 in the kernel), or with a desired MTU that takes it below,
+ * there is nothing to differ. true asks only that addresses be generated.
+ */
+static bool ipv6_differs(const struct vt_subport *sp, const struct vt_link *have)
+{
+	if (!have->ipv6.present || ((sp->managed & VT_SP_MTU) && sp->mtu < VT_IPV6_MIN_MTU))
+		return false;
+	if (sp->ipv6)
+		return have->ipv6.addr_gen_mode == VT_ADDR_GEN_NONE;
+	return have->ipv6.addr_gen_mode != VT_ADDR_GEN_NONE || !have->ipv6.disabled;
 }
 
 static uint32_t unmanaged(const struct vt_subport_target *t)
@@ -138,7 +166,8 @@ uint32_t vt_subport_diff(const struct vt_subport_target *t, const struct vt_link
 	struct vt_link want;
 
 	vt_target_link(t, &want);
-	return vt_link_diff(&want, have, unmanaged(t));
+	return vt_link_diff(&want, have, unmanaged(t) | VT_D_IPV6) |
+	       (ipv6_differs(t->sp, have) ? VT_D_IPV6 : 0);
 }
 
 void vt_subport_spec_create(const struct vt_subport_target *t, struct vt_link_spec *spec)
@@ -148,6 +177,14 @@ void vt_subport_spec_create(const struct vt_subport_target *t, struct vt_link_sp
 	vt_target_link(t, &want);
 	vt_spec_create(&want, (t->sp->managed & VT_SP_MTU ? VT_F_MTU : 0) |
 			      (t->sp->managed & VT_SP_MAC ? VT_F_MAC : 0), spec);
+	/*
+	 * The kernel takes no address generation mode at creation: the engine
+	 * sets it (and disable_ipv6) before the device is first up. A device
+	 * below an MTU of 1280 has no IPv6 state to set; an unknown MTU is a
+	 * VLAN's usual one, its parent's.
+	 */
+	if (!t->sp->ipv6 && (!t->mtu || t->mtu >= VT_IPV6_MIN_MTU))
+		spec->fields |= VT_F_ADDR_GEN_MODE;
 }
 
 void vt_subport_spec_change(const struct vt_subport_target *t, uint32_t differs,
@@ -157,6 +194,11 @@ void vt_subport_spec_change(const struct vt_subport_target *t, uint32_t differs,
 
 	vt_target_link(t, &want);
 	vt_spec_change(&want, differs, have->ifindex, spec);
+	/* Raised from below 1280, the MTU makes IPv6 state anew from the namespace's
+	 * defaults: with ipv6 false it is turned off again, before the device is up. */
+	if (!t->sp->ipv6 && (differs & VT_D_MTU) && have->mtu < VT_IPV6_MIN_MTU &&
+	    want.mtu >= VT_IPV6_MIN_MTU)
+		spec->fields |= VT_F_ADDR_GEN_MODE;
 }
 
 static void put_egress(char *buf, size_t len, const struct vt_qos_entry *map, size_t n)
@@ -210,6 +252,20 @@ static void put_protocol(char *buf, size_t len, uint16_t protocol)
 		snprintf(buf, len, "%s", name);
 	else
 		snprintf(buf, len, "0x%04x", protocol);
+}
+
+/* "eui64, enabled", "none, disabled", ... or "none" without IPv6 state. */
+static void put_ipv6(char *buf, size_t len, const struct vt_ipv6 *ipv6)
+{
+	const char *mode = vt_addr_gen_mode_name(ipv6->addr_gen_mode);
+
+	if (!ipv6->present)
+		snprintf(buf, len, "none");
+	else if (mode)
+		snprintf(buf, len, "%s, %s", mode, ipv6->disabled ? "disabled" : "enabled");
+	else
+		snprintf(buf, len, "mode %u, %s", ipv6->addr_gen_mode,
+			 ipv6->disabled ? "disabled" : "enabled");
 }
 
 void vt_diff_values(enum vt_diff bit, const struct vt_subport_report *rep,
@@ -285,6 +341,10 @@ void vt_diff_values(enum vt_diff bit, const struct vt_subport_report *rep,
 	case VT_D_NAME:
 		snprintf(old, len, "%s", h->name);
 		snprintf(want, len, "%s", sp->name);
+		break;
+	case VT_D_IPV6:
+		put_ipv6(old, len, &h->ipv6);
+		snprintf(want, len, "%s", sp->ipv6 ? "true" : "false");
 		break;
 	}
 }

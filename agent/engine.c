@@ -355,6 +355,9 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		spec = op->after;
 		if (op->kind == VT_OP_RENAME)
 			spec.fields &= ~VT_F_UP;
+		/* Not yet: a device without IPv6 state refuses the mode (EAFNOSUPPORT). */
+		if (!op->before->ipv6.present)
+			spec.fields &= ~VT_F_ADDR_GEN_MODE;
 		if (!spec.fields)
 			return 0;
 		return queue_request(r, i, vt_batch_change(r->batch, op->before, &spec));
@@ -368,8 +371,9 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		spec = op->after;
 		spec.link.ifindex = r->chosen[i];
 		spec.link.parent = parent_ifindex(r, op->parent_name);
-		/* The kernel ignores an alias at creation: STEP_MARK sets it. */
-		spec.fields &= ~VT_F_ALIAS;
+		/* The kernel ignores an alias at creation, and refuses an address
+		 * generation mode. */
+		spec.fields &= ~(VT_F_ALIAS | VT_F_ADDR_GEN_MODE);
 		/* Until marked, the transaction's own group: see restore.c. */
 		spec.fields |= VT_F_GROUP;
 		spec.link.group = r->journal.group;

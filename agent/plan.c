@@ -439,6 +439,7 @@ static void check_feasible(struct planner *p, size_t ti, size_t ri, uint32_t par
 			r->parent_down = true;
 		}
 		p->mtu[ti][si] = sp->managed & VT_SP_MTU ? sp->mtu : parent_mtu;
+		t->mtu = p->mtu[ti][si];
 		if (sp->managed & VT_SP_MASTER) {
 			const struct vt_link *m = vt_link_table_find_name(p->links, sp->master);
 
@@ -531,12 +532,12 @@ static int plan_trunk(struct planner *p, size_t ti)
 	for (size_t si = 0; si < tr->n_subports; si++) {
 		const struct vt_subport_report *rep = &r->subports[si];
 
-		r->subports[si].target = p->targets[ti][si];
 		/* Unmanaged, the MTU is what a kept device has (a new one takes its parent's):
 		 * what a trunk nested on it can have at most. */
 		if (!(tr->subports[si].managed & VT_SP_MTU) && rep->have &&
 		    rep->state != VT_SP_CONFLICT && !(rep->differs & VT_D_RECREATE))
-			p->mtu[ti][si] = rep->have->mtu;
+			p->mtu[ti][si] = p->targets[ti][si].mtu = rep->have->mtu;
+		r->subports[si].target = p->targets[ti][si];
 	}
 	if (r->blocked) {
 		/* A blocked trunk is not changed at all: drop what was planned for it. */

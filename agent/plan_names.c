@@ -25,6 +25,7 @@ const char *vt_diff_name(enum vt_diff bit)
 	case VT_D_MASTER: return "master";
 	case VT_D_OWNER: return "owner";
 	case VT_D_NAME: return "name";
+	case VT_D_IPV6: return "ipv6";
 	}
 	return "?";
 }

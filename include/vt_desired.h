@@ -45,6 +45,11 @@ struct vt_subport {
 	uint16_t protocol;		/* VT_PROTO_*, default 802.1Q */
 	bool up;			/* default true */
 	bool adopt;			/* default false */
+	/*
+	 * Default false: address generation mode none and disable_ipv6 set,
+	 * before the device is first up. true: IPv6 as the kernel sets it up.
+	 */
+	bool ipv6;
 	uint32_t vlan_flags;		/* kernel defaults: REORDER_HDR only */
 	uint32_t ingress[VT_PCP_MAX + 1];	/* 0 = unmapped (default: all 0) */
 	struct vt_qos_entry *egress;	/* normalised: sorted, no `to` of 0 */

@@ -35,6 +35,7 @@ enum vt_diff {
 	VT_D_MASTER = 1u << 14,
 	VT_D_OWNER = 1u << 15,		/* the marker names another trunk, or none (adopt) */
 	VT_D_NAME = 1u << 16,		/* found under another name: a rename */
+	VT_D_IPV6 = 1u << 17,		/* its IPv6 state: see vt_subport.ipv6 */
 };
 /* The kernel cannot change these in place: the device is deleted and created. */
 #define VT_D_RECREATE (VT_D_KIND | VT_D_PARENT | VT_D_VLAN | VT_D_PROTOCOL)
@@ -73,6 +74,7 @@ struct vt_subport_target {
 	int parent;			/* ifindex; 0 when the parent is yet to be (re)created */
 	int master;			/* ifindex; 0 for none */
 	bool up;			/* subport.up and the trunk's admin_state_up */
+	uint32_t mtu;			/* once converged: its own, else its parent's; 0: unknown */
 };
 
 struct vt_subport_report {

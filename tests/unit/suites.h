@@ -12,5 +12,6 @@ Suite *desired_suite(void);
 Suite *neutron_suite(void);
 Suite *plan_suite(void);
 Suite *journal_suite(void);
+Suite *plan_ipv6_suite(void);
 
 #endif

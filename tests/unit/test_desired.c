@@ -246,6 +246,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(subport->protocol, VT_PROTO_8021Q);
 	ck_assert(subport->up);
 	ck_assert(!subport->adopt);
+	ck_assert(!subport->ipv6);
 	ck_assert_uint_eq(subport->vlan_flags, VT_VLAN_REORDER_HDR);
 	ck_assert_uint_eq(subport->managed, 0);
 	ck_assert_uint_eq(subport->n_egress, 0);
@@ -260,11 +261,14 @@ START_TEST(test_booleans_set)
 	const struct vt_subport *subport;
 
 	expect_valid(DOC("{'name':'t','parent':'eth0','admin_state_up':false,'subports':"
-			 "[{'name':'sp','vlan':1,'up':false,'adopt':true}]}"));
+			 "[{'name':'sp','vlan':1,'up':false,'adopt':true,'ipv6':true},"
+			 "{'name':'sq','vlan':2,'ipv6':false}]}"));
 	ck_assert(!desired.trunks[0].admin_state_up);
 	subport = &desired.trunks[0].subports[0];
 	ck_assert(!subport->up);
 	ck_assert(subport->adopt);
+	ck_assert(subport->ipv6);
+	ck_assert(!desired.trunks[0].subports[1].ipv6);
 }
 END_TEST
 
@@ -345,6 +349,9 @@ static const struct {
 	{ ONE_SUB(V101 ",'mtu':'1500'"), SP0 "mtu", "must be an integer" },
 	{ ONE_SUB(V101 ",'up':1"), SP0 "up", "must be true or false, not an integer" },
 	{ ONE_SUB(V101 ",'adopt':'true'"), SP0 "adopt", "must be true or false, not a string" },
+	{ ONE_SUB(V101 ",'ipv6':'false'"), SP0 "ipv6", "must be true or false, not a string" },
+	{ ONE_SUB(V101 ",'ipv6':0"), SP0 "ipv6", "must be true or false, not an integer" },
+	{ ONE_SUB(V101 ",'ipv6':null"), SP0 "ipv6", "must be true or false, not null" },
 	{ ONE_SUB(V101 ",'reorder_hdr':0"), SP0 "reorder_hdr", "must be true or false" },
 	{ ONE_SUB(V101 ",'gvrp':null"), SP0 "gvrp", "must be true or false" },
 	{ ONE_SUB(V101 ",'mvrp':'false'"), SP0 "mvrp", "must be true or false" },
@@ -461,6 +468,7 @@ static const struct {
 	  "unknown key (did you mean \"parent\"?)" },
 	{ ONE_SUB(V101 ",'vlna':1"), SP0 "vlna", "unknown key (did you mean \"vlan\"?)" },
 	{ ONE_SUB(V101 ",'MTU':1500"), SP0 "MTU", "unknown key" },
+	{ ONE_SUB(V101 ",'ipv4':false"), SP0 "ipv4", "unknown key (did you mean \"ipv6\"?)" },
 	{ ONE_SUB(V101 ",'qos':{}"), SP0 "qos", "unknown key" },
 	/* missing required keys, at each level */
 	{ "{'trunks':[]}", "version", "missing" },

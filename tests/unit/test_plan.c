@@ -34,9 +34,13 @@ enum { LO = 1, ETH0 = 2, ETH1 = 3, BR0 = 4, BR1 = 5, DUMMY0 = 6 };
 #define SP(name, vlan) "{'name':'" name "','vlan':" #vlan "}"
 #define MARK(trunk) VT_MARKER_PREFIX trunk
 
-/* What a create asks for whatever the subport declares. */
+/*
+ * What a create asks for whatever the subport declares; with ipv6 false (the
+ * default) and an MTU of 1280 or more, the address generation mode too.
+ */
 #define CREATE_FIELDS (VT_F_NAME | VT_F_PARENT | VT_F_VLAN_ID | VT_F_PROTOCOL | \
-		       VT_F_VLAN_FLAGS | VT_F_INGRESS | VT_F_EGRESS | VT_F_UP | VT_F_ALIAS)
+		       VT_F_VLAN_FLAGS | VT_F_INGRESS | VT_F_EGRESS | VT_F_UP | VT_F_ALIAS | \
+		       VT_F_ADDR_GEN_MODE)
 
 static struct vt_desired desired;
 static struct vt_link_table table;
