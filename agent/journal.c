@@ -125,6 +125,14 @@ static json_t *before_image_json(const struct vt_journal_entry *e)
 		json_decref(o);
 		return NULL;
 	}
+	/* Without IPv6 state (an MTU below 1280) there is none to restore: no member. */
+	if (l->ipv6.present &&
+	    json_object_set_new(o, "ipv6", json_pack("{s:i, s:b}", "addr_gen_mode",
+						     (int)l->ipv6.addr_gen_mode, "disable_ipv6",
+						     l->ipv6.disabled)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -275,10 +283,24 @@ static int parse_identity(json_t *o, struct vt_journal_entry *e)
 	return 0;
 }
 
+/* A before-image's IPv6 state: a mode the kernel knows, and disable_ipv6. */
+static int parse_ipv6(json_t *o, struct vt_ipv6 *ipv6)
+{
+	int mode, disabled;
+
+	if (json_unpack(o, "{s:i, s:b !}", "addr_gen_mode", &mode, "disable_ipv6", &disabled) < 0 ||
+	    mode < 0 || mode > VT_ADDR_GEN_MAX)
+		return -EBADMSG;
+	ipv6->present = true;
+	ipv6->addr_gen_mode = (uint8_t)mode;
+	ipv6->disabled = disabled;
+	return 0;
+}
+
 /* The identity, then everything else the device had. */
 static int parse_before_image(json_t *o, struct vt_journal_entry *e)
 {
-	json_t *ingress = NULL, *egress = NULL, *v;
+	json_t *ingress = NULL, *egress = NULL, *ipv6 = NULL, *v;
 	json_int_t flags, mtu, group = 0;
 	const char *master_name, *mac, *new_name = "";
 	int is_vlan, has_mac, up;
@@ -287,12 +309,17 @@ static int parse_before_image(json_t *o, struct vt_journal_entry *e)
 
 	if (parse_identity(o, e) < 0)
 		return -EBADMSG;
-	/* "group" came in late in version 1, "new_name" with version 2. */
-	if (json_unpack(o, "{s:i, s:i, s:s, s?s, s:b, s:I, s:o, s:o, s:I, s:s, s:b, s:b, s?I}",
+	/*
+	 * "group" came in late in version 1, "new_name" with version 2, "ipv6"
+	 * later in version 2: a before-image without it has IPv6 state unknown,
+	 * and none is restored.
+	 */
+	if (json_unpack(o, "{s:i, s:i, s:s, s?s, s:b, s:I, s:o, s:o, s:I, s:s, s:b, s:b, s?I, s?o}",
 			"parent", &l->parent, "master", &l->master, "master_name", &master_name,
 			"new_name", &new_name, "is_vlan", &is_vlan, "flags", &flags,
 			"ingress", &ingress, "egress", &egress, "mtu", &mtu, "mac", &mac,
-			"has_mac", &has_mac, "up", &up, "group", &group) < 0 ||
+			"has_mac", &has_mac, "up", &up, "group", &group, "ipv6", &ipv6) < 0 ||
+	    (ipv6 && parse_ipv6(ipv6, &l->ipv6) < 0) ||
 	    !fits(master_name, sizeof(e->master_name)) || !fits(new_name, sizeof(e->new_name)) ||
 	    !json_is_array(ingress) || json_array_size(ingress) != VT_PCP_MAX + 1 ||
 	    !json_is_array(egress) || parse_mac(mac, l->mac) < 0 || group < 0 ||

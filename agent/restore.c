@@ -26,6 +26,7 @@ struct restorer {
 	struct vt_batch *batch;
 	int *chosen;			/* per entry: the ifindex it is recreated with, or 0 */
 	bool *vanished;			/* per entry: gone with its parent, nothing to put back */
+	bool *ipv6_first;		/* per entry: recreated down, to be up once IPv6 is set */
 	unsigned int proof_depth;	/* proven() within proven(), up the parents */
 	struct vt_name_index recreated;	/* the same, by name, for what is not in the dump yet */
 	struct vt_created *created;	/* the entries of created devices, by ifindex */
@@ -333,7 +334,8 @@ static const struct vt_link *device_of(struct restorer *r, const struct vt_journ
 	else
 		l = NULL;
 	r->proof_depth--;
-	return !l || vt_link_diff(&want, l, 0) || l->group != want.group ? NULL : l;
+	/* Not IPv6: a restore interrupted before it set that is still this device. */
+	return !l || vt_link_diff(&want, l, VT_D_IPV6) || l->group != want.group ? NULL : l;
 }
 
 static int by_ifindex(const void *a, const void *b)
@@ -541,6 +543,79 @@ out:
 	return ret;
 }
 
+/* A failed request or write, the first one noted (see flush()). */
+static void note_error(struct restorer *r, int error, const char *fmt, const char *name)
+{
+	if (r->rep->error[0])
+		return;
+	snprintf(r->rep->error, sizeof(r->rep->error), fmt, name);
+	note(r->rep->error, sizeof(r->rep->error), ": %s", strerror(-error));
+}
+
+/* disable_ipv6 of the device called @name as in @image; counted, or noted. */
+static void put_disable_ipv6(struct restorer *r, const char *name, const struct vt_ipv6 *image)
+{
+	int ret = vt_nl_set_ipv6_disabled(r->nl, name, image->disabled);
+
+	if (ret == 0)
+		r->rep->changed++;
+	else
+		note_error(r, ret, "writing " VT_IPV6_CONF_DIR "/%s/disable_ipv6", name);
+}
+
+/*
+ * Whether the device recreated as @want gets IPv6 state that its before-image
+ * says how to set: one of 1280 or more gets the namespace's defaults at once,
+ * and would hold an address the moment it is up.
+ */
+static bool gets_ipv6(const struct vt_journal_entry *e, const struct vt_link *want)
+{
+	return e->image.ipv6.present && want->mtu >= VT_IPV6_MIN_MTU;
+}
+
+/*
+ * The devices of @queued just recreated (down, where gets_ipv6()) get the
+ * before-image's address generation mode and disable_ipv6, and only then
+ * are brought up. Still unmarked, in the transaction's group: a restore
+ * interrupted here leaves them provable (recreated_unmarked()).
+ */
+static int recreated_ipv6(struct restorer *r, const size_t *queued, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		const struct vt_journal_entry *e = &r->j->entries[queued[k]];
+		struct vt_link_spec spec = { .fields = VT_F_ADDR_GEN_MODE };
+
+		if (!r->chosen[queued[k]] || !r->ipv6_first[queued[k]])
+			continue;
+		spec.link.ifindex = r->chosen[queued[k]];
+		spec.link.ipv6 = e->image.ipv6;
+		if (vt_batch_change(r->batch, NULL, &spec) < 0)
+			return -ENOMEM;
+	}
+	if (!vt_batch_count(r->batch))
+		return 0;
+	flush(r, &r->rep->changed);
+	for (k = 0; k < n; k++) {
+		const struct vt_journal_entry *e = &r->j->entries[queued[k]];
+		struct vt_link_spec spec = { .fields = VT_F_UP };
+
+		if (!r->chosen[queued[k]] || !r->ipv6_first[queued[k]])
+			continue;
+		put_disable_ipv6(r, e->image.name, &e->image.ipv6);
+		if (!e->image.up)
+			continue;
+		spec.link.ifindex = r->chosen[queued[k]];
+		spec.link.up = true;
+		if (vt_batch_change(r->batch, NULL, &spec) < 0)
+			return -ENOMEM;
+	}
+	if (vt_batch_count(r->batch))
+		flush(r, &r->rep->changed);
+	return 0;
+}
+
 /* Whether @e's device needs recreating, and from what; says why not in the report. */
 static bool recreatable(struct restorer *r, size_t i, struct vt_link *want)
 {
@@ -606,6 +681,10 @@ static int recreate_deleted(struct restorer *r)
 			vt_spec_create(&want, VT_F_MTU | (want.has_mac ? VT_F_MAC : 0) |
 					      (want.group ? VT_F_GROUP : 0), &spec);
 			spec.fields &= ~VT_F_ALIAS;	/* the kernel ignores it at creation */
+			/* Down until its IPv6 state is the before-image's: see recreated_ipv6(). */
+			r->ipv6_first[i] = gets_ipv6(e, &want);
+			if (r->ipv6_first[i])
+				spec.link.up = false;
 			if (vt_batch_create(r->batch, &spec) < 0) {
 				ret = -ENOMEM;
 				break;
@@ -636,6 +715,8 @@ static int recreate_deleted(struct restorer *r)
 				ret = -ENOMEM;
 		}
 		vt_batch_reset(r->batch);
+		if (!ret)
+			ret = recreated_ipv6(r, queued, n);
 		if (!ret)
 			ret = mark_recreated(r, depth);
 	}
@@ -707,11 +788,66 @@ static int queue_up_states(struct restorer *r)
 	return ret;
 }
 
-/* Devices still there, proven, get their before-values back; a rename needs them down. */
+/*
+ * Whether putting @want's MTU back, from below 1280 to 1280 or more, gives
+ * @have IPv6 state anew: the namespace's defaults, and with them, on a device
+ * that is up, a link-local address at once.
+ */
+static bool ipv6_anew(const struct vt_journal_entry *e, const struct vt_link *have,
+		      const struct vt_link *want)
+{
+	return e->image.ipv6.present && !have->ipv6.present && have->mtu < VT_IPV6_MIN_MTU &&
+	       want->mtu >= VT_IPV6_MIN_MTU;
+}
+
+/* IPv6 off in some way in the before-image: an address it must not hold even for a moment. */
+static bool ipv6_off(const struct vt_ipv6 *ipv6)
+{
+	return ipv6->present && (ipv6->addr_gen_mode == VT_ADDR_GEN_NONE || ipv6->disabled);
+}
+
+/*
+ * IPv6 state as in the before-images, from a dump taken after the MTUs are
+ * back (a device raised to 1280 or more has it anew): the address generation
+ * mode over rtnetlink, then disable_ipv6 under the name the device has now.
+ */
+static int restore_ipv6(struct restorer *r)
+{
+	for (size_t i = 0; i < r->j->n_entries; i++) {
+		const struct vt_journal_entry *e = &r->j->entries[i];
+		const struct vt_link *have = e->state == VT_ENTRY_PRESENT ? proven(r, e) : NULL;
+		struct vt_link_spec spec = { .fields = VT_F_ADDR_GEN_MODE };
+
+		if (!have || !e->image.ipv6.present || !have->ipv6.present ||
+		    have->ipv6.addr_gen_mode == e->image.ipv6.addr_gen_mode)
+			continue;
+		spec.link.ifindex = have->ifindex;
+		spec.link.ipv6 = e->image.ipv6;
+		if (vt_batch_change(r->batch, have, &spec) < 0)
+			return -ENOMEM;
+	}
+	if (vt_batch_count(r->batch))
+		flush(r, &r->rep->changed);
+	for (size_t i = 0; i < r->j->n_entries; i++) {
+		const struct vt_journal_entry *e = &r->j->entries[i];
+		const struct vt_link *have = e->state == VT_ENTRY_PRESENT ? proven(r, e) : NULL;
+
+		if (have && e->image.ipv6.present && have->ipv6.present &&
+		    have->ipv6.disabled != e->image.ipv6.disabled)
+			put_disable_ipv6(r, have->name, &e->image.ipv6);
+	}
+	return 0;
+}
+
+/*
+ * Devices still there, proven, get their before-values back; a rename needs
+ * them down, and so does an MTU raised back across 1280 where the before-image
+ * has IPv6 off: down, MTU, IPv6 state, then up.
+ */
 static int change_back(struct restorer *r)
 {
 	enum { DOWN, CHANGE, UP };
-	bool sent = false;
+	bool sent = false, ipv6 = false;
 
 	for (int step = DOWN; step <= UP; step++) {
 		/* Outer devices first: an inner one's MTU may need its parent's raised. */
@@ -727,11 +863,16 @@ static int change_back(struct restorer *r)
 				continue;
 			resolve(r, e, have->parent, &want);
 			d = vt_link_diff(&want, have, VT_D_PARENT | VT_D_KIND | VT_D_VLAN | VT_D_PROTOCOL);
-			if (step == DOWN && (d & VT_D_NAME) && have->up) {
+			if ((d & VT_D_IPV6) || ipv6_anew(e, have, &want))
+				ipv6 = true;
+			if (step == DOWN && have->up && ((d & VT_D_NAME) ||
+				(ipv6_anew(e, have, &want) && ipv6_off(&e->image.ipv6)))) {
 				want.up = false;
 				vt_spec_change(&want, VT_D_UP, have->ifindex, &spec);
-			} else if (step == CHANGE && ((d & ~VT_D_UP) || have->group != want.group)) {
-				vt_spec_change(&want, d & ~VT_D_UP, have->ifindex, &spec);
+			} else if (step == CHANGE && ((d & ~(VT_D_UP | VT_D_IPV6)) ||
+						      have->group != want.group)) {
+				/* IPv6 comes after: see restore_ipv6(). */
+				vt_spec_change(&want, d & ~(VT_D_UP | VT_D_IPV6), have->ifindex, &spec);
 				if (have->group != want.group) {
 					spec.fields |= VT_F_GROUP;
 					spec.link.group = want.group;
@@ -740,6 +881,16 @@ static int change_back(struct restorer *r)
 				continue;
 			}
 			if (vt_batch_change(r->batch, have, &spec) < 0)
+				return -ENOMEM;
+		}
+		/* Up states from the kernel as it is now: MTUs back, IPv6 state new. */
+		if (step == UP && ipv6) {
+			int ret = vt_nl_dump_links(r->nl, &r->links);
+
+			if (ret < 0)
+				return ret;
+			sent = true;
+			if (restore_ipv6(r) < 0)
 				return -ENOMEM;
 		}
 		if (step == UP && queue_up_states(r) < 0)
@@ -817,7 +968,8 @@ int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_r
 	r.batch = vt_batch_new();
 	r.chosen = calloc(j->n_entries ? j->n_entries : 1, sizeof(*r.chosen));
 	r.vanished = calloc(j->n_entries ? j->n_entries : 1, sizeof(*r.vanished));
-	if (!r.batch || !r.chosen || !r.vanished || index_created(&r) < 0) {
+	r.ipv6_first = calloc(j->n_entries ? j->n_entries : 1, sizeof(*r.ipv6_first));
+	if (!r.batch || !r.chosen || !r.vanished || !r.ipv6_first || index_created(&r) < 0) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -848,5 +1000,6 @@ out:
 	free(r.created);
 	free(r.chosen);
 	free(r.vanished);
+	free(r.ipv6_first);
 	return ret;
 }

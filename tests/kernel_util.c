@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +12,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
 
 #include "kernel_util.h"
 
@@ -69,6 +75,60 @@ json_t *kt_ip_link(const char *dev)
 		one = json_incref(json_array_get(all, 0));
 	json_decref(all);
 	return one;
+}
+
+int kt_addr_watch(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
+				  .nl_groups = 1u << (RTNLGRP_IPV6_IFADDR - 1) };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+/* Address events of @type (0: new and deleted) for @ifindex (0: any) in what is queued on @fd. */
+static int addr_events(int fd, int ifindex, int type)
+{
+	static char buf[65536];
+	int count = 0;
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		int left = (int)n;
+
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return count;
+		ck_assert_msg(n >= 0, "reading address events: %s", strerror(errno));
+		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+			const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+
+			if ((nlh->nlmsg_type == RTM_NEWADDR || nlh->nlmsg_type == RTM_DELADDR) &&
+			    (!type || nlh->nlmsg_type == type) &&
+			    (!ifindex || (int)ifa->ifa_index == ifindex))
+				count++;
+		}
+	}
+}
+
+int kt_addr_events(int fd, int ifindex)
+{
+	return addr_events(fd, ifindex, 0);
+}
+
+bool kt_addr_wait(int fd, int ifindex, int seconds)
+{
+	double end = kt_now() + seconds;
+
+	while (kt_now() < end) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 100) > 0 && addr_events(fd, ifindex, RTM_NEWADDR))
+			return true;
+	}
+	return false;
 }
 
 void kt_dump(struct vt_nl *nl, struct vt_link_table *table)

@@ -23,6 +23,25 @@ int kt_sh_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 json_t *kt_ip_link(const char *dev);
 
+/**
+ * kt_addr_watch - a socket subscribed to IPv6 address events
+ * (RTNLGRP_IPV6_IFADDR), to learn afterwards whether any address appeared,
+ * even for a moment. Close it with close().
+ */
+int kt_addr_watch(void);
+
+/**
+ * kt_addr_events - how many address events (RTM_NEWADDR, RTM_DELADDR) the
+ * kernel sent to @fd since it was opened or last read, for the device
+ * @ifindex, or for any with 0. Both count: addrconf announces a new address
+ * from its DAD work, a moment later, but one deleted before that is still
+ * announced as deleted. Reads without blocking; the test fails on an overrun.
+ */
+int kt_addr_events(int fd, int ifindex);
+
+/** kt_addr_wait - wait up to @seconds for an RTM_NEWADDR for @ifindex on @fd. */
+bool kt_addr_wait(int fd, int ifindex, int seconds);
+
 /** kt_dump - dump the links; the test fails if the dump does. */
 void kt_dump(struct vt_nl *nl, struct vt_link_table *table);
 

@@ -17,6 +17,11 @@
  *    in the kernel's order (VLAN data, MAC, MTU, group, name, alias, flags,
  *    master) and, as there, not undone when a later step fails; a rename is
  *    EBUSY while the device is up and EEXIST onto a taken name;
+ *  - IPv6 state (addrconf): none below an MTU of 1280, made anew with the
+ *    defaults (eui64, enabled) when the MTU reaches it; an address generation
+ *    mode is refused without it (EAFNOSUPPORT, before any step) and at
+ *    creation; disable_ipv6 is written by name (ENOENT for no such device or
+ *    one without IPv6 state), and counts as a request naming the device;
  *  - the kernel's own consequences: a device going down or up takes its VLANs
  *    without loose_binding along, a lower MTU lowers its VLANs', a deleted
  *    device takes its VLANs with it and releases what it was master of;
@@ -378,7 +383,7 @@ int vt_batch_create(struct vt_batch *batch, const struct vt_link_spec *spec)
 	struct fk_req *q;
 	int ret;
 
-	if ((spec->fields & required) != required || (spec->fields & VT_F_ALIAS))
+	if ((spec->fields & required) != required || (spec->fields & (VT_F_ALIAS | VT_F_ADDR_GEN_MODE)))
 		return -EINVAL;
 	if (!(q = queue(batch, FK_CREATE)))
 		return -ENOMEM;
@@ -515,6 +520,16 @@ static void follow_updown(struct vt_nl *nl, int ifindex, bool up, int cause)
 	}
 }
 
+/* addrconf on NETDEV_CHANGEMTU: below 1280 IPv6 state goes; reaching it, it is new. */
+static void set_mtu(struct vt_link *l, uint32_t mtu)
+{
+	if (mtu < VT_IPV6_MIN_MTU)
+		l->ipv6 = (struct vt_ipv6){ .present = false };
+	else if (!l->ipv6.present)
+		l->ipv6 = (struct vt_ipv6){ .present = true, .addr_gen_mode = VT_ADDR_GEN_EUI64 };
+	l->mtu = mtu;
+}
+
 /* NETDEV_CHANGEMTU on a lower device: VLANs above the new MTU are lowered to it. */
 static void follow_mtu(struct vt_nl *nl, int ifindex, uint32_t mtu, int cause)
 {
@@ -523,7 +538,7 @@ static void follow_mtu(struct vt_nl *nl, int ifindex, uint32_t mtu, int cause)
 
 		if (!c->l.is_vlan || c->l.parent != ifindex || c->l.mtu <= mtu)
 			continue;
-		c->l.mtu = mtu;
+		set_mtu(&c->l, mtu);
 		side_effect(nl, c, cause, false);
 		follow_mtu(nl, c->l.ifindex, mtu, cause);
 	}
@@ -584,7 +599,7 @@ static int create(struct vt_nl *nl, const struct fk_req *q, char *msg, size_t le
 	l.parent = w->parent;
 	l.vlan.id = w->vlan.id;
 	l.vlan.flags = VT_VLAN_REORDER_HDR;
-	l.mtu = f & VT_F_MTU ? w->mtu : parent->l.mtu;
+	set_mtu(&l, f & VT_F_MTU ? w->mtu : parent->l.mtu);
 	memcpy(l.mac, f & VT_F_MAC ? w->mac : parent->l.mac, VT_MAC_LEN);
 	l.has_mac = true;
 	l.up = (f & VT_F_UP) && w->up;
@@ -615,6 +630,9 @@ static int change(struct vt_nl *nl, const struct fk_req *q, char *msg, size_t le
 	      f, w->name, w->alias, w->group);
 	l = &d->l;
 	r = record(nl, d);
+	/* validate_linkmsg(): inet6_validate_link_af() wants IPv6 state, before any step. */
+	if ((f & VT_F_ADDR_GEN_MODE) && (!l->ipv6.present || w->ipv6.addr_gen_mode > VT_ADDR_GEN_MAX))
+		return l->ipv6.present ? -EINVAL : -EAFNOSUPPORT;
 	/* A VLAN kind in the request is refused for any other device. */
 	if (f & (VT_F_VLAN_FLAGS | VT_F_INGRESS | VT_F_EGRESS)) {
 		if (!l->is_vlan) {
@@ -643,7 +661,7 @@ static int change(struct vt_nl *nl, const struct fk_req *q, char *msg, size_t le
 		}
 		if (w->mtu < l->mtu)
 			follow_mtu(nl, l->ifindex, w->mtu, l->ifindex);
-		l->mtu = w->mtu;
+		set_mtu(l, w->mtu);
 		applied = true;
 	}
 	if (f & VT_F_GROUP) {
@@ -684,10 +702,45 @@ static int change(struct vt_nl *nl, const struct fk_req *q, char *msg, size_t le
 		l->master = w->master;
 		applied = true;
 	}
+	/* IFLA_AF_SPEC last; an MTU lowered below 1280 just now took the state away. */
+	if (f & VT_F_ADDR_GEN_MODE) {
+		if (!l->ipv6.present) {
+			ret = -EAFNOSUPPORT;
+			goto out;
+		}
+		l->ipv6.addr_gen_mode = w->ipv6.addr_gen_mode;
+		applied = true;
+	}
 out:
 	if (applied && r)
 		r->changed++;
 	return ret;
+}
+
+int vt_nl_ipv6_defaults(struct vt_nl *nl, struct vt_ipv6_defaults *out)
+{
+	(void)nl;
+	out->addr_gen_mode = VT_ADDR_GEN_EUI64;
+	out->disable_ipv6 = 0;
+	return 0;
+}
+
+int vt_nl_set_ipv6_disabled(struct vt_nl *nl, const char *name, bool disabled)
+{
+	struct fk_dev *d;
+	struct fk_record *r;
+
+	if (!valid_name(name) || !strcmp(name, "all") || !strcmp(name, "default"))
+		return -EINVAL;
+	d = by_name(nl, name);
+	if (!d || !d->l.ipv6.present)
+		return -ENOENT;
+	aimed(nl, d, "disable_ipv6 %d by name \"%s\"", disabled, name);
+	r = record(nl, d);
+	d->l.ipv6.disabled = disabled;
+	if (r)
+		r->changed++;
+	return 0;
 }
 
 /* Unregistering @ifindex: its VLANs go first, what it was master of is released. */

@@ -177,6 +177,12 @@ static struct vt_nl *kernel(const struct vt_journal *j, uint64_t h)
 			continue;
 		n++;
 	}
+	/* IPv6 state as addrconf keeps it: none below 1280; a mode and disable_ipv6 from the hash. */
+	for (size_t i = 0; i < n; i++)
+		if (links[i].mtu >= VT_IPV6_MIN_MTU)
+			links[i].ipv6 = (struct vt_ipv6){ .present = true,
+				.addr_gen_mode = (h >> (i % 48)) & 1 ? VT_ADDR_GEN_NONE : VT_ADDR_GEN_EUI64,
+				.disabled = (h >> ((i + 7) % 48)) & 1 };
 	for (size_t i = 0; i < n; i++)
 		if (fk_add(nl, &links[i], !links[i].is_vlan ? FK_PARENT :
 					  managed(&links[i]) ? FK_MANAGED : FK_OPERATOR) < 0)

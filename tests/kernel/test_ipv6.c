@@ -9,8 +9,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "journal.h"
 #include "kernel_util.h"
+#include "restore.h"
 #include "suites.h"
 
 struct fixture {
@@ -181,10 +184,138 @@ START_TEST(test_ipv6_defaults_and_names)
 }
 END_TEST
 
+/* ---- restore: putting IPv6 state back, never an address for a moment ---- */
+
+static void setup_restore(void)
+{
+	setup();
+	/* The parent holds no address of its own: every event is a subport's. */
+	kt_sh("echo 1 > /proc/sys/net/ipv6/conf/d0/disable_ipv6");
+}
+
+/* A managed VLAN @name on d0, up, with IPv6 @off or as the kernel sets it up. */
+static void managed_vlan(const char *name, int id, bool off)
+{
+	kt_sh("ip link add link d0 name %s type vlan id %d && ip link set %s alias vlantrunk:t",
+	      name, id, name);
+	if (off) {
+		kt_sh("ip link set %s addrgenmode none", name);
+		kt_sh("echo 1 > /proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
+	}
+	kt_sh("ip link set %s up", name);
+}
+
+/* A journal of trunk t whose before-image of @name is the device as it is now. */
+static void journal_of(struct vt_journal *j, const char *name)
+{
+	memset(j, 0, sizeof(*j));
+	snprintf(j->id, sizeof(j->id), "1-1-1-test");
+	j->group = VT_JOURNAL_GROUP_TAG | 77;
+	ck_assert_int_eq(vt_journal_add_trunk(j, "t"), 0);
+	ck_assert_ptr_nonnull(vt_journal_add(j, VT_ENTRY_PRESENT, reread(name), "d0", "", 0));
+}
+
+static void restore_verified(const struct vt_journal *j)
+{
+	struct vt_restore_report rep;
+	int ret = vt_restore(fx.nl, j, &rep);
+
+	ck_assert_msg(ret == 0, "restore: %d: %s %s", ret, rep.remains, rep.error);
+}
+
+/*
+ * The MTU put back from below 1280 makes IPv6 state anew, and on a device
+ * that is up a link-local address at once: the restore sets it down first,
+ * then MTU, then IPv6 off, then up. Not one address appears.
+ */
+START_TEST(test_restore_mtu_across_1280_no_address)
+{
+	struct vt_journal j;
+	const struct vt_link *l;
+	int watch;
+
+	managed_vlan("v1", 1, true);
+	journal_of(&j, "v1");
+	kt_sh("ip link set v1 mtu 1000");
+	ck_assert(!reread("v1")->ipv6.present);
+	watch = kt_addr_watch();
+	restore_verified(&j);
+	ck_assert_int_eq(kt_addr_events(watch, 0), 0);
+	close(watch);
+	l = reread("v1");
+	ck_assert_uint_eq(l->mtu, 1500);
+	ck_assert(l->up);
+	ck_assert(l->ipv6.present && l->ipv6.addr_gen_mode == VT_ADDR_GEN_NONE && l->ipv6.disabled);
+	ck_assert_int_eq(kt_sh_status("test -z \"$(ip -6 -o addr show dev v1)\""), 0);
+	vt_journal_free(&j);
+}
+END_TEST
+
+/* A device the restore recreates has its IPv6 state before it is first up. */
+START_TEST(test_restore_recreate_no_address)
+{
+	struct vt_journal j;
+	const struct vt_link *l;
+	int watch;
+
+	managed_vlan("v2", 2, true);
+	journal_of(&j, "v2");
+	kt_sh("ip link del v2");
+	watch = kt_addr_watch();
+	restore_verified(&j);
+	ck_assert_int_eq(kt_addr_events(watch, 0), 0);
+	close(watch);
+	l = reread("v2");
+	ck_assert(l->up);
+	ck_assert_str_eq(l->alias, "vlantrunk:t");
+	ck_assert(l->ipv6.present && l->ipv6.addr_gen_mode == VT_ADDR_GEN_NONE && l->ipv6.disabled);
+	vt_journal_free(&j);
+}
+END_TEST
+
+/* IPv6 turned off since is turned on again: the mode first, so an address follows. */
+START_TEST(test_restore_turns_ipv6_back_on)
+{
+	struct vt_journal j;
+	const struct vt_link *l;
+	int watch;
+
+	managed_vlan("v3", 3, false);
+	journal_of(&j, "v3");
+	kt_sh("ip link set v3 addrgenmode none && echo 1 > /proc/sys/net/ipv6/conf/v3/disable_ipv6");
+	watch = kt_addr_watch();
+	restore_verified(&j);
+	l = reread("v3");
+	ck_assert(l->ipv6.present && l->ipv6.addr_gen_mode == VT_ADDR_GEN_EUI64 && !l->ipv6.disabled);
+	ck_assert(kt_addr_wait(watch, l->ifindex, 10));
+	close(watch);
+	ck_assert_int_eq(kt_sh_status("ip -6 -o addr show dev v3 | grep -q 'inet6 fe80:'"), 0);
+	vt_journal_free(&j);
+}
+END_TEST
+
+/* A before-image without IPv6 state (an older journal's) restores none: it is left alone. */
+START_TEST(test_restore_unknown_ipv6_left_alone)
+{
+	struct vt_journal j;
+	const struct vt_link *l;
+
+	managed_vlan("v4", 4, false);
+	journal_of(&j, "v4");
+	j.entries[0].image.ipv6 = (struct vt_ipv6){ .present = false };
+	kt_sh("ip link set v4 addrgenmode none && echo 1 > /proc/sys/net/ipv6/conf/v4/disable_ipv6");
+	restore_verified(&j);
+	l = reread("v4");
+	ck_assert(l->ipv6.addr_gen_mode == VT_ADDR_GEN_NONE && l->ipv6.disabled);
+	vt_journal_free(&j);
+}
+END_TEST
+
 Suite *ipv6_suite(void)
 {
 	Suite *s = suite_create("ipv6");
 	TCase *nl = tcase_create("netlink");
+	TCase *restore = tcase_create("restore");
 
 	tcase_add_checked_fixture(nl, setup, teardown);
 	tcase_set_timeout(nl, 60);
@@ -193,5 +324,13 @@ Suite *ipv6_suite(void)
 	tcase_add_test(nl, test_create_refuses_addr_gen_mode);
 	tcase_add_test(nl, test_ipv6_defaults_and_names);
 	suite_add_tcase(s, nl);
+
+	tcase_add_checked_fixture(restore, setup_restore, teardown);
+	tcase_set_timeout(restore, 60);
+	tcase_add_test(restore, test_restore_mtu_across_1280_no_address);
+	tcase_add_test(restore, test_restore_recreate_no_address);
+	tcase_add_test(restore, test_restore_turns_ipv6_back_on);
+	tcase_add_test(restore, test_restore_unknown_ipv6_left_alone);
+	suite_add_tcase(s, restore);
 	return s;
 }

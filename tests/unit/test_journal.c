@@ -42,7 +42,9 @@ static void sample(struct vt_journal *j, const char *id)
 	struct vt_link created = { .ifindex = 1 << 24, .is_vlan = true, .vlan = { .id = 10,
 				   .protocol = VT_PROTO_8021Q } };
 	struct vt_link before = { .ifindex = 7, .is_vlan = true, .parent = 2, .mtu = 1500, .up = true,
-				  .vlan = { .id = 11, .protocol = VT_PROTO_8021AD, .flags = 1 } };
+				  .vlan = { .id = 11, .protocol = VT_PROTO_8021AD, .flags = 1 },
+				  .ipv6 = { .present = true, .addr_gen_mode = VT_ADDR_GEN_NONE,
+					    .disabled = true } };
 	struct vt_journal_entry *e;
 
 	memset(j, 0, sizeof(*j));
@@ -88,9 +90,106 @@ START_TEST(test_round_trip)
 	ck_assert_uint_eq(back.n_entries, 2);
 	ck_assert_str_eq(back.entries[0].image.alias, "vlantrunk:t");
 	ck_assert_str_eq(back.entries[1].new_name, "s11-new");
+	ck_assert(back.entries[1].image.ipv6.present);
+	ck_assert_uint_eq(back.entries[1].image.ipv6.addr_gen_mode, VT_ADDR_GEN_NONE);
+	ck_assert(back.entries[1].image.ipv6.disabled);
 	ck_assert(vt_journal_concerns(&back, "t") && !vt_journal_concerns(&back, "u"));
 	vt_journal_free(&back);
 	vt_journal_free(&j);
+}
+END_TEST
+
+/* A device without IPv6 state (MTU below 1280) is journaled as having none. */
+START_TEST(test_round_trip_without_ipv6_state)
+{
+	struct vt_journal j, back;
+
+	sample(&j, "100-1-1-ab");
+	j.entries[1].image.ipv6 = (struct vt_ipv6){ .present = false };
+	j.entries[1].image.mtu = 1200;
+	ck_assert_int_eq(vt_journal_write(dirfd_, &j), 0);
+	ck_assert_int_eq(vt_journal_read(dirfd_, j.file, &back), 0);
+	ck_assert(!back.entries[1].image.ipv6.present);
+	ck_assert_uint_eq(back.entries[1].image.mtu, 1200);
+	vt_journal_free(&back);
+	vt_journal_free(&j);
+}
+END_TEST
+
+/* @body and the checksum member the writer would end it with (FNV-1a of @body), as journal-@id. */
+static void write_summed(const char *id, const char *body)
+{
+	uint64_t h = 1469598103934665603ULL;
+	char path[256];
+	FILE *f;
+
+	for (const char *p = body; *p; p++) {
+		h ^= (unsigned char)*p;
+		h *= 1099511628211ULL;
+	}
+	snprintf(path, sizeof(path), "%s/journal-%s", dir, id);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%s,\"sum\":\"%016llx\"}\n", body, (unsigned long long)h);
+	fclose(f);
+}
+
+#define V2_HEAD "{\"version\":2,\"group\":2046820394,\"id\":\"%s\",\"trunks\":[\"t\"]," \
+	"\"entries\":[{\"state\":\"present\",\"depth\":0,\"ifindex\":7,\"name\":\"s11\"," \
+	"\"kind\":\"vlan\",\"parent_name\":\"p0\",\"vlan\":11,\"protocol\":33024," \
+	"\"alias\":\"vlantrunk:t\",\"parent\":2,\"master\":0,\"master_name\":\"\"," \
+	"\"new_name\":\"\",\"is_vlan\":true,\"flags\":1,\"ingress\":[0,0,0,0,0,0,0,0]," \
+	"\"egress\":[],\"mtu\":1500,\"mac\":\"02:00:00:00:00:07\",\"has_mac\":true," \
+	"\"up\":true,\"group\":0"
+
+/* A version 2 journal from before "ipv6": its IPv6 state is unknown, not restored. */
+START_TEST(test_v2_without_ipv6_reads)
+{
+	struct vt_journal back;
+	char body[2048];
+
+	snprintf(body, sizeof(body), V2_HEAD "}]", "100-1-1-ee");
+	write_summed("100-1-1-ee", body);
+	ck_assert_int_eq(vt_journal_read(dirfd_, "journal-100-1-1-ee", &back), 0);
+	ck_assert_uint_eq(back.n_entries, 1);
+	ck_assert_str_eq(back.entries[0].image.name, "s11");
+	ck_assert(back.entries[0].image.up);
+	ck_assert(!back.entries[0].image.ipv6.present);
+	vt_journal_free(&back);
+}
+END_TEST
+
+/* An "ipv6" member the writer never writes is refused, as any malformed entry. */
+START_TEST(test_bad_ipv6_member_refused)
+{
+	static const char *const bad[] = {
+		"{\"addr_gen_mode\":4,\"disable_ipv6\":true}",
+		"{\"addr_gen_mode\":-1,\"disable_ipv6\":false}",
+		"{\"addr_gen_mode\":1}",
+		"{\"addr_gen_mode\":1,\"disable_ipv6\":1}",
+		"{\"addr_gen_mode\":1,\"disable_ipv6\":true,\"mtu6\":1280}",
+		"true",
+	};
+	struct vt_journal back;
+	char body[2048], id[32];
+
+	snprintf(id, sizeof(id), "100-1-1-f%d", _i);
+	snprintf(body, sizeof(body), V2_HEAD ",\"ipv6\":%s}]", id, bad[_i]);
+	write_summed(id, body);
+	snprintf(body, sizeof(body), "journal-%s", id);
+	ck_assert_int_eq(vt_journal_read(dirfd_, body, &back), -EBADMSG);
+
+	/* The same with a good member reads. */
+	snprintf(id, sizeof(id), "100-1-1-g%d", _i);
+	snprintf(body, sizeof(body), V2_HEAD ",\"ipv6\":{\"addr_gen_mode\":3,\"disable_ipv6\":false}}]",
+		 id);
+	write_summed(id, body);
+	snprintf(body, sizeof(body), "journal-%s", id);
+	ck_assert_int_eq(vt_journal_read(dirfd_, body, &back), 0);
+	ck_assert(back.entries[0].image.ipv6.present);
+	ck_assert_uint_eq(back.entries[0].image.ipv6.addr_gen_mode, VT_ADDR_GEN_RANDOM);
+	ck_assert(!back.entries[0].image.ipv6.disabled);
+	vt_journal_free(&back);
 }
 END_TEST
 
@@ -191,6 +290,9 @@ Suite *journal_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_round_trip_without_ipv6_state);
+	tcase_add_test(tc, test_v2_without_ipv6_reads);
+	tcase_add_loop_test(tc, test_bad_ipv6_member_refused, 0, 6);
 	tcase_add_test(tc, test_changed_or_short_is_refused);
 	tcase_add_test(tc, test_never_written_over);
 	tcase_add_test(tc, test_list_newest_first_and_partial_discarded);
