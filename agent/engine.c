@@ -3,11 +3,16 @@
  * Committing a plan. Per transaction:
  *  1. journal every device it touches (before-images; identities of the
  *     devices it creates, whose ifindex it chooses) and fsync it;
- *  2. send its requests in stages, each stage one batch: deletes (inner
- *     first), renames' downs, changes, renames' ups, downs for VLANs the
- *     kernel brought up with their parent, creates (outer first), markers
- *     on what was created. A stage runs only if every request of the
- *     stages before it took effect;
+ *  2. send its requests in stages, each stage one batch of one depth:
+ *     deletes (inner first); downs (inner first: renames' and changes');
+ *     changes (outer first); ups (outer first), each depth followed by the
+ *     downs of the VLANs the kernel brought up with it that must stay down;
+ *     then per depth, outer first, creates (sent down), their markers and
+ *     their ups. Ups go outer first because the kernel refuses to bring a
+ *     VLAN up on a parent that is down (ENETDOWN), and new devices come up
+ *     only once their parent is up, so that the kernel brings none of them
+ *     up by itself. A stage runs only if every request of the stages before
+ *     it took effect;
  *  3. on any failure restore every journaled device (restore.c), which
  *     verifies itself; on success re-plan the transaction's trunks from a
  *     fresh dump: anything left to do means the kernel did not do as asked,
@@ -31,17 +36,18 @@
 
 enum step {
 	STEP_DELETE,
-	STEP_RENAME_DOWN,
+	STEP_DOWN,
 	STEP_CHANGE,
-	STEP_RENAME_UP,
+	STEP_UP,
 	STEP_CREATE,
 	STEP_MARK,
+	STEP_UP_NEW,
 };
 
 static const char *const step_verbs[] = {
-	[STEP_DELETE] = "delete", [STEP_RENAME_DOWN] = "set down for renaming",
-	[STEP_CHANGE] = "change", [STEP_RENAME_UP] = "set up after renaming",
-	[STEP_CREATE] = "create", [STEP_MARK] = "mark",
+	[STEP_DELETE] = "delete", [STEP_DOWN] = "set down",
+	[STEP_CHANGE] = "change", [STEP_UP] = "set up",
+	[STEP_CREATE] = "create", [STEP_MARK] = "mark", [STEP_UP_NEW] = "set up",
 };
 
 struct runner {
@@ -57,6 +63,7 @@ struct runner {
 	struct restate {
 		int ifindex;
 		char name[VT_IFNAMSIZ];
+		unsigned int cause;	/* depth of the device whose up brings it up */
 	} *restate;
 	size_t n_restate;
 };
@@ -205,7 +212,8 @@ static const struct vt_op *op_on(const struct runner *r, int ifindex)
 	return NULL;
 }
 
-static int add_restate(struct runner *r, const struct vt_link *l, const char *name)
+static int add_restate(struct runner *r, const struct vt_link *l, const char *name,
+		       unsigned int cause)
 {
 	struct restate *v;
 
@@ -217,6 +225,7 @@ static int add_restate(struct runner *r, const struct vt_link *l, const char *na
 		return -ENOMEM;
 	r->restate = v;
 	v[r->n_restate].ifindex = l->ifindex;
+	v[r->n_restate].cause = cause;
 	snprintf(v[r->n_restate].name, sizeof(v->name), "%s", name);
 	r->n_restate++;
 	return 0;
@@ -253,7 +262,7 @@ static int journal_brought_up(struct runner *r)
 				continue;
 			if (own) {
 				ret = add_restate(r, c, own->kind == VT_OP_RENAME ? own->after.link.name :
-						  c->name);
+						  c->name, op->depth);
 				continue;
 			}
 			if (!vt_marker_owner(c->alias)) {
@@ -265,33 +274,46 @@ static int journal_brought_up(struct runner *r)
 			if (!vt_journal_add(&r->journal, VT_ENTRY_PRESENT, c, op->before->name,
 					    c->master ? ifname(links, c->master) : "", op->depth + 1))
 				return -ENOMEM;
-			ret = add_restate(r, c, c->name);
+			ret = add_restate(r, c, c->name, op->depth);
 		}
 	}
 	return ret;
 }
 
-/* Set down again what the kernel brought up with its parent (see journal_brought_up()). */
-static int run_restate(struct runner *r)
+/*
+ * Set down again what the kernel brought up with a parent of @depth (see
+ * journal_brought_up()), right after that parent's stage.
+ */
+static int run_restate(struct runner *r, unsigned int depth)
 {
+	size_t *which = NULL, n = 0;
 	int ret = 0;
 
 	if (!r->n_restate)
 		return 0;
+	which = calloc(r->n_restate, sizeof(*which));
+	if (!which)
+		ret = -ENOMEM;
 	vt_batch_reset(r->batch);
 	for (size_t i = 0; i < r->n_restate && !ret; i++) {
 		struct vt_link_spec spec = { .fields = VT_F_UP };
 
+		if (r->restate[i].cause != depth)
+			continue;
 		spec.link.ifindex = r->restate[i].ifindex;
 		ret = vt_batch_change(r->batch, NULL, &spec) < 0 ? -ENOMEM : 0;
+		which[n++] = i;
 	}
 	if (ret < 0) {
 		fail(r->txn, "building requests: %s", strerror(-ret));
-		return ret;
+		goto out;
 	}
+	if (!n)
+		goto out;
 	ret = vt_nl_send_batch(r->e->nl, r->batch);
-	for (size_t i = 0; i < r->n_restate; i++) {
-		const struct vt_req_result *res = vt_batch_result(r->batch, i);
+	for (size_t k = 0; k < n; k++) {
+		const struct vt_req_result *res = vt_batch_result(r->batch, k);
+		size_t i = which[k];
 
 		if (res->state == VT_REQ_ANSWERED && !res->error) {
 			r->txn->applied++;
@@ -302,6 +324,8 @@ static int run_restate(struct runner *r)
 		     res->message, res->message[0] ? ")" : "");
 		ret = ret ? ret : -EIO;
 	}
+out:
+	free(which);
 	return ret;
 }
 
@@ -344,32 +368,36 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		if (op->kind != VT_OP_DELETE && op->kind != VT_OP_RECREATE)
 			return 0;
 		return queue_request(r, i, vt_batch_delete(r->batch, op->before->ifindex, NULL));
-	case STEP_RENAME_DOWN:
+	case STEP_DOWN:
 		/* The kernel renames only devices that are down. */
-		if (op->kind != VT_OP_RENAME || !op->before->up)
-			return 0;
-		return queue_up(r, i, op->before->ifindex, false);
+		if (op->kind == VT_OP_RENAME && op->before->up)
+			return queue_up(r, i, op->before->ifindex, false);
+		if (op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && !op->after.link.up)
+			return queue_up(r, i, op->before->ifindex, false);
+		return 0;
 	case STEP_CHANGE:
 		if (op->kind != VT_OP_CHANGE && op->kind != VT_OP_RENAME)
 			return 0;
 		spec = op->after;
-		if (op->kind == VT_OP_RENAME)
-			spec.fields &= ~VT_F_UP;
+		spec.fields &= ~VT_F_UP;	/* STEP_DOWN and STEP_UP do that */
 		if (!spec.fields)
 			return 0;
 		return queue_request(r, i, vt_batch_change(r->batch, op->before, &spec));
-	case STEP_RENAME_UP:
-		if (op->kind != VT_OP_RENAME || !op->after.link.up)
-			return 0;
-		return queue_up(r, i, op->before->ifindex, true);
+	case STEP_UP:
+		if (op->kind == VT_OP_RENAME && op->after.link.up)
+			return queue_up(r, i, op->before->ifindex, true);
+		if (op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && op->after.link.up)
+			return queue_up(r, i, op->before->ifindex, true);
+		return 0;
 	case STEP_CREATE:
 		if (!creates(op))
 			return 0;
 		spec = op->after;
 		spec.link.ifindex = r->chosen[i];
 		spec.link.parent = parent_ifindex(r, op->parent_name);
-		/* The kernel ignores an alias at creation: STEP_MARK sets it. */
-		spec.fields &= ~VT_F_ALIAS;
+		/* The kernel ignores an alias at creation: STEP_MARK sets it. Down
+		 * until STEP_UP_NEW: nothing of it is in use before it is complete. */
+		spec.fields &= ~(VT_F_ALIAS | VT_F_UP);
 		/* Until marked, the transaction's own group: see restore.c. */
 		spec.fields |= VT_F_GROUP;
 		spec.link.group = r->journal.group;
@@ -382,6 +410,10 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		spec.link.ifindex = r->chosen[i];
 		strcpy(spec.link.alias, op->after.link.alias);
 		return queue_request(r, i, vt_batch_change(r->batch, NULL, &spec));
+	case STEP_UP_NEW:
+		if (!creates(op) || !(op->after.fields & VT_F_UP) || !op->after.link.up)
+			return 0;
+		return queue_up(r, i, r->chosen[i], true);
 	}
 	return 0;
 }
@@ -436,18 +468,22 @@ static int run_stages(struct runner *r)
 
 	for (int d = (int)max_depth; d >= 0 && !ret; d--)
 		ret = run_stage(r, STEP_DELETE, d);
-	if (!ret)
-		ret = run_stage(r, STEP_RENAME_DOWN, -1);
+	for (int d = (int)max_depth; d >= 0 && !ret; d--)
+		ret = run_stage(r, STEP_DOWN, d);
 	for (int d = 0; d <= (int)max_depth && !ret; d++)
 		ret = run_stage(r, STEP_CHANGE, d);
-	if (!ret)
-		ret = run_stage(r, STEP_RENAME_UP, -1);
-	if (!ret)
-		ret = run_restate(r);
-	for (int d = 0; d <= (int)max_depth && !ret; d++)
+	for (int d = 0; d <= (int)max_depth && !ret; d++) {
+		ret = run_stage(r, STEP_UP, d);
+		if (!ret)
+			ret = run_restate(r, (unsigned int)d);
+	}
+	for (int d = 0; d <= (int)max_depth && !ret; d++) {
 		ret = run_stage(r, STEP_CREATE, d);
-	if (!ret)
-		ret = run_stage(r, STEP_MARK, -1);
+		if (!ret)
+			ret = run_stage(r, STEP_MARK, d);
+		if (!ret)
+			ret = run_stage(r, STEP_UP_NEW, d);
+	}
 	return ret;
 }
 
