@@ -106,7 +106,7 @@ static void __attribute__((format(printf, 2, 3))) fail(struct vt_txn *txn, const
 	va_end(ap);
 }
 
-static int journal_brought_up(struct runner *r);
+static int journal_effects(struct runner *r);
 
 static int write_journal(struct runner *r)
 {
@@ -177,39 +177,12 @@ static int write_journal(struct runner *r)
 		}
 	}
 	if (!ret)
-		ret = journal_brought_up(r);
-	if (ret == -EPERM)
-		return ret;	/* said why */
+		ret = journal_effects(r);
 	if (!ret)
 		ret = vt_journal_write(r->e->state_dirfd, j);
 	if (ret)
 		fail(r->txn, "writing the journal: %s; nothing was changed", strerror(-ret));
 	return ret;
-}
-
-/* Whether @op's requests bring its device up: a rename (down, then up), or a change to up. */
-static bool brings_up(const struct vt_op *op)
-{
-	if (op->kind == VT_OP_RENAME)
-		return op->after.link.up;
-	return op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && op->after.link.up;
-}
-
-/* The up state @op leaves its device in. */
-static bool ends_up(const struct vt_op *op)
-{
-	if (op->kind == VT_OP_RENAME || (op->after.fields & VT_F_UP))
-		return op->after.link.up;
-	return op->before->up;
-}
-
-/* The transaction's op on the device @ifindex, or NULL. */
-static const struct vt_op *op_on(const struct runner *r, int ifindex)
-{
-	for (size_t i = 0; i < r->txn->n_ops; i++)
-		if (txn_op(r, i)->before && txn_op(r, i)->before->ifindex == ifindex)
-			return txn_op(r, i);
-	return NULL;
 }
 
 static int add_restate(struct runner *r, const struct vt_link *l, const char *name,
@@ -231,58 +204,46 @@ static int add_restate(struct runner *r, const struct vt_link *l, const char *na
 	return 0;
 }
 
-/*
- * The kernel brings up every VLAN on a device that comes up, unless it has
- * loose_binding (vlan_device_event(), NETDEV_UP), even one that was down on
- * purpose: a rename of an outer QinQ subport (down, rename, up) brings its
- * inner subports up. Such a VLAN is journaled like one the transaction
- * changes, so a rollback restores it, and is set down again right after the
- * stage that brought its parent up. One vlantrunk does not manage would be
- * changed without its marker: the transaction is refused before any request.
- */
-static int journal_brought_up(struct runner *r)
+static bool in_txn(const struct runner *r, size_t report)
 {
+	for (size_t i = 0; i < r->txn->n_trunks; i++)
+		if (r->txn->trunks[i] == report)
+			return true;
+	return false;
+}
+
+/*
+ * What the kernel changes by itself as the transaction's requests take
+ * effect (struct vt_effect, planned in plan_effects.c): journaled like the
+ * devices the transaction changes, so a rollback restores them, and those
+ * brought up that must stay down are set down again right after the stage
+ * that brought their parent up.
+ */
+static int journal_effects(struct runner *r)
+{
+	const struct vt_plan *plan = r->e->plan;
 	const struct vt_link_table *links = r->e->links;
 	int ret = 0;
 
-	for (size_t i = 0; i < r->txn->n_ops && !ret; i++) {
-		const struct vt_op *op = txn_op(r, i);
+	for (size_t i = 0; i < plan->n_effects && !ret; i++) {
+		const struct vt_effect *fx = &plan->effects[i];
+		const struct vt_link *l = fx->link;
 
-		if (!op->before || !brings_up(op))
+		if (!in_txn(r, fx->trunk))
 			continue;
-		for (size_t k = 0; k < links->n && !ret; k++) {
-			const struct vt_link *c = &links->links[k];
-			const struct vt_op *own;
-
-			if (c->parent != op->before->ifindex || c->ifindex == c->parent || !c->is_vlan ||
-			    (c->vlan.flags & VT_VLAN_LOOSE_BINDING) || c->up)
-				continue;
-			own = op_on(r, c->ifindex);
-			if (own && (own->kind == VT_OP_DELETE || own->kind == VT_OP_RECREATE || ends_up(own)))
-				continue;
-			if (own) {
-				ret = add_restate(r, c, own->kind == VT_OP_RENAME ? own->after.link.name :
-						  c->name, op->depth);
-				continue;
-			}
-			if (!vt_marker_owner(c->alias)) {
-				fail(r->txn, "bringing %s up would bring up %s too (the kernel does so for "
-					     "a VLAN without loose_binding), which vlantrunk does not "
-					     "manage; nothing was changed", op->before->name, c->name);
-				return -EPERM;
-			}
-			if (!vt_journal_add(&r->journal, VT_ENTRY_PRESENT, c, op->before->name,
-					    c->master ? ifname(links, c->master) : "", op->depth + 1))
-				return -ENOMEM;
-			ret = add_restate(r, c, c->name, op->depth);
-		}
+		if (fx->journal && !vt_journal_add(&r->journal, VT_ENTRY_PRESENT, l,
+						   ifname(links, l->parent),
+						   l->master ? ifname(links, l->master) : "", fx->depth))
+			ret = -ENOMEM;
+		if (!ret && fx->kind == VT_EFFECT_UP && fx->restate)
+			ret = add_restate(r, l, fx->name, fx->cause_depth);
 	}
 	return ret;
 }
 
 /*
  * Set down again what the kernel brought up with a parent of @depth (see
- * journal_brought_up()), right after that parent's stage.
+ * journal_effects()), right after that parent's stage.
  */
 static int run_restate(struct runner *r, unsigned int depth)
 {

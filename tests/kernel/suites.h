@@ -14,5 +14,6 @@ Suite *scale_suite(void);
 Suite *agent_suite(void);
 Suite *campaign_suite(void);
 Suite *chaos_suite(void);
+Suite *effects_suite(void);
 
 #endif
