@@ -272,6 +272,35 @@ START_TEST(test_conflict_on_one_outer_subport_frees_the_trunk_on_another)
 }
 END_TEST
 
+/*
+ * A recreate (VLAN id 10 -> 20) fails after an operator stacked a VLAN of
+ * their own on the new device: the rollback must not delete it (the kernel
+ * would delete the operator's VLAN with it). It is kept and reported, the
+ * journal stays (exit 3), and once the operator's VLAN is gone the next run
+ * recovers and converges.
+ */
+START_TEST(test_rollback_keeps_a_recreated_device_an_operator_stacked_on)
+{
+	char *out = NULL;
+
+	kt_write(env.config, "{\"version\": 1, \"trunks\": [{\"name\": \"a\", \"parent\": \"p0\", "
+		 "\"subports\": [{\"name\": \"a-1\", \"vlan\": 20}]}]}");
+	kt_sh("ip link add link p0 name a-1 type vlan id 10 && ip link set a-1 alias vlantrunk:a up");
+	/* 1 delete a-1, 2 create it, 3 mark it, 4 set it up: fails. */
+	ck_assert_int_eq(vt(&out, "sh:3:ip link add link a-1 name op-in type vlan id 99,fail:4:16",
+			    "reconcile"), 3);
+	ck_assert_msg(strstr(out, "op-in sits on it"), "%s", out);
+	free(out);
+	ck_assert_int_eq(kt_sh_status("ip link show dev op-in >/dev/null"), 0);
+	ck_assert_int_eq(kt_journals(env.state), 1);
+
+	kt_sh("ip link del op-in");
+	expect(2, NULL, "reconcile", NULL);
+	expect(0, NULL, "plan", NULL);
+	ck_assert_int_eq(kt_journals(env.state), 0);
+}
+END_TEST
+
 Suite *effects_suite(void)
 {
 	Suite *s = suite_create("effects");
@@ -287,6 +316,7 @@ Suite *effects_suite(void)
 	tcase_add_test(tc, test_outer_mtu_that_lowers_an_operators_vlan_is_refused);
 	tcase_add_test(tc, test_outer_down_that_takes_down_an_operators_vlan_is_refused);
 	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_trunk_on_another);
+	tcase_add_test(tc, test_rollback_keeps_a_recreated_device_an_operator_stacked_on);
 	suite_add_tcase(s, tc);
 	return s;
 }
