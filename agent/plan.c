@@ -26,11 +26,6 @@
 #include "plan_internal.h"
 #include "vt_array.h"
 
-static int cmp_wanted(const void *a, const void *b)
-{
-	return strcmp(((const struct wanted *)a)->name, ((const struct wanted *)b)->name);
-}
-
 static int cmp_key(const void *a, const void *b)
 {
 	const struct vlan_key *x = a, *y = b;
@@ -42,26 +37,13 @@ static int cmp_key(const void *a, const void *b)
 	return (x->vlan > y->vlan) - (x->vlan < y->vlan);
 }
 
-static int cmp_parent(const void *a, const void *b)
-{
-	const struct vlan_key *x = a, *y = b;
-
-	return (x->parent > y->parent) - (x->parent < y->parent);
-}
-
 static size_t link_pos(const struct planner *p, const struct vt_link *link)
 {
 	return (size_t)(link - p->links->links);
 }
 
-const struct wanted *vt_plan_find_wanted(const struct planner *p, const char *name)
-{
-	struct wanted key = { .name = name };
-
-	return p->n_wanted ? bsearch(&key, p->wanted, p->n_wanted, sizeof(key), cmp_wanted) : NULL;
-}
-
 #define find_wanted vt_plan_find_wanted
+#define held vt_plan_held
 
 static const struct vt_link *find_vlan(const struct planner *p, int parent, uint16_t protocol,
 				       uint16_t vlan)
@@ -115,7 +97,7 @@ static int build_indexes(struct planner *p)
 		for (size_t j = 0; j < tr->n_subports; j++)
 			p->wanted[p->n_wanted++] = (struct wanted){ tr->subports[j].name, i, j };
 	}
-	qsort(p->wanted, p->n_wanted, sizeof(*p->wanted), cmp_wanted);
+	qsort(p->wanted, p->n_wanted, sizeof(*p->wanted), vt_plan_cmp_wanted);
 
 	for (size_t i = 0; i < t->n; i++) {
 		const struct vt_link *l = &t->links[i];
@@ -128,7 +110,7 @@ static int build_indexes(struct planner *p)
 									  .link = l };
 	}
 	qsort(p->keys, p->n_keys, sizeof(*p->keys), cmp_key);
-	qsort(p->children, p->n_children, sizeof(*p->children), cmp_parent);
+	qsort(p->children, p->n_children, sizeof(*p->children), vt_plan_cmp_parent);
 	return 0;
 }
 
@@ -188,33 +170,6 @@ static void block(struct vt_trunk_report *r, const char *fmt, const char *a, con
 		snprintf(r->reason, sizeof(r->reason), fmt, a, b);
 	r->blocked = true;
 	r->can_converge = false;
-}
-
-const char *vt_plan_held(const struct planner *p, const char *trunk)
-{
-	for (size_t i = 0; i < p->n_holds; i++)
-		if (!p->holds[i].trunk || !strcmp(p->holds[i].trunk, trunk))
-			return p->holds[i].reason;
-	return NULL;
-}
-
-#define held vt_plan_held
-
-const struct vlan_key *vt_plan_children(const struct planner *p, int ifindex, size_t *n)
-{
-	struct vlan_key key = { .parent = ifindex };
-	const struct vlan_key *c, *end;
-
-	*n = 0;
-	c = p->n_children ? bsearch(&key, p->children, p->n_children, sizeof(key), cmp_parent) : NULL;
-	if (!c)
-		return NULL;
-	while (c > p->children && c[-1].parent == ifindex)
-		c--;
-	for (end = c; end < p->children + p->n_children && end->parent == ifindex; end++)
-		;
-	*n = (size_t)(end - c);
-	return c;
 }
 
 /*
@@ -638,21 +593,6 @@ out:
 	return ret;
 }
 
-static size_t scope_root(const struct vt_plan *plan, size_t i)
-{
-	while (plan->trunks[i].scope != i)
-		i = plan->trunks[i].scope;
-	return i;
-}
-
-void vt_plan_join(struct vt_plan *plan, size_t x, size_t y)
-{
-	size_t a = scope_root(plan, x), b = scope_root(plan, y);
-
-	if (a != b)
-		plan->trunks[a].scope = b;
-}
-
 static const struct named *owner_report(const struct named *reports, size_t n,
 					const struct vt_link *link)
 {
@@ -699,7 +639,7 @@ static int join_dependent_scopes(struct planner *p)
 		}
 	}
 	for (size_t i = 0; i < plan->n_trunks; i++)
-		plan->trunks[i].scope = scope_root(plan, i);
+		plan->trunks[i].scope = vt_plan_scope_root(plan, i);
 	free(reports);
 	return 0;
 }
@@ -955,7 +895,7 @@ int vt_plan_build_held(const struct vt_desired *desired, const struct vt_link_ta
 	if (ret == 0) {
 		ret = vt_plan_effects(&p);
 		for (size_t i = 0; i < plan->n_trunks; i++)
-			plan->trunks[i].scope = scope_root(plan, i);
+			plan->trunks[i].scope = vt_plan_scope_root(plan, i);
 	}
 	if (ret == 0) {
 		for (size_t i = 0; i < plan->n_trunks; i++)

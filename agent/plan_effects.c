@@ -108,6 +108,22 @@ static const char *unavailable(const struct planner *p, const char *owner)
 	return "it is not in this run's scope";
 }
 
+/*
+ * Whether the side effect @what (e.g. "bringing X up would bring up Y too
+ * (...)") may not happen to @l, which no op of the plan changes: refused for
+ * a device vlantrunk does not manage, or whose trunk cannot be changed now.
+ */
+static bool forbidden(struct walk *w, const struct vt_link *l, const char *what)
+{
+	const char *owner = vt_marker_owner(l->alias), *why;
+
+	if (!owner)
+		refuse(w, "%s, which vlantrunk does not manage", what);
+	else if ((why = unavailable(w->p, owner)))
+		refuse(w, "%s, and trunk %s cannot be changed: %s", what, owner, why);
+	return w->refused;
+}
+
 static size_t report_named(const struct planner *p, const char *name)
 {
 	for (size_t i = 0; i < p->plan->n_trunks; i++)
@@ -153,12 +169,15 @@ static void record(struct walk *w, enum vt_effect_kind kind, const struct vt_lin
 }
 
 /*
- * The devices on @dev that its coming up brings up. @stays: @dev ends up
- * (else it is set down again, and the kernel then sets them down too).
+ * What @dev's change does to the devices on it, and so on down the stack:
+ * VT_EFFECT_UP, it comes up (@stays: and ends up, else it is set down again
+ * and the kernel then sets them down too); VT_EFFECT_DOWN, it goes down for
+ * good; VT_EFFECT_MTU, its MTU drops to @mtu.
  */
-static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int depth, bool stays,
-		    int level)
+static void walk(struct walk *w, enum vt_effect_kind kind, const struct vt_link *dev,
+		 unsigned int depth, bool stays, uint32_t mtu, int level)
 {
+	const char *name = w->op->before->name;
 	const struct vlan_key *c;
 	size_t n;
 
@@ -168,118 +187,52 @@ static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int dept
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
-		const char *owner = vt_marker_owner(l->alias), *why;
-		bool child_stays;
-
-		if (l == dev || !l->is_vlan || (l->vlan.flags & VT_VLAN_LOOSE_BINDING) || l->up ||
-		    w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
-			continue;
-		if (own) {
-			/* Journaled by its own op; down again unless that op wants it up. */
-			child_stays = stays && ends_up(own);
-			if (stays && !child_stays)
-				record(w, VT_EFFECT_UP, l, dev, depth + 1, false, true, 0);
-		} else if (!owner) {
-			refuse(w, "bringing %s up would bring up %s too (the kernel does so for a VLAN "
-				  "without loose_binding), which vlantrunk does not manage",
-			       w->op->before->name, l->name);
-			return;
-		} else if ((why = unavailable(w->p, owner))) {
-			refuse(w, "bringing %s up would bring up %s too (the kernel does so for a VLAN "
-				  "without loose_binding), and trunk %s cannot be changed: %s",
-			       w->op->before->name, l->name, owner, why);
-			return;
-		} else {
-			child_stays = false;
-			record(w, VT_EFFECT_UP, l, dev, depth + 1, true, stays, 0);
-		}
-		walk_up(w, l, depth + 1, child_stays, level + 1);
-	}
-}
-
-/* The devices on @dev that its going down for good takes down. */
-static void walk_down(struct walk *w, const struct vt_link *dev, unsigned int depth, int level)
-{
-	const struct vlan_key *c;
-	size_t n;
-
-	if (level > MAX_STACK)
-		return;
-	c = vt_plan_children(w->p, dev->ifindex, &n);
-	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
-		const struct vt_link *l = c[k].link;
-		const struct vt_op *own = op_on(w->p, l);
-		const char *owner = vt_marker_owner(l->alias), *why;
-
-		if (l == dev || !l->is_vlan || (l->vlan.flags & VT_VLAN_LOOSE_BINDING) || !l->up ||
-		    w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
-			continue;
-		if (!own && !owner) {
-			refuse(w, "setting %s down would set %s down too (the kernel does so for a VLAN "
-				  "without loose_binding), which vlantrunk does not manage",
-			       w->op->before->name, l->name);
-			return;
-		}
-		if (!own && (why = unavailable(w->p, owner))) {
-			refuse(w, "setting %s down would set %s down too (the kernel does so for a VLAN "
-				  "without loose_binding), and trunk %s cannot be changed: %s",
-			       w->op->before->name, l->name, owner, why);
-			return;
-		}
-		if (!own)
-			record(w, VT_EFFECT_DOWN, l, dev, depth + 1, true, false, 0);
-		walk_down(w, l, depth + 1, level + 1);
-	}
-}
-
-/* The devices on @dev whose MTU the kernel lowers to @mtu. */
-static void walk_mtu(struct walk *w, const struct vt_link *dev, unsigned int depth, uint32_t mtu,
-		     int level)
-{
-	const struct vlan_key *c;
-	size_t n;
-
-	if (level > MAX_STACK)
-		return;
-	c = vt_plan_children(w->p, dev->ifindex, &n);
-	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
-		const struct vt_link *l = c[k].link;
-		const struct vt_op *own = op_on(w->p, l);
-		const char *owner = vt_marker_owner(l->alias), *why;
 		const struct wanted *want;
+		bool child_stays = false;
+		char what[256];
 
-		if (l == dev || l->mtu <= mtu || w->p->fate[pos(w->p, l)] == FATE_DELETED ||
-		    (own && creates(own)))
+		if (l == dev || w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
 			continue;
-		if (!own && !owner) {
-			refuse(w, "lowering the MTU of %s to %u would lower that of %s too (the kernel "
-				  "clamps the devices on a device to its MTU), which vlantrunk does not "
-				  "manage", w->op->before->name, mtu, l->name);
-			return;
+		/* Only VLANs follow their parent's state, and not with loose_binding. */
+		if (kind != VT_EFFECT_MTU && (!l->is_vlan || (l->vlan.flags & VT_VLAN_LOOSE_BINDING) ||
+					      l->up != (kind == VT_EFFECT_DOWN)))
+			continue;
+		if (kind == VT_EFFECT_MTU && l->mtu <= mtu)
+			continue;
+		if (kind == VT_EFFECT_UP)
+			snprintf(what, sizeof(what), "bringing %s up would bring up %s too (the kernel "
+				 "does so for a VLAN without loose_binding)", name, l->name);
+		else if (kind == VT_EFFECT_DOWN)
+			snprintf(what, sizeof(what), "setting %s down would set %s down too (the kernel "
+				 "does so for a VLAN without loose_binding)", name, l->name);
+		else
+			snprintf(what, sizeof(what), "lowering the MTU of %s to %u would lower that of %s "
+				 "too (the kernel clamps the devices on a device to its MTU)", name, mtu,
+				 l->name);
+		if (own) {
+			/* Journaled by its own op; brought up, down again unless that op wants it up. */
+			child_stays = stays && ends_up(own);
+			if (kind == VT_EFFECT_UP && stays && !child_stays)
+				record(w, kind, l, dev, depth + 1, false, true, mtu);
+			walk(w, kind, l, depth + 1, child_stays, mtu, level + 1);
+			continue;
 		}
-		if (!own && (why = unavailable(w->p, owner))) {
-			refuse(w, "lowering the MTU of %s to %u would lower that of %s too (the kernel "
-				  "clamps the devices on a device to its MTU), and trunk %s cannot be "
-				  "changed: %s", w->op->before->name, mtu, l->name, owner, why);
+		if (forbidden(w, l, what))
 			return;
-		}
-		want = vt_plan_find_wanted(w->p, l->name);
-		if (!own && want) {
+		want = kind == VT_EFFECT_MTU ? vt_plan_find_wanted(w->p, l->name) : NULL;
+		if (want) {
 			const struct vt_trunk *tr = &w->p->desired->trunks[want->trunk];
 			const struct vt_subport *sp = &tr->subports[want->subport];
 
 			/* Its own trunk cannot follow (check_feasible() blocked it). */
-			if ((sp->managed & VT_SP_MTU) && sp->mtu > mtu && !strcmp(owner, tr->name)) {
-				refuse(w, "lowering the MTU of %s to %u would lower that of %s too (the "
-					  "kernel clamps the devices on a device to its MTU), and trunk %s "
-					  "wants %u for it", w->op->before->name, mtu, l->name, tr->name,
-				       sp->mtu);
+			if ((sp->managed & VT_SP_MTU) && sp->mtu > mtu &&
+			    !strcmp(vt_marker_owner(l->alias), tr->name)) {
+				refuse(w, "%s, and trunk %s wants %u for it", what, tr->name, sp->mtu);
 				return;
 			}
 		}
-		if (!own)
-			record(w, VT_EFFECT_MTU, l, dev, depth + 1, true, false, mtu);
-		walk_mtu(w, l, depth + 1, mtu, level + 1);
+		record(w, kind, l, dev, depth + 1, true, kind == VT_EFFECT_UP && stays, mtu);
+		walk(w, kind, l, depth + 1, false, mtu, level + 1);
 	}
 }
 
@@ -290,11 +243,11 @@ static void walk_op(struct walk *w)
 	if (!op->before || creates(op) || op->kind == VT_OP_DELETE)
 		return;
 	if ((op->after.fields & VT_F_MTU) && op->after.link.mtu < op->before->mtu)
-		walk_mtu(w, op->before, op->depth, op->after.link.mtu, 0);
+		walk(w, VT_EFFECT_MTU, op->before, op->depth, false, op->after.link.mtu, 0);
 	if (!w->refused && brings_up(op))
-		walk_up(w, op->before, op->depth, true, 0);
+		walk(w, VT_EFFECT_UP, op->before, op->depth, true, 0, 0);
 	if (!w->refused && takes_down(op))
-		walk_down(w, op->before, op->depth, 0);
+		walk(w, VT_EFFECT_DOWN, op->before, op->depth, false, 0, 0);
 }
 
 void vt_plan_index_ops(struct planner *p)

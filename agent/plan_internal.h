@@ -58,6 +58,15 @@ enum fate {
 	FATE_DELETED,			/* deleted or recreated by this plan */
 };
 
+/** vt_plan_cmp_wanted - qsort order of struct wanted: by name. */
+int vt_plan_cmp_wanted(const void *a, const void *b);
+
+/** vt_plan_cmp_parent - qsort order of struct vlan_key in planner.children: by parent. */
+int vt_plan_cmp_parent(const void *a, const void *b);
+
+/** vt_plan_scope_root - the report that stands for @i's transaction scope. */
+size_t vt_plan_scope_root(const struct vt_plan *plan, size_t i);
+
 /** vt_plan_children - the links whose parent is @ifindex: *@n of them from the result. */
 const struct vlan_key *vt_plan_children(const struct planner *p, int ifindex, size_t *n);
 
