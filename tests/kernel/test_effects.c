@@ -15,45 +15,24 @@
 #include "kernel_util.h"
 #include "suites.h"
 
-static struct {
-	struct vt_nl *nl;
-	char *dir;
-	char config[256];
-	char state[256];
-} env;
+static struct kt_cli env;
 
 static void setup(void)
 {
-	kt_enter_netns();
-	ck_assert_int_eq(vt_nl_open(&env.nl), 0);
-	env.dir = kt_tempdir();
-	snprintf(env.config, sizeof(env.config), "%s/trunks.json", env.dir);
-	snprintf(env.state, sizeof(env.state), "%s/state", env.dir);
-	kt_sh("ip link add p0 type dummy && ip link set p0 up");
+	kt_cli_setup(&env, "ip link add p0 type dummy && ip link set p0 up");
 }
 
 static void teardown(void)
 {
-	vt_nl_close(env.nl);
-	kt_rmrf(env.dir);
+	kt_cli_teardown(&env);
 }
 
 static int vt(char **output, const char *fault, const char *args)
 {
-	return kt_vlantrunk(output, fault, env.config, env.state, args);
+	return kt_cli_run(&env, output, fault, args);
 }
 
-/* Run, expect exit @want and, when given, @text in the output. */
-static void expect(int want, const char *fault, const char *args, const char *text)
-{
-	char *out = NULL;
-	int rc = vt(&out, fault, args);
-
-	ck_assert_msg(rc == want, "%s%s%s: exit %d, not %d:\n%s", fault ? fault : "",
-		      fault ? " " : "", args, rc, want, out);
-	ck_assert_msg(!text || strstr(out, text), "%s: no \"%s\" in:\n%s", args, text, out);
-	free(out);
-}
+#define expect(...) kt_cli_expect(&env, __VA_ARGS__)
 
 static bool is_up(const char *dev)
 {
