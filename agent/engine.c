@@ -3,11 +3,16 @@
  * Committing a plan. Per transaction:
  *  1. journal every device it touches (before-images; identities of the
  *     devices it creates, whose ifindex it chooses) and fsync it;
- *  2. send its requests in stages, each stage one batch: deletes (inner
- *     first), renames' downs, changes, renames' ups, downs for VLANs the
- *     kernel brought up with their parent, creates (outer first), markers
- *     on what was created. A stage runs only if every request of the
- *     stages before it took effect;
+ *  2. send its requests in stages, each stage one batch of one depth:
+ *     deletes (inner first); downs (inner first: renames' and changes');
+ *     changes (outer first); ups (outer first), each depth followed by the
+ *     downs of the VLANs the kernel brought up with it that must stay down;
+ *     then per depth, outer first, creates (sent down), their markers and
+ *     their ups. Ups go outer first because the kernel refuses to bring a
+ *     VLAN up on a parent that is down (ENETDOWN), and new devices come up
+ *     only once their parent is up, so that the kernel brings none of them
+ *     up by itself. A stage runs only if every request of the stages before
+ *     it took effect;
  *  3. on any failure restore every journaled device (restore.c), which
  *     verifies itself; on success re-plan the transaction's trunks from a
  *     fresh dump: anything left to do means the kernel did not do as asked,
@@ -31,17 +36,18 @@
 
 enum step {
 	STEP_DELETE,
-	STEP_RENAME_DOWN,
+	STEP_DOWN,
 	STEP_CHANGE,
-	STEP_RENAME_UP,
+	STEP_UP,
 	STEP_CREATE,
 	STEP_MARK,
+	STEP_UP_NEW,
 };
 
 static const char *const step_verbs[] = {
-	[STEP_DELETE] = "delete", [STEP_RENAME_DOWN] = "set down for renaming",
-	[STEP_CHANGE] = "change", [STEP_RENAME_UP] = "set up after renaming",
-	[STEP_CREATE] = "create", [STEP_MARK] = "mark",
+	[STEP_DELETE] = "delete", [STEP_DOWN] = "set down",
+	[STEP_CHANGE] = "change", [STEP_UP] = "set up",
+	[STEP_CREATE] = "create", [STEP_MARK] = "mark", [STEP_UP_NEW] = "set up",
 };
 
 struct runner {
@@ -57,6 +63,7 @@ struct runner {
 	struct restate {
 		int ifindex;
 		char name[VT_IFNAMSIZ];
+		unsigned int cause;	/* depth of the device whose up brings it up */
 	} *restate;
 	size_t n_restate;
 };
@@ -99,7 +106,7 @@ static void __attribute__((format(printf, 2, 3))) fail(struct vt_txn *txn, const
 	va_end(ap);
 }
 
-static int journal_brought_up(struct runner *r);
+static int journal_effects(struct runner *r);
 
 static int write_journal(struct runner *r)
 {
@@ -170,9 +177,7 @@ static int write_journal(struct runner *r)
 		}
 	}
 	if (!ret)
-		ret = journal_brought_up(r);
-	if (ret == -EPERM)
-		return ret;	/* said why */
+		ret = journal_effects(r);
 	if (!ret)
 		ret = vt_journal_write(r->e->state_dirfd, j);
 	if (ret)
@@ -180,32 +185,8 @@ static int write_journal(struct runner *r)
 	return ret;
 }
 
-/* Whether @op's requests bring its device up: a rename (down, then up), or a change to up. */
-static bool brings_up(const struct vt_op *op)
-{
-	if (op->kind == VT_OP_RENAME)
-		return op->after.link.up;
-	return op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && op->after.link.up;
-}
-
-/* The up state @op leaves its device in. */
-static bool ends_up(const struct vt_op *op)
-{
-	if (op->kind == VT_OP_RENAME || (op->after.fields & VT_F_UP))
-		return op->after.link.up;
-	return op->before->up;
-}
-
-/* The transaction's op on the device @ifindex, or NULL. */
-static const struct vt_op *op_on(const struct runner *r, int ifindex)
-{
-	for (size_t i = 0; i < r->txn->n_ops; i++)
-		if (txn_op(r, i)->before && txn_op(r, i)->before->ifindex == ifindex)
-			return txn_op(r, i);
-	return NULL;
-}
-
-static int add_restate(struct runner *r, const struct vt_link *l, const char *name)
+static int add_restate(struct runner *r, const struct vt_link *l, const char *name,
+		       unsigned int cause)
 {
 	struct restate *v;
 
@@ -217,81 +198,83 @@ static int add_restate(struct runner *r, const struct vt_link *l, const char *na
 		return -ENOMEM;
 	r->restate = v;
 	v[r->n_restate].ifindex = l->ifindex;
+	v[r->n_restate].cause = cause;
 	snprintf(v[r->n_restate].name, sizeof(v->name), "%s", name);
 	r->n_restate++;
 	return 0;
 }
 
-/*
- * The kernel brings up every VLAN on a device that comes up, unless it has
- * loose_binding (vlan_device_event(), NETDEV_UP), even one that was down on
- * purpose: a rename of an outer QinQ subport (down, rename, up) brings its
- * inner subports up. Such a VLAN is journaled like one the transaction
- * changes, so a rollback restores it, and is set down again right after the
- * stage that brought its parent up. One vlantrunk does not manage would be
- * changed without its marker: the transaction is refused before any request.
- */
-static int journal_brought_up(struct runner *r)
+static bool in_txn(const struct runner *r, size_t report)
 {
+	for (size_t i = 0; i < r->txn->n_trunks; i++)
+		if (r->txn->trunks[i] == report)
+			return true;
+	return false;
+}
+
+/*
+ * What the kernel changes by itself as the transaction's requests take
+ * effect (struct vt_effect, planned in plan_effects.c): journaled like the
+ * devices the transaction changes, so a rollback restores them, and those
+ * brought up that must stay down are set down again right after the stage
+ * that brought their parent up.
+ */
+static int journal_effects(struct runner *r)
+{
+	const struct vt_plan *plan = r->e->plan;
 	const struct vt_link_table *links = r->e->links;
 	int ret = 0;
 
-	for (size_t i = 0; i < r->txn->n_ops && !ret; i++) {
-		const struct vt_op *op = txn_op(r, i);
+	for (size_t i = 0; i < plan->n_effects && !ret; i++) {
+		const struct vt_effect *fx = &plan->effects[i];
+		const struct vt_link *l = fx->link;
 
-		if (!op->before || !brings_up(op))
+		if (!in_txn(r, fx->trunk))
 			continue;
-		for (size_t k = 0; k < links->n && !ret; k++) {
-			const struct vt_link *c = &links->links[k];
-			const struct vt_op *own;
-
-			if (c->parent != op->before->ifindex || c->ifindex == c->parent || !c->is_vlan ||
-			    (c->vlan.flags & VT_VLAN_LOOSE_BINDING) || c->up)
-				continue;
-			own = op_on(r, c->ifindex);
-			if (own && (own->kind == VT_OP_DELETE || own->kind == VT_OP_RECREATE || ends_up(own)))
-				continue;
-			if (own) {
-				ret = add_restate(r, c, own->kind == VT_OP_RENAME ? own->after.link.name :
-						  c->name);
-				continue;
-			}
-			if (!vt_marker_owner(c->alias)) {
-				fail(r->txn, "bringing %s up would bring up %s too (the kernel does so for "
-					     "a VLAN without loose_binding), which vlantrunk does not "
-					     "manage; nothing was changed", op->before->name, c->name);
-				return -EPERM;
-			}
-			if (!vt_journal_add(&r->journal, VT_ENTRY_PRESENT, c, op->before->name,
-					    c->master ? ifname(links, c->master) : "", op->depth + 1))
-				return -ENOMEM;
-			ret = add_restate(r, c, c->name);
-		}
+		if (fx->journal && !vt_journal_add(&r->journal, VT_ENTRY_PRESENT, l,
+						   ifname(links, l->parent),
+						   l->master ? ifname(links, l->master) : "", fx->depth))
+			ret = -ENOMEM;
+		if (!ret && fx->kind == VT_EFFECT_UP && fx->restate)
+			ret = add_restate(r, l, fx->name, fx->cause_depth);
 	}
 	return ret;
 }
 
-/* Set down again what the kernel brought up with its parent (see journal_brought_up()). */
-static int run_restate(struct runner *r)
+/*
+ * Set down again what the kernel brought up with a parent of @depth (see
+ * journal_effects()), right after that parent's stage.
+ */
+static int run_restate(struct runner *r, unsigned int depth)
 {
+	size_t *which = NULL, n = 0;
 	int ret = 0;
 
 	if (!r->n_restate)
 		return 0;
+	which = calloc(r->n_restate, sizeof(*which));
+	if (!which)
+		ret = -ENOMEM;
 	vt_batch_reset(r->batch);
 	for (size_t i = 0; i < r->n_restate && !ret; i++) {
 		struct vt_link_spec spec = { .fields = VT_F_UP };
 
+		if (r->restate[i].cause != depth)
+			continue;
 		spec.link.ifindex = r->restate[i].ifindex;
 		ret = vt_batch_change(r->batch, NULL, &spec) < 0 ? -ENOMEM : 0;
+		which[n++] = i;
 	}
 	if (ret < 0) {
 		fail(r->txn, "building requests: %s", strerror(-ret));
-		return ret;
+		goto out;
 	}
+	if (!n)
+		goto out;
 	ret = vt_nl_send_batch(r->e->nl, r->batch);
-	for (size_t i = 0; i < r->n_restate; i++) {
-		const struct vt_req_result *res = vt_batch_result(r->batch, i);
+	for (size_t k = 0; k < n; k++) {
+		const struct vt_req_result *res = vt_batch_result(r->batch, k);
+		size_t i = which[k];
 
 		if (res->state == VT_REQ_ANSWERED && !res->error) {
 			r->txn->applied++;
@@ -302,6 +285,8 @@ static int run_restate(struct runner *r)
 		     res->message, res->message[0] ? ")" : "");
 		ret = ret ? ret : -EIO;
 	}
+out:
+	free(which);
 	return ret;
 }
 
@@ -344,36 +329,40 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		if (op->kind != VT_OP_DELETE && op->kind != VT_OP_RECREATE)
 			return 0;
 		return queue_request(r, i, vt_batch_delete(r->batch, op->before->ifindex, NULL));
-	case STEP_RENAME_DOWN:
+	case STEP_DOWN:
 		/* The kernel renames only devices that are down. */
-		if (op->kind != VT_OP_RENAME || !op->before->up)
-			return 0;
-		return queue_up(r, i, op->before->ifindex, false);
+		if (op->kind == VT_OP_RENAME && op->before->up)
+			return queue_up(r, i, op->before->ifindex, false);
+		if (op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && !op->after.link.up)
+			return queue_up(r, i, op->before->ifindex, false);
+		return 0;
 	case STEP_CHANGE:
 		if (op->kind != VT_OP_CHANGE && op->kind != VT_OP_RENAME)
 			return 0;
 		spec = op->after;
-		if (op->kind == VT_OP_RENAME)
-			spec.fields &= ~VT_F_UP;
+		spec.fields &= ~VT_F_UP;	/* STEP_DOWN and STEP_UP do that */
 		/* Not yet: a device without IPv6 state refuses the mode (EAFNOSUPPORT). */
 		if (!op->before->ipv6.present)
 			spec.fields &= ~VT_F_ADDR_GEN_MODE;
 		if (!spec.fields)
 			return 0;
 		return queue_request(r, i, vt_batch_change(r->batch, op->before, &spec));
-	case STEP_RENAME_UP:
-		if (op->kind != VT_OP_RENAME || !op->after.link.up)
-			return 0;
-		return queue_up(r, i, op->before->ifindex, true);
+	case STEP_UP:
+		if (op->kind == VT_OP_RENAME && op->after.link.up)
+			return queue_up(r, i, op->before->ifindex, true);
+		if (op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && op->after.link.up)
+			return queue_up(r, i, op->before->ifindex, true);
+		return 0;
 	case STEP_CREATE:
 		if (!creates(op))
 			return 0;
 		spec = op->after;
 		spec.link.ifindex = r->chosen[i];
 		spec.link.parent = parent_ifindex(r, op->parent_name);
-		/* The kernel ignores an alias at creation, and refuses an address
-		 * generation mode. */
-		spec.fields &= ~(VT_F_ALIAS | VT_F_ADDR_GEN_MODE);
+		/* The kernel ignores an alias at creation (STEP_MARK sets it) and
+		 * refuses an address generation mode. Down until STEP_UP_NEW: nothing
+		 * of it is in use before it is complete. */
+		spec.fields &= ~(VT_F_ALIAS | VT_F_ADDR_GEN_MODE | VT_F_UP);
 		/* Until marked, the transaction's own group: see restore.c. */
 		spec.fields |= VT_F_GROUP;
 		spec.link.group = r->journal.group;
@@ -386,6 +375,10 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		spec.link.ifindex = r->chosen[i];
 		strcpy(spec.link.alias, op->after.link.alias);
 		return queue_request(r, i, vt_batch_change(r->batch, NULL, &spec));
+	case STEP_UP_NEW:
+		if (!creates(op) || !(op->after.fields & VT_F_UP) || !op->after.link.up)
+			return 0;
+		return queue_up(r, i, r->chosen[i], true);
 	}
 	return 0;
 }
@@ -440,18 +433,22 @@ static int run_stages(struct runner *r)
 
 	for (int d = (int)max_depth; d >= 0 && !ret; d--)
 		ret = run_stage(r, STEP_DELETE, d);
-	if (!ret)
-		ret = run_stage(r, STEP_RENAME_DOWN, -1);
+	for (int d = (int)max_depth; d >= 0 && !ret; d--)
+		ret = run_stage(r, STEP_DOWN, d);
 	for (int d = 0; d <= (int)max_depth && !ret; d++)
 		ret = run_stage(r, STEP_CHANGE, d);
-	if (!ret)
-		ret = run_stage(r, STEP_RENAME_UP, -1);
-	if (!ret)
-		ret = run_restate(r);
-	for (int d = 0; d <= (int)max_depth && !ret; d++)
+	for (int d = 0; d <= (int)max_depth && !ret; d++) {
+		ret = run_stage(r, STEP_UP, d);
+		if (!ret)
+			ret = run_restate(r, (unsigned int)d);
+	}
+	for (int d = 0; d <= (int)max_depth && !ret; d++) {
 		ret = run_stage(r, STEP_CREATE, d);
-	if (!ret)
-		ret = run_stage(r, STEP_MARK, -1);
+		if (!ret)
+			ret = run_stage(r, STEP_MARK, d);
+		if (!ret)
+			ret = run_stage(r, STEP_UP_NEW, d);
+	}
 	return ret;
 }
 

@@ -26,57 +26,6 @@
 #include "plan_internal.h"
 #include "vt_array.h"
 
-/* A desired subport, findable by name across every trunk. */
-struct wanted {
-	const char *name;
-	size_t trunk;			/* index into desired->trunks */
-	size_t subport;
-};
-
-/* A VLAN device, findable by what the kernel keeps unique. */
-struct vlan_key {
-	int parent;
-	uint16_t protocol;
-	uint16_t vlan;
-	const struct vt_link *link;
-};
-
-struct planner {
-	const struct vt_desired *desired;
-	const struct vt_link_table *links;
-	struct vt_plan *plan;
-	const char *const *only;
-	size_t n_only;
-	const struct vt_plan_hold *holds;
-	size_t n_holds;
-
-	struct wanted *wanted;		/* sorted by name */
-	size_t n_wanted;
-	struct vlan_key *keys;		/* sorted by (parent, protocol, vlan) */
-	size_t n_keys;
-	struct vlan_key *children;	/* every link with a parent, sorted by parent */
-	size_t n_children;
-	/* per kernel link (by position in links->links): its fate in this plan */
-	unsigned char *fate;
-	/* per desired trunk: its report index, or SIZE_MAX when not considered */
-	size_t *report_of;
-	/* per desired trunk and subport: resolved target and effective MTU */
-	struct vt_subport_target **targets;
-	uint32_t **mtu;
-	size_t ops_cap;
-};
-
-enum fate {
-	FATE_KEEP,
-	FATE_CLAIMED,			/* matched to a desired subport */
-	FATE_DELETED,			/* deleted or recreated by this plan */
-};
-
-static int cmp_wanted(const void *a, const void *b)
-{
-	return strcmp(((const struct wanted *)a)->name, ((const struct wanted *)b)->name);
-}
-
 static int cmp_key(const void *a, const void *b)
 {
 	const struct vlan_key *x = a, *y = b;
@@ -88,24 +37,13 @@ static int cmp_key(const void *a, const void *b)
 	return (x->vlan > y->vlan) - (x->vlan < y->vlan);
 }
 
-static int cmp_parent(const void *a, const void *b)
-{
-	const struct vlan_key *x = a, *y = b;
-
-	return (x->parent > y->parent) - (x->parent < y->parent);
-}
-
 static size_t link_pos(const struct planner *p, const struct vt_link *link)
 {
 	return (size_t)(link - p->links->links);
 }
 
-static const struct wanted *find_wanted(const struct planner *p, const char *name)
-{
-	struct wanted key = { .name = name };
-
-	return p->n_wanted ? bsearch(&key, p->wanted, p->n_wanted, sizeof(key), cmp_wanted) : NULL;
-}
+#define find_wanted vt_plan_find_wanted
+#define held vt_plan_held
 
 static const struct vt_link *find_vlan(const struct planner *p, int parent, uint16_t protocol,
 				       uint16_t vlan)
@@ -141,8 +79,11 @@ static int build_indexes(struct planner *p)
 	p->report_of = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->report_of));
 	p->targets = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->targets));
 	p->mtu = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->mtu));
+	p->op_of = calloc(t->n ? t->n : 1, sizeof(*p->op_of));
+	p->effected = calloc(t->n ? t->n : 1, 1);
+	p->assumes_outer = calloc(d->n_trunks ? d->n_trunks : 1, 1);
 	if (!p->wanted || !p->keys || !p->children || !p->fate || !p->report_of ||
-	    !p->targets || !p->mtu)
+	    !p->targets || !p->mtu || !p->op_of || !p->effected || !p->assumes_outer)
 		return -ENOMEM;
 
 	for (size_t i = 0; i < d->n_trunks; i++) {
@@ -156,7 +97,7 @@ static int build_indexes(struct planner *p)
 		for (size_t j = 0; j < tr->n_subports; j++)
 			p->wanted[p->n_wanted++] = (struct wanted){ tr->subports[j].name, i, j };
 	}
-	qsort(p->wanted, p->n_wanted, sizeof(*p->wanted), cmp_wanted);
+	qsort(p->wanted, p->n_wanted, sizeof(*p->wanted), vt_plan_cmp_wanted);
 
 	for (size_t i = 0; i < t->n; i++) {
 		const struct vt_link *l = &t->links[i];
@@ -169,7 +110,7 @@ static int build_indexes(struct planner *p)
 									  .link = l };
 	}
 	qsort(p->keys, p->n_keys, sizeof(*p->keys), cmp_key);
-	qsort(p->children, p->n_children, sizeof(*p->children), cmp_parent);
+	qsort(p->children, p->n_children, sizeof(*p->children), vt_plan_cmp_parent);
 	return 0;
 }
 
@@ -231,34 +172,18 @@ static void block(struct vt_trunk_report *r, const char *fmt, const char *a, con
 	r->can_converge = false;
 }
 
-/* Why @trunk is held (see struct vt_plan_hold), or NULL. */
-static const char *held(const struct planner *p, const char *trunk)
-{
-	for (size_t i = 0; i < p->n_holds; i++)
-		if (!p->holds[i].trunk || !strcmp(p->holds[i].trunk, trunk))
-			return p->holds[i].reason;
-	return NULL;
-}
-
 /*
  * Deleting @link deletes every VLAN (and macvlan, ...) on it with it. That is
  * only acceptable when this plan deletes each of those children itself.
  */
 static const struct vt_link *undeleted_child(const struct planner *p, const struct vt_link *link)
 {
-	struct vlan_key key = { .parent = link->ifindex };
-	const struct vlan_key *c;
+	size_t n;
+	const struct vlan_key *c = vt_plan_children(p, link->ifindex, &n);
 
-	if (!p->n_children)
-		return NULL;
-	c = bsearch(&key, p->children, p->n_children, sizeof(key), cmp_parent);
-	if (!c)
-		return NULL;
-	while (c > p->children && c[-1].parent == link->ifindex)
-		c--;
-	for (; c < p->children + p->n_children && c->parent == link->ifindex; c++)
-		if (p->fate[link_pos(p, c->link)] != FATE_DELETED)
-			return c->link;
+	for (size_t i = 0; i < n; i++)
+		if (c[i].link != link && p->fate[link_pos(p, c[i].link)] != FATE_DELETED)
+			return c[i].link;
 	return NULL;
 }
 
@@ -279,17 +204,23 @@ static bool resolve_parent(struct planner *p, size_t ti, int *ifindex, uint32_t 
 		const struct wanted *w = find_wanted(p, tr->parent);
 		const struct vt_subport_report *orep;
 
-		/* Out of this run's scope, the outer trunk's subport must be there as it is. */
-		if (!outer) {
-			if (!link)
+		/*
+		 * Out of this run's scope, or when its trunk changes nothing (blocked,
+		 * or without a parent), the outer subport is what the kernel has: a
+		 * conflict on another subport of the outer trunk holds back nothing
+		 * nested on this one.
+		 */
+		if (!outer || !outer->can_converge || !w) {
+			/* ... if it is the outer trunk's own device, not a conflict's holder. */
+			if (!link || (outer && (!w || !vt_marker_owner(link->alias) ||
+						strcmp(vt_marker_owner(link->alias), outer->name) ||
+						outer->subports[w->subport].state == VT_SP_CONFLICT)))
 				return false;
 			*ifindex = link->ifindex;
 			*mtu = link->mtu;
 			*up = link->up;
 			return true;
 		}
-		if (!outer->can_converge || !w)
-			return false;
 		*mtu = p->mtu[w->trunk][w->subport];
 		*up = p->targets[w->trunk][w->subport].up;
 		/* 0 when the outer trunk's plan creates or recreates it. A device it
@@ -297,6 +228,8 @@ static bool resolve_parent(struct planner *p, size_t ti, int *ifindex, uint32_t 
 		orep = &outer->subports[w->subport];
 		if (orep->have && !(orep->differs & VT_D_RECREATE))
 			*ifindex = orep->have->ifindex;
+		/* Should the outer trunk be blocked later, this plan no longer holds. */
+		p->assumes_outer[ti] = orep->state != VT_SP_IN_SYNC;
 		return true;
 	}
 	if (!link)
@@ -510,13 +443,28 @@ static int plan_trunk(struct planner *p, size_t ti)
 	if (held(p, tr->name))
 		block(r, "%s%s", held(p, tr->name), "");
 	if (!resolve_parent(p, ti, &parent, &parent_mtu, &parent_up)) {
+		const struct vt_trunk_report *outer = tr->outer >= 0 &&
+			p->report_of[tr->outer] != SIZE_MAX ? &p->plan->trunks[p->report_of[tr->outer]] :
+			NULL;
+		char why[sizeof(r->reason)];
+
+		const struct wanted *w = outer ? find_wanted(p, tr->parent) : NULL;
+		const char *because = w && outer->subports[w->subport].reason ?
+				      outer->subports[w->subport].reason : outer ? outer->reason : "";
+
+		/* A parent its outer trunk cannot make: say why not. */
+		if (outer && !outer->can_converge)
+			snprintf(why, sizeof(why), "parent %.15s is missing (outer trunk %s: %.300s)",
+				 tr->parent, outer->name, because);
+		else
+			snprintf(why, sizeof(why), "parent %s is missing", tr->parent);
 		r->can_converge = false;
 		if (!r->blocked)
-			snprintf(r->reason, sizeof(r->reason), "parent %s is missing", tr->parent);
+			snprintf(r->reason, sizeof(r->reason), "%s", why);
 		for (size_t si = 0; si < tr->n_subports; si++) {
 			r->subports[si].want = &tr->subports[si];
 			r->subports[si].state = VT_SP_BLOCKED;
-			if (subport_reason(&r->subports[si], "parent %s is missing", tr->parent) < 0)
+			if (subport_reason(&r->subports[si], "%s", why) < 0)
 				return -ENOMEM;
 		}
 		set_status(r);
@@ -646,21 +594,6 @@ out:
 	return ret;
 }
 
-static size_t scope_root(const struct vt_plan *plan, size_t i)
-{
-	while (plan->trunks[i].scope != i)
-		i = plan->trunks[i].scope;
-	return i;
-}
-
-static void join(struct vt_plan *plan, size_t x, size_t y)
-{
-	size_t a = scope_root(plan, x), b = scope_root(plan, y);
-
-	if (a != b)
-		plan->trunks[a].scope = b;
-}
-
 static const struct named *owner_report(const struct named *reports, size_t n,
 					const struct vt_link *link)
 {
@@ -694,7 +627,7 @@ static int join_dependent_scopes(struct planner *p)
 			owner = owner_report(reports, plan->n_trunks,
 					     vt_link_table_find_ifindex(p->links, op->before->parent));
 		if (owner)
-			join(plan, op->trunk, owner->index);
+			vt_plan_join(plan, op->trunk, owner->index);
 		if (op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE) {
 			const struct vt_subport_report *rep = &plan->trunks[op->trunk].subports[op->subport];
 			const struct vt_link *holder = rep->target.parent ?
@@ -703,11 +636,11 @@ static int join_dependent_scopes(struct planner *p)
 			owner = holder && p->fate[link_pos(p, holder)] == FATE_DELETED ?
 				owner_report(reports, plan->n_trunks, holder) : NULL;
 			if (owner)
-				join(plan, op->trunk, owner->index);
+				vt_plan_join(plan, op->trunk, owner->index);
 		}
 	}
 	for (size_t i = 0; i < plan->n_trunks; i++)
-		plan->trunks[i].scope = scope_root(plan, i);
+		plan->trunks[i].scope = vt_plan_scope_root(plan, i);
 	free(reports);
 	return 0;
 }
@@ -772,6 +705,7 @@ static int check_deletes(struct planner *p)
 
 	while (again) {
 		again = false;
+		vt_plan_index_ops(p);
 		for (size_t i = 0; i < plan->n_ops; i++) {
 			struct vt_op *op = &plan->ops[i];
 			struct vt_trunk_report *r = &plan->trunks[op->trunk];
@@ -797,20 +731,25 @@ static int check_deletes(struct planner *p)
 					 vt_protocol_name(r->want->subports[op->subport].protocol),
 					 r->want->subports[op->subport].vlan, op->parent_name, holder->name);
 				block(r, "subport %s: %s", op->after.link.name, what);
+			} else if (vt_plan_effects_refused(p, op, what, sizeof(what))) {
+				block(r, "%s%s", what, "");
 			}
 			again |= r->blocked;
 		}
 		for (size_t i = 0; i < plan->n_trunks; i++) {
 			struct vt_trunk_report *r = &plan->trunks[i];
 			const struct vt_trunk_report *outer;
+			char what[512];
 
 			if (!r->can_converge || !r->want || r->want->outer < 0 ||
 			    p->report_of[r->want->outer] == SIZE_MAX)
 				continue;
 			outer = &plan->trunks[p->report_of[r->want->outer]];
-			if (outer->blocked) {
-				/* Its own report says why. */
-				block(r, "outer trunk %s is blocked%s", outer->name, "");
+			/* Only a plan made on the outer trunk's plan for its parent. */
+			if (outer->blocked && p->assumes_outer[r->want - d->trunks]) {
+				snprintf(what, sizeof(what), "its parent %.15s waits for outer trunk %.64s: %.300s",
+					 r->want->parent, outer->name, outer->reason);
+				block(r, "%s%s", what, "");
 				again = true;
 			}
 		}
@@ -879,6 +818,9 @@ static void planner_free(struct planner *p)
 	free(p->children);
 	free(p->fate);
 	free(p->report_of);
+	free(p->op_of);
+	free(p->effected);
+	free(p->assumes_outer);
 }
 
 static bool in_scope(const struct planner *p, size_t ti)
@@ -952,6 +894,11 @@ int vt_plan_build_held(const struct vt_desired *desired, const struct vt_link_ta
 		ret = check_deletes(&p);
 	}
 	if (ret == 0) {
+		ret = vt_plan_effects(&p);
+		for (size_t i = 0; i < plan->n_trunks; i++)
+			plan->trunks[i].scope = vt_plan_scope_root(plan, i);
+	}
+	if (ret == 0) {
 		for (size_t i = 0; i < plan->n_trunks; i++)
 			if (plan->trunks[i].blocked)
 				set_status(&plan->trunks[i]);
@@ -975,5 +922,6 @@ void vt_plan_free(struct vt_plan *plan)
 	}
 	free(plan->trunks);
 	free(plan->ops);
+	free(plan->effects);
 	memset(plan, 0, sizeof(*plan));
 }

@@ -5,6 +5,97 @@
 
 #include "vt_plan.h"
 
+/* A desired subport, findable by name across every trunk. */
+struct wanted {
+	const char *name;
+	size_t trunk;			/* index into desired->trunks */
+	size_t subport;
+};
+
+/* A VLAN device, findable by what the kernel keeps unique. */
+struct vlan_key {
+	int parent;
+	uint16_t protocol;
+	uint16_t vlan;
+	const struct vt_link *link;
+};
+
+struct planner {
+	const struct vt_desired *desired;
+	const struct vt_link_table *links;
+	struct vt_plan *plan;
+	const char *const *only;
+	size_t n_only;
+	const struct vt_plan_hold *holds;
+	size_t n_holds;
+
+	struct wanted *wanted;		/* sorted by name */
+	size_t n_wanted;
+	struct vlan_key *keys;		/* sorted by (parent, protocol, vlan) */
+	size_t n_keys;
+	struct vlan_key *children;	/* every link with a parent, sorted by parent */
+	size_t n_children;
+	/* per kernel link (by position in links->links): its fate in this plan */
+	unsigned char *fate;
+	/* per desired trunk: its report index, or SIZE_MAX when not considered */
+	size_t *report_of;
+	/* per desired trunk and subport: resolved target and effective MTU */
+	struct vt_subport_target **targets;
+	uint32_t **mtu;
+	size_t ops_cap;
+	/* per kernel link: 1 + the index of the op on it whose trunk goes ahead, or 0 */
+	size_t *op_of;
+	/* per kernel link: an effect journals it already */
+	unsigned char *effected;
+	/* per desired trunk: its plan relies on its outer trunk's ops on its parent */
+	unsigned char *assumes_outer;
+	size_t effects_cap;
+};
+
+enum fate {
+	FATE_KEEP,
+	FATE_CLAIMED,			/* matched to a desired subport */
+	FATE_DELETED,			/* deleted or recreated by this plan */
+};
+
+/** vt_plan_cmp_wanted - qsort order of struct wanted: by name. */
+int vt_plan_cmp_wanted(const void *a, const void *b);
+
+/** vt_plan_cmp_parent - qsort order of struct vlan_key in planner.children: by parent. */
+int vt_plan_cmp_parent(const void *a, const void *b);
+
+/** vt_plan_scope_root - the report that stands for @i's transaction scope. */
+size_t vt_plan_scope_root(const struct vt_plan *plan, size_t i);
+
+/** vt_plan_children - the links whose parent is @ifindex: *@n of them from the result. */
+const struct vlan_key *vt_plan_children(const struct planner *p, int ifindex, size_t *n);
+
+/** vt_plan_held - why a kept journal holds @trunk (struct vt_plan_hold), or NULL. */
+const char *vt_plan_held(const struct planner *p, const char *trunk);
+
+/** vt_plan_join - trunk reports @x and @y share a transaction (scopes made flat later). */
+void vt_plan_join(struct vt_plan *plan, size_t x, size_t y);
+
+/** vt_plan_find_wanted - the desired subport called @name, or NULL. */
+const struct wanted *vt_plan_find_wanted(const struct planner *p, const char *name);
+
+/**
+ * vt_plan_effects_refused - whether the kernel's side effects of @op (see
+ * struct vt_effect) forbid it; then @why says why. Ops of blocked trunks
+ * count as not planned: p->op_of must be current (vt_plan_index_ops()).
+ */
+bool vt_plan_effects_refused(struct planner *p, const struct vt_op *op, char *why, size_t len);
+
+/** vt_plan_index_ops - rebuild p->op_of from the ops of trunks not blocked. */
+void vt_plan_index_ops(struct planner *p);
+
+/**
+ * vt_plan_effects - record the side effects of every op of a trunk not
+ * blocked in plan->effects, and join the scopes of the trunks they touch.
+ * Returns 0 or -ENOMEM.
+ */
+int vt_plan_effects(struct planner *p);
+
 /**
  * vt_link_diff - enum vt_diff bits in which @have differs from @want,
  * leaving out the bits of @ignore. A MAC is compared only when @want has one.

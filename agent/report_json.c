@@ -132,18 +132,36 @@ static json_t *trunks_json(const struct vt_world *w, bool *stuck)
 	return trunks;
 }
 
+/* What the kernel does by itself as the operations take effect. */
+static json_t *effect_json(const struct vt_world *w, const struct vt_effect *e)
+{
+	static const char *const kinds[] = {
+		[VT_EFFECT_UP] = "up", [VT_EFFECT_DOWN] = "down", [VT_EFFECT_MTU] = "mtu",
+	};
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "kind", kinds[e->kind], "device", e->link->name,
+			      "cause", e->cause->name, "trunk", w->plan.trunks[e->trunk].name);
+
+	if (e->kind == VT_EFFECT_UP)
+		json_object_set_new(o, "set_down_again", json_boolean(e->restate));
+	if (e->kind == VT_EFFECT_MTU)
+		json_object_set_new(o, "mtu", json_integer(e->mtu));
+	return o;
+}
+
 void vt_print_plan_json(const struct vt_world *w)
 {
-	json_t *ops = json_array();
+	json_t *ops = json_array(), *effects = json_array();
 	json_t *trunks;
 	bool stuck;
 
 	for (size_t i = 0; i < w->plan.n_ops; i++)
 		json_array_append_new(ops, op_json(w, &w->plan.ops[i]));
+	for (size_t i = 0; i < w->plan.n_effects; i++)
+		json_array_append_new(effects, effect_json(w, &w->plan.effects[i]));
 	trunks = trunks_json(w, &stuck);
-	vt_json_print(json_pack("{s:s, s:s, s:o, s:o}", "command", "plan",
+	vt_json_print(json_pack("{s:s, s:s, s:o, s:o, s:o}", "command", "plan",
 		       "result", stuck ? "cannot_converge" : w->plan.n_ops ? "changes_pending" : "in_sync",
-		       "operations", ops, "trunks", trunks));
+		       "operations", ops, "kernel_effects", effects, "trunks", trunks));
 }
 
 json_t *vt_status_json(const struct vt_world *w)

@@ -68,6 +68,15 @@ void vt_print_plan(const struct vt_cli *cli, const struct vt_world *w)
 
 	for (size_t i = 0; i < plan->n_ops; i++)
 		print_op(cli, w, &plan->ops[i]);
+	for (size_t i = 0; i < plan->n_effects; i++) {
+		const struct vt_effect *e = &plan->effects[i];
+
+		printf("= the kernel %s %s", vt_effect_kind_name(e->kind), e->link->name);
+		if (e->kind == VT_EFFECT_MTU)
+			printf(" to %u", e->mtu);
+		printf(" (with %s)%s\n", e->cause->name,
+		       e->kind == VT_EFFECT_UP && e->restate ? "; set down again" : "");
+	}
 	for (size_t i = 0; i < plan->n_trunks; i++) {
 		const struct vt_trunk_report *r = &plan->trunks[i];
 

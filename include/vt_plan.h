@@ -128,15 +128,53 @@ struct vt_op {
 	size_t seq;			/* order of planning, which breaks ties in commit order */
 };
 
+/*
+ * What the kernel does by itself when an operation's request takes effect
+ * (vlan_device_event(), net/8021q/vlan.c), down the stack of devices on it:
+ * bringing a device up brings up every VLAN on it without loose_binding,
+ * setting it down sets them down, lowering its MTU lowers every higher MTU
+ * of a device on it. (Deleting it deletes them: the planner refuses that
+ * unless it deletes them itself.)
+ */
+enum vt_effect_kind {
+	VT_EFFECT_UP,			/* brought up; .restate: set down again */
+	VT_EFFECT_DOWN,			/* set down, for good */
+	VT_EFFECT_MTU,			/* MTU lowered to .mtu */
+};
+
+struct vt_effect {
+	enum vt_effect_kind kind;
+	size_t trunk;			/* the report of the operation that causes it */
+	const struct vt_link *link;	/* the device, as dumped */
+	const struct vt_link *cause;	/* the device whose request causes it */
+	unsigned int depth;		/* .link's nesting, as vt_op.depth */
+	unsigned int cause_depth;	/* the causing operation's depth */
+	bool journal;			/* no operation of the plan journals .link already */
+	bool restate;			/* VT_EFFECT_UP: set down right after the cause's up */
+	uint32_t mtu;			/* VT_EFFECT_MTU */
+	char name[VT_IFNAMSIZ];		/* .link's name once its own rename is done */
+};
+
 struct vt_plan {
 	struct vt_trunk_report *trunks;	/* desired trunks in order, then undesired */
 	size_t n_trunks;
 	struct vt_op *ops;		/* in commit order: see vt_plan_build() */
 	size_t n_ops;
+	struct vt_effect *effects;	/* of the operations planned, in no order */
+	size_t n_effects;
 };
+
+/** vt_effect_kind_name - "brings up", "sets down", "lowers the mtu of". */
+const char *vt_effect_kind_name(enum vt_effect_kind kind);
 
 /**
  * vt_plan_build - compare @desired with @links and plan the operations.
+ *
+ * The kernel's side effects of those operations are in plan->effects; the
+ * trunks whose devices they change share a transaction (vt_trunk_report
+ * .scope). An operation whose side effects would change a device vlantrunk
+ * does not manage, one of a trunk held or out of this run's scope, or one
+ * whose desired state the plan cannot keep, blocks its trunk, with the reason.
  *
  * @only lists trunk names to consider (NULL or @n_only 0: every trunk, and
  * every managed device of a trunk no longer desired). The operations come in

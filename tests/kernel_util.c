@@ -315,6 +315,39 @@ int kt_vlantrunk(char **output, const char *fault, const char *config, const cha
 		      kt_bin(fault ? "vlantrunk-faulty" : "vlantrunk"), config, state, args);
 }
 
+void kt_cli_setup(struct kt_cli *c, const char *parents)
+{
+	kt_enter_netns();
+	ck_assert_int_eq(vt_nl_open(&c->nl), 0);
+	c->dir = kt_tempdir();
+	snprintf(c->config, sizeof(c->config), "%s/trunks.json", c->dir);
+	snprintf(c->state, sizeof(c->state), "%s/state", c->dir);
+	kt_sh("%s", parents);
+}
+
+void kt_cli_teardown(struct kt_cli *c)
+{
+	vt_nl_close(c->nl);
+	kt_rmrf(c->dir);
+}
+
+int kt_cli_run(struct kt_cli *c, char **output, const char *fault, const char *args)
+{
+	return kt_vlantrunk(output, fault, c->config, c->state, args);
+}
+
+void kt_cli_expect(struct kt_cli *c, int want, const char *fault, const char *args,
+		   const char *text)
+{
+	char *out = NULL;
+	int rc = kt_cli_run(c, &out, fault, args);
+
+	ck_assert_msg(rc == want, "%s%s%s: exit %d, not %d:\n%s", fault ? fault : "",
+		      fault ? " " : "", args, rc, want, out);
+	ck_assert_msg(!text || strstr(out, text), "%s: no \"%s\" in:\n%s", args, text, out);
+	free(out);
+}
+
 size_t kt_requests(const char *output)
 {
 	const char *line = strstr(output, "faulty: ");

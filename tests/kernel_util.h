@@ -95,6 +95,31 @@ int kt_journals(const char *state);
 int kt_vlantrunk(char **output, const char *fault, const char *config, const char *state,
 		 const char *args);
 
+/*
+ * A test's own namespace, netlink socket, and a temporary directory with
+ * the paths of a config file and a state dir in it: what the tests that
+ * run the program need.
+ */
+struct kt_cli {
+	struct vt_nl *nl;
+	char *dir;
+	char config[256];
+	char state[256];
+};
+
+/** kt_cli_setup - enter a new network namespace and fill @c; then run the shell @parents. */
+void kt_cli_setup(struct kt_cli *c, const char *parents);
+
+/** kt_cli_teardown - what kt_cli_setup() made goes. */
+void kt_cli_teardown(struct kt_cli *c);
+
+/** kt_cli_run - kt_vlantrunk() on @c's config and state dir. */
+int kt_cli_run(struct kt_cli *c, char **output, const char *fault, const char *args);
+
+/** kt_cli_expect - kt_cli_run(), which must exit @want and print @text when given. */
+void kt_cli_expect(struct kt_cli *c, int want, const char *fault, const char *args,
+		   const char *text);
+
 /** kt_requests - the faulty build's "faulty: N requests" in @output; the test fails without. */
 size_t kt_requests(const char *output);
 

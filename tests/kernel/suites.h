@@ -14,6 +14,7 @@ Suite *scale_suite(void);
 Suite *agent_suite(void);
 Suite *campaign_suite(void);
 Suite *chaos_suite(void);
+Suite *effects_suite(void);
 Suite *ipv6_suite(void);
 
 #endif

@@ -1078,6 +1078,140 @@ START_TEST(test_qinq_outer_blocked_late)
 }
 END_TEST
 
+/* ---- The kernel's side effects on stacked devices ---- */
+
+static const struct vt_effect *effect_on(const char *device)
+{
+	for (size_t i = 0; i < plan.n_effects; i++)
+		if (!strcmp(plan.effects[i].link->name, device))
+			return &plan.effects[i];
+	return NULL;
+}
+
+/* The outer subport renamed by hand and down: its rename brings i10 up, which must stay down. */
+START_TEST(test_effect_rename_brings_up_an_inner_subport_declared_down)
+{
+	add_link(10, "o-old", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"))->up = false;
+	vlan(11, "i10", 10, 10, MARK("inner"))->up = false;
+	PLAN(DOC(OUTER(O100) "," INNER("{'name':'i10','vlan':10,'up':false}")));
+
+	ck_assert_int_eq(op_on("o-old")->kind, VT_OP_RENAME);
+	ck_assert_int_eq(op_pos("i10"), -1);
+	ck_assert_ptr_nonnull(effect_on("i10"));
+	ck_assert_int_eq(effect_on("i10")->kind, VT_EFFECT_UP);
+	ck_assert(effect_on("i10")->restate && effect_on("i10")->journal);
+	ck_assert_uint_eq(effect_on("i10")->cause_depth, 0);
+	ck_assert_uint_eq(effect_on("i10")->depth, 1);
+	ck_assert(!trunk_of("outer")->blocked);
+}
+END_TEST
+
+/* An inner subport that wants up has its own op: no set-down, nothing journaled twice. */
+START_TEST(test_effect_inner_wanted_up_is_not_set_down)
+{
+	add_link(10, "o-old", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"))->up = false;
+	vlan(11, "i10", 10, 10, MARK("inner"))->up = false;
+	PLAN(DOC(OUTER(O100) "," INNER(SP("i10", 10))));
+
+	ck_assert_int_eq(op_on("i10")->kind, VT_OP_CHANGE);
+	ck_assert_ptr_null(effect_on("i10"));
+	assert_commit_order();
+}
+END_TEST
+
+/* An operator's VLAN on the outer subport, down: the rename would bring it up. */
+START_TEST(test_effect_rename_refused_for_an_operators_vlan)
+{
+	add_link(10, "o-old", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"))->up = false;
+	vlan(11, "op", 10, 99, NULL)->up = false;
+	PLAN(DOC(OUTER(O100)));
+
+	ck_assert(trunk_of("outer")->blocked);
+	assert_contains(trunk_of("outer")->reason, "would bring up op");
+	ck_assert_uint_eq(plan.n_ops, 0);
+	ck_assert_uint_eq(plan.n_effects, 0);
+}
+END_TEST
+
+/* ... but not one with loose_binding, which the kernel leaves alone. */
+START_TEST(test_effect_loose_binding_is_left_alone)
+{
+	add_link(10, "o-old", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"))->up = false;
+	struct vt_link *op = vlan(11, "op", 10, 99, NULL);
+
+	op->up = false;
+	op->vlan.flags |= VT_VLAN_LOOSE_BINDING;
+	PLAN(DOC(OUTER(O100)));
+
+	ck_assert(!trunk_of("outer")->blocked);
+	ck_assert_uint_eq(plan.n_effects, 0);
+}
+END_TEST
+
+/* Lowering the outer MTU clamps the inner devices: journaled, the trunks in one transaction. */
+START_TEST(test_effect_mtu_clamps_inner_devices)
+{
+	add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"));
+	vlan(12, "i10.5", 11, 5, MARK("deep"));
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','mtu':1400}") ","
+		 INNER(SP("i10", 10)) "," TRUNK("deep", "i10", SP("i10.5", 5))));
+
+	ck_assert_int_eq(op_on("o100")->kind, VT_OP_CHANGE);
+	ck_assert_int_eq(effect_on("i10")->kind, VT_EFFECT_MTU);
+	ck_assert_uint_eq(effect_on("i10")->mtu, 1400);
+	ck_assert_int_eq(effect_on("i10.5")->kind, VT_EFFECT_MTU);
+	ck_assert_uint_eq(effect_on("i10.5")->depth, 2);
+	ck_assert_uint_eq(trunk_of("deep")->scope, trunk_of("outer")->scope);
+	ck_assert_int_eq(trunk_of("inner")->status, VT_TRUNK_ACTIVE);
+}
+END_TEST
+
+/* An inner MTU the new outer MTU cannot carry: the outer change is refused, nothing planned. */
+START_TEST(test_effect_mtu_breaking_a_desired_mtu_is_refused)
+{
+	add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"))->mtu = 1450;
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','mtu':1400}") ","
+		 INNER("{'name':'i10','vlan':10,'mtu':1450}")));
+
+	ck_assert(trunk_of("outer")->blocked);
+	assert_contains(trunk_of("outer")->reason, "trunk inner wants 1450");
+	ck_assert(trunk_of("inner")->blocked);
+	ck_assert_uint_eq(plan.n_ops, 0);
+}
+END_TEST
+
+/* Setting the outer subport down for good takes an operator's up VLAN down: refused. */
+START_TEST(test_effect_down_refused_for_an_operators_vlan)
+{
+	add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "op", 10, 99, NULL);
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','up':false}")));
+
+	ck_assert(trunk_of("outer")->blocked);
+	assert_contains(trunk_of("outer")->reason, "would set op down too");
+}
+END_TEST
+
+/* A conflict on one outer subport: the trunk nested on another goes ahead. */
+START_TEST(test_conflict_on_one_outer_subport_frees_the_other)
+{
+	add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"));
+	add_link(12, "o200", "dummy", 0, 0, 0, NULL);
+	PLAN(DOC(OUTER(O100 "," O200) "," INNER(SP("i10", 10) "," SP("i20", 20)) ","
+		 TRUNK("other", "o200", SP("x10", 10))));
+
+	ck_assert(trunk_of("outer")->blocked);
+	ck_assert(trunk_of("inner")->can_converge);
+	ck_assert_int_eq(op_on("i20")->kind, VT_OP_CREATE);
+	ck_assert(!trunk_of("other")->can_converge);
+	assert_contains(trunk_of("other")->reason, "parent o200 is missing (outer trunk outer: "
+			"the name o200 is held");
+}
+END_TEST
+
 START_TEST(test_delete_desired_parent)
 {
 	vlan(10, "sa", ETH0, 10, MARK("t1"));
@@ -1526,6 +1660,14 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_qinq_unmanaged_grandchild);
 	tcase_add_test(tc, test_qinq_outer_blocked_late);
 	tcase_add_test(tc, test_delete_desired_parent);
+	tcase_add_test(tc, test_effect_rename_brings_up_an_inner_subport_declared_down);
+	tcase_add_test(tc, test_effect_inner_wanted_up_is_not_set_down);
+	tcase_add_test(tc, test_effect_rename_refused_for_an_operators_vlan);
+	tcase_add_test(tc, test_effect_loose_binding_is_left_alone);
+	tcase_add_test(tc, test_effect_mtu_clamps_inner_devices);
+	tcase_add_test(tc, test_effect_mtu_breaking_a_desired_mtu_is_refused);
+	tcase_add_test(tc, test_effect_down_refused_for_an_operators_vlan);
+	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_other);
 	tcase_add_loop_test(tc, test_qinq_mtu_of_kept_outer, 0, 2);
 	tcase_add_test(tc, test_only_brings_nested_strays);
 	tcase_add_test(tc, test_mixed_order);

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel's own consequences of the planned requests (SPEC.md,
+ * Transactions). net/8021q/vlan.c, vlan_device_event(), on the device a
+ * request changes:
+ *  - NETDEV_UP brings up every VLAN on it that is down and lacks
+ *    loose_binding, even one that was down on purpose;
+ *  - NETDEV_DOWN sets every such VLAN down;
+ *  - NETDEV_CHANGEMTU lowers every VLAN's MTU above the new one to it (and
+ *    macvlan and ipvlan do the same for theirs); raising it raises none;
+ * and each of those devices passes it on to the devices on it. (Deleting a
+ * device deletes them all: check_deletes() in plan.c refuses that.)
+ *
+ * A device changed so is journaled like one the plan changes, so a rollback
+ * restores it; one brought up that must stay down is set down again right
+ * after (the engine's restate). A side effect on a device vlantrunk does not
+ * manage, on a trunk a kept journal holds or that this run does not
+ * consider, or that breaks a desired MTU, refuses the op. A rename takes a
+ * device down and up again: its VLANs that are up come back up, so only
+ * those that are down count.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan_internal.h"
+#include "vt_array.h"
+
+/* The kernel's stacks are a few devices deep; a guard against a forged loop. */
+#define MAX_STACK 16
+
+struct walk {
+	struct planner *p;
+	const struct vt_op *op;		/* the cause */
+	bool record;			/* else only check */
+	char *why;
+	size_t len;
+	bool refused;
+	int ret;
+};
+
+static size_t pos(const struct planner *p, const struct vt_link *l)
+{
+	return (size_t)(l - p->links->links);
+}
+
+static bool creates(const struct vt_op *op)
+{
+	return op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE;
+}
+
+static const struct vt_op *op_on(const struct planner *p, const struct vt_link *l)
+{
+	size_t i = p->op_of[pos(p, l)];
+
+	return i ? &p->plan->ops[i - 1] : NULL;
+}
+
+/* The up state @op leaves its device in. */
+static bool ends_up(const struct vt_op *op)
+{
+	if (op->kind == VT_OP_RENAME || (op->after.fields & VT_F_UP))
+		return op->after.link.up;
+	return op->before->up;
+}
+
+/* Its requests bring the device up: a rename (down, rename, up), a change to up. */
+static bool brings_up(const struct vt_op *op)
+{
+	if (op->kind == VT_OP_RENAME)
+		return op->after.link.up;
+	return op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && op->after.link.up &&
+	       !op->before->up;
+}
+
+/* It leaves an up device down. */
+static bool takes_down(const struct vt_op *op)
+{
+	return (op->kind == VT_OP_CHANGE || op->kind == VT_OP_RENAME) && op->before->up &&
+	       !ends_up(op);
+}
+
+static void __attribute__((format(printf, 2, 3))) refuse(struct walk *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!w->refused) {
+		va_start(ap, fmt);
+		vsnprintf(w->why, w->len, fmt, ap);
+		va_end(ap);
+	}
+	w->refused = true;
+}
+
+/* Why a managed device's trunk cannot take a side effect now, or NULL. */
+static const char *unavailable(const struct planner *p, const char *owner)
+{
+	const char *hold = vt_plan_held(p, owner);
+
+	if (hold)
+		return hold;
+	for (size_t i = 0; i < p->plan->n_trunks; i++)
+		if (!strcmp(p->plan->trunks[i].name, owner))
+			return NULL;
+	return "it is not in this run's scope";
+}
+
+/*
+ * Whether the side effect @what (e.g. "bringing X up would bring up Y too
+ * (...)") may not happen to @l, which no op of the plan changes: refused for
+ * a device vlantrunk does not manage, or whose trunk cannot be changed now.
+ */
+static bool forbidden(struct walk *w, const struct vt_link *l, const char *what)
+{
+	const char *owner = vt_marker_owner(l->alias), *why;
+
+	if (!owner)
+		refuse(w, "%s, which vlantrunk does not manage", what);
+	else if ((why = unavailable(w->p, owner)))
+		refuse(w, "%s, and trunk %s cannot be changed: %s", what, owner, why);
+	return w->refused;
+}
+
+static size_t report_named(const struct planner *p, const char *name)
+{
+	for (size_t i = 0; i < p->plan->n_trunks; i++)
+		if (!strcmp(p->plan->trunks[i].name, name))
+			return i;
+	return SIZE_MAX;
+}
+
+static void record(struct walk *w, enum vt_effect_kind kind, const struct vt_link *l,
+		   const struct vt_link *cause, unsigned int depth, bool journal, bool restate,
+		   uint32_t mtu)
+{
+	struct planner *p = w->p;
+	struct vt_plan *plan = p->plan;
+	const struct vt_op *own = op_on(p, l);
+	struct vt_effect *e;
+
+	if (!w->record || w->ret)
+		return;
+	e = vt_array_grow(plan->effects, &p->effects_cap, plan->n_effects + 1, sizeof(*e), 16);
+	if (!e) {
+		w->ret = -ENOMEM;
+		return;
+	}
+	plan->effects = e;
+	e = &plan->effects[plan->n_effects++];
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->trunk = w->op->trunk;
+	e->link = l;
+	e->cause = cause;
+	e->depth = depth;
+	e->cause_depth = w->op->depth;
+	/* One journal entry per device, however many effects reach it. */
+	e->journal = journal && !p->effected[pos(p, l)];
+	if (e->journal)
+		p->effected[pos(p, l)] = 1;
+	e->restate = restate;
+	e->mtu = mtu;
+	snprintf(e->name, sizeof(e->name), "%s",
+		 own && own->kind == VT_OP_RENAME && (own->after.fields & VT_F_NAME) ?
+		 own->after.link.name : l->name);
+}
+
+/*
+ * What @dev's change does to the devices on it, and so on down the stack:
+ * VT_EFFECT_UP, it comes up (@stays: and ends up, else it is set down again
+ * and the kernel then sets them down too); VT_EFFECT_DOWN, it goes down for
+ * good; VT_EFFECT_MTU, its MTU drops to @mtu.
+ */
+static void walk(struct walk *w, enum vt_effect_kind kind, const struct vt_link *dev,
+		 unsigned int depth, bool stays, uint32_t mtu, int level)
+{
+	const char *name = w->op->before->name;
+	const struct vlan_key *c;
+	size_t n;
+
+	if (level > MAX_STACK)
+		return;
+	c = vt_plan_children(w->p, dev->ifindex, &n);
+	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
+		const struct vt_link *l = c[k].link;
+		const struct vt_op *own = op_on(w->p, l);
+		const struct wanted *want;
+		bool child_stays = false;
+		char what[256];
+
+		if (l == dev || w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
+			continue;
+		/* Only VLANs follow their parent's state, and not with loose_binding. */
+		if (kind != VT_EFFECT_MTU && (!l->is_vlan || (l->vlan.flags & VT_VLAN_LOOSE_BINDING) ||
+					      l->up != (kind == VT_EFFECT_DOWN)))
+			continue;
+		if (kind == VT_EFFECT_MTU && l->mtu <= mtu)
+			continue;
+		if (kind == VT_EFFECT_UP)
+			snprintf(what, sizeof(what), "bringing %s up would bring up %s too (the kernel "
+				 "does so for a VLAN without loose_binding)", name, l->name);
+		else if (kind == VT_EFFECT_DOWN)
+			snprintf(what, sizeof(what), "setting %s down would set %s down too (the kernel "
+				 "does so for a VLAN without loose_binding)", name, l->name);
+		else
+			snprintf(what, sizeof(what), "lowering the MTU of %s to %u would lower that of %s "
+				 "too (the kernel clamps the devices on a device to its MTU)", name, mtu,
+				 l->name);
+		if (own) {
+			/* Journaled by its own op; brought up, down again unless that op wants it up. */
+			child_stays = stays && ends_up(own);
+			if (kind == VT_EFFECT_UP && stays && !child_stays)
+				record(w, kind, l, dev, depth + 1, false, true, mtu);
+			walk(w, kind, l, depth + 1, child_stays, mtu, level + 1);
+			continue;
+		}
+		if (forbidden(w, l, what))
+			return;
+		want = kind == VT_EFFECT_MTU ? vt_plan_find_wanted(w->p, l->name) : NULL;
+		if (want) {
+			const struct vt_trunk *tr = &w->p->desired->trunks[want->trunk];
+			const struct vt_subport *sp = &tr->subports[want->subport];
+
+			/* Its own trunk cannot follow (check_feasible() blocked it). */
+			if ((sp->managed & VT_SP_MTU) && sp->mtu > mtu &&
+			    !strcmp(vt_marker_owner(l->alias), tr->name)) {
+				refuse(w, "%s, and trunk %s wants %u for it", what, tr->name, sp->mtu);
+				return;
+			}
+		}
+		record(w, kind, l, dev, depth + 1, true, kind == VT_EFFECT_UP && stays, mtu);
+		walk(w, kind, l, depth + 1, false, mtu, level + 1);
+	}
+}
+
+static void walk_op(struct walk *w)
+{
+	const struct vt_op *op = w->op;
+
+	if (!op->before || creates(op) || op->kind == VT_OP_DELETE)
+		return;
+	if ((op->after.fields & VT_F_MTU) && op->after.link.mtu < op->before->mtu)
+		walk(w, VT_EFFECT_MTU, op->before, op->depth, false, op->after.link.mtu, 0);
+	if (!w->refused && brings_up(op))
+		walk(w, VT_EFFECT_UP, op->before, op->depth, true, 0, 0);
+	if (!w->refused && takes_down(op))
+		walk(w, VT_EFFECT_DOWN, op->before, op->depth, false, 0, 0);
+}
+
+void vt_plan_index_ops(struct planner *p)
+{
+	const struct vt_plan *plan = p->plan;
+
+	memset(p->op_of, 0, (p->links->n ? p->links->n : 1) * sizeof(*p->op_of));
+	for (size_t i = 0; i < plan->n_ops; i++)
+		if (plan->ops[i].before && !plan->trunks[plan->ops[i].trunk].blocked)
+			p->op_of[pos(p, plan->ops[i].before)] = i + 1;
+}
+
+bool vt_plan_effects_refused(struct planner *p, const struct vt_op *op, char *why, size_t len)
+{
+	struct walk w = { .p = p, .op = op, .why = why, .len = len };
+
+	walk_op(&w);
+	return w.refused;
+}
+
+int vt_plan_effects(struct planner *p)
+{
+	struct vt_plan *plan = p->plan;
+	char why[512];
+
+	vt_plan_index_ops(p);
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		struct walk w = { .p = p, .op = &plan->ops[i], .record = true, .why = why,
+				  .len = sizeof(why) };
+
+		if (plan->trunks[plan->ops[i].trunk].blocked)
+			continue;
+		walk_op(&w);
+		if (w.ret)
+			return w.ret;
+	}
+	/* A trunk whose device changes with another's: one transaction, one rollback. */
+	for (size_t i = 0; i < plan->n_effects; i++) {
+		const char *owner = vt_marker_owner(plan->effects[i].link->alias);
+		size_t r = owner ? report_named(p, owner) : SIZE_MAX;
+
+		if (r != SIZE_MAX)
+			vt_plan_join(plan, plan->effects[i].trunk, r);
+	}
+	return 0;
+}
+
+const char *vt_effect_kind_name(enum vt_effect_kind kind)
+{
+	switch (kind) {
+	case VT_EFFECT_UP: return "brings up";
+	case VT_EFFECT_DOWN: return "sets down";
+	case VT_EFFECT_MTU: return "lowers the mtu of";
+	}
+	return "?";
+}

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel's own side effects on stacked VLANs (QinQ), through the real
+ * program on a real kernel: an outer subport coming up brings up the inner
+ * subports without loose_binding, one going down takes them down, lowering
+ * its MTU lowers theirs. Each must end as desired in one run, be rolled back
+ * with the transaction, or be refused before any request.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel_util.h"
+#include "suites.h"
+
+static struct kt_cli env;
+
+static void setup(void)
+{
+	kt_cli_setup(&env, "ip link add p0 type dummy && ip link set p0 up");
+}
+
+static void teardown(void)
+{
+	kt_cli_teardown(&env);
+}
+
+static int vt(char **output, const char *fault, const char *args)
+{
+	return kt_cli_run(&env, output, fault, args);
+}
+
+#define expect(...) kt_cli_expect(&env, __VA_ARGS__)
+
+static bool is_up(const char *dev)
+{
+	return kt_sh_status("ip -j link show dev %s | grep -q '\"flags\":\\[[^]]*\"UP\"'", dev) == 0;
+}
+
+static unsigned int mtu_of(const char *dev)
+{
+	struct vt_link_table t = { 0 };
+	const struct vt_link *l;
+	unsigned int mtu;
+
+	kt_dump(env.nl, &t);
+	l = kt_find(&t, dev);
+	ck_assert_msg(l, "no %s", dev);
+	mtu = l->mtu;
+	vt_link_table_clear(&t);
+	return mtu;
+}
+
+/* Trunk a on p0 with outer subport a-o (802.1ad); trunk q on a-o, q-1 declared @q1. */
+static void qinq(const char *a_extra, const char *o_extra, const char *q_extra, const char *q1)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\"%s, \"subports\": ["
+		 "  {\"name\": \"a-o\", \"vlan\": 100, \"protocol\": \"802.1ad\"%s},"
+		 "  {\"name\": \"a-2\", \"vlan\": 12}]},"
+		 "{\"name\": \"q\", \"parent\": \"a-o\"%s, \"subports\": ["
+		 "  {\"name\": \"q-1\", \"vlan\": 10%s}, {\"name\": \"q-2\", \"vlan\": 20}]}]}",
+		 a_extra, o_extra, q_extra, q1);
+	kt_write(env.config, buf);
+}
+
+/*
+ * The outer trunk goes from admin-down to up while the inner trunk stays
+ * admin-down: bringing a-o up brings q-1 and q-2 up, which are set down again
+ * in the same transaction. One run converges; the next has nothing to do.
+ * (It used to roll back every time: "after the commit q-1 still needs a change".)
+ */
+START_TEST(test_outer_admin_up_keeps_an_admin_down_inner_trunk_down)
+{
+	qinq(", \"admin_state_up\": false", "", ", \"admin_state_up\": false", "");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(!is_up("a-o") && !is_up("q-1"));
+
+	qinq("", "", ", \"admin_state_up\": false", "");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("a-o") && !is_up("q-1") && !is_up("q-2"));
+	expect(0, NULL, "reconcile", NULL);
+	expect(0, NULL, "status", NULL);
+}
+END_TEST
+
+/* The same for one inner subport declared down, and a rollback puts all back. */
+START_TEST(test_outer_up_with_an_inner_subport_declared_down_and_its_rollback)
+{
+	char *before, *after;
+
+	qinq(", \"admin_state_up\": false", "", "", ", \"up\": false");
+	expect(2, NULL, "reconcile", NULL);
+	qinq("", "", "", ", \"up\": false");
+	before = kt_snapshot(env.nl, NULL);
+	/* a-o and a-2 up, q-1 set down again, then q-2's up fails. */
+	expect(1, "fail:4:16", "reconcile --atomic", NULL);
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("a-o") && !is_up("q-1") && is_up("q-2"));
+	expect(0, NULL, "reconcile", NULL);
+}
+END_TEST
+
+/*
+ * An outer subport set down and renamed by hand: the kernel took its inner
+ * subports down with it. The repair renames it back and brings it up before
+ * them (they used to fail with "Network is down"), in one run.
+ */
+START_TEST(test_outer_renamed_by_hand_is_repaired_outer_first)
+{
+	qinq("", "", "", "");
+	expect(2, NULL, "reconcile", NULL);
+	kt_sh("ip link set a-o down && ip link set a-o name a-x");
+	ck_assert(!is_up("q-1"));
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("a-o") && is_up("q-1") && is_up("q-2"));
+	expect(0, NULL, "status", NULL);
+}
+END_TEST
+
+/*
+ * Lowering the outer subport's MTU clamps the inner subports' (their MTU is
+ * not managed): that is the desired state, and a rollback raises them again,
+ * outer first.
+ */
+START_TEST(test_lowering_outer_mtu_clamps_inner_and_rolls_back)
+{
+	char *before, *after;
+
+	qinq("", "", "", "");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert_uint_eq(mtu_of("q-1"), 1500);
+	/* And a new subport a-3, whose create fails after the MTU change. */
+	kt_write(env.config, "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": ["
+		 "  {\"name\": \"a-o\", \"vlan\": 100, \"protocol\": \"802.1ad\", \"mtu\": 1400},"
+		 "  {\"name\": \"a-2\", \"vlan\": 12}, {\"name\": \"a-3\", \"vlan\": 13}]},"
+		 "{\"name\": \"q\", \"parent\": \"a-o\", \"subports\": ["
+		 "  {\"name\": \"q-1\", \"vlan\": 10}, {\"name\": \"q-2\", \"vlan\": 20}]}]}");
+	before = kt_snapshot(env.nl, NULL);
+	expect(2, NULL, "plan", "lowers the mtu of q-1");
+	expect(1, "fail:2:16", "reconcile --atomic", NULL);
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	ck_assert_uint_eq(mtu_of("q-1"), 1500);
+	free(after);
+	free(before);
+
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert_uint_eq(mtu_of("a-o"), 1400);
+	ck_assert_uint_eq(mtu_of("q-1"), 1400);
+	expect(0, NULL, "status", NULL);
+}
+END_TEST
+
+/*
+ * An inner subport whose desired MTU the outer one's new MTU cannot carry:
+ * the outer change is refused before any request, with the reason, and the
+ * inner trunk is left as it is, still in sync.
+ */
+START_TEST(test_outer_mtu_that_breaks_an_inner_mtu_is_refused)
+{
+	char *before, *after, *out = NULL;
+
+	qinq("", "", "", ", \"mtu\": 1450");
+	expect(2, NULL, "reconcile", NULL);
+	qinq("", ", \"mtu\": 1400", "", ", \"mtu\": 1450");
+	before = kt_snapshot(env.nl, NULL);
+	expect(1, NULL, "plan", "would lower that of q-1");
+	ck_assert_int_eq(vt(&out, "fail:100000:5", "reconcile"), 1);
+	ck_assert_msg(strstr(out, "would lower that of q-1"), "%s", out);
+	ck_assert_uint_eq(kt_requests(out), 0);
+	free(out);
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+}
+END_TEST
+
+/* An operator's VLAN on the outer subport: its MTU is not vlantrunk's to lower. */
+START_TEST(test_outer_mtu_that_lowers_an_operators_vlan_is_refused)
+{
+	char *before, *after;
+
+	qinq("", "", "", "");
+	expect(2, NULL, "reconcile", NULL);
+	kt_sh("ip link add link a-o name op-in type vlan id 99");
+	qinq("", ", \"mtu\": 1400", "", "");
+	before = kt_snapshot(env.nl, NULL);
+	expect(1, NULL, "reconcile", "which vlantrunk does not manage");
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	ck_assert_uint_eq(mtu_of("op-in"), 1500);
+	free(after);
+	free(before);
+}
+END_TEST
+
+/* Setting the outer subport down would set an operator's VLAN on it down: refused. */
+START_TEST(test_outer_down_that_takes_down_an_operators_vlan_is_refused)
+{
+	qinq("", "", "", "");
+	expect(2, NULL, "reconcile", NULL);
+	kt_sh("ip link add link a-o name op-in type vlan id 99 && ip link set op-in up");
+	qinq("", ", \"up\": false", "", "");
+	expect(1, NULL, "reconcile", "would set op-in down too");
+	ck_assert(is_up("a-o") && is_up("op-in"));
+}
+END_TEST
+
+/*
+ * A conflict on one outer subport holds back neither the trunk nested on
+ * another outer subport (it converges, ACTIVE) nor says its parent is
+ * missing; the trunk nested on the subport in conflict says why it waits.
+ */
+START_TEST(test_conflict_on_one_outer_subport_frees_the_trunk_on_another)
+{
+	char *out = NULL;
+
+	kt_write(env.config, "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": ["
+		 "  {\"name\": \"a-o\", \"vlan\": 100, \"protocol\": \"802.1ad\"}]},"
+		 "{\"name\": \"q\", \"parent\": \"a-o\", \"subports\": [{\"name\": \"q-1\", \"vlan\": 10}]}]}");
+	expect(2, NULL, "reconcile", NULL);
+	kt_write(env.config, "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": ["
+		 "  {\"name\": \"a-o\", \"vlan\": 100, \"protocol\": \"802.1ad\"},"
+		 "  {\"name\": \"a-c\", \"vlan\": 101, \"protocol\": \"802.1ad\"}]},"
+		 "{\"name\": \"q\", \"parent\": \"a-o\", \"subports\": ["
+		 "  {\"name\": \"q-1\", \"vlan\": 10}, {\"name\": \"q-2\", \"vlan\": 11}]},"
+		 "{\"name\": \"r\", \"parent\": \"a-c\", \"subports\": [{\"name\": \"r-1\", \"vlan\": 10}]}]}");
+	kt_sh("ip link add a-c type dummy");
+	ck_assert_int_eq(vt(&out, NULL, "reconcile"), 1);
+	free(out);
+	ck_assert_int_eq(kt_sh_status("ip link show dev q-2 >/dev/null"), 0);
+	ck_assert_int_eq(vt(&out, NULL, "--json status"), 1);
+	ck_assert_msg(strstr(out, "\"q\"") && strstr(out, "ACTIVE"), "%s", out);
+	ck_assert_msg(strstr(out, "parent a-c is missing (outer trunk a: the name a-c is held"),
+		      "%s", out);
+	free(out);
+}
+END_TEST
+
+/*
+ * A recreate (VLAN id 10 -> 20) fails after an operator stacked a VLAN of
+ * their own on the new device: the rollback must not delete it (the kernel
+ * would delete the operator's VLAN with it). It is kept and reported, the
+ * journal stays (exit 3), and once the operator's VLAN is gone the next run
+ * recovers and converges.
+ */
+START_TEST(test_rollback_keeps_a_recreated_device_an_operator_stacked_on)
+{
+	char *out = NULL;
+
+	kt_write(env.config, "{\"version\": 1, \"trunks\": [{\"name\": \"a\", \"parent\": \"p0\", "
+		 "\"subports\": [{\"name\": \"a-1\", \"vlan\": 20}]}]}");
+	kt_sh("ip link add link p0 name a-1 type vlan id 10 && ip link set a-1 alias vlantrunk:a up");
+	/* 1 delete a-1, 2 create it, 3 mark it, 4 set it up: fails. */
+	ck_assert_int_eq(vt(&out, "sh:3:ip link add link a-1 name op-in type vlan id 99,fail:4:16",
+			    "reconcile"), 3);
+	ck_assert_msg(strstr(out, "op-in sits on it"), "%s", out);
+	free(out);
+	ck_assert_int_eq(kt_sh_status("ip link show dev op-in >/dev/null"), 0);
+	ck_assert_int_eq(kt_journals(env.state), 1);
+
+	kt_sh("ip link del op-in");
+	expect(2, NULL, "reconcile", NULL);
+	expect(0, NULL, "plan", NULL);
+	ck_assert_int_eq(kt_journals(env.state), 0);
+}
+END_TEST
+
+Suite *effects_suite(void)
+{
+	Suite *s = suite_create("effects");
+	TCase *tc = tcase_create("stacked");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_outer_admin_up_keeps_an_admin_down_inner_trunk_down);
+	tcase_add_test(tc, test_outer_up_with_an_inner_subport_declared_down_and_its_rollback);
+	tcase_add_test(tc, test_outer_renamed_by_hand_is_repaired_outer_first);
+	tcase_add_test(tc, test_lowering_outer_mtu_clamps_inner_and_rolls_back);
+	tcase_add_test(tc, test_outer_mtu_that_breaks_an_inner_mtu_is_refused);
+	tcase_add_test(tc, test_outer_mtu_that_lowers_an_operators_vlan_is_refused);
+	tcase_add_test(tc, test_outer_down_that_takes_down_an_operators_vlan_is_refused);
+	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_trunk_on_another);
+	tcase_add_test(tc, test_rollback_keeps_a_recreated_device_an_operator_stacked_on);
+	suite_add_tcase(s, tc);
+	return s;
+}
