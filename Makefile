@@ -51,7 +51,8 @@ $(BUILD)/vlantrunk: $(BUILD)/agent/main.o $(BUILD)/libvlantrunk.a
 # The same program with faults injected between the engine and the kernel
 # (tests/fault/inject.c): for kernel tests only, never installed.
 $(BUILD)/vlantrunk-faulty: $(BUILD)/agent/main.o $(BUILD)/tests/fault/inject.o $(BUILD)/libvlantrunk.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--wrap=vt_nl_send_batch -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--wrap=vt_nl_send_batch -Wl,--wrap=vt_nl_set_ipv6_disabled \
+		-o $@ $^ $(LDLIBS)
 
 $(BUILD)/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libvlantrunk.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)

@@ -62,9 +62,11 @@ struct vt_link_source {
 	int (*view)(void *arg, const struct vt_link_table **out);
 	/*
 	 * the devices @ifindexes were just changed: read them back (the kernel
-	 * sends no event for some changes); NULL when the source needs none
+	 * sends no event for some changes to a device that is down); the first
+	 * @n_silent of them also while up (disable_ipv6 was written: no event
+	 * at all); NULL when the source needs none
 	 */
-	int (*confirm)(void *arg, const int *ifindexes, size_t n);
+	int (*confirm)(void *arg, const int *ifindexes, size_t n, size_t n_silent);
 	/*
 	 * the kernel changed in ways its events may not show (a rollback or a
 	 * recovery restores devices that are down): the next read dumps

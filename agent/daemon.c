@@ -474,14 +474,15 @@ static int view_links(void *arg, const struct vt_link_table **out)
 
 /*
  * The devices a transaction changed, read back one by one: the kernel sends
- * no event for a change to a device that is down. Devices that are up sent
- * theirs, and are right already; more than a few down ones, and the next
- * view dumps everything instead.
+ * no event for a change to a device that is down, and none at all for a
+ * sysctl write (the first @n_silent). Other devices that are up sent theirs,
+ * and are right already; more than a few to read, and the next view dumps
+ * everything instead.
  */
-static int confirm_links(void *arg, const int *ifindexes, size_t n)
+static int confirm_links(void *arg, const int *ifindexes, size_t n, size_t n_silent)
 {
 	struct vt_daemon *d = arg;
-	size_t down = 0;
+	size_t unsure = 0;
 	int ret = catch_up(d);
 
 	if (ret < 0)
@@ -489,9 +490,9 @@ static int confirm_links(void *arg, const int *ifindexes, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct vt_link *l = vt_link_table_find_ifindex(&d->links, ifindexes[i]);
 
-		down += !l || !l->up;
+		unsure += i < n_silent || !l || !l->up;
 	}
-	if (down > CONFIRM_MAX) {
+	if (unsure > CONFIRM_MAX) {
 		d->links_stale = true;
 		return 0;
 	}
@@ -499,7 +500,7 @@ static int confirm_links(void *arg, const int *ifindexes, size_t n)
 		const struct vt_link *l = vt_link_table_find_ifindex(&d->links, ifindexes[i]);
 		struct vt_link now = { 0 };
 
-		if (l && l->up)
+		if (i >= n_silent && l && l->up)
 			continue;
 		ret = vt_nl_get_link(d->nl, ifindexes[i], &now);
 		if (ret == -ENODEV)

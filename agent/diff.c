@@ -201,6 +201,14 @@ void vt_subport_spec_change(const struct vt_subport_target *t, uint32_t differs,
 		spec->fields |= VT_F_ADDR_GEN_MODE;
 }
 
+bool vt_op_ipv6_cycle(const struct vt_op *op)
+{
+	return op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_ADDR_GEN_MODE) &&
+	       (op->after.fields & VT_F_MTU) && op->before->up &&
+	       op->before->mtu < VT_IPV6_MIN_MTU && op->after.link.mtu >= VT_IPV6_MIN_MTU &&
+	       (!(op->after.fields & VT_F_UP) || op->after.link.up);
+}
+
 static void put_egress(char *buf, size_t len, const struct vt_qos_entry *map, size_t n)
 {
 	size_t off = 0;

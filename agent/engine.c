@@ -11,8 +11,11 @@
  *     their ups. Ups go outer first because the kernel refuses to bring a
  *     VLAN up on a parent that is down (ENETDOWN), and new devices come up
  *     only once their parent is up, so that the kernel brings none of them
- *     up by itself. A stage runs only if every request of the stages before
- *     it took effect;
+ *     up by itself. IPv6 state is set before a device is up with it: a
+ *     create's address generation mode with its marker, a change's after
+ *     the changes (its MTU may give it IPv6 state), then disable_ipv6 (a
+ *     sysctl write) before the ups. A stage runs only if every request of
+ *     the stages before it took effect;
  *  3. on any failure restore every journaled device (restore.c), which
  *     verifies itself; on success re-plan the transaction's trunks from a
  *     fresh dump: anything left to do means the kernel did not do as asked,
@@ -38,6 +41,7 @@ enum step {
 	STEP_DELETE,
 	STEP_DOWN,
 	STEP_CHANGE,
+	STEP_IPV6,
 	STEP_UP,
 	STEP_CREATE,
 	STEP_MARK,
@@ -46,8 +50,9 @@ enum step {
 
 static const char *const step_verbs[] = {
 	[STEP_DELETE] = "delete", [STEP_DOWN] = "set down",
-	[STEP_CHANGE] = "change", [STEP_UP] = "set up",
-	[STEP_CREATE] = "create", [STEP_MARK] = "mark", [STEP_UP_NEW] = "set up",
+	[STEP_CHANGE] = "change", [STEP_IPV6] = "set the IPv6 address generation mode of",
+	[STEP_UP] = "set up", [STEP_CREATE] = "create", [STEP_MARK] = "mark",
+	[STEP_UP_NEW] = "set up",
 };
 
 struct runner {
@@ -59,6 +64,10 @@ struct runner {
 	struct vt_name_index created;	/* the same by name, and renamed devices' new names */
 	size_t *req_op;			/* per queued request: its txn op */
 	size_t n_req;
+	/* the kernel has IPv6 (else no device has IPv6 state), and its defaults */
+	bool ipv6;
+	struct vt_ipv6_defaults ipv6_defaults;
+	bool *ipv6_written;		/* per txn op: disable_ipv6 written (see confirm_changed()) */
 	/* VLANs the kernel brings up with their parent that must be down again */
 	struct restate {
 		int ifindex;
@@ -290,6 +299,84 @@ out:
 	return ret;
 }
 
+/* Whether @op sets IPv6 state: subport.ipv6 differs, or is off on a new state. */
+static bool sets_ipv6(const struct runner *r, const struct vt_op *op)
+{
+	return r->ipv6 && (op->after.fields & VT_F_ADDR_GEN_MODE);
+}
+
+/*
+ * The IPv6 state @op gives its device: ipv6 false's (mode none, disabled), or
+ * for true the namespace's defaults, which the kernel would have given it: the
+ * default mode (eui64 where that is none, or unreadable) and disable_ipv6.
+ */
+static struct vt_ipv6 ipv6_target(const struct runner *r, const struct vt_op *op)
+{
+	const struct vt_subport *sp = r->e->plan->trunks[op->trunk].subports[op->subport].want;
+	struct vt_ipv6 want = op->after.link.ipv6;
+	int mode = r->ipv6_defaults.addr_gen_mode;
+
+	if (sp->ipv6) {
+		want.addr_gen_mode = mode < 0 || mode == VT_ADDR_GEN_NONE ? VT_ADDR_GEN_EUI64 :
+									   (uint8_t)mode;
+		want.disabled = r->ipv6_defaults.disable_ipv6 == 1;
+	}
+	want.present = true;
+	return want;
+}
+
+/*
+ * disable_ipv6 has no rtnetlink attribute: written by the device's name as
+ * it is now, after its rename if it has one, for the ops that set IPv6 among
+ * the creates of @depth (@creates) or the changes of any depth. Mode first,
+ * then this: with IPv6 turned on again, its addresses are then made with
+ * the mode wanted. A write that fails fails the transaction.
+ */
+static int run_disable_ipv6(struct runner *r, bool creates_, int depth)
+{
+	for (size_t i = 0; i < r->txn->n_ops; i++) {
+		const struct vt_op *op = txn_op(r, i);
+		const char *name;
+		int ret;
+
+		if (!sets_ipv6(r, op) || creates(op) != creates_ ||
+		    (depth >= 0 && op->depth != (unsigned int)depth))
+			continue;
+		name = creates(op) || (op->after.fields & VT_F_NAME) ? op->after.link.name :
+								      op->before->name;
+		ret = vt_nl_set_ipv6_disabled(r->e->nl, name, ipv6_target(r, op).disabled);
+		if (ret < 0) {
+			fail(r->txn, "set disable_ipv6 of %s: writing " VT_IPV6_CONF_DIR
+				     "/%s/disable_ipv6: %s", name, name, strerror(-ret));
+			return ret;
+		}
+		r->ipv6_written[i] = true;
+		r->txn->applied++;
+	}
+	return 0;
+}
+
+/*
+ * Whether the kernel has IPv6 at all, and its defaults for ipv6 true, read
+ * once, when some op sets IPv6 state.
+ */
+static int read_ipv6_defaults(struct runner *r)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < r->txn->n_ops; i++)
+		if (txn_op(r, i)->after.fields & VT_F_ADDR_GEN_MODE) {
+			ret = vt_nl_ipv6_defaults(r->e->nl, &r->ipv6_defaults);
+			break;
+		}
+	r->ipv6 = ret == 0;
+	if (ret == -ENOENT)
+		return 0;	/* no IPv6 in the kernel: no device has IPv6 state */
+	if (ret < 0)
+		fail(r->txn, "reading " VT_IPV6_CONF_DIR "/default: %s", strerror(-ret));
+	return ret;
+}
+
 /* A parent goes by name: created or renamed by this transaction, or there already. */
 static int parent_ifindex(struct runner *r, const char *name)
 {
@@ -333,6 +420,8 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		/* The kernel renames only devices that are down. */
 		if (op->kind == VT_OP_RENAME && op->before->up)
 			return queue_up(r, i, op->before->ifindex, false);
+		if (vt_op_ipv6_cycle(op))
+			return queue_up(r, i, op->before->ifindex, false);
 		if (op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && !op->after.link.up)
 			return queue_up(r, i, op->before->ifindex, false);
 		return 0;
@@ -340,15 +429,23 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		if (op->kind != VT_OP_CHANGE && op->kind != VT_OP_RENAME)
 			return 0;
 		spec = op->after;
-		spec.fields &= ~VT_F_UP;	/* STEP_DOWN and STEP_UP do that */
-		/* Not yet: a device without IPv6 state refuses the mode (EAFNOSUPPORT). */
-		if (!op->before->ipv6.present)
-			spec.fields &= ~VT_F_ADDR_GEN_MODE;
+		/* STEP_DOWN and STEP_UP do the up state; STEP_IPV6 the mode, once the
+		 * MTU gave the device IPv6 state (it is refused without: EAFNOSUPPORT). */
+		spec.fields &= ~(VT_F_UP | VT_F_ADDR_GEN_MODE);
 		if (!spec.fields)
 			return 0;
 		return queue_request(r, i, vt_batch_change(r->batch, op->before, &spec));
+	case STEP_IPV6:
+		if ((op->kind != VT_OP_CHANGE && op->kind != VT_OP_RENAME) || !sets_ipv6(r, op))
+			return 0;
+		spec = (struct vt_link_spec){ .fields = VT_F_ADDR_GEN_MODE };
+		spec.link.ifindex = op->before->ifindex;
+		spec.link.ipv6 = ipv6_target(r, op);
+		return queue_request(r, i, vt_batch_change(r->batch, NULL, &spec));
 	case STEP_UP:
 		if (op->kind == VT_OP_RENAME && op->after.link.up)
+			return queue_up(r, i, op->before->ifindex, true);
+		if (vt_op_ipv6_cycle(op))
 			return queue_up(r, i, op->before->ifindex, true);
 		if (op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && op->after.link.up)
 			return queue_up(r, i, op->before->ifindex, true);
@@ -359,8 +456,8 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		spec = op->after;
 		spec.link.ifindex = r->chosen[i];
 		spec.link.parent = parent_ifindex(r, op->parent_name);
-		/* The kernel ignores an alias at creation (STEP_MARK sets it) and
-		 * refuses an address generation mode. Down until STEP_UP_NEW: nothing
+		/* The kernel ignores an alias at creation, and refuses an address
+		 * generation mode: STEP_MARK sets them. Down until STEP_UP_NEW: nothing
 		 * of it is in use before it is complete. */
 		spec.fields &= ~(VT_F_ALIAS | VT_F_ADDR_GEN_MODE | VT_F_UP);
 		/* Until marked, the transaction's own group: see restore.c. */
@@ -370,10 +467,15 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 	case STEP_MARK:
 		if (!creates(op))
 			return 0;
-		/* Marked, and out of the transaction's group: in the kernel's default. */
+		/* Marked, and out of the transaction's group: in the kernel's default.
+		 * With IPv6 off, the mode too (the kernel takes none at creation). */
 		spec = (struct vt_link_spec){ .fields = VT_F_ALIAS | VT_F_GROUP };
 		spec.link.ifindex = r->chosen[i];
 		strcpy(spec.link.alias, op->after.link.alias);
+		if (sets_ipv6(r, op)) {
+			spec.fields |= VT_F_ADDR_GEN_MODE;
+			spec.link.ipv6 = ipv6_target(r, op);
+		}
 		return queue_request(r, i, vt_batch_change(r->batch, NULL, &spec));
 	case STEP_UP_NEW:
 		if (!creates(op) || !(op->after.fields & VT_F_UP) || !op->after.link.up)
@@ -431,12 +533,17 @@ static int run_stages(struct runner *r)
 		if (txn_op(r, i)->depth > max_depth)
 			max_depth = txn_op(r, i)->depth;
 
+	ret = read_ipv6_defaults(r);
 	for (int d = (int)max_depth; d >= 0 && !ret; d--)
 		ret = run_stage(r, STEP_DELETE, d);
 	for (int d = (int)max_depth; d >= 0 && !ret; d--)
 		ret = run_stage(r, STEP_DOWN, d);
 	for (int d = 0; d <= (int)max_depth && !ret; d++)
 		ret = run_stage(r, STEP_CHANGE, d);
+	if (!ret)
+		ret = run_stage(r, STEP_IPV6, -1);
+	if (!ret)
+		ret = run_disable_ipv6(r, false, -1);
 	for (int d = 0; d <= (int)max_depth && !ret; d++) {
 		ret = run_stage(r, STEP_UP, d);
 		if (!ret)
@@ -446,6 +553,8 @@ static int run_stages(struct runner *r)
 		ret = run_stage(r, STEP_CREATE, d);
 		if (!ret)
 			ret = run_stage(r, STEP_MARK, d);
+		if (!ret)
+			ret = run_disable_ipv6(r, true, d);
 		if (!ret)
 			ret = run_stage(r, STEP_UP_NEW, d);
 	}
@@ -457,13 +566,15 @@ static int run_stages(struct runner *r)
  * to a device that is down: netdev_state_change() notifies only devices that
  * are up. A copy of the links kept from events (the agent's) would still show
  * such a device as it was, so the devices the transaction changed are read
- * back before verifying.
+ * back before verifying. A sysctl write (disable_ipv6) sends no event even
+ * while the device is up: a device changed in place so is read back whatever
+ * its state. (A create's up comes after its write: that event tells.)
  */
 static int confirm_changed(struct runner *r)
 {
 	const struct vt_link_source *src = r->e->source;
 	int *ifindexes;
-	size_t n = 0;
+	size_t n = 0, n_silent = 0;
 	int ret;
 
 	if (!src || !src->confirm)
@@ -474,12 +585,19 @@ static int confirm_changed(struct runner *r)
 	for (size_t i = 0; i < r->txn->n_ops; i++) {
 		const struct vt_op *op = txn_op(r, i);
 
-		if (op->kind == VT_OP_CHANGE || op->kind == VT_OP_RENAME)
+		if ((op->kind == VT_OP_CHANGE || op->kind == VT_OP_RENAME) && r->ipv6_written[i])
+			ifindexes[n_silent++] = op->before->ifindex;
+	}
+	n = n_silent;
+	for (size_t i = 0; i < r->txn->n_ops; i++) {
+		const struct vt_op *op = txn_op(r, i);
+
+		if ((op->kind == VT_OP_CHANGE || op->kind == VT_OP_RENAME) && !r->ipv6_written[i])
 			ifindexes[n++] = op->before->ifindex;
 		else if (creates(op))
 			ifindexes[n++] = r->chosen[i];	/* its marker came in a change */
 	}
-	ret = src->confirm(src->arg, ifindexes, n);
+	ret = src->confirm(src->arg, ifindexes, n, n_silent);
 	free(ifindexes);
 	return ret;
 }
@@ -570,7 +688,8 @@ static int run_txn(struct vt_engine *e, struct vt_txn *txn)
 	r.batch = vt_batch_new();
 	r.chosen = calloc(txn->n_ops, sizeof(*r.chosen));
 	r.req_op = calloc(txn->n_ops * 3, sizeof(*r.req_op));
-	if (!r.batch || !r.chosen || !r.req_op)
+	r.ipv6_written = calloc(txn->n_ops, sizeof(*r.ipv6_written));
+	if (!r.batch || !r.chosen || !r.req_op || !r.ipv6_written)
 		goto out;
 	ret = 0;
 	if (write_journal(&r) < 0) {
@@ -590,6 +709,7 @@ out:
 	vt_batch_free(r.batch);
 	free(r.chosen);
 	free(r.req_op);
+	free(r.ipv6_written);
 	free(r.restate);
 	return ret;
 }

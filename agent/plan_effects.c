@@ -67,13 +67,17 @@ static bool ends_up(const struct vt_op *op)
 	return op->before->up;
 }
 
-/* Its requests bring the device up: a rename (down, rename, up), a change to up. */
+/*
+ * Its requests bring the device up: a rename (down, rename, up), a change to
+ * up, an MTU raised across 1280 with IPv6 off (down, MTU, IPv6, up).
+ */
 static bool brings_up(const struct vt_op *op)
 {
 	if (op->kind == VT_OP_RENAME)
 		return op->after.link.up;
-	return op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && op->after.link.up &&
-	       !op->before->up;
+	return op->kind == VT_OP_CHANGE &&
+	       (((op->after.fields & VT_F_UP) && op->after.link.up && !op->before->up) ||
+		vt_op_ipv6_cycle(op));
 }
 
 /* It leaves an up device down. */

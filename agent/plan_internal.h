@@ -127,6 +127,15 @@ void vt_subport_spec_create(const struct vt_subport_target *t, struct vt_link_sp
 void vt_subport_spec_change(const struct vt_subport_target *t, uint32_t differs,
 			    const struct vt_link *have, struct vt_link_spec *spec);
 
+/**
+ * vt_op_ipv6_cycle - whether @op sets its device down and up again for IPv6:
+ * a change that raises the MTU of a device that is up, and stays up, from
+ * below 1280 to 1280 or more while turning IPv6 off. The kernel makes IPv6
+ * state anew at that MTU, and on a device that is up a link-local address
+ * at once: so down, MTU, IPv6 off, then up.
+ */
+bool vt_op_ipv6_cycle(const struct vt_op *op);
+
 /** vt_marker_format - "vlantrunk:<trunk>" into @alias. */
 void vt_marker_format(char alias[VT_ALIAS_MAX + 1], const char *trunk);
 

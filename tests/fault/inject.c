@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fault injection for kernel tests, linked only into build/vlantrunk-faulty
- * with -Wl,--wrap=vt_nl_send_batch: the installed vlantrunk has none of it.
+ * with -Wl,--wrap=vt_nl_send_batch and -Wl,--wrap=vt_nl_set_ipv6_disabled:
+ * the installed vlantrunk has none of it.
  *
  *   VT_FAULT=fail:K:ERRNO    the K-th mutating request fails with ERRNO
  *                            (not sent; the rest of its batch still runs,
@@ -17,6 +18,8 @@
  *
  * Requests are counted from 1 over the whole process, rollback and recovery
  * included; the count is printed on stderr at exit as "faulty: N requests".
+ * A disable_ipv6 write (a sysctl, not rtnetlink) is a request too: it changes
+ * the kernel as part of a transaction, and fails or is killed around like one.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +30,7 @@
 #include "vt_netlink.h"
 
 int __real_vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch);
+int __real_vt_nl_set_ipv6_disabled(struct vt_nl *nl, const char *name, bool disabled);
 
 #define MAX_FAULTS 8
 
@@ -143,5 +147,28 @@ int __wrap_vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
 	if (!ret)
 		ret = vt_nl_send_batch_part(nl, batch, pos, n);
 	sent += n;
+	return ret;
+}
+
+int __wrap_vt_nl_set_ipv6_disabled(struct vt_nl *nl, const char *name, bool disabled)
+{
+	const struct fault *f = next_fault(sent, sent + 1);
+	int ret;
+
+	if (f && (f->kind == KILL_BEFORE))
+		die(f->k);
+	if (f && f->kind == SHELL) {
+		fflush(NULL);
+		if (system(f->command) != 0)
+			fprintf(stderr, "faulty: '%s' failed\n", f->command);
+	}
+	if (f && f->kind == FAIL) {
+		sent++;
+		return -abs(f->err);
+	}
+	ret = __real_vt_nl_set_ipv6_disabled(nl, name, disabled);
+	sent++;
+	if (f && f->kind == KILL_AFTER)
+		die(f->k);
 	return ret;
 }

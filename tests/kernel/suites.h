@@ -16,5 +16,6 @@ Suite *campaign_suite(void);
 Suite *chaos_suite(void);
 Suite *effects_suite(void);
 Suite *ipv6_suite(void);
+TCase *ipv6_reconcile_tcase(void);	/* test_ipv6_reconcile.c, in ipv6_suite() */
 
 #endif

@@ -771,6 +771,39 @@ START_TEST(test_changes_to_down_devices_verify)
 END_TEST
 
 /*
+ * disable_ipv6 is a sysctl: the kernel sends no link event for it, even for
+ * a device that is up, so the agent's table of links cannot see it written.
+ * It reads such a device back before verifying: IPv6 turned on and off again
+ * in place, on a subport that is up, verify.
+ */
+START_TEST(test_ipv6_changes_verify)
+{
+	static const char fmt[] = "{\"version\": 1, \"trunks\": [{\"name\": \"t\", "
+		"\"parent\": \"p0\", \"subports\": [{\"name\": \"s1\", \"vlan\": 101%s}]}]}";
+	unsigned long runs, failures;
+	char doc[512];
+
+	snprintf(doc, sizeof(doc), fmt, "");
+	write_config(doc);
+	start_agent("", true);
+	ck_assert(link_exists("s1"));
+	drain_events();
+	for (int round = 0; round < 2; round++) {
+		runs = runs_done();
+		snprintf(doc, sizeof(doc), fmt, round ? "" : ", \"ipv6\": true");
+		write_config(doc);
+		failures = await_runs(runs + 1);
+		ck_assert_msg(failures == 0, "round %d: %lu of the agent's transactions failed",
+			      round, failures);
+		ck_assert_int_eq(kt_sh_status("grep -qx %d /proc/sys/net/ipv6/conf/s1/disable_ipv6",
+					      round ? 1 : 0), 0);
+	}
+	assert_status("ACTIVE");
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
+/*
  * A journal the agent cannot recover at start (its device's name is taken)
  * concerns one trunk: the agent starts all the same (READY=1), serves the
  * other trunk, reports the first as ERROR with the reason, and recovers it
@@ -979,6 +1012,7 @@ Suite *agent_suite(void)
 	tcase_add_test(tc, test_state_dir_removed);
 	tcase_add_test(tc, test_lock_held_by_another_writer);
 	tcase_add_test(tc, test_changes_to_down_devices_verify);
+	tcase_add_test(tc, test_ipv6_changes_verify);
 	tcase_add_test(tc, test_kept_journal_at_start_beside_a_healthy_trunk);
 	suite_add_tcase(s, tc);
 

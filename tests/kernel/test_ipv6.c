@@ -332,5 +332,6 @@ Suite *ipv6_suite(void)
 	tcase_add_test(restore, test_restore_turns_ipv6_back_on);
 	tcase_add_test(restore, test_restore_unknown_ipv6_left_alone);
 	suite_add_tcase(s, restore);
+	suite_add_tcase(s, ipv6_reconcile_tcase());
 	return s;
 }

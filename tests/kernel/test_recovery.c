@@ -317,9 +317,10 @@ START_TEST(test_trunk_blocked_during_the_commit_fails_verification)
 	char *out = NULL;
 
 	kt_write(env.config, "{\"version\": 1, \"trunks\": [{\"name\": \"a\", \"parent\": \"p0\", "
-		 "\"subports\": [{\"name\": \"a-0\", \"vlan\": 9}, {\"name\": \"a-1\", \"vlan\": 10}]}]}");
+		 "\"subports\": [{\"name\": \"a-0\", \"vlan\": 9, \"ipv6\": true}, "
+		 "{\"name\": \"a-1\", \"vlan\": 10}]}]}");
 	kt_sh("ip link add link p0 name a-0 type vlan id 9 && ip link set a-0 alias vlantrunk:a up");
-	/* 1 create a-1, 2 mark it; before 2, a-0 loses its marker. */
+	/* 1 create a-1, 2 mark it; before 2, a-0 (IPv6 on, as wanted) loses its marker. */
 	ck_assert_int_eq(vt(&out, "sh:2:ip link set dev a-0 alias \"\"", "reconcile"), 1);
 	ck_assert_msg(strstr(out, "cannot converge") && strstr(out, "rolled back"), "%s", out);
 	free(out);
