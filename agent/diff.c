@@ -262,18 +262,22 @@ static void put_protocol(char *buf, size_t len, uint16_t protocol)
 		snprintf(buf, len, "0x%04x", protocol);
 }
 
-/* "eui64, enabled", "none, disabled", ... or "none" without IPv6 state. */
+/*
+ * The address generation mode and disable_ipv6: "eui64 enabled", "none
+ * disabled", ...; "absent" without IPv6 state. No comma: a list of changes
+ * is separated by commas.
+ */
 static void put_ipv6(char *buf, size_t len, const struct vt_ipv6 *ipv6)
 {
 	const char *mode = vt_addr_gen_mode_name(ipv6->addr_gen_mode);
+	const char *state = ipv6->disabled ? "disabled" : "enabled";
 
 	if (!ipv6->present)
-		snprintf(buf, len, "none");
+		snprintf(buf, len, "absent");
 	else if (mode)
-		snprintf(buf, len, "%s, %s", mode, ipv6->disabled ? "disabled" : "enabled");
+		snprintf(buf, len, "%s %s", mode, state);
 	else
-		snprintf(buf, len, "mode %u, %s", ipv6->addr_gen_mode,
-			 ipv6->disabled ? "disabled" : "enabled");
+		snprintf(buf, len, "mode%u %s", ipv6->addr_gen_mode, state);
 }
 
 void vt_diff_values(enum vt_diff bit, const struct vt_subport_report *rep,

@@ -252,6 +252,9 @@ static void print_link(const struct vt_link *l, const struct vt_link_table *t)
 	if (l->is_vlan)
 		printf(" %s %u on %s", vt_protocol_name(l->vlan.protocol) ?: "?", l->vlan.id,
 		       parent ? parent->name : "?");
+	if (l->ipv6.present)
+		printf(" ipv6 %s%s", vt_addr_gen_mode_name(l->ipv6.addr_gen_mode) ?: "?",
+		       l->ipv6.disabled ? " disabled" : "");
 	if (l->alias[0])
 		printf(" alias \"%s\"", l->alias);
 	putchar('\n');
@@ -286,6 +289,11 @@ static int run_links(struct vt_cli *cli)
 			if (l->is_vlan)
 				json_object_set_new(o, "vlan", json_pack("{s:i, s:s}", "id", l->vlan.id,
 									 "protocol", vt_protocol_name(l->vlan.protocol) ?: "?"));
+			/* null: no IPv6 state (an MTU below 1280, or no IPv6 in the kernel) */
+			json_object_set_new(o, "ipv6", !l->ipv6.present ? json_null() :
+					    json_pack("{s:s, s:b}", "addr_gen_mode",
+						      vt_addr_gen_mode_name(l->ipv6.addr_gen_mode) ?: "?",
+						      "disable_ipv6", l->ipv6.disabled));
 			json_array_append_new(list, o);
 		}
 		vt_json_print(json_pack("{s:s, s:o}", "command", "links", "links", list));

@@ -109,7 +109,7 @@ START_TEST(test_change_in_place_both_ways)
 	assert_off("s1");
 
 	config(", \"ipv6\": true", "");
-	kt_cli_expect(&cli, 2, NULL, "plan", "ipv6 none, disabled -> true");
+	kt_cli_expect(&cli, 2, NULL, "plan", "ipv6 none disabled -> true");
 	watch = kt_addr_watch();
 	kt_cli_expect(&cli, 2, NULL, "reconcile", NULL);
 	assert_on("s1", watch);
@@ -119,7 +119,7 @@ START_TEST(test_change_in_place_both_ways)
 
 	config("", "");
 	kt_cli_expect(&cli, 1, NULL, "--json status", "\"field\": \"ipv6\",\n"
-		      "              \"old\": \"eui64, enabled\",\n              \"new\": \"false\"");
+		      "              \"old\": \"eui64 enabled\",\n              \"new\": \"false\"");
 	kt_cli_expect(&cli, 1, NULL, "status", "ipv6");
 	kt_cli_expect(&cli, 2, NULL, "reconcile", NULL);
 	assert_off("s1");

@@ -108,6 +108,12 @@ options:
               - Take over an existing VLAN device of this name that carries no alias,
                 when its parent, vlan and protocol match.
             type: bool
+          ipv6:
+            description:
+              - Whether the subport takes part in IPv6. False (vlantrunk's default) means
+                address generation mode none and IPv6 disabled before it is first up;
+                true leaves IPv6 as the kernel sets it up.
+            type: bool
   src:
     description:
       - Path, on the managed host, of a complete vlantrunk desired-state document
@@ -265,7 +271,8 @@ from ansible.module_utils.common.text.converters import to_bytes, to_native, to_
 # Key order of the file we write: as vlantrunk.json(5) lists them.
 TRUNK_KEYS = ('name', 'parent', 'admin_state_up', 'subports')
 SUBPORT_KEYS = ('name', 'vlan', 'protocol', 'mtu', 'mac', 'up', 'master', 'reorder_hdr', 'gvrp',
-                'mvrp', 'loose_binding', 'bridge_binding', 'egress_qos', 'ingress_qos', 'adopt')
+                'mvrp', 'loose_binding', 'bridge_binding', 'egress_qos', 'ingress_qos', 'adopt',
+                'ipv6')
 
 # Exit codes (vlantrunk(8)).
 RC_OK = 0
@@ -289,6 +296,7 @@ SUBPORT_SPEC = dict(
     egress_qos=dict(type='dict'),
     ingress_qos=dict(type='dict'),
     adopt=dict(type='bool'),
+    ipv6=dict(type='bool'),
 )
 
 TRUNK_SPEC = dict(
