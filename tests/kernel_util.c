@@ -169,6 +169,17 @@ static const char *name_of(const struct vt_link_table *t, int ifindex)
 	return ifindex ? (l ? l->name : "?") : "-";
 }
 
+/* A device's IPv6 state as a word: "-" without any, else mode and disable_ipv6. */
+static const char *ipv6_text(const struct vt_link *l)
+{
+	static char buf[32];
+
+	if (!l->ipv6.present)
+		return "-";
+	snprintf(buf, sizeof(buf), "%u/%d", l->ipv6.addr_gen_mode, l->ipv6.disabled);
+	return buf;
+}
+
 static char *describe(const struct vt_link_table *t, const struct vt_link *l)
 {
 	char *line = NULL, egress[512] = "", ingress[256] = "";
@@ -183,15 +194,16 @@ static char *describe(const struct vt_link_table *t, const struct vt_link *l)
 	if (l->is_vlan)
 		ck_assert_int_ge(asprintf(&line, "%s kind=%s parent=%s vlan=%u proto=%04x flags=%x "
 					  "ingress=%s egress=%s mtu=%u mac=%02x:%02x:%02x:%02x:%02x:%02x "
-					  "up=%d master=%s alias=%s", l->name, l->kind,
+					  "up=%d master=%s ipv6=%s alias=%s", l->name, l->kind,
 					  name_of(t, l->parent), l->vlan.id, l->vlan.protocol,
 					  l->vlan.flags, ingress, egress, l->mtu, l->mac[0], l->mac[1],
 					  l->mac[2], l->mac[3], l->mac[4], l->mac[5], l->up,
-					  name_of(t, l->master), l->alias), 0);
+					  name_of(t, l->master), ipv6_text(l), l->alias), 0);
 	else
-		ck_assert_int_ge(asprintf(&line, "%s kind=%s mtu=%u up=%d master=%s alias=%s mac=%s",
-					  l->name, l->kind, l->mtu, l->up, name_of(t, l->master),
-					  l->alias, strcmp(l->kind, "bridge") ? "kept" : "derived"), 0);
+		ck_assert_int_ge(asprintf(&line, "%s kind=%s mtu=%u up=%d master=%s ipv6=%s alias=%s "
+					  "mac=%s", l->name, l->kind, l->mtu, l->up,
+					  name_of(t, l->master), ipv6_text(l), l->alias,
+					  strcmp(l->kind, "bridge") ? "kept" : "derived"), 0);
 	return line;
 }
 
@@ -402,10 +414,10 @@ static char *world_line(const struct vt_link_table *t, const struct vt_link *l, 
 	link_ref(master, sizeof(master), t, l->master, by_index);
 	ck_assert_int_ge(asprintf(&line, "%s ifindex=%d kind=%s parent=%s vlan=%u proto=%04x "
 				  "flags=%x ingress=%s mtu=%u mac=%02x:%02x:%02x:%02x:%02x:%02x up=%d "
-				  "master=%s group=%u alias=%s", l->name, l->ifindex, l->kind, parent,
-				  l->is_vlan ? l->vlan.id : 0, l->is_vlan ? l->vlan.protocol : 0,
+				  "master=%s group=%u ipv6=%s alias=%s", l->name, l->ifindex, l->kind,
+				  parent, l->is_vlan ? l->vlan.id : 0, l->is_vlan ? l->vlan.protocol : 0,
 				  l->is_vlan ? l->vlan.flags : 0, qos, l->mtu, m[0], m[1], m[2], m[3],
-				  m[4], m[5], l->up, master, l->group, l->alias), 0);
+				  m[4], m[5], l->up, master, l->group, ipv6_text(l), l->alias), 0);
 	free(qos);
 	return line;
 }

@@ -54,8 +54,9 @@ int kt_ifindex(struct vt_nl *nl, const char *name);
 
 /**
  * kt_snapshot - every link of the namespace as canonical text, one line each,
- * sorted by name: everything vlantrunk manages, with parent and master by
- * name (an ifindex may change on a recreate). A bridge's own MAC is left out:
+ * sorted by name: everything vlantrunk manages, IPv6 state included, with
+ * parent and master by name (an ifindex may change on a recreate). A
+ * bridge's own MAC is left out:
  * the kernel derives it from its ports. With @initials, only links whose name
  * starts with one of those characters. The caller frees it.
  */
