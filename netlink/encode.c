@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <linux/if.h>
 #include <linux/if_link.h>
@@ -38,11 +39,12 @@ static int put_ingress(struct rtnl_link *rl, const struct vt_vlan *want, bool al
 /*
  * The kernel merges egress entries into what the device has: keys that
  * @current has and @want lacks must be sent mapping to 0 to go away.
+ * Returns how many mappings were put, or a negative errno.
  */
 static int put_egress(struct rtnl_link *rl, const struct vt_vlan *want,
 		      const struct vt_vlan *current)
 {
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, put = 0;
 	size_t n_cur = current ? current->n_egress : 0;
 
 	while (i < want->n_egress || j < n_cur) {
@@ -62,10 +64,32 @@ static int put_egress(struct rtnl_link *rl, const struct vt_vlan *want,
 		}
 		if (to < 0 || to > VT_PCP_MAX)
 			return -EINVAL;
+		if (++put > VT_NL_EGRESS_PER_MSG)
+			return -EMSGSIZE;
 		if (rtnl_link_vlan_set_egress_map(rl, from, to) < 0)
 			return -ENOMEM;
 	}
-	return 0;
+	return (int)put;
+}
+
+/*
+ * libnl-route builds a link request in a message of its default size (a
+ * page), and its VLAN encoder (3.7 at least) does not say when that runs
+ * out: vlan_put_attrs() returns 0 from its failure label, leaving out the
+ * mappings that did not fit and their nests open, and the kernel refuses
+ * what is left (ERANGE on create, EOPNOTSUPP on change). About 330 egress
+ * mappings fit a page. The default size is the one knob libnl's builders
+ * have: it is set for the message at hand (process-wide, and vlantrunk
+ * builds from one thread), then put back to libnl's own default.
+ */
+static void make_room(size_t n_egress)
+{
+	nlmsg_set_default_size(VT_NL_MSG_BASE + n_egress * VT_NL_QOS_MAPPING_SIZE);
+}
+
+static void unmake_room(void)
+{
+	nlmsg_set_default_size((size_t)getpagesize());
 }
 
 static struct nlattr *nested(struct nlattr *nest, int type)
@@ -78,13 +102,19 @@ static struct nlattr *nested(struct nlattr *nest, int type)
  * instead of IFLA_VLAN_QOS_MAPPING, and the kernel skips mappings of any
  * other type without a word: give every mapping its proper type. Harmless
  * where libnl already got it right.
+ *
+ * And a message libnl cut short is no request: every one of the @n_egress
+ * egress mappings must be in IFLA_LINKINFO/IFLA_INFO_DATA/IFLA_VLAN_EGRESS_QOS
+ * (a nest left open holds nothing), and there must be room left for one
+ * more mapping (libnl stops at the first attribute that does not fit).
  */
-static void fix_qos_mapping_types(struct nl_msg *msg)
+static int seal(struct nl_msg *msg, size_t n_egress)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct nlattr *linkinfo = nlmsg_find_attr(nlh, sizeof(struct ifinfomsg), IFLA_LINKINFO);
 	struct nlattr *data = nested(linkinfo, IFLA_INFO_DATA);
 	const int maps[] = { IFLA_VLAN_INGRESS_QOS, IFLA_VLAN_EGRESS_QOS };
+	size_t egress = 0;
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		struct nlattr *map = nested(data, maps[i]), *entry;
@@ -92,11 +122,17 @@ static void fix_qos_mapping_types(struct nl_msg *msg)
 
 		if (!map)
 			continue;
-		nla_for_each_nested(entry, map, rem)
+		nla_for_each_nested(entry, map, rem) {
 			entry->nla_type = IFLA_VLAN_QOS_MAPPING;
+			egress += maps[i] == IFLA_VLAN_EGRESS_QOS;
+		}
 	}
+	if (egress != n_egress || nlh->nlmsg_len + VT_NL_QOS_MAPPING_SIZE > nlmsg_get_max_size(msg))
+		return -EMSGSIZE;
+	return 0;
 }
 
+/* Returns how many egress mappings went in, or a negative errno. */
 static int fill(struct rtnl_link *rl, const struct vt_link_spec *spec,
 		const struct vt_link *current, bool create)
 {
@@ -156,7 +192,7 @@ int vt_nl_build_create(const struct vt_link_spec *spec, struct nl_msg **out)
 {
 	const uint32_t required = VT_F_NAME | VT_F_PARENT | VT_F_VLAN_ID;
 	struct rtnl_link *rl;
-	int ret;
+	int ret, n_egress;
 
 	if ((spec->fields & required) != required || (spec->fields & VT_F_ALIAS))
 		return -EINVAL;
@@ -167,11 +203,17 @@ int vt_nl_build_create(const struct vt_link_spec *spec, struct nl_msg **out)
 	 * outer one in the same batch. */
 	if (spec->link.ifindex)
 		rtnl_link_set_ifindex(rl, spec->link.ifindex);
-	ret = fill(rl, spec, NULL, true);
-	if (!ret)
+	n_egress = fill(rl, spec, NULL, true);
+	ret = n_egress < 0 ? n_egress : 0;
+	if (!ret) {
+		make_room((size_t)n_egress);
 		ret = vt_nl_errno(rtnl_link_build_add_request(rl, NLM_F_CREATE | NLM_F_EXCL, out));
-	if (!ret)
-		fix_qos_mapping_types(*out);
+		unmake_room();
+	}
+	if (!ret && (ret = seal(*out, (size_t)n_egress)) < 0) {
+		nlmsg_free(*out);
+		*out = NULL;
+	}
 	rtnl_link_put(rl);
 	return ret;
 }
@@ -200,7 +242,7 @@ int vt_nl_build_change(const struct vt_link *current, const struct vt_link_spec 
 	const uint32_t create_only = VT_F_PARENT | VT_F_VLAN_ID | VT_F_PROTOCOL;
 	const struct vt_link *want = &spec->link;
 	struct rtnl_link *orig = NULL, *rl = NULL;
-	int ret;
+	int ret, n_egress;
 
 	if (spec->fields & create_only)
 		return -EINVAL;
@@ -221,11 +263,17 @@ int vt_nl_build_change(const struct vt_link *current, const struct vt_link_spec 
 	else
 		rtnl_link_set_name(rl, want->name);
 
-	ret = fill(rl, spec, current, false);
-	if (!ret)
+	n_egress = fill(rl, spec, current, false);
+	ret = n_egress < 0 ? n_egress : 0;
+	if (!ret) {
+		make_room((size_t)n_egress);
 		ret = vt_nl_errno(rtnl_link_build_change_request(orig, rl, 0, out));
-	if (!ret)
-		fix_qos_mapping_types(*out);
+		unmake_room();
+	}
+	if (!ret && (ret = seal(*out, (size_t)n_egress)) < 0) {
+		nlmsg_free(*out);
+		*out = NULL;
+	}
 out:
 	rtnl_link_put(rl);
 	rtnl_link_put(orig);

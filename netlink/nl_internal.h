@@ -15,6 +15,19 @@
 /* Large enough for any one skb a dump can hand us (the kernel caps them at 32 KiB). */
 #define VT_NL_RECV_BUF (64 * 1024)
 
+/* One QoS mapping on the wire: an attribute holding struct ifla_vlan_qos_mapping. */
+#define VT_NL_QOS_MAPPING_SIZE 12
+/*
+ * The most egress QoS mappings one message carries. An attribute's length
+ * is 16 bits: IFLA_LINKINFO, which holds IFLA_VLAN_EGRESS_QOS, has room for
+ * about 5400 mappings; 4096 (48 KiB) leave room for the rest of it.
+ */
+#define VT_NL_EGRESS_PER_MSG 4096
+/* Room for everything in a request but its egress mappings: libnl's default page. */
+#define VT_NL_MSG_BASE 4096
+/* The largest request message vlantrunk builds. */
+#define VT_NL_MSG_MAX (VT_NL_MSG_BASE + VT_NL_EGRESS_PER_MSG * VT_NL_QOS_MAPPING_SIZE)
+
 struct vt_nl {
 	struct mnl_socket *sock;
 	uint32_t portid;

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/if.h>
@@ -16,6 +17,7 @@
 
 #include "nl_internal.h"
 #include "suites.h"
+#include "vt_desired.h"
 
 static struct vt_link_spec create_spec(void)
 {
@@ -296,6 +298,44 @@ START_TEST(test_change_egress_removes_stale_keys)
 }
 END_TEST
 
+/* A map of @n entries, keys from @base up, each to a PCP from 1 to 7 (none to 0). */
+static struct vt_qos_entry *qos_map(size_t n, uint32_t base)
+{
+	struct vt_qos_entry *map = calloc(n, sizeof(*map));
+
+	ck_assert_ptr_nonnull(map);
+	for (size_t i = 0; i < n; i++)
+		map[i] = (struct vt_qos_entry){ base + (uint32_t)i, 1 + (uint32_t)(i % 7) };
+	return map;
+}
+
+/* The loader's limit on one subport, on create: every entry arrives, nothing is cut. */
+START_TEST(test_create_egress_at_the_limit)
+{
+	struct vt_link_spec s = create_spec();
+	struct vt_qos_entry *map = qos_map(VT_DESIRED_MAX_EGRESS, 1000);
+	struct nl_msg *msg = NULL;
+	struct vt_link got;
+
+	s.fields |= VT_F_EGRESS | VT_F_INGRESS | VT_F_MTU;
+	s.link.vlan.egress = map;
+	s.link.vlan.n_egress = VT_DESIRED_MAX_EGRESS;
+	s.link.vlan.ingress[7] = 99;
+	s.link.mtu = 1400;
+	ck_assert_int_eq(vt_nl_build_create(&s, &msg), 0);
+	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), 0);
+	ck_assert_uint_eq(got.vlan.n_egress, VT_DESIRED_MAX_EGRESS);
+	ck_assert_mem_eq(got.vlan.egress, map, VT_DESIRED_MAX_EGRESS * sizeof(*map));
+	/* What comes after the map in the message is there too. */
+	ck_assert_uint_eq(got.vlan.ingress[7], 99);
+	ck_assert_uint_eq(got.mtu, 1400);
+	assert_qos_types(msg, IFLA_VLAN_EGRESS_QOS, VT_DESIRED_MAX_EGRESS);
+	vt_link_release(&got);
+	nlmsg_free(msg);
+	free(map);
+}
+END_TEST
+
 START_TEST(test_delete)
 {
 	struct nl_msg *msg = NULL;
@@ -330,6 +370,7 @@ Suite *encode_suite(void)
 	tcase_add_test(tc, test_change_refuses_what_the_kernel_ignores);
 	tcase_add_test(tc, test_qos_mapping_attribute_types);
 	tcase_add_test(tc, test_change_egress_removes_stale_keys);
+	tcase_add_test(tc, test_create_egress_at_the_limit);
 	tcase_add_test(tc, test_delete);
 	suite_add_tcase(s, tc);
 	return s;
