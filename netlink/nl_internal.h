@@ -65,8 +65,26 @@ int vt_nl_decode_link(const struct nlmsghdr *nlh, struct vt_link *link);
 
 struct nl_msg;
 
-/** vt_nl_build_create - the RTM_NEWLINK that creates @spec (see vt_batch_create). */
-int vt_nl_build_create(const struct vt_link_spec *spec, struct nl_msg **out);
+/*
+ * The messages of one request, in the order they must go: the first does
+ * what the request asks; each after it, a change of the same device, sends
+ * more of an egress map than one message holds (VT_NL_EGRESS_PER_MSG).
+ */
+struct vt_nl_msgs {
+	struct nl_msg **msg;
+	size_t n;
+};
+
+/** vt_nl_msgs_free - free the messages; @msgs is empty after. */
+void vt_nl_msgs_free(struct vt_nl_msgs *msgs);
+
+/**
+ * vt_nl_build_create - the RTM_NEWLINK that creates @spec (see
+ * vt_batch_create), and the changes that send the rest of its egress map.
+ * -EINVAL for a spec the kernel would not take, -ENOMEM, or -EMSGSIZE if
+ * libnl could not build a message whole (a bug: each is sized for its map).
+ */
+int vt_nl_build_create(const struct vt_link_spec *spec, struct vt_nl_msgs *out);
 
 /** vt_nl_build_delete_group - the RTM_DELLINK that deletes every device of @group. */
 int vt_nl_build_delete_group(uint32_t group, struct nl_msg **out);
@@ -74,9 +92,13 @@ int vt_nl_build_delete_group(uint32_t group, struct nl_msg **out);
 /** vt_nl_build_create_plain - the RTM_NEWLINK that creates a device of @kind. */
 int vt_nl_build_create_plain(const char *name, const char *kind, struct nl_msg **out);
 
-/** vt_nl_build_change - the RTM_NEWLINK that changes a device (see vt_batch_change). */
+/**
+ * vt_nl_build_change - the RTM_NEWLINK that changes a device (see
+ * vt_batch_change), and the changes that send the rest of its egress map;
+ * fails as vt_nl_build_create().
+ */
 int vt_nl_build_change(const struct vt_link *current, const struct vt_link_spec *spec,
-		       struct nl_msg **out);
+		       struct vt_nl_msgs *out);
 
 /** vt_nl_build_delete - the RTM_DELLINK for a device by ifindex, else by name. */
 int vt_nl_build_delete(int ifindex, const char *name, struct nl_msg **out);
