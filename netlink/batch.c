@@ -329,6 +329,8 @@ int vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
  */
 static int send_parts(struct vt_nl *nl, struct vt_batch *batch, size_t from, size_t to)
 {
+	/* A host whose send buffer is smaller gets smaller chunks. */
+	size_t limit = nl->send_max < VT_CHUNK_BYTES ? nl->send_max : VT_CHUNK_BYTES;
 	struct mnl_nlmsg_batch *mb;
 	size_t next = from;
 	char *sendbuf;
@@ -355,7 +357,7 @@ static int send_parts(struct vt_nl *nl, struct vt_batch *batch, size_t from, siz
 			struct nlmsghdr *nlh = mnl_nlmsg_batch_current(mb);
 
 			if (next > first && (part->follows ||
-					     mnl_nlmsg_batch_size(mb) + part->len > VT_CHUNK_BYTES))
+					     mnl_nlmsg_batch_size(mb) + part->len > limit))
 				break;
 			memcpy(nlh, batch->msgs + part->offset, part->len);
 			nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;

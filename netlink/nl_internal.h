@@ -12,8 +12,16 @@
 
 #include "vt_link.h"
 
-/* Large enough for any one skb a dump can hand us (the kernel caps them at 32 KiB). */
-#define VT_NL_RECV_BUF (64 * 1024)
+/*
+ * Large enough for any one datagram the kernel sends us. A dump's skb holds
+ * at least the largest link (rtnl_calcit() sets min_dump_alloc to it) or
+ * 32 KiB; a link's VLAN egress map is 12 bytes a mapping, in a nest whose
+ * length is 16 bits (a 4096-entry map makes a link message of about 50 KiB,
+ * and the nest holds about 5400 at most), and the rest of a link message
+ * (statistics left out) is a few KiB. recvmsg() of a larger one would be
+ * cut (MSG_TRUNC): vt_nl_recv() fails with -ENOSPC then.
+ */
+#define VT_NL_RECV_BUF (128 * 1024)
 
 /* One QoS mapping on the wire: an attribute holding struct ifla_vlan_qos_mapping. */
 #define VT_NL_QOS_MAPPING_SIZE 12
@@ -33,6 +41,7 @@ struct vt_nl {
 	uint32_t portid;
 	uint32_t seq;
 	bool strict;
+	size_t send_max;	/* the largest datagram the send buffer takes */
 	char *buf;	/* VT_NL_RECV_BUF bytes */
 };
 
