@@ -16,4 +16,8 @@ Suite *campaign_suite(void);
 Suite *chaos_suite(void);
 Suite *effects_suite(void);
 
+/* Egress QoS maps at and past the loader's limit (test_qos.c), in the netlink and engine suites. */
+TCase *netlink_qos_tcase(void);
+TCase *engine_qos_tcase(void);
+
 #endif
