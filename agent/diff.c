@@ -209,16 +209,36 @@ bool vt_op_ipv6_cycle(const struct vt_op *op)
 	       (!(op->after.fields & VT_F_UP) || op->after.link.up);
 }
 
+/*
+ * "5:5 7:1", or for a map longer than @len holds (up to 4096 entries) as
+ * many whole entries as fit and how many there are: "0:1 1:2 ... (4096
+ * entries)". Never cut inside an entry.
+ */
 static void put_egress(char *buf, size_t len, const struct vt_qos_entry *map, size_t n)
 {
-	size_t off = 0;
+	char tail[40];
+	size_t off = 0, need = 0, room = len;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%u:%u", i ? " " : "",
-					map[i].from, map[i].to);
-	if (!n)
+	if (!n) {
 		snprintf(buf, len, "none");
+		return;
+	}
+	for (size_t i = 0; i < n && need < len; i++)
+		need += (size_t)snprintf(NULL, 0, "%s%u:%u", i ? " " : "", map[i].from, map[i].to);
+	snprintf(tail, sizeof(tail), " ... (%zu entries)", n);
+	if (need >= len)
+		room = len > strlen(tail) ? len - strlen(tail) : 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(NULL, 0, "%s%u:%u", i ? " " : "", map[i].from, map[i].to);
+
+		if (off + (size_t)w >= room)
+			break;
+		off += (size_t)snprintf(buf + off, len - off, "%s%u:%u", i ? " " : "", map[i].from,
+					map[i].to);
+	}
+	if (need >= len)
+		snprintf(buf + off, len - off, "%s", off ? tail : tail + 1);
 }
 
 static void put_ingress(char *buf, size_t len, const uint32_t *map)

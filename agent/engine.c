@@ -485,6 +485,31 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 	return 0;
 }
 
+/*
+ * A request that could not be built, named by its subport and, when it
+ * carries one, the egress map (the one field whose size varies).
+ *
+ * Each stage is built just before it is sent, yet building cannot fail for
+ * anything the loader accepts but for want of memory: an egress map of any
+ * length goes out as several messages of one request (netlink/encode.c), and
+ * every other value is checked by the loader and the planner. If memory runs
+ * out at a later stage, the stages sent before it are rolled back as after
+ * any other failure.
+ */
+static void fail_build(struct runner *r, enum step step, size_t i, int err)
+{
+	const struct vt_op *op = txn_op(r, i);
+	const char *dev = op->before ? op->before->name : op->after.link.name;
+	size_t n = (op->after.fields & VT_F_EGRESS) ? op->after.link.vlan.n_egress : 0;
+
+	if (n && (step == STEP_CHANGE || step == STEP_CREATE))
+		fail(r->txn, "%s %s: cannot build its request (egress_qos, %zu entries): %s",
+		     step_verbs[step], dev, n, strerror(-err));
+	else
+		fail(r->txn, "%s %s: cannot build its request: %s", step_verbs[step], dev,
+		     strerror(-err));
+}
+
 /* One stage: queue, send, account. Fails on any request that did not take effect. */
 static int run_stage(struct runner *r, enum step step, int depth)
 {
@@ -492,12 +517,14 @@ static int run_stage(struct runner *r, enum step step, int depth)
 
 	vt_batch_reset(r->batch);
 	r->n_req = 0;
-	for (size_t i = 0; i < r->txn->n_ops && !ret; i++)
-		if (depth < 0 || txn_op(r, i)->depth == (unsigned int)depth)
-			ret = queue_step(r, step, i);
-	if (ret < 0) {
-		fail(r->txn, "building requests: %s", strerror(-ret));
-		return ret;
+	for (size_t i = 0; i < r->txn->n_ops; i++) {
+		if (depth >= 0 && txn_op(r, i)->depth != (unsigned int)depth)
+			continue;
+		ret = queue_step(r, step, i);
+		if (ret < 0) {
+			fail_build(r, step, i, ret);
+			return ret;
+		}
 	}
 	if (!r->n_req)
 		return 0;

@@ -344,7 +344,14 @@ static int parse_before_image(json_t *o, struct vt_journal_entry *e)
 	json_array_foreach(egress, i, v) {
 		json_int_t from, to;
 
-		if (json_unpack(v, "[I, I]", &from, &to) < 0) {
+		/*
+		 * As the kernel holds a map and the decoder reports it: PCPs 1-7
+		 * (0 is "removed"), keys in rising order. Anything else could not have
+		 * been read from a device, and would make a restore send wrong maps.
+		 */
+		if (json_unpack(v, "[I, I]", &from, &to) < 0 || from < 0 || from > UINT32_MAX ||
+		    to < 1 || to > VT_PCP_MAX ||
+		    (i && (uint32_t)from <= l->vlan.egress[i - 1].from)) {
 			vt_link_release(l);
 			return -EBADMSG;
 		}

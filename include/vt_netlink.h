@@ -85,6 +85,16 @@ void vt_batch_free(struct vt_batch *batch);
 /** vt_batch_reset - drop every request, keep the memory. */
 void vt_batch_reset(struct vt_batch *batch);
 
+/*
+ * A request is what one call below queued, and has one outcome. An egress
+ * map longer than one message holds (a netlink attribute's length is 16
+ * bits: a few thousand mappings) makes it several messages: the first does
+ * what the request asks, each after it is a change of the same device with
+ * more of the map (the kernel merges a change's mappings into the device's),
+ * sent only once the ones before it took effect. Every map of any size can be
+ * sent so, so no request fails to queue for its size.
+ */
+
 /** vt_batch_count - how many requests the batch holds. */
 size_t vt_batch_count(const struct vt_batch *batch);
 
@@ -151,17 +161,20 @@ const struct vt_req_result *vt_batch_result(const struct vt_batch *batch,
  * and read every answer.
  *
  * The kernel runs each request on its own: one failing does not stop the
- * next. Each request's outcome is in vt_batch_result(). Returns 0 when every
- * request was answered (whether it succeeded or not), or a negative errno when
- * the exchange itself broke; then the requests not answered are QUEUED (not
- * sent) or UNKNOWN (sent, outcome not known: re-read the kernel).
+ * next. Each request's outcome is in vt_batch_result(); for a request of
+ * several messages, the first of them that failed (the rest were not sent),
+ * else success. Returns 0 when every request was answered (whether it
+ * succeeded or not), or a negative errno when the exchange itself broke; then
+ * the requests not answered are QUEUED (not sent) or UNKNOWN (sent, or partly
+ * sent, outcome not known: re-read the kernel).
  */
 int vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch);
 
 /**
- * vt_nl_send_batch_part - send requests [@first, @end) only, as
- * vt_nl_send_batch() does, leaving the others' outcomes as they are. For
- * wrappers that stand between the engine and the kernel (fault injection).
+ * vt_nl_send_batch_part - send requests [@first, @end) only (every message
+ * of each), as vt_nl_send_batch() does, leaving the others' outcomes as they
+ * are. For wrappers that stand between the engine and the kernel (fault
+ * injection, which counts requests, not messages).
  */
 int vt_nl_send_batch_part(struct vt_nl *nl, struct vt_batch *batch, size_t first, size_t end);
 

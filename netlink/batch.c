@@ -6,6 +6,8 @@
  * rtnetlink has no transaction: the kernel runs every message of a datagram
  * in order, within sendmsg(), and a failure at message k does not stop k+1.
  * So every ack is read and every outcome kept; the caller undoes what worked.
+ * A request is one message, or several (an egress map longer than one
+ * message holds): its outcome is theirs taken together.
  */
 #include <errno.h>
 #include <poll.h>
@@ -29,17 +31,28 @@
 /* The kernel has answered by the time sendmsg() returns; this only bounds a broken kernel. */
 #define VT_ACK_TIMEOUT_MS 10000
 
-struct vt_request {
+_Static_assert(VT_NL_MSG_MAX <= VT_CHUNK_BYTES, "a request's message fits one sendmsg()");
+
+/* One message of a request. */
+struct vt_part {
 	size_t offset;		/* into vt_batch.msgs */
 	uint32_t len;
 	uint32_t seq;
+	bool follows;		/* not its request's first: sent once those before took effect */
+	struct vt_req_result result;
+};
+
+struct vt_request {
+	size_t part, n_parts;	/* its messages: parts[part, part + n_parts) */
 	enum vt_req_op op;
 	struct vt_req_result result;
 };
 
 struct vt_batch {
-	char *msgs;		/* the requests' messages, back to back */
+	char *msgs;		/* the messages, back to back */
 	size_t len, cap;
+	struct vt_part *parts;
+	size_t n_parts, parts_cap;
 	struct vt_request *reqs;
 	size_t n, n_cap;
 };
@@ -54,6 +67,7 @@ void vt_batch_free(struct vt_batch *batch)
 	if (!batch)
 		return;
 	free(batch->msgs);
+	free(batch->parts);
 	free(batch->reqs);
 	free(batch);
 }
@@ -61,6 +75,7 @@ void vt_batch_free(struct vt_batch *batch)
 void vt_batch_reset(struct vt_batch *batch)
 {
 	batch->len = 0;
+	batch->n_parts = 0;
 	batch->n = 0;
 }
 
@@ -89,42 +104,77 @@ size_t vt_batch_failures(const struct vt_batch *batch)
 	return failed;
 }
 
-/* Takes the message's bytes; libnl's nl_msg (a page each) is freed at once. */
-static int queue(struct vt_batch *batch, enum vt_req_op op, struct nl_msg *msg)
+/* Copies the messages' bytes: libnl's nl_msgs (a page each, at least) are freed at once. */
+static int queue(struct vt_batch *batch, enum vt_req_op op, struct nl_msg *const *msg, size_t n)
 {
-	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
+	size_t len = 0;
 	struct vt_request *reqs;
+	struct vt_part *parts;
 	char *msgs;
-	int ret = -ENOMEM;
 
+	for (size_t i = 0; i < n; i++) {
+		/* Refused here, before anything of the batch is sent. */
+		if (nlmsg_hdr(msg[i])->nlmsg_len > VT_CHUNK_BYTES)
+			return -EMSGSIZE;
+		len += NLMSG_ALIGN(nlmsg_hdr(msg[i])->nlmsg_len);
+	}
 	msgs = vt_array_grow(batch->msgs, &batch->cap, batch->len + len, 1, 16 * 1024);
 	if (!msgs)
-		goto out;
+		return -ENOMEM;
 	batch->msgs = msgs;
+	parts = vt_array_grow(batch->parts, &batch->parts_cap, batch->n_parts + n,
+			      sizeof(*parts), 64);
+	if (!parts)
+		return -ENOMEM;
+	batch->parts = parts;
 	reqs = vt_array_grow(batch->reqs, &batch->n_cap, batch->n + 1, sizeof(*reqs), 64);
 	if (!reqs)
-		goto out;
+		return -ENOMEM;
 	batch->reqs = reqs;
-	memcpy(batch->msgs + batch->len, nlh, nlh->nlmsg_len);
+
 	batch->reqs[batch->n] = (struct vt_request){
-		.offset = batch->len,
-		.len = nlh->nlmsg_len,
+		.part = batch->n_parts,
+		.n_parts = n,
 		.op = op,
 	};
-	batch->len += len;
-	ret = (int)batch->n++;
-out:
+	for (size_t i = 0; i < n; i++) {
+		const struct nlmsghdr *nlh = nlmsg_hdr(msg[i]);
+
+		memcpy(batch->msgs + batch->len, nlh, nlh->nlmsg_len);
+		batch->parts[batch->n_parts++] = (struct vt_part){
+			.offset = batch->len,
+			.len = nlh->nlmsg_len,
+			.follows = i > 0,
+		};
+		batch->len += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	return (int)batch->n++;
+}
+
+/* A request of one message (deletes, plain creates). */
+static int queue_one(struct vt_batch *batch, enum vt_req_op op, int built, struct nl_msg *msg)
+{
+	int ret = built < 0 ? built : queue(batch, op, &msg, 1);
+
 	nlmsg_free(msg);
+	return ret;
+}
+
+static int queue_msgs(struct vt_batch *batch, enum vt_req_op op, int built,
+		      struct vt_nl_msgs *msgs)
+{
+	int ret = built < 0 ? built : queue(batch, op, msgs->msg, msgs->n);
+
+	vt_nl_msgs_free(msgs);
 	return ret;
 }
 
 int vt_batch_create(struct vt_batch *batch, const struct vt_link_spec *spec)
 {
-	struct nl_msg *msg = NULL;
-	int ret = vt_nl_build_create(spec, &msg);
+	struct vt_nl_msgs msgs;
+	int ret = vt_nl_build_create(spec, &msgs);
 
-	return ret < 0 ? ret : queue(batch, VT_REQ_CREATE, msg);
+	return queue_msgs(batch, VT_REQ_CREATE, ret, &msgs);
 }
 
 int vt_batch_create_plain(struct vt_batch *batch, const char *name, const char *kind)
@@ -132,16 +182,16 @@ int vt_batch_create_plain(struct vt_batch *batch, const char *name, const char *
 	struct nl_msg *msg = NULL;
 	int ret = vt_nl_build_create_plain(name, kind, &msg);
 
-	return ret < 0 ? ret : queue(batch, VT_REQ_CREATE, msg);
+	return queue_one(batch, VT_REQ_CREATE, ret, msg);
 }
 
 int vt_batch_change(struct vt_batch *batch, const struct vt_link *current,
 		    const struct vt_link_spec *spec)
 {
-	struct nl_msg *msg = NULL;
-	int ret = vt_nl_build_change(current, spec, &msg);
+	struct vt_nl_msgs msgs;
+	int ret = vt_nl_build_change(current, spec, &msgs);
 
-	return ret < 0 ? ret : queue(batch, VT_REQ_CHANGE, msg);
+	return queue_msgs(batch, VT_REQ_CHANGE, ret, &msgs);
 }
 
 int vt_batch_delete(struct vt_batch *batch, int ifindex, const char *name)
@@ -149,7 +199,7 @@ int vt_batch_delete(struct vt_batch *batch, int ifindex, const char *name)
 	struct nl_msg *msg = NULL;
 	int ret = vt_nl_build_delete(ifindex, name, &msg);
 
-	return ret < 0 ? ret : queue(batch, VT_REQ_DELETE, msg);
+	return queue_one(batch, VT_REQ_DELETE, ret, msg);
 }
 
 int vt_batch_delete_group(struct vt_batch *batch, uint32_t group)
@@ -157,10 +207,10 @@ int vt_batch_delete_group(struct vt_batch *batch, uint32_t group)
 	struct nl_msg *msg = NULL;
 	int ret = vt_nl_build_delete_group(group, &msg);
 
-	return ret < 0 ? ret : queue(batch, VT_REQ_DELETE, msg);
+	return queue_one(batch, VT_REQ_DELETE, ret, msg);
 }
 
-/* Record the acks in one datagram for requests [first, end). */
+/* Record the acks in one datagram for messages [first, end). */
 static size_t take_acks(struct vt_nl *nl, struct vt_batch *batch, size_t first,
 			size_t end, const char *buf, size_t len)
 {
@@ -169,7 +219,7 @@ static size_t take_acks(struct vt_nl *nl, struct vt_batch *batch, size_t first,
 	size_t answered = 0;
 
 	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-		uint32_t offset = nlh->nlmsg_seq - batch->reqs[first].seq;
+		uint32_t offset = nlh->nlmsg_seq - batch->parts[first].seq;
 		struct vt_req_result *res;
 
 		if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != nl->portid)
@@ -177,7 +227,7 @@ static size_t take_acks(struct vt_nl *nl, struct vt_batch *batch, size_t first,
 		/* Sequence numbers run consecutively through a chunk. */
 		if (offset >= end - first)
 			continue;	/* a stale answer from an earlier exchange */
-		res = &batch->reqs[first + offset].result;
+		res = &batch->parts[first + offset].result;
 		if (res->state == VT_REQ_ANSWERED)
 			continue;
 		res->error = vt_nl_parse_error(nlh, res->message, sizeof(res->message));
@@ -233,6 +283,36 @@ void vt_batch_set_result(struct vt_batch *batch, size_t index, const struct vt_r
 	batch->reqs[index].result = *result;
 }
 
+static bool took_effect(const struct vt_part *p)
+{
+	return p->result.state == VT_REQ_ANSWERED && !p->result.error;
+}
+
+/*
+ * A request's outcome from its messages': the first that failed (those after
+ * it were not sent), or unknown if one went unanswered, or was not sent
+ * after others took effect; success when all did.
+ */
+static void settle(struct vt_batch *batch, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		struct vt_request *req = &batch->reqs[i];
+		struct vt_req_result res = { .state = VT_REQ_ANSWERED };
+
+		for (size_t k = 0; k < req->n_parts; k++) {
+			const struct vt_part *p = &batch->parts[req->part + k];
+
+			if (took_effect(p))
+				continue;
+			res = p->result;
+			if (res.state == VT_REQ_QUEUED && k)
+				res.state = VT_REQ_UNKNOWN;
+			break;
+		}
+		req->result = res;
+	}
+}
+
 int vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
 {
 	for (size_t i = 0; i < batch->n; i++)
@@ -240,19 +320,23 @@ int vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
 	return vt_nl_send_batch_part(nl, batch, 0, batch->n);
 }
 
-int vt_nl_send_batch_part(struct vt_nl *nl, struct vt_batch *batch, size_t from, size_t to)
+/*
+ * Messages [from, to) in chunks, in order. A message that follows another of
+ * its request starts a chunk of its own, once the one before it is answered:
+ * sent only if that took effect. The kernel runs a datagram's messages
+ * regardless of each other, and the rest of a create whose first message
+ * failed (the name or ifindex taken) would change the device that has them.
+ */
+static int send_parts(struct vt_nl *nl, struct vt_batch *batch, size_t from, size_t to)
 {
+	/* A host whose send buffer is smaller gets smaller chunks. */
+	size_t limit = nl->send_max < VT_CHUNK_BYTES ? nl->send_max : VT_CHUNK_BYTES;
 	struct mnl_nlmsg_batch *mb;
-	size_t first = from, next = from;
+	size_t next = from;
 	char *sendbuf;
 	int ret = 0;
 
-	if (to > batch->n)
-		to = batch->n;
-	if (from >= to)
-		return 0;
-
-	/* Twice the limit: the message that overflows a chunk waits at its end. */
+	/* libmnl wants room for one message past the limit; none is put there. */
 	sendbuf = malloc(2 * VT_CHUNK_BYTES);
 	if (!sendbuf)
 		return -ENOMEM;
@@ -262,43 +346,61 @@ int vt_nl_send_batch_part(struct vt_nl *nl, struct vt_batch *batch, size_t from,
 		return -ENOMEM;
 	}
 
-	while (first < to) {
-		bool carried = false;
-		size_t end;
+	while (next < to) {
+		size_t first;
 
+		while (next < to && batch->parts[next].follows && !took_effect(&batch->parts[next - 1]))
+			next++;
+		first = next;
 		while (next < to && next - first < VT_CHUNK_MSGS) {
-			struct vt_request *req = &batch->reqs[next++];
+			struct vt_part *part = &batch->parts[next];
 			struct nlmsghdr *nlh = mnl_nlmsg_batch_current(mb);
 
-			memcpy(nlh, batch->msgs + req->offset, req->len);
-			nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-			nlh->nlmsg_seq = req->seq = ++nl->seq;
-			nlh->nlmsg_pid = 0;
-			if (!mnl_nlmsg_batch_next(mb)) {
-				carried = true;
+			if (next > first && (part->follows ||
+					     mnl_nlmsg_batch_size(mb) + part->len > limit))
 				break;
-			}
+			memcpy(nlh, batch->msgs + part->offset, part->len);
+			nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+			nlh->nlmsg_seq = part->seq = ++nl->seq;
+			nlh->nlmsg_pid = 0;
+			/* queue() refused any message larger than a chunk */
+			(void)mnl_nlmsg_batch_next(mb);
+			next++;
 		}
-		end = carried ? next - 1 : next;
-		if (end == first) {
-			ret = -EMSGSIZE;	/* one message larger than a chunk */
+		if (first == next)
 			break;
-		}
 		if (mnl_socket_sendto(nl->sock, mnl_nlmsg_batch_head(mb),
 				      mnl_nlmsg_batch_size(mb)) < 0) {
 			ret = -errno;	/* a netlink datagram is taken whole or not at all */
 			break;
 		}
-		for (size_t i = first; i < end; i++)
-			batch->reqs[i].result.state = VT_REQ_UNKNOWN;
-		ret = read_acks(nl, batch, first, end);
+		for (size_t i = first; i < next; i++)
+			batch->parts[i].result.state = VT_REQ_UNKNOWN;
+		ret = read_acks(nl, batch, first, next);
 		if (ret < 0)
 			break;
 		mnl_nlmsg_batch_reset(mb);
-		first = end;
 	}
 
 	mnl_nlmsg_batch_stop(mb);
 	free(sendbuf);
+	return ret;
+}
+
+int vt_nl_send_batch_part(struct vt_nl *nl, struct vt_batch *batch, size_t from, size_t to)
+{
+	size_t first, end;
+	int ret;
+
+	if (to > batch->n)
+		to = batch->n;
+	if (from >= to)
+		return 0;
+	first = batch->reqs[from].part;
+	end = batch->reqs[to - 1].part + batch->reqs[to - 1].n_parts;
+	for (size_t i = first; i < end; i++)
+		batch->parts[i].result = (struct vt_req_result){ .state = VT_REQ_QUEUED };
+	ret = send_parts(nl, batch, first, end);
+	settle(batch, from, to);
 	return ret;
 }

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Requests as libnl-route builds them: struct vt_link_spec in, RTM_NEWLINK
- * or RTM_DELLINK out. Only the fields a spec sets reach the message.
+ * or RTM_DELLINK out (several messages for an egress map longer than one
+ * holds). Only the fields a spec sets reach the message.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <linux/if.h>
 #include <linux/if_link.h>
@@ -37,36 +40,70 @@ static int put_ingress(struct rtnl_link *rl, const struct vt_vlan *want, bool al
 }
 
 /*
- * The kernel merges egress entries into what the device has: keys that
- * @current has and @want lacks must be sent mapping to 0 to go away.
+ * The egress mappings a request sends, in key order: @want's, and for a
+ * change the keys @current has and @want lacks mapping to 0, as the kernel
+ * merges a change's mappings into what the device has and a mapping to 0
+ * is how it removes one. *@out is NULL when there are none.
  */
-static int put_egress(struct rtnl_link *rl, const struct vt_vlan *want,
-		      const struct vt_vlan *current)
+static int egress_wire(const struct vt_vlan *want, const struct vt_vlan *current,
+		       struct vt_qos_entry **out, size_t *n_out)
 {
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, n = 0;
 	size_t n_cur = current ? current->n_egress : 0;
+	struct vt_qos_entry *map;
 
+	*out = NULL;
+	*n_out = 0;
+	if (!want->n_egress && !n_cur)
+		return 0;
+	map = calloc(want->n_egress + n_cur, sizeof(*map));
+	if (!map)
+		return -ENOMEM;
 	while (i < want->n_egress || j < n_cur) {
-		uint32_t from;
-		int to;
-
 		if (j == n_cur || (i < want->n_egress &&
 				   want->egress[i].from <= current->egress[j].from)) {
-			from = want->egress[i].from;
-			to = (int)want->egress[i].to;
-			if (j < n_cur && current->egress[j].from == from)
+			if (j < n_cur && current->egress[j].from == want->egress[i].from)
 				j++;
-			i++;
+			map[n++] = want->egress[i++];
 		} else {
-			from = current->egress[j++].from;
-			to = 0;
+			map[n++] = (struct vt_qos_entry){ current->egress[j++].from, 0 };
 		}
-		if (to < 0 || to > VT_PCP_MAX)
+		if (map[n - 1].to > VT_PCP_MAX) {
+			free(map);
 			return -EINVAL;
-		if (rtnl_link_vlan_set_egress_map(rl, from, to) < 0)
-			return -ENOMEM;
+		}
 	}
+	*out = map;
+	*n_out = n;
 	return 0;
+}
+
+static int put_egress(struct rtnl_link *rl, const struct vt_qos_entry *map, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rtnl_link_vlan_set_egress_map(rl, map[i].from, (int)map[i].to) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/*
+ * libnl-route builds a link request in a message of its default size (a
+ * page), and its VLAN encoder (3.7 at least) does not say when that runs
+ * out: vlan_put_attrs() returns 0 from its failure label, leaving out the
+ * mappings that did not fit and their nests open, and the kernel refuses
+ * what is left (ERANGE on create, EOPNOTSUPP on change). About 330 egress
+ * mappings fit a page. The default size is the one knob libnl's builders
+ * have: it is set for the message at hand (process-wide, and vlantrunk
+ * builds from one thread), then put back to libnl's own default.
+ */
+static void make_room(size_t n_egress)
+{
+	nlmsg_set_default_size(VT_NL_MSG_BASE + n_egress * VT_NL_QOS_MAPPING_SIZE);
+}
+
+static void unmake_room(void)
+{
+	nlmsg_set_default_size((size_t)getpagesize());
 }
 
 static struct nlattr *nested(struct nlattr *nest, int type)
@@ -79,13 +116,19 @@ static struct nlattr *nested(struct nlattr *nest, int type)
  * instead of IFLA_VLAN_QOS_MAPPING, and the kernel skips mappings of any
  * other type without a word: give every mapping its proper type. Harmless
  * where libnl already got it right.
+ *
+ * And a message libnl cut short is no request: every one of the @n_egress
+ * egress mappings must be in IFLA_LINKINFO/IFLA_INFO_DATA/IFLA_VLAN_EGRESS_QOS
+ * (a nest left open holds nothing), and there must be room left for one
+ * more mapping (libnl stops at the first attribute that does not fit).
  */
-static void fix_qos_mapping_types(struct nl_msg *msg)
+static int seal(struct nl_msg *msg, size_t n_egress)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct nlattr *linkinfo = nlmsg_find_attr(nlh, sizeof(struct ifinfomsg), IFLA_LINKINFO);
 	struct nlattr *data = nested(linkinfo, IFLA_INFO_DATA);
 	const int maps[] = { IFLA_VLAN_INGRESS_QOS, IFLA_VLAN_EGRESS_QOS };
+	size_t egress = 0;
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		struct nlattr *map = nested(data, maps[i]), *entry;
@@ -93,13 +136,19 @@ static void fix_qos_mapping_types(struct nl_msg *msg)
 
 		if (!map)
 			continue;
-		nla_for_each_nested(entry, map, rem)
+		nla_for_each_nested(entry, map, rem) {
 			entry->nla_type = IFLA_VLAN_QOS_MAPPING;
+			egress += maps[i] == IFLA_VLAN_EGRESS_QOS;
+		}
 	}
+	if (egress != n_egress || nlh->nlmsg_len + VT_NL_QOS_MAPPING_SIZE > nlmsg_get_max_size(msg))
+		return -EMSGSIZE;
+	return 0;
 }
 
-static int fill(struct rtnl_link *rl, const struct vt_link_spec *spec,
-		const struct vt_link *current, bool create)
+/* Everything @spec sets, with @egress (this message's share of the egress map). */
+static int fill(struct rtnl_link *rl, const struct vt_link_spec *spec, bool create,
+		const struct vt_qos_entry *egress, size_t n_egress)
 {
 	const struct vt_link *want = &spec->link;
 	uint32_t f = spec->fields;
@@ -153,34 +202,146 @@ static int fill(struct rtnl_link *rl, const struct vt_link_spec *spec,
 	if (f & VT_F_INGRESS)
 		ret = put_ingress(rl, &want->vlan, !create);
 	if (!ret && (f & VT_F_EGRESS))
-		ret = put_egress(rl, &want->vlan, current ? &current->vlan : NULL);
+		ret = put_egress(rl, egress, n_egress);
 	return ret;
 }
 
-int vt_nl_build_create(const struct vt_link_spec *spec, struct nl_msg **out)
+/* libnl builds @rl (a create, or with @orig a change) into a message vlantrunk sized and checks. */
+static int build(struct rtnl_link *orig, struct rtnl_link *rl, size_t n_egress,
+		 struct nl_msg **out)
 {
-	const uint32_t required = VT_F_NAME | VT_F_PARENT | VT_F_VLAN_ID;
-	struct rtnl_link *rl;
 	int ret;
 
-	/* Linux 6.1 refuses an address generation mode in a create (EAFNOSUPPORT). */
-	if ((spec->fields & required) != required ||
-	    (spec->fields & (VT_F_ALIAS | VT_F_ADDR_GEN_MODE)))
-		return -EINVAL;
-	rl = rtnl_link_vlan_alloc();
+	make_room(n_egress);
+	if (orig)
+		ret = rtnl_link_build_change_request(orig, rl, 0, out);
+	else
+		ret = rtnl_link_build_add_request(rl, NLM_F_CREATE | NLM_F_EXCL, out);
+	unmake_room();
+	ret = vt_nl_errno(ret);
+	if (!ret && (ret = seal(*out, n_egress)) < 0) {
+		nlmsg_free(*out);
+		*out = NULL;
+	}
+	return ret;
+}
+
+/* The create itself, with the first @n_egress mappings of its map. */
+static int build_create(const struct vt_link_spec *spec, const struct vt_qos_entry *egress,
+			size_t n_egress, struct nl_msg **out)
+{
+	struct rtnl_link *rl = rtnl_link_vlan_alloc();
+	int ret;
+
 	if (!rl)
 		return -ENOMEM;
 	/* The kernel takes a chosen ifindex, so an inner VLAN can name its
 	 * outer one in the same batch. */
 	if (spec->link.ifindex)
 		rtnl_link_set_ifindex(rl, spec->link.ifindex);
-	ret = fill(rl, spec, NULL, true);
+	ret = fill(rl, spec, true, egress, n_egress);
 	if (!ret)
-		ret = vt_nl_errno(rtnl_link_build_add_request(rl, NLM_F_CREATE | NLM_F_EXCL, out));
-	if (!ret)
-		fix_qos_mapping_types(*out);
+		ret = build(NULL, rl, n_egress, out);
 	rtnl_link_put(rl);
 	return ret;
+}
+
+/*
+ * A change of the device @spec names, by ifindex or else by name: of the
+ * fields @fields (of spec->fields), with @egress. A kind in the request makes
+ * the kernel refuse VLAN data for a non-VLAN, so only VLAN fields bring one.
+ */
+static int build_change(const struct vt_link_spec *spec, uint32_t fields,
+			const struct vt_qos_entry *egress, size_t n_egress, struct nl_msg **out)
+{
+	struct vt_link_spec part = { .fields = fields, .vlan_flags_mask = spec->vlan_flags_mask };
+	struct rtnl_link *orig = rtnl_link_alloc();
+	struct rtnl_link *rl = (fields & VT_F_VLAN_INFO) ? rtnl_link_vlan_alloc() : rtnl_link_alloc();
+	int ret = -ENOMEM;
+
+	if (!orig || !rl)
+		goto out;
+	part.link = spec->link;
+	if (spec->link.ifindex)
+		rtnl_link_set_ifindex(orig, spec->link.ifindex);
+	else
+		rtnl_link_set_name(rl, spec->link.name);
+	ret = fill(rl, &part, false, egress, n_egress);
+	if (!ret)
+		ret = build(orig, rl, n_egress, out);
+out:
+	rtnl_link_put(rl);
+	rtnl_link_put(orig);
+	return ret;
+}
+
+/*
+ * The messages of one request. An egress map longer than one message holds
+ * (VT_NL_EGRESS_PER_MSG) goes on in changes of the same device after the
+ * first message: the kernel applies a change's egress mappings one by one
+ * into what the device has (vlan_changelink() -> vlan_dev_set_egress_priority()),
+ * so several changes do what one would. Those name the device as the request
+ * does: by its ifindex, else by its name (a create's, or a change's that
+ * does not rename).
+ */
+static int build_request(const struct vt_link_spec *spec, const struct vt_link *current,
+			 bool create, struct vt_nl_msgs *out)
+{
+	struct vt_qos_entry *egress = NULL;
+	size_t n_egress = 0, n_msgs, first;
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (spec->fields & VT_F_EGRESS)
+		ret = egress_wire(&spec->link.vlan, current ? &current->vlan : NULL, &egress,
+				  &n_egress);
+	if (ret < 0)
+		return ret;
+	n_msgs = n_egress ? (n_egress + VT_NL_EGRESS_PER_MSG - 1) / VT_NL_EGRESS_PER_MSG : 1;
+	out->msg = calloc(n_msgs, sizeof(*out->msg));
+	if (!out->msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	first = n_egress < VT_NL_EGRESS_PER_MSG ? n_egress : VT_NL_EGRESS_PER_MSG;
+	if (create)
+		ret = build_create(spec, egress, first, &out->msg[0]);
+	else
+		ret = build_change(spec, spec->fields, egress, first, &out->msg[0]);
+	out->n = ret < 0 ? 0 : 1;
+	for (size_t off = first; !ret && off < n_egress; off += VT_NL_EGRESS_PER_MSG) {
+		size_t n = n_egress - off < VT_NL_EGRESS_PER_MSG ? n_egress - off : VT_NL_EGRESS_PER_MSG;
+
+		ret = build_change(spec, VT_F_EGRESS, egress + off, n, &out->msg[out->n]);
+		if (!ret)
+			out->n++;
+	}
+out:
+	free(egress);
+	if (ret < 0)
+		vt_nl_msgs_free(out);
+	return ret;
+}
+
+void vt_nl_msgs_free(struct vt_nl_msgs *msgs)
+{
+	for (size_t i = 0; i < msgs->n; i++)
+		nlmsg_free(msgs->msg[i]);
+	free(msgs->msg);
+	msgs->msg = NULL;
+	msgs->n = 0;
+}
+
+int vt_nl_build_create(const struct vt_link_spec *spec, struct vt_nl_msgs *out)
+{
+	const uint32_t required = VT_F_NAME | VT_F_PARENT | VT_F_VLAN_ID;
+
+	memset(out, 0, sizeof(*out));
+	/* Linux 6.1 refuses an address generation mode in a create (EAFNOSUPPORT). */
+	if ((spec->fields & required) != required ||
+	    (spec->fields & (VT_F_ALIAS | VT_F_ADDR_GEN_MODE)))
+		return -EINVAL;
+	return build_request(spec, NULL, true, out);
 }
 
 int vt_nl_build_create_plain(const char *name, const char *kind, struct nl_msg **out)
@@ -202,13 +363,12 @@ int vt_nl_build_create_plain(const char *name, const char *kind, struct nl_msg *
 }
 
 int vt_nl_build_change(const struct vt_link *current, const struct vt_link_spec *spec,
-		       struct nl_msg **out)
+		       struct vt_nl_msgs *out)
 {
 	const uint32_t create_only = VT_F_PARENT | VT_F_VLAN_ID | VT_F_PROTOCOL;
 	const struct vt_link *want = &spec->link;
-	struct rtnl_link *orig = NULL, *rl = NULL;
-	int ret;
 
+	memset(out, 0, sizeof(*out));
 	if (spec->fields & create_only)
 		return -EINVAL;
 	if (!want->ifindex && (!want->name[0] || (spec->fields & VT_F_NAME)))
@@ -217,28 +377,7 @@ int vt_nl_build_change(const struct vt_link *current, const struct vt_link_spec 
 		return -EINVAL;
 	if ((spec->fields & VT_F_ADDR_GEN_MODE) && spec->link.ipv6.addr_gen_mode > VT_ADDR_GEN_MAX)
 		return -EINVAL;
-
-	orig = rtnl_link_alloc();
-	/* A kind in the request makes the kernel refuse VLAN data for a non-VLAN. */
-	rl = (spec->fields & VT_F_VLAN_INFO) ? rtnl_link_vlan_alloc() : rtnl_link_alloc();
-	if (!orig || !rl) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	if (want->ifindex)
-		rtnl_link_set_ifindex(orig, want->ifindex);
-	else
-		rtnl_link_set_name(rl, want->name);
-
-	ret = fill(rl, spec, current, false);
-	if (!ret)
-		ret = vt_nl_errno(rtnl_link_build_change_request(orig, rl, 0, out));
-	if (!ret)
-		fix_qos_mapping_types(*out);
-out:
-	rtnl_link_put(rl);
-	rtnl_link_put(orig);
-	return ret;
+	return build_request(spec, current, false, out);
 }
 
 int vt_nl_build_delete(int ifindex, const char *name, struct nl_msg **out)

@@ -12,14 +12,36 @@
 
 #include "vt_link.h"
 
-/* Large enough for any one skb a dump can hand us (the kernel caps them at 32 KiB). */
-#define VT_NL_RECV_BUF (64 * 1024)
+/*
+ * Large enough for any one datagram the kernel sends us. A dump's skb holds
+ * at least the largest link (rtnl_calcit() sets min_dump_alloc to it) or
+ * 32 KiB; a link's VLAN egress map is 12 bytes a mapping, in a nest whose
+ * length is 16 bits (a 4096-entry map makes a link message of about 50 KiB,
+ * and the nest holds about 5400 at most), and the rest of a link message
+ * (statistics left out) is a few KiB. recvmsg() of a larger one would be
+ * cut (MSG_TRUNC): vt_nl_recv() fails with -ENOSPC then.
+ */
+#define VT_NL_RECV_BUF (128 * 1024)
+
+/* One QoS mapping on the wire: an attribute holding struct ifla_vlan_qos_mapping. */
+#define VT_NL_QOS_MAPPING_SIZE 12
+/*
+ * The most egress QoS mappings one message carries. An attribute's length
+ * is 16 bits: IFLA_LINKINFO, which holds IFLA_VLAN_EGRESS_QOS, has room for
+ * about 5400 mappings; 4096 (48 KiB) leave room for the rest of it.
+ */
+#define VT_NL_EGRESS_PER_MSG 4096
+/* Room for everything in a request but its egress mappings: libnl's default page. */
+#define VT_NL_MSG_BASE 4096
+/* The largest request message vlantrunk builds. */
+#define VT_NL_MSG_MAX (VT_NL_MSG_BASE + VT_NL_EGRESS_PER_MSG * VT_NL_QOS_MAPPING_SIZE)
 
 struct vt_nl {
 	struct mnl_socket *sock;
 	uint32_t portid;
 	uint32_t seq;
 	bool strict;
+	size_t send_max;	/* the largest datagram the send buffer takes */
 	char *buf;	/* VT_NL_RECV_BUF bytes */
 };
 
@@ -52,8 +74,26 @@ int vt_nl_decode_link(const struct nlmsghdr *nlh, struct vt_link *link);
 
 struct nl_msg;
 
-/** vt_nl_build_create - the RTM_NEWLINK that creates @spec (see vt_batch_create). */
-int vt_nl_build_create(const struct vt_link_spec *spec, struct nl_msg **out);
+/*
+ * The messages of one request, in the order they must go: the first does
+ * what the request asks; each after it, a change of the same device, sends
+ * more of an egress map than one message holds (VT_NL_EGRESS_PER_MSG).
+ */
+struct vt_nl_msgs {
+	struct nl_msg **msg;
+	size_t n;
+};
+
+/** vt_nl_msgs_free - free the messages; @msgs is empty after. */
+void vt_nl_msgs_free(struct vt_nl_msgs *msgs);
+
+/**
+ * vt_nl_build_create - the RTM_NEWLINK that creates @spec (see
+ * vt_batch_create), and the changes that send the rest of its egress map.
+ * -EINVAL for a spec the kernel would not take, -ENOMEM, or -EMSGSIZE if
+ * libnl could not build a message whole (a bug: each is sized for its map).
+ */
+int vt_nl_build_create(const struct vt_link_spec *spec, struct vt_nl_msgs *out);
 
 /** vt_nl_build_delete_group - the RTM_DELLINK that deletes every device of @group. */
 int vt_nl_build_delete_group(uint32_t group, struct nl_msg **out);
@@ -61,9 +101,13 @@ int vt_nl_build_delete_group(uint32_t group, struct nl_msg **out);
 /** vt_nl_build_create_plain - the RTM_NEWLINK that creates a device of @kind. */
 int vt_nl_build_create_plain(const char *name, const char *kind, struct nl_msg **out);
 
-/** vt_nl_build_change - the RTM_NEWLINK that changes a device (see vt_batch_change). */
+/**
+ * vt_nl_build_change - the RTM_NEWLINK that changes a device (see
+ * vt_batch_change), and the changes that send the rest of its egress map;
+ * fails as vt_nl_build_create().
+ */
 int vt_nl_build_change(const struct vt_link *current, const struct vt_link_spec *spec,
-		       struct nl_msg **out);
+		       struct vt_nl_msgs *out);
 
 /** vt_nl_build_delete - the RTM_DELLINK for a device by ifindex, else by name. */
 int vt_nl_build_delete(int ifindex, const char *name, struct nl_msg **out);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The rtnetlink socket: options, buffers, and the one place senders are checked. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,6 +15,7 @@
 
 /* Room for the acks of a full batch chunk (see batch.c): each ack is its own skb. */
 #define VT_NL_RCVBUF (4 * 1024 * 1024)
+/* Many times a batch chunk: netlink_sendmsg() refuses a datagram larger than the send buffer. */
 #define VT_NL_SNDBUF (1024 * 1024)
 
 static void set_buffer(int fd, int force_opt, int opt, int bytes)
@@ -89,6 +91,21 @@ ssize_t vt_nl_recv(struct mnl_socket *sock, void *buf, size_t len, int flags)
 	}
 }
 
+/*
+ * What netlink_sendmsg() takes: up to the send buffer less 32 bytes. Without
+ * CAP_NET_ADMIN the buffer asked for is capped at wmem_max (doubled, as the
+ * kernel books overhead): 416 KiB by default, still many chunks.
+ */
+static size_t send_max(int fd)
+{
+	int bytes = 0;
+	socklen_t len = sizeof(bytes);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, &len) < 0 || bytes <= 32)
+		return SIZE_MAX;	/* not known: let the kernel say */
+	return (size_t)bytes - 32;
+}
+
 int vt_nl_open(struct vt_nl **out)
 {
 	struct vt_nl *nl;
@@ -106,6 +123,7 @@ int vt_nl_open(struct vt_nl **out)
 	if (ret < 0)
 		goto err;
 	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->send_max = send_max(mnl_socket_get_fd(nl->sock));
 	/* Distinct sequence numbers per process make stale answers recognisable. */
 	nl->seq = (uint32_t)getpid() << 16;
 	*out = nl;

@@ -182,13 +182,15 @@ static const char *ipv6_text(const struct vt_link *l)
 
 static char *describe(const struct vt_link_table *t, const struct vt_link *l)
 {
-	char *line = NULL, egress[512] = "", ingress[256] = "";
-	size_t off = 0;
+	char *line = NULL, *egress = NULL, ingress[256] = "";
+	size_t off = 0, len = 0;
+	/* Every egress entry, however many: a map of 4096 is some 40 KB of text. */
+	FILE *f = open_memstream(&egress, &len);
 
+	ck_assert_ptr_nonnull(f);
 	for (size_t i = 0; i < l->vlan.n_egress; i++)
-		off += (size_t)snprintf(egress + off, sizeof(egress) - off, "%u:%u,",
-					l->vlan.egress[i].from, l->vlan.egress[i].to);
-	off = 0;
+		fprintf(f, "%u:%u,", l->vlan.egress[i].from, l->vlan.egress[i].to);
+	ck_assert_int_eq(fclose(f), 0);
 	for (int i = 0; i <= VT_PCP_MAX; i++)
 		off += (size_t)snprintf(ingress + off, sizeof(ingress) - off, "%u,", l->vlan.ingress[i]);
 	if (l->is_vlan)
@@ -204,6 +206,7 @@ static char *describe(const struct vt_link_table *t, const struct vt_link *l)
 					  "mac=%s", l->name, l->kind, l->mtu, l->up,
 					  name_of(t, l->master), ipv6_text(l), l->alias,
 					  strcmp(l->kind, "bridge") ? "kept" : "derived"), 0);
+	free(egress);
 	return line;
 }
 

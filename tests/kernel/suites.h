@@ -18,4 +18,8 @@ Suite *effects_suite(void);
 Suite *ipv6_suite(void);
 TCase *ipv6_reconcile_tcase(void);	/* test_ipv6_reconcile.c, in ipv6_suite() */
 
+/* Egress QoS maps at and past the loader's limit (test_qos.c), in the netlink and engine suites. */
+TCase *netlink_qos_tcase(void);
+TCase *engine_qos_tcase(void);
+
 #endif

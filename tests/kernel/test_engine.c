@@ -536,6 +536,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, test_foreign_device_in_the_group_survives_recovery);
 	tcase_add_test(tc, test_recovery_never_leaves_an_unmarked_device);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, engine_qos_tcase());
 
 	tcase_add_checked_fixture(faults, setup, teardown);
 	tcase_set_timeout(faults, 1200);

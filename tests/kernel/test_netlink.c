@@ -562,5 +562,6 @@ Suite *netlink_suite(void)
 	tcase_set_timeout(scale, 600);
 	tcase_add_test(scale, test_dump_of_4094_vlans);
 	suite_add_tcase(s, scale);
+	suite_add_tcase(s, netlink_qos_tcase());
 	return s;
 }

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/if.h>
@@ -19,6 +20,7 @@
 
 #include "nl_internal.h"
 #include "suites.h"
+#include "vt_desired.h"
 
 static struct vt_link_spec create_spec(void)
 {
@@ -30,6 +32,33 @@ static struct vt_link_spec create_spec(void)
 	s.link.parent = 4;
 	s.link.vlan.id = 101;
 	return s;
+}
+
+/* The one message of a request that takes one (the caller frees it). */
+static int only_msg(int ret, struct vt_nl_msgs *msgs, struct nl_msg **msg)
+{
+	*msg = NULL;
+	if (ret < 0)
+		return ret;
+	ck_assert_uint_eq(msgs->n, 1);
+	*msg = msgs->msg[0];
+	free(msgs->msg);
+	return ret;
+}
+
+static int build_create1(const struct vt_link_spec *s, struct nl_msg **msg)
+{
+	struct vt_nl_msgs msgs;
+
+	return only_msg(vt_nl_build_create(s, &msgs), &msgs, msg);
+}
+
+static int build_change1(const struct vt_link *current, const struct vt_link_spec *s,
+			 struct nl_msg **msg)
+{
+	struct vt_nl_msgs msgs;
+
+	return only_msg(vt_nl_build_change(current, s, &msgs), &msgs, msg);
 }
 
 static void keep_object(struct nl_object *obj, void *arg)
@@ -56,7 +85,7 @@ START_TEST(test_create_minimal)
 	struct vt_link got;
 	struct nlmsghdr *nlh;
 
-	ck_assert_int_eq(vt_nl_build_create(&s, &msg), 0);
+	ck_assert_int_eq(build_create1(&s, &msg), 0);
 	nlh = nlmsg_hdr(msg);
 	ck_assert_int_eq(nlh->nlmsg_type, RTM_NEWLINK);
 	ck_assert(nlh->nlmsg_flags & NLM_F_CREATE);
@@ -98,7 +127,7 @@ START_TEST(test_create_every_attribute)
 	s.link.up = true;
 	s.link.master = 9;
 
-	ck_assert_int_eq(vt_nl_build_create(&s, &msg), 0);
+	ck_assert_int_eq(build_create1(&s, &msg), 0);
 	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), 0);
 	ck_assert_uint_eq(got.vlan.protocol, VT_PROTO_8021AD);
 	ck_assert_uint_eq(got.vlan.flags, VT_VLAN_GVRP | VT_VLAN_BRIDGE_BINDING);
@@ -123,16 +152,16 @@ START_TEST(test_create_refuses)
 	struct nl_msg *msg = NULL;
 
 	s.fields |= VT_F_ALIAS;	/* the kernel would drop it silently */
-	ck_assert_int_eq(vt_nl_build_create(&s, &msg), -EINVAL);
+	ck_assert_int_eq(build_create1(&s, &msg), -EINVAL);
 	s = create_spec();
 	s.fields &= ~VT_F_PARENT;
-	ck_assert_int_eq(vt_nl_build_create(&s, &msg), -EINVAL);
+	ck_assert_int_eq(build_create1(&s, &msg), -EINVAL);
 	s = create_spec();
 	s.fields &= ~VT_F_VLAN_ID;
-	ck_assert_int_eq(vt_nl_build_create(&s, &msg), -EINVAL);
+	ck_assert_int_eq(build_create1(&s, &msg), -EINVAL);
 	s = create_spec();
 	s.fields |= VT_F_ADDR_GEN_MODE;	/* the kernel refuses it at creation */
-	ck_assert_int_eq(vt_nl_build_create(&s, &msg), -EINVAL);
+	ck_assert_int_eq(build_create1(&s, &msg), -EINVAL);
 	ck_assert_ptr_null(msg);
 }
 END_TEST
@@ -147,7 +176,7 @@ START_TEST(test_vlan_flags_mask_only_configured_bits)
 	s.link.ifindex = 12;
 	s.link.vlan.flags = VT_VLAN_MVRP;
 	s.vlan_flags_mask = VT_VLAN_MVRP | VT_VLAN_REORDER_HDR;
-	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), 0);
+	ck_assert_int_eq(build_change1(NULL, &s, &msg), 0);
 	ck_assert_int_eq(nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
 	ck_assert_ptr_nonnull(tb[IFLA_LINKINFO]);
 	ck_assert_int_eq(nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL), 0);
@@ -174,7 +203,7 @@ START_TEST(test_change_plain_fields_carry_no_kind)
 	strcpy(s.link.name, "renamed");
 	strcpy(s.link.alias, "vlantrunk:vm-42");
 	s.link.master = 0;	/* release from the bridge */
-	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), 0);
+	ck_assert_int_eq(build_change1(NULL, &s, &msg), 0);
 	ifi = nlmsg_data(nlmsg_hdr(msg));
 	ck_assert_int_eq(ifi->ifi_index, 12);
 	ck_assert_uint_eq(ifi->ifi_change, IFF_UP);
@@ -213,7 +242,7 @@ START_TEST(test_change_addr_gen_mode)
 	s.link.ifindex = 12;
 	strcpy(s.link.name, "sp12");
 	s.link.ipv6.addr_gen_mode = VT_ADDR_GEN_NONE;
-	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), 0);
+	ck_assert_int_eq(build_change1(NULL, &s, &msg), 0);
 	mode = inet6_attr(msg, IFLA_INET6_ADDR_GEN_MODE);
 	ck_assert_ptr_nonnull(mode);
 	ck_assert_uint_eq(nla_get_u8(mode), IN6_ADDR_GEN_MODE_NONE);
@@ -226,7 +255,7 @@ START_TEST(test_change_addr_gen_mode)
 
 	s.fields = VT_F_MTU | VT_F_NAME;
 	s.link.mtu = 1500;
-	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), 0);
+	ck_assert_int_eq(build_change1(NULL, &s, &msg), 0);
 	ck_assert_ptr_null(inet6_attr(msg, IFLA_INET6_ADDR_GEN_MODE));
 	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), 0);
 	ck_assert(!got.ipv6.present);
@@ -234,7 +263,7 @@ START_TEST(test_change_addr_gen_mode)
 
 	s.fields = VT_F_ADDR_GEN_MODE;
 	s.link.ipv6.addr_gen_mode = VT_ADDR_GEN_MAX + 1;
-	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), -EINVAL);
+	ck_assert_int_eq(build_change1(NULL, &s, &msg), -EINVAL);
 }
 END_TEST
 
@@ -273,7 +302,7 @@ START_TEST(test_change_by_name)
 
 	strcpy(s.link.name, "sp101");
 	strcpy(s.link.alias, "vlantrunk:t");
-	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), 0);
+	ck_assert_int_eq(build_change1(NULL, &s, &msg), 0);
 	ck_assert_int_eq(((struct ifinfomsg *)nlmsg_data(nlmsg_hdr(msg)))->ifi_index, 0);
 	ck_assert_int_eq(nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
 	ck_assert_str_eq(nla_get_string(tb[IFLA_IFNAME]), "sp101");
@@ -281,7 +310,7 @@ START_TEST(test_change_by_name)
 
 	/* By name, a rename is ambiguous. */
 	s.fields |= VT_F_NAME;
-	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), -EINVAL);
+	ck_assert_int_eq(build_change1(NULL, &s, &msg), -EINVAL);
 }
 END_TEST
 
@@ -294,7 +323,7 @@ START_TEST(test_change_refuses_what_the_kernel_ignores)
 		struct vt_link_spec s = { .fields = ignored[i] };
 
 		s.link.ifindex = 3;
-		ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), -EINVAL);
+		ck_assert_int_eq(build_change1(NULL, &s, &msg), -EINVAL);
 	}
 }
 END_TEST
@@ -327,7 +356,7 @@ START_TEST(test_qos_mapping_attribute_types)
 	s.link.vlan.ingress[3] = 13;
 	s.link.vlan.egress = egress;
 	s.link.vlan.n_egress = 3;
-	ck_assert_int_eq(vt_nl_build_create(&s, &msg), 0);
+	ck_assert_int_eq(build_create1(&s, &msg), 0);
 	assert_qos_types(msg, IFLA_VLAN_INGRESS_QOS, 2);
 	assert_qos_types(msg, IFLA_VLAN_EGRESS_QOS, 3);
 	nlmsg_free(msg);
@@ -355,8 +384,8 @@ START_TEST(test_change_egress_removes_stale_keys)
 	s.link.vlan.n_egress = 2;
 	s.link.vlan.ingress[6] = 77;
 
-	ck_assert_int_eq(vt_nl_build_change(NULL, &s, &msg), -EINVAL);	/* needs current */
-	ck_assert_int_eq(vt_nl_build_change(&cur, &s, &msg), 0);
+	ck_assert_int_eq(build_change1(NULL, &s, &msg), -EINVAL);	/* needs current */
+	ck_assert_int_eq(build_change1(&cur, &s, &msg), 0);
 	rl = parse_raw(msg);
 	map = rtnl_link_vlan_get_egress_map(rl, &n);
 	ck_assert_int_eq(n, 3);
@@ -373,6 +402,177 @@ START_TEST(test_change_egress_removes_stale_keys)
 	assert_qos_types(msg, IFLA_VLAN_EGRESS_QOS, 3);
 	rtnl_link_put(rl);
 	nlmsg_free(msg);
+}
+END_TEST
+
+/* A map of @n entries, keys from @base up, each to a PCP from 1 to 7 (none to 0). */
+static struct vt_qos_entry *qos_map(size_t n, uint32_t base)
+{
+	struct vt_qos_entry *map = calloc(n, sizeof(*map));
+
+	ck_assert_ptr_nonnull(map);
+	for (size_t i = 0; i < n; i++)
+		map[i] = (struct vt_qos_entry){ base + (uint32_t)i, 1 + (uint32_t)(i % 7) };
+	return map;
+}
+
+/* The loader's limit on one subport, on create: every entry arrives, nothing is cut. */
+START_TEST(test_create_egress_at_the_limit)
+{
+	struct vt_link_spec s = create_spec();
+	struct vt_qos_entry *map = qos_map(VT_DESIRED_MAX_EGRESS, 1000);
+	struct nl_msg *msg = NULL;
+	struct vt_link got;
+
+	s.fields |= VT_F_EGRESS | VT_F_INGRESS | VT_F_MTU;
+	s.link.vlan.egress = map;
+	s.link.vlan.n_egress = VT_DESIRED_MAX_EGRESS;
+	s.link.vlan.ingress[7] = 99;
+	s.link.mtu = 1400;
+	ck_assert_int_eq(build_create1(&s, &msg), 0);
+	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), 0);
+	ck_assert_uint_eq(got.vlan.n_egress, VT_DESIRED_MAX_EGRESS);
+	ck_assert_mem_eq(got.vlan.egress, map, VT_DESIRED_MAX_EGRESS * sizeof(*map));
+	/* What comes after the map in the message is there too. */
+	ck_assert_uint_eq(got.vlan.ingress[7], 99);
+	ck_assert_uint_eq(got.mtu, 1400);
+	assert_qos_types(msg, IFLA_VLAN_EGRESS_QOS, VT_DESIRED_MAX_EGRESS);
+	vt_link_release(&got);
+	nlmsg_free(msg);
+	free(map);
+}
+END_TEST
+
+/* One message's egress mappings as on the wire, appended to @all. */
+static void collect_egress(struct nl_msg *msg, struct vt_qos_entry *all, size_t *n, size_t cap)
+{
+	struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1], *vd[IFLA_VLAN_MAX + 1], *e;
+	int rem;
+
+	ck_assert_int_eq(nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
+	ck_assert_int_eq(nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL), 0);
+	ck_assert_int_eq(nla_parse_nested(vd, IFLA_VLAN_MAX, li[IFLA_INFO_DATA], NULL), 0);
+	ck_assert_ptr_nonnull(vd[IFLA_VLAN_EGRESS_QOS]);
+	nla_for_each_nested(e, vd[IFLA_VLAN_EGRESS_QOS], rem) {
+		struct ifla_vlan_qos_mapping m;
+
+		ck_assert_uint_lt(*n, cap);
+		ck_assert_int_eq(nla_len(e), sizeof(m));
+		memcpy(&m, nla_data(e), sizeof(m));
+		all[(*n)++] = (struct vt_qos_entry){ m.from, m.to };
+	}
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct vt_qos_entry *x = a, *y = b;
+
+	return (x->from > y->from) - (x->from < y->from);
+}
+
+/*
+ * 4096 entries replaced by 4096 others: 8192 mappings, more than one message
+ * holds. The first message does the rest of the change too; the second is a
+ * change of the same device with nothing but mappings. Together: every old key
+ * to 0, every new one to its PCP, each once.
+ */
+START_TEST(test_change_egress_split)
+{
+	const size_t n = VT_DESIRED_MAX_EGRESS;
+	struct vt_qos_entry *old = qos_map(n, 1000), *new = qos_map(n, 100000);
+	struct vt_qos_entry *all = calloc(2 * n, sizeof(*all));
+	struct vt_link cur = { .ifindex = 3, .is_vlan = true };
+	struct vt_link_spec s = { .fields = VT_F_EGRESS | VT_F_MTU };
+	struct nlattr *tb[IFLA_MAX + 1];
+	struct vt_nl_msgs msgs;
+	size_t got = 0;
+
+	cur.vlan.egress = old;
+	cur.vlan.n_egress = n;
+	s.link.ifindex = 3;
+	s.link.mtu = 1400;
+	s.link.vlan.egress = new;
+	s.link.vlan.n_egress = n;
+	ck_assert_int_eq(vt_nl_build_change(&cur, &s, &msgs), 0);
+	ck_assert_uint_eq(msgs.n, 2);
+	for (size_t i = 0; i < msgs.n; i++) {
+		struct nlmsghdr *nlh = nlmsg_hdr(msgs.msg[i]);
+
+		ck_assert_int_eq(nlh->nlmsg_type, RTM_NEWLINK);
+		ck_assert(!(nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)));
+		ck_assert_uint_le(nlh->nlmsg_len, VT_NL_MSG_MAX);
+		ck_assert_int_eq(((struct ifinfomsg *)nlmsg_data(nlh))->ifi_index, 3);
+		ck_assert_int_eq(nlmsg_parse(nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
+		/* The MTU goes once, with the first. */
+		ck_assert(!tb[IFLA_MTU] == (i > 0));
+		assert_qos_types(msgs.msg[i], IFLA_VLAN_EGRESS_QOS, (int)n);
+		collect_egress(msgs.msg[i], all, &got, 2 * n);
+	}
+	ck_assert_uint_eq(got, 2 * n);
+	qsort(all, got, sizeof(*all), by_key);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_eq(all[i].from, old[i].from);
+		ck_assert_uint_eq(all[i].to, 0);
+		ck_assert_uint_eq(all[n + i].from, new[i].from);
+		ck_assert_uint_eq(all[n + i].to, new[i].to);
+	}
+	vt_nl_msgs_free(&msgs);
+	ck_assert_uint_eq(msgs.n, 0);
+
+	/* The same 4096 keys with new PCPs: one message does. */
+	for (size_t i = 0; i < n; i++)
+		new[i] = (struct vt_qos_entry){ old[i].from, 1 + (old[i].to % 7) };
+	ck_assert_int_eq(vt_nl_build_change(&cur, &s, &msgs), 0);
+	ck_assert_uint_eq(msgs.n, 1);
+	vt_nl_msgs_free(&msgs);
+	free(all);
+	free(old);
+	free(new);
+}
+END_TEST
+
+/*
+ * A before-image can hold more than the loader takes (whatever the kernel
+ * held): the create carries what one message holds, then changes of the
+ * device it made, by its chosen ifindex or else by its name.
+ */
+START_TEST(test_create_egress_split)
+{
+	const size_t n = VT_NL_EGRESS_PER_MSG + 904;
+	struct vt_link_spec s = create_spec();
+	struct vt_qos_entry *map = qos_map(n, 7), *all = calloc(n, sizeof(*all));
+	struct nlattr *tb[IFLA_MAX + 1];
+	struct vt_nl_msgs msgs;
+	size_t got = 0;
+
+	s.fields |= VT_F_EGRESS;
+	s.link.vlan.egress = map;
+	s.link.vlan.n_egress = n;
+	s.link.ifindex = 1 << 24;
+	ck_assert_int_eq(vt_nl_build_create(&s, &msgs), 0);
+	ck_assert_uint_eq(msgs.n, 2);
+	ck_assert(nlmsg_hdr(msgs.msg[0])->nlmsg_flags & NLM_F_CREATE);
+	ck_assert(!(nlmsg_hdr(msgs.msg[1])->nlmsg_flags & NLM_F_CREATE));
+	ck_assert_int_eq(((struct ifinfomsg *)nlmsg_data(nlmsg_hdr(msgs.msg[1])))->ifi_index, 1 << 24);
+	assert_qos_types(msgs.msg[0], IFLA_VLAN_EGRESS_QOS, VT_NL_EGRESS_PER_MSG);
+	assert_qos_types(msgs.msg[1], IFLA_VLAN_EGRESS_QOS, 904);
+	for (size_t i = 0; i < msgs.n; i++)
+		collect_egress(msgs.msg[i], all, &got, n);
+	ck_assert_uint_eq(got, n);
+	ck_assert_mem_eq(all, map, n * sizeof(*map));
+	vt_nl_msgs_free(&msgs);
+
+	s.link.ifindex = 0;
+	ck_assert_int_eq(vt_nl_build_create(&s, &msgs), 0);
+	ck_assert_uint_eq(msgs.n, 2);
+	ck_assert_int_eq(((struct ifinfomsg *)nlmsg_data(nlmsg_hdr(msgs.msg[1])))->ifi_index, 0);
+	ck_assert_int_eq(nlmsg_parse(nlmsg_hdr(msgs.msg[1]), sizeof(struct ifinfomsg), tb, IFLA_MAX,
+				     NULL), 0);
+	ck_assert_str_eq(nla_get_string(tb[IFLA_IFNAME]), "sp101");
+	ck_assert_ptr_null(tb[IFLA_LINK]);
+	vt_nl_msgs_free(&msgs);
+	free(all);
+	free(map);
 }
 END_TEST
 
@@ -412,6 +612,9 @@ Suite *encode_suite(void)
 	tcase_add_test(tc, test_change_refuses_what_the_kernel_ignores);
 	tcase_add_test(tc, test_qos_mapping_attribute_types);
 	tcase_add_test(tc, test_change_egress_removes_stale_keys);
+	tcase_add_test(tc, test_create_egress_at_the_limit);
+	tcase_add_test(tc, test_change_egress_split);
+	tcase_add_test(tc, test_create_egress_split);
 	tcase_add_test(tc, test_delete);
 	suite_add_tcase(s, tc);
 	return s;

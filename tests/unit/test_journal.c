@@ -283,6 +283,43 @@ START_TEST(test_untagged_group_refused)
 }
 END_TEST
 
+/*
+ * An egress map no device could hold (a PCP above 7 or of 0, keys out of
+ * order) in a journal whose checksum is right: refused, not restored.
+ */
+START_TEST(test_impossible_egress_map_refused)
+{
+	static const struct vt_qos_entry maps[][2] = {
+		{ { 5, 1 }, { 7, 2 } },		/* the one good map */
+		{ { 5, 9 }, { 7, 2 } },
+		{ { 5, 0 }, { 7, 2 } },
+		{ { 7, 1 }, { 5, 2 } },
+		{ { 5, 1 }, { 5, 2 } },
+	};
+	struct vt_journal j, back;
+	char id[32];
+
+	for (size_t m = 0; m < sizeof(maps) / sizeof(maps[0]); m++) {
+		struct vt_link *l;
+
+		snprintf(id, sizeof(id), "100-1-%zu-ee", m);
+		sample(&j, id);
+		l = &j.entries[1].image;
+		l->vlan.egress = calloc(2, sizeof(*l->vlan.egress));
+		ck_assert_ptr_nonnull(l->vlan.egress);
+		memcpy(l->vlan.egress, maps[m], sizeof(maps[m]));
+		l->vlan.n_egress = 2;
+		ck_assert_int_eq(vt_journal_write(dirfd_, &j), 0);
+		ck_assert_msg(vt_journal_read(dirfd_, j.file, &back) == (m ? -EBADMSG : 0), "map %zu", m);
+		if (!m) {
+			ck_assert_uint_eq(back.entries[1].image.vlan.n_egress, 2);
+			vt_journal_free(&back);
+		}
+		vt_journal_free(&j);
+	}
+}
+END_TEST
+
 Suite *journal_suite(void)
 {
 	Suite *s = suite_create("journal");
@@ -297,6 +334,7 @@ Suite *journal_suite(void)
 	tcase_add_test(tc, test_never_written_over);
 	tcase_add_test(tc, test_list_newest_first_and_partial_discarded);
 	tcase_add_test(tc, test_untagged_group_refused);
+	tcase_add_test(tc, test_impossible_egress_map_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

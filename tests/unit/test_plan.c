@@ -490,6 +490,61 @@ START_TEST(test_field_differs)
 }
 END_TEST
 
+/* @text's tokens are whole entries of @map, in order, then " ... (@n entries)". */
+static void assert_summary(const char *text, const struct vt_qos_entry *map, size_t n)
+{
+	char tail[40], copy[160], *tok, *save = NULL;
+	size_t i = 0;
+
+	snprintf(tail, sizeof(tail), " ... (%zu entries)", n);
+	ck_assert_uint_gt(strlen(text), strlen(tail));
+	ck_assert_msg(!strcmp(text + strlen(text) - strlen(tail), tail), "\"%s\"", text);
+	snprintf(copy, sizeof(copy), "%.*s", (int)(strlen(text) - strlen(tail)), text);
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save), i++) {
+		char entry[24];
+
+		ck_assert_uint_lt(i, n);
+		snprintf(entry, sizeof(entry), "%u:%u", map[i].from, map[i].to);
+		ck_assert_str_eq(tok, entry);
+	}
+	ck_assert_uint_gt(i, 5);	/* as many as fit: not just one or two */
+}
+
+/*
+ * A 4096-entry map (the loader's limit) that differs by one key: status and
+ * plan say so in whole entries and a count, not a string cut mid-entry.
+ */
+START_TEST(test_long_egress_summarised)
+{
+	const size_t n = VT_DESIRED_MAX_EGRESS;
+	size_t len = 0, cap = 16 * n + 256;
+	char *doc = malloc(cap), old[160], want[160];
+	struct vt_link *l = vlan(10, "sa", ETH0, 10, MARK("t"));
+	const struct vt_subport_report *rep;
+
+	ck_assert_ptr_nonnull(doc);
+	l->vlan.egress = calloc(n - 1, sizeof(*l->vlan.egress));	/* the table frees it */
+	ck_assert_ptr_nonnull(l->vlan.egress);
+	for (size_t i = 1; i < n; i++)
+		l->vlan.egress[i - 1] = (struct vt_qos_entry){ 1000000 + (uint32_t)i, 1 + i % 7 };
+	l->vlan.n_egress = n - 1;
+	len += (size_t)snprintf(doc, cap, "{'version':1,'trunks':[{'name':'t','parent':'eth0',"
+				"'subports':[{'name':'sa','vlan':10,'egress_qos':{");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(doc + len, cap - len, "%s'%zu':%zu", i ? "," : "",
+					1000000 + i, 1 + i % 7);
+	snprintf(doc + len, cap - len, "}}]}]}");
+	PLAN(doc);
+	free(doc);
+	rep = subport_of("t", "sa");
+	ck_assert_uint_eq(rep->differs, VT_D_EGRESS);
+	vt_diff_values(VT_D_EGRESS, rep, &table, old, want, sizeof(old));
+	assert_summary(old, rep->have->vlan.egress, n - 1);
+	assert_summary(want, rep->want->egress, n);
+	ck_assert_str_eq(strtok(want, " "), "1000000:1");
+}
+END_TEST
+
 START_TEST(test_diff_names)
 {
 	ck_assert_str_eq(vt_diff_name(VT_D_INGRESS), "ingress_qos");
@@ -1627,6 +1682,7 @@ Suite *plan_suite(void)
 	tcase_add_loop_test(tc, test_field_differs, 0,
 			    (int)(sizeof(field_cases) / sizeof(field_cases[0])));
 	tcase_add_test(tc, test_diff_names);
+	tcase_add_test(tc, test_long_egress_summarised);
 	tcase_add_loop_test(tc, test_recreate, 0,
 			    (int)(sizeof(recreate_cases) / sizeof(recreate_cases[0])));
 	tcase_add_test(tc, test_conflict_name);
