@@ -328,18 +328,18 @@ static struct vt_ipv6 ipv6_target(const struct runner *r, const struct vt_op *op
 /*
  * disable_ipv6 has no rtnetlink attribute: written by the device's name as
  * it is now, after its rename if it has one, for the ops that set IPv6 among
- * the creates of @depth (@creates) or the changes of any depth. Mode first,
+ * the creates of @depth (@new_devices) or the changes of any depth. Mode first,
  * then this: with IPv6 turned on again, its addresses are then made with
  * the mode wanted. A write that fails fails the transaction.
  */
-static int run_disable_ipv6(struct runner *r, bool creates_, int depth)
+static int run_disable_ipv6(struct runner *r, bool new_devices, int depth)
 {
 	for (size_t i = 0; i < r->txn->n_ops; i++) {
 		const struct vt_op *op = txn_op(r, i);
 		const char *name;
 		int ret;
 
-		if (!sets_ipv6(r, op) || creates(op) != creates_ ||
+		if (!sets_ipv6(r, op) || creates(op) != new_devices ||
 		    (depth >= 0 && op->depth != (unsigned int)depth))
 			continue;
 		name = creates(op) || (op->after.fields & VT_F_NAME) ? op->after.link.name :
