@@ -39,6 +39,9 @@ struct vt_restore_report {
  * vt_restore - delete what the transaction created, recreate what it deleted
  * (from the before-image, with its old ifindex when free), change back what
  * it changed; then re-read the devices and compare them with the journal.
+ * A before-image's IPv6 state is put back after its MTU and before the device
+ * is up (a device recreated comes up only then): disable_ipv6 is written to
+ * its sysctl, by the name the proven device has.
  * Returns 0 when every device is verified as before (or vanished), -EIO when
  * some is not (see @rep), or a negative errno when the kernel could not be read.
  */
