@@ -47,6 +47,47 @@ static int decode_vlan(struct rtnl_link *rl, struct vt_vlan *vlan)
 	return 0;
 }
 
+/*
+ * libnl-route 3.7 has no accessor for a link's altnames (rtnl_link keeps no
+ * IFLA_PROP_LIST), so this is the one place that reads an IFLA_* attribute
+ * itself, with libnl's own attribute walkers: IFLA_PROP_LIST nests one
+ * IFLA_ALT_IFNAME string per altname, each up to ALTIFNAMSIZ - 1 bytes.
+ * Almost no device has any: then this costs one walk over the attributes
+ * and allocates nothing.
+ */
+static int decode_altnames(const struct nlmsghdr *nlh, struct vt_link *link)
+{
+	struct nlattr *list = nlmsg_find_attr((struct nlmsghdr *)nlh, sizeof(struct ifinfomsg),
+					      IFLA_PROP_LIST);
+	struct nlattr *a;
+	char **names;
+	size_t n = 0;
+	int rem, ret;
+
+	if (!list)
+		return 0;
+	nla_for_each_nested(a, list, rem)
+		n += nla_type(a) == IFLA_ALT_IFNAME;
+	if (!n)
+		return 0;
+	names = calloc(n, sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	n = 0;
+	nla_for_each_nested(a, list, rem) {
+		const char *s = nla_data(a);
+		size_t len = (size_t)nla_len(a);
+
+		/* The kernel sends them NUL-terminated (nla_put_string); anything else is not one. */
+		if (nla_type(a) == IFLA_ALT_IFNAME && len && strnlen(s, len) < len &&
+		    strnlen(s, len) < VT_ALTIFNAMSIZ)
+			names[n++] = (char *)s;
+	}
+	ret = vt_link_set_altnames(link, names, n);
+	free(names);
+	return ret;
+}
+
 static void decode_object(struct nl_object *obj, void *arg)
 {
 	struct decode_ctx *ctx = arg;
@@ -107,7 +148,8 @@ int vt_nl_decode_link(const struct nlmsghdr *nlh, struct vt_link *link)
 	}
 	if (!ctx.seen)
 		return -EBADMSG;
-	if (ctx.ret < 0)
+	ret = ctx.ret < 0 ? ctx.ret : decode_altnames(nlh, link);
+	if (ret < 0)
 		vt_link_release(link);
-	return ctx.ret;
+	return ret;
 }
