@@ -31,6 +31,7 @@ int main(void)
 	srunner_add_suite(sr, engine_suite());
 	srunner_add_suite(sr, recovery_suite());
 	srunner_add_suite(sr, effects_suite());
+	srunner_add_suite(sr, altnames_suite());
 	srunner_add_suite(sr, scale_suite());
 	srunner_add_suite(sr, agent_suite());
 	srunner_add_suite(sr, campaign_suite());

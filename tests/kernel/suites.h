@@ -15,6 +15,7 @@ Suite *agent_suite(void);
 Suite *campaign_suite(void);
 Suite *chaos_suite(void);
 Suite *effects_suite(void);
+Suite *altnames_suite(void);
 
 /* Egress QoS maps at and past the loader's limit (test_qos.c), in the netlink and engine suites. */
 TCase *netlink_qos_tcase(void);
