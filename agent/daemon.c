@@ -425,11 +425,20 @@ static int on_link(enum vt_link_event event, const struct vt_link *link, uint32_
 		d->links_stale = true;
 		return 0;
 	}
-	mirror(d, event, link);
 	/* Our own requests' echoes: the run that sent them verified the result. */
-	if (origin && origin == vt_nl_portid(d->nl))
-		return 0;
-	vt_daemon_touch(d, link);
+	if (!origin || origin != vt_nl_portid(d->nl)) {
+		const struct vt_link *was = vt_link_table_find_ifindex(&d->links, link->ifindex);
+
+		/*
+		 * An event carries the device as it is now: an altname removed, or a
+		 * name given up by a rename, is only in what the table had, and a
+		 * trunk whose parent was named so must hear of it (and go DOWN).
+		 */
+		if (was)
+			vt_daemon_touch(d, was);
+		vt_daemon_touch(d, link);
+	}
+	mirror(d, event, link);
 	return 0;
 }
 

@@ -16,7 +16,11 @@
  */
 int vt_daemon_index(struct vt_daemon *d, const struct vt_trunk_state *old, size_t n_old);
 
-/** vt_daemon_touch - mark the trunks a changed @link concerns; whether any. */
+/**
+ * vt_daemon_touch - mark the trunks a changed @link concerns, by its marker,
+ * its name and its altnames; whether any. Call it with the device as it was
+ * before the event too: a name or altname it lost concerns a trunk as well.
+ */
 bool vt_daemon_touch(struct vt_daemon *d, const struct vt_link *link);
 
 /**

@@ -104,6 +104,11 @@ bool vt_daemon_touch(struct vt_daemon *d, const struct vt_link *link)
 	/* Its name is a subport's (deleted, renamed, taken) or a parent's (appeared, went). */
 	touched |= mark_by(d, d->by_subport, n_sub, link->name);
 	touched |= mark_by(d, d->by_parent, d->desired.n_trunks, link->name);
+	/* So is an altname: a parent may be named by one, and one takes a subport's name. */
+	for (size_t i = 0; i < link->n_altnames; i++) {
+		touched |= mark_by(d, d->by_subport, n_sub, link->altnames[i]);
+		touched |= mark_by(d, d->by_parent, d->desired.n_trunks, link->altnames[i]);
+	}
 	return touched;
 }
 

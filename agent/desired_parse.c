@@ -280,13 +280,18 @@ out:
 	return ret;
 }
 
-/* Why @name (of @len bytes) is not a valid interface name, or NULL when it is one. */
-static const char *ifname_problem(const char *name, size_t len)
+/*
+ * Why @name (of @len bytes) is not a valid interface name, or NULL when it is
+ * one: shorter than @size (VT_IFNAMSIZ for a name, VT_ALTIFNAMSIZ where an
+ * altname will do), and what the kernel's dev_valid_name() allows.
+ */
+static const char *ifname_problem(const char *name, size_t len, size_t size)
 {
 	if (!len)
 		return "it is empty";
-	if (len >= VT_IFNAMSIZ)
-		return "it is longer than 15 bytes";
+	if (len >= size)
+		return size == VT_IFNAMSIZ ? "it is longer than 15 bytes" :
+					     "it is longer than 127 bytes";
 	/* jansson rejects \u0000 already; a C string could not hold the name anyway */
 	if (memchr(name, '\0', len))
 		return "it contains a NUL byte";
@@ -306,8 +311,9 @@ static const char *ifname_problem(const char *name, size_t len)
 	return NULL;
 }
 
-static int read_ifname(struct doc *doc, const char *key, const json_t *value,
-		       char dst[VT_IFNAMSIZ])
+/* An interface name into @dst, of @size bytes (VT_IFNAMSIZ or VT_ALTIFNAMSIZ). */
+static int read_ifname(struct doc *doc, const char *key, const json_t *value, char *dst,
+		       size_t size)
 {
 	const char *name = "", *why;
 	size_t len = 0;
@@ -316,7 +322,7 @@ static int read_ifname(struct doc *doc, const char *key, const json_t *value,
 	ret = read_string(doc, key, value, &name, &len);
 	if (ret <= 0)
 		goto out;
-	why = ifname_problem(name, len);
+	why = ifname_problem(name, len, size);
 	if (why) {
 		ret = problem(doc, key, "\"%.32s\" is not a valid interface name: %s", name, why);
 		goto out;
@@ -662,7 +668,7 @@ static int parse_subport(struct doc *doc, json_t *object, struct vt_subport *sub
 
 	value = json_object_get(object, "name");
 	if (value) {
-		ret = read_ifname(doc, "name", value, subport->name);
+		ret = read_ifname(doc, "name", value, subport->name, sizeof(subport->name));
 		if (ret < 0)
 			goto out;
 		if (ret)
@@ -703,7 +709,7 @@ static int parse_subport(struct doc *doc, json_t *object, struct vt_subport *sub
 	}
 	value = json_object_get(object, "master");
 	if (value) {
-		ret = read_ifname(doc, "master", value, subport->master);
+		ret = read_ifname(doc, "master", value, subport->master, sizeof(subport->master));
 		if (ret < 0)
 			goto out;
 		if (ret)
@@ -797,8 +803,14 @@ static int parse_trunk(struct doc *doc, json_t *object, size_t pos, struct vt_tr
 	ret = check_keys(doc, object, trunk_keys, N_RULES(trunk_keys));
 	if (ret)
 		goto out;
+	/*
+	 * A parent may be written as one of its altnames (up to 127 bytes), which
+	 * the kernel's name lookup finds too. The same characters as a name: an
+	 * altname of 6.1 may hold a ':', but "eth0:1" reads as an address label.
+	 */
 	value = json_object_get(object, "parent");
-	if (value && (ret = read_ifname(doc, "parent", value, trunk->parent)) < 0)
+	if (value && (ret = read_ifname(doc, "parent", value, trunk->parent,
+					sizeof(trunk->parent))) < 0)
 		goto out;
 	value = json_object_get(object, "admin_state_up");
 	if (value && (ret = read_bool(doc, "admin_state_up", value, &trunk->admin_state_up)) < 0)

@@ -257,6 +257,9 @@ static void print_link(const struct vt_link *l, const struct vt_link_table *t)
 		       l->ipv6.disabled ? " disabled" : "");
 	if (l->alias[0])
 		printf(" alias \"%s\"", l->alias);
+	/* As `ip link` shows them: one "altname X" each. */
+	for (size_t i = 0; i < l->n_altnames; i++)
+		printf(" altname %s", l->altnames[i]);
 	putchar('\n');
 }
 
@@ -281,10 +284,16 @@ static int run_links(struct vt_cli *cli)
 
 		for (size_t i = 0; i < table.n; i++) {
 			const struct vt_link *l = &table.links[i];
-			json_t *o = json_pack("{s:i, s:o, s:s, s:b, s:I, s:i, s:i, s:o}", "ifindex",
-					      l->ifindex, "name", vt_json_text(l->name), "kind", l->kind,
-					      "up", l->up, "mtu", (json_int_t)l->mtu, "parent", l->parent,
-					      "master", l->master, "alias", vt_json_text(l->alias));
+			json_t *altnames = json_array();
+			json_t *o;
+
+			for (size_t k = 0; k < l->n_altnames; k++)
+				json_array_append_new(altnames, vt_json_text(l->altnames[k]));
+			o = json_pack("{s:i, s:o, s:s, s:b, s:I, s:i, s:i, s:o, s:o}", "ifindex",
+				      l->ifindex, "name", vt_json_text(l->name), "kind", l->kind,
+				      "up", l->up, "mtu", (json_int_t)l->mtu, "parent", l->parent,
+				      "master", l->master, "alias", vt_json_text(l->alias),
+				      "altnames", altnames);
 
 			if (l->is_vlan)
 				json_object_set_new(o, "vlan", json_pack("{s:i, s:s}", "id", l->vlan.id,

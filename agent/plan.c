@@ -5,6 +5,8 @@
  * index, never a scan.
  *
  * Matching, in this order, for each desired subport:
+ *  0. a name that is another device's altname -> conflict (the kernel's
+ *     name check sees altnames: neither a create nor a rename gets it);
  *  1. a device of that name: managed -> in sync / change / recreate;
  *     unmanaged -> conflict, or adopted when `adopt` applies;
  *  2. else a managed VLAN device with its (parent, protocol, vlan) whose own
@@ -187,16 +189,48 @@ static const struct vt_link *undeleted_child(const struct planner *p, const stru
 	return NULL;
 }
 
+/* A trunk's parent as its plan sees it. */
+struct parent_view {
+	int ifindex;		/* 0 when this plan creates or recreates it */
+	uint32_t mtu;
+	bool up;
+	/* The device's own name, for requests and the journal: the trunk may name
+	 * it by an altname, which fits no IFLA_IFNAME. */
+	const char *name;
+};
+
+/*
+ * The device trunk @ti's parent names: on a plain parent what the kernel's
+ * own lookup finds, its name or one of its altnames; a QinQ parent is a
+ * subport, named as such. NULL when there is none.
+ */
+static const struct vt_link *parent_link(const struct planner *p, size_t ti)
+{
+	const struct vt_trunk *tr = &p->desired->trunks[ti];
+
+	return tr->outer >= 0 ? vt_link_table_find_name(p->links, tr->parent) :
+				vt_link_table_resolve(p->links, tr->parent);
+}
+
+static void view_link(const struct vt_link *link, struct parent_view *v)
+{
+	v->ifindex = link->ifindex;
+	v->mtu = link->mtu;
+	v->up = link->up;
+	v->name = link->name;
+}
+
 /*
  * The parent as it will be: its ifindex, 0 when this plan creates or
  * recreates it (a QinQ outer subport), or false when it is missing.
  */
-static bool resolve_parent(struct planner *p, size_t ti, int *ifindex, uint32_t *mtu, bool *up)
+static bool resolve_parent(struct planner *p, size_t ti, struct parent_view *v)
 {
 	const struct vt_trunk *tr = &p->desired->trunks[ti];
-	const struct vt_link *link = vt_link_table_find_name(p->links, tr->parent);
+	const struct vt_link *link = parent_link(p, ti);
 
-	*ifindex = 0;
+	v->ifindex = 0;
+	v->name = tr->parent;
 	if (tr->outer >= 0) {
 		size_t oi = (size_t)tr->outer;
 		const struct vt_trunk_report *outer = p->report_of[oi] == SIZE_MAX ? NULL :
@@ -216,28 +250,41 @@ static bool resolve_parent(struct planner *p, size_t ti, int *ifindex, uint32_t 
 						strcmp(vt_marker_owner(link->alias), outer->name) ||
 						outer->subports[w->subport].state == VT_SP_CONFLICT)))
 				return false;
-			*ifindex = link->ifindex;
-			*mtu = link->mtu;
-			*up = link->up;
+			view_link(link, v);
 			return true;
 		}
-		*mtu = p->mtu[w->trunk][w->subport];
-		*up = p->targets[w->trunk][w->subport].up;
+		v->mtu = p->mtu[w->trunk][w->subport];
+		v->up = p->targets[w->trunk][w->subport].up;
 		/* 0 when the outer trunk's plan creates or recreates it. A device it
 		 * renames into that name keeps its ifindex, and what sits on it stays. */
 		orep = &outer->subports[w->subport];
 		if (orep->have && !(orep->differs & VT_D_RECREATE))
-			*ifindex = orep->have->ifindex;
+			v->ifindex = orep->have->ifindex;
 		/* Should the outer trunk be blocked later, this plan no longer holds. */
 		p->assumes_outer[ti] = orep->state != VT_SP_IN_SYNC;
 		return true;
 	}
 	if (!link)
 		return false;
-	*ifindex = link->ifindex;
-	*mtu = link->mtu;
-	*up = link->up;
+	view_link(link, v);
 	return true;
+}
+
+/*
+ * The kernel refuses to create a device, or to rename one, to a name that
+ * is another device's altname (EEXIST): its name lookup sees both.
+ */
+static int altname_conflict(struct vt_subport_report *rep, const char *name,
+			    const struct vt_link *holder)
+{
+	const char *owner = vt_marker_owner(holder->alias);
+
+	rep->state = VT_SP_CONFLICT;
+	if (!owner)
+		return subport_reason(rep, "the name %s is an altname of %s, which vlantrunk does "
+				      "not manage", name, holder->name);
+	return subport_reason(rep, "the name %s is an altname of %s (a subport of trunk %s); "
+			      "vlantrunk never removes altnames", name, holder->name, owner);
 }
 
 static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int parent)
@@ -253,6 +300,13 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 	struct vt_op *op;
 
 	rep->want = sp;
+	/* Before any match: a create or a rename into the name would both fail. */
+	if (!have && (holder = vt_link_table_find_altname(p->links, sp->name))) {
+		if (altname_conflict(rep, sp->name, holder) < 0)
+			return -ENOMEM;
+		block(r, "subport %s: %s", sp->name, rep->reason);
+		return 0;
+	}
 	if (have) {
 		const char *owner = vt_marker_owner(have->alias);
 
@@ -321,7 +375,7 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 	if (holder) {
 		rep->state = VT_SP_CONFLICT;
 		if (subport_reason(rep, "%s %u on %s is held by %s, which vlantrunk does not manage",
-				   vt_protocol_name(sp->protocol), sp->vlan, tr->parent,
+				   vt_protocol_name(sp->protocol), sp->vlan, t->parent_name,
 				   holder->name) < 0)
 			return -ENOMEM;
 		block(r, "subport %s: %s", sp->name, rep->reason);
@@ -337,9 +391,12 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 	op->subport = si;
 	op->before = have;
 	op->differs = rep->differs;
-	snprintf(op->parent_name, sizeof(op->parent_name), "%s", tr->parent);
-	if (sp->managed & VT_SP_MASTER)
-		snprintf(op->master_name, sizeof(op->master_name), "%s", sp->master);
+	snprintf(op->parent_name, sizeof(op->parent_name), "%s", t->parent_name);
+	if (sp->managed & VT_SP_MASTER) {
+		const struct vt_link *m = vt_link_table_find_ifindex(p->links, t->master);
+
+		snprintf(op->master_name, sizeof(op->master_name), "%s", m ? m->name : sp->master);
+	}
 	if (kind == VT_OP_CREATE || kind == VT_OP_RECREATE) {
 		vt_subport_spec_create(t, &op->after);
 		op->after.link.parent = 0;	/* by name: see struct vt_op */
@@ -350,12 +407,12 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 }
 
 /* Feasibility the kernel would otherwise refuse half-way: master and MTU. */
-static void check_feasible(struct planner *p, size_t ti, size_t ri, uint32_t parent_mtu,
-			   bool parent_up)
+static void check_feasible(struct planner *p, size_t ti, size_t ri, const struct parent_view *parent)
 {
 	const struct vt_trunk *tr = &p->desired->trunks[ti];
 	struct vt_trunk_report *r = &p->plan->trunks[ri];
-	char num[96];
+	uint32_t parent_mtu = parent->mtu;
+	char num[VT_ALTIFNAMSIZ + 64];
 
 	for (size_t si = 0; si < tr->n_subports; si++) {
 		const struct vt_subport *sp = &tr->subports[si];
@@ -363,18 +420,19 @@ static void check_feasible(struct planner *p, size_t ti, size_t ri, uint32_t par
 
 		t->sp = sp;
 		t->trunk = tr->name;
-		t->parent_name = tr->parent;
+		t->parent_name = parent->name;
 		t->up = sp->up && tr->admin_state_up;
 		/* The kernel refuses to bring a VLAN up on a parent that is down (ENETDOWN),
 		 * unless loose_binding; it brings them up itself when the parent comes up. */
-		if (t->up && !parent_up && !(sp->vlan_flags & VT_VLAN_LOOSE_BINDING)) {
+		if (t->up && !parent->up && !(sp->vlan_flags & VT_VLAN_LOOSE_BINDING)) {
 			t->up = false;
 			r->parent_down = true;
 		}
 		p->mtu[ti][si] = sp->managed & VT_SP_MTU ? sp->mtu : parent_mtu;
 		t->mtu = p->mtu[ti][si];
 		if (sp->managed & VT_SP_MASTER) {
-			const struct vt_link *m = vt_link_table_find_name(p->links, sp->master);
+			/* A master may be named by an altname too, as `ip link set master` takes. */
+			const struct vt_link *m = vt_link_table_resolve(p->links, sp->master);
 
 			if (!m)
 				block(r, "subport %s: master %s does not exist", sp->name, sp->master);
@@ -427,9 +485,8 @@ static int plan_trunk(struct planner *p, size_t ti)
 	size_t ri = p->plan->n_trunks;
 	struct vt_trunk_report *r = add_report(p, tr->name, tr);
 	size_t first_op = p->plan->n_ops;
-	uint32_t parent_mtu = 0;
-	bool parent_up = true;
-	int parent, ret;
+	struct parent_view parent = { .up = true };
+	int ret;
 
 	p->report_of[ti] = ri;
 	if (tr->outer >= 0 && p->report_of[tr->outer] != SIZE_MAX)
@@ -442,7 +499,7 @@ static int plan_trunk(struct planner *p, size_t ti)
 	/* A kept journal concerns it: nothing changes until recovery verifies it. */
 	if (held(p, tr->name))
 		block(r, "%s%s", held(p, tr->name), "");
-	if (!resolve_parent(p, ti, &parent, &parent_mtu, &parent_up)) {
+	if (!resolve_parent(p, ti, &parent)) {
 		const struct vt_trunk_report *outer = tr->outer >= 0 &&
 			p->report_of[tr->outer] != SIZE_MAX ? &p->plan->trunks[p->report_of[tr->outer]] :
 			NULL;
@@ -470,10 +527,11 @@ static int plan_trunk(struct planner *p, size_t ti)
 		set_status(r);
 		return 0;
 	}
-	check_feasible(p, ti, ri, parent_mtu, parent_up);
+	r->parent_device = parent.name;
+	check_feasible(p, ti, ri, &parent);
 	for (size_t si = 0; si < tr->n_subports; si++) {
-		p->targets[ti][si].parent = parent;
-		ret = plan_subport(p, ti, si, ri, parent);
+		p->targets[ti][si].parent = parent.ifindex;
+		ret = plan_subport(p, ti, si, ri, parent.ifindex);
 		if (ret < 0)
 			return ret;
 	}
@@ -682,25 +740,114 @@ static const struct vt_link *key_holder(const struct planner *p, const struct vt
 	return holder && p->fate[link_pos(p, holder)] != FATE_DELETED ? holder : NULL;
 }
 
+/* A create of this plan, findable by the (parent, protocol, vlan) it needs. */
+struct claim {
+	int parent;
+	uint16_t protocol;
+	uint16_t vlan;
+	size_t op;			/* index into plan->ops, in planning order */
+};
+
+static int cmp_claim(const void *a, const void *b)
+{
+	const struct claim *x = a, *y = b;
+
+	if (x->parent != y->parent)
+		return x->parent < y->parent ? -1 : 1;
+	if (x->protocol != y->protocol)
+		return x->protocol < y->protocol ? -1 : 1;
+	if (x->vlan != y->vlan)
+		return x->vlan < y->vlan ? -1 : 1;
+	return (x->op > y->op) - (x->op < y->op);
+}
+
+static int collect_claims(const struct planner *p, struct claim **out, size_t *n)
+{
+	const struct vt_plan *plan = p->plan;
+	struct claim *v = calloc(plan->n_ops ? plan->n_ops : 1, sizeof(*v));
+
+	*out = v;
+	*n = 0;
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		const struct vt_op *op = &plan->ops[i];
+		const struct vt_subport_report *rep;
+
+		if (op->kind != VT_OP_CREATE && op->kind != VT_OP_RECREATE)
+			continue;
+		rep = &plan->trunks[op->trunk].subports[op->subport];
+		if (rep->target.parent)
+			v[(*n)++] = (struct claim){ rep->target.parent, rep->want->protocol,
+						    rep->want->vlan, i };
+	}
+	qsort(v, *n, sizeof(*v), cmp_claim);
+	return 0;
+}
+
+/*
+ * The desired state keeps (parent, protocol, vlan) unique by the parent as
+ * written, yet two trunks may name one device two ways: by its name and by
+ * an altname. Of two creates on one key the kernel refuses the second
+ * (EEXIST): the one planned first, of a trunk not blocked, goes ahead.
+ */
+static const struct vt_op *claimed_before(const struct planner *p, const struct claim *claims,
+					  size_t n, size_t i)
+{
+	const struct vt_plan *plan = p->plan;
+	const struct vt_op *op = &plan->ops[i];
+	const struct vt_subport_report *rep;
+	struct claim key;
+	size_t lo = 0, hi = n;
+
+	if (op->kind != VT_OP_CREATE && op->kind != VT_OP_RECREATE)
+		return NULL;
+	rep = &plan->trunks[op->trunk].subports[op->subport];
+	key = (struct claim){ rep->target.parent, rep->want->protocol, rep->want->vlan, 0 };
+	if (!key.parent)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_claim(&claims[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Those of the same key planned before it. */
+	for (key.op = i; lo < n && cmp_claim(&claims[lo], &key) < 0; lo++)
+		if (!plan->trunks[plan->ops[claims[lo].op].trunk].blocked)
+			return &plan->ops[claims[lo].op];
+	return NULL;
+}
+
 /*
  * Anything deleted must not take an unplanned device, or a desired parent,
- * with it, and no create may collide with a device the plan keeps. Blocking a
- * trunk keeps the devices its operations would have deleted, which can block
- * another (a trunk whose device sits on them), and a blocked trunk blocks the
- * trunks nested on it, whose plan assumed it went ahead: so repeat until
- * nothing changes. Each round blocks at least one more trunk.
+ * with it, and no create may collide with a device the plan keeps or with
+ * another create (claimed_before()). Blocking a trunk keeps the devices its
+ * operations would have deleted, which can block another (a trunk whose
+ * device sits on them), and a blocked trunk blocks the trunks nested on it,
+ * whose plan assumed it went ahead: so repeat until nothing changes. Each
+ * round blocks at least one more trunk.
  */
 static int check_deletes(struct planner *p)
 {
 	const struct vt_desired *d = p->desired;
 	struct vt_plan *plan = p->plan;
 	struct named *parents = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*parents));
+	struct claim *claims = NULL;
+	size_t n_claims = 0;
 	bool again = true;
+	int ret = -ENOMEM;
 
-	if (!parents)
-		return -ENOMEM;
-	for (size_t i = 0; i < d->n_trunks; i++)
-		parents[i] = (struct named){ d->trunks[i].parent, i };
+	if (!parents || collect_claims(p, &claims, &n_claims) < 0)
+		goto out;
+	/* By the devices' own names: a trunk may name its parent by an altname. */
+	for (size_t i = 0; i < d->n_trunks; i++) {
+		const struct vt_link *l = parent_link(p, i);
+
+		parents[i] = (struct named){ l ? l->name : d->trunks[i].parent, i };
+	}
 	qsort(parents, d->n_trunks, sizeof(*parents), cmp_named);
 
 	while (again) {
@@ -711,6 +858,7 @@ static int check_deletes(struct planner *p)
 			struct vt_trunk_report *r = &plan->trunks[op->trunk];
 			const struct vt_link *child = NULL, *holder;
 			const struct named *trunk = NULL;
+			const struct vt_op *twin;
 			char what[256];
 
 			if (r->blocked)
@@ -730,6 +878,14 @@ static int check_deletes(struct planner *p)
 				snprintf(what, sizeof(what), "%s %u on %s is held by %s, which this plan keeps",
 					 vt_protocol_name(r->want->subports[op->subport].protocol),
 					 r->want->subports[op->subport].vlan, op->parent_name, holder->name);
+				block(r, "subport %s: %s", op->after.link.name, what);
+			} else if ((twin = claimed_before(p, claims, n_claims, i))) {
+				snprintf(what, sizeof(what), "%s %u on %s is also wanted by subport %s "
+					 "of trunk %s: both trunks' parents name %s",
+					 vt_protocol_name(twin->after.link.vlan.protocol),
+					 twin->after.link.vlan.id, op->parent_name,
+					 twin->after.link.name, plan->trunks[twin->trunk].name,
+					 op->parent_name);
 				block(r, "subport %s: %s", op->after.link.name, what);
 			} else if (vt_plan_effects_refused(p, op, what, sizeof(what))) {
 				block(r, "%s%s", what, "");
@@ -763,8 +919,11 @@ static int check_deletes(struct planner *p)
 								  FATE_KEEP : FATE_CLAIMED;
 		}
 	}
+	ret = 0;
+out:
 	free(parents);
-	return 0;
+	free(claims);
+	return ret;
 }
 
 /* Commit order: deletes (and recreates) inner first, then changes, then creates outer first. */

@@ -83,12 +83,14 @@ static json_t *trunk_json(const struct vt_trunk_report *r, const struct vt_link_
 
 	for (size_t i = 0; i < r->n_subports; i++)
 		json_array_append_new(subports, subport_json(&r->subports[i], links));
-	return json_pack("{s:o, s:s, s:o, s:b, s:s?, s:b, s:o}",
+	return json_pack("{s:o, s:s, s:o, s:b, s:o, s:o, s:b, s:o}",
 			 "name", vt_json_text(r->name),
 			 "status", vt_trunk_status_name(r->status),
 			 "reason", vt_json_text(r->reason),
 			 "desired", r->want != NULL,
-			 "parent", r->want ? r->want->parent : NULL,
+			 "parent", r->want ? vt_json_text(r->want->parent) : json_null(),
+			 /* the device the parent names: itself, or the one with that altname */
+			 "parent_device", r->parent_device ? vt_json_text(r->parent_device) : json_null(),
 			 "can_converge", r->can_converge,
 			 "subports", subports);
 }

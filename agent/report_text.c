@@ -118,7 +118,11 @@ void vt_print_status(const struct vt_cli *cli, const struct vt_world *w)
 		const struct vt_trunk_report *r = &plan->trunks[i];
 
 		printf("%s %s", r->name, vt_trunk_status_name(r->status));
-		if (r->want)
+		/* A parent named by an altname: which device that is. */
+		if (r->want && r->parent_device && strcmp(r->parent_device, r->want->parent))
+			printf(" (parent %s (%s), %zu subport%s)", r->want->parent, r->parent_device,
+			       r->n_subports, r->n_subports == 1 ? "" : "s");
+		else if (r->want)
 			printf(" (parent %s, %zu subport%s)", r->want->parent, r->n_subports,
 			       r->n_subports == 1 ? "" : "s");
 		printf("%s%s\n", r->reason[0] ? ": " : "", r->reason);

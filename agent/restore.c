@@ -648,6 +648,13 @@ static bool recreatable(struct restorer *r, size_t i, struct vt_link *want)
 		     e->image.name, holder->ifindex);
 		return false;
 	}
+	/* The kernel's name check sees altnames: the create would fail (EEXIST). */
+	holder = vt_link_table_find_altname(&r->links, e->image.name);
+	if (holder) {
+		note(r->rep->remains, sizeof(r->rep->remains), "%s: its name is an altname of %s "
+		     "now, so it cannot be created again; ", e->image.name, holder->name);
+		return false;
+	}
 	resolve(r, e, parent, want);
 	return true;
 }

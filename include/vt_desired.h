@@ -62,7 +62,7 @@ struct vt_subport {
 
 struct vt_trunk {
 	char name[VT_TRUNK_NAME_MAX + 1];
-	char parent[VT_IFNAMSIZ];
+	char parent[VT_ALTIFNAMSIZ];	/* a name or an altname, as written */
 	bool admin_state_up;		/* default true */
 	struct vt_subport *subports;
 	size_t n_subports;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define VT_IFNAMSIZ 16		/* IFNAMSIZ, with the terminating NUL */
+#define VT_ALTIFNAMSIZ 128	/* ALTIFNAMSIZ: an altname, with the terminating NUL */
 #define VT_KINDSIZ 32
 #define VT_ALIAS_MAX 256	/* IFALIASZ - 1 */
 #define VT_MAC_LEN 6
@@ -87,6 +88,14 @@ struct vt_link {
 	struct vt_ipv6 ipv6;
 	bool is_vlan;
 	struct vt_vlan vlan;		/* valid when is_vlan */
+	/*
+	 * Its altnames (`ip link property add dev X altname Y`, Linux 5.5+), in
+	 * the kernel's order; NULL and 0 when it has none, as almost every device.
+	 * Owned like the egress map: one allocation holds the pointers and the
+	 * strings (each shorter than VT_ALTIFNAMSIZ).
+	 */
+	char **altnames;
+	size_t n_altnames;
 };
 
 /*
@@ -122,30 +131,43 @@ struct vt_link_spec {
 	struct vt_link link;		/* values; only `fields` are read */
 };
 
-/* A snapshot of the kernel's links, indexed by ifindex and by name. */
+/* One altname of a link, for the table's altname index. */
+struct vt_altname_ref {
+	const char *name;
+	const struct vt_link *link;
+};
+
+/*
+ * A snapshot of the kernel's links, indexed by ifindex, by name and by
+ * altname. The kernel keeps names and altnames unique together in a
+ * namespace: a string is at most one device's name or altname.
+ */
 struct vt_link_table {
 	struct vt_link *links;		/* sorted by ifindex */
 	size_t n;
 	size_t cap;
 	struct vt_link **by_name;	/* sorted by name */
+	struct vt_altname_ref *by_altname;	/* sorted by name; NULL when no link has one */
+	size_t n_by_altname;
 };
 
 /**
  * vt_link_table_add - append a copy of @link; the table takes ownership of
- * link->vlan.egress. Call vt_link_table_index() once all are added.
- * Returns 0 or -ENOMEM.
+ * link->vlan.egress and link->altnames. Call vt_link_table_index() once all
+ * are added. Returns 0 or -ENOMEM.
  */
 int vt_link_table_add(struct vt_link_table *table, struct vt_link *link);
 
 /**
- * vt_link_table_index - sort by ifindex and build the name index.
- * Returns 0 or -ENOMEM.
+ * vt_link_table_index - sort by ifindex and build the name and altname
+ * indexes. Returns 0 or -ENOMEM.
  */
 int vt_link_table_index(struct vt_link_table *table);
 
 /**
  * vt_link_table_put - @link replaces the link with its ifindex, or joins the
- * table in ifindex order; the table takes ownership of link->vlan.egress.
+ * table in ifindex order; the table takes ownership of link->vlan.egress and
+ * link->altnames.
  * For a table kept up to date from link events: lookups by name need
  * vt_link_table_index() again. Returns 0 or -ENOMEM.
  */
@@ -164,18 +186,42 @@ int vt_link_table_copy(struct vt_link_table *dst, const struct vt_link_table *sr
 const struct vt_link *vt_link_table_find_ifindex(const struct vt_link_table *table,
 						 int ifindex);
 
-/** vt_link_table_find_name - the link called @name, or NULL. */
+/**
+ * vt_link_table_find_name - the link called @name, or NULL. By the device's
+ * name alone, never an altname: what proves a device's identity (recovery)
+ * goes by this.
+ */
 const struct vt_link *vt_link_table_find_name(const struct vt_link_table *table,
 					      const char *name);
+
+/** vt_link_table_find_altname - the link one of whose altnames is @name, or NULL. */
+const struct vt_link *vt_link_table_find_altname(const struct vt_link_table *table,
+						 const char *name);
+
+/**
+ * vt_link_table_resolve - the link the kernel's own name lookup finds for
+ * @name: the one called so, else the one with that altname; NULL when none.
+ * For what an operator wrote (a parent, a master) and for whether a name is
+ * taken: the kernel refuses to create or rename a device to another's altname
+ * (EEXIST). O(log n), as the other lookups.
+ */
+const struct vt_link *vt_link_table_resolve(const struct vt_link_table *table, const char *name);
 
 /** vt_link_table_clear - free everything the table holds; it stays usable. */
 void vt_link_table_clear(struct vt_link_table *table);
 
-/** vt_link_release - free what @link owns (its egress map). */
+/** vt_link_release - free what @link owns (its egress map and altnames). */
 void vt_link_release(struct vt_link *link);
 
 /** vt_link_copy - deep copy @src into @dst. Returns 0 or -ENOMEM. */
 int vt_link_copy(struct vt_link *dst, const struct vt_link *src);
+
+/**
+ * vt_link_set_altnames - @link's altnames become copies of the @n strings of
+ * @names (each shorter than VT_ALTIFNAMSIZ; longer ones are -EINVAL), the
+ * old ones freed. Returns 0, -EINVAL or -ENOMEM (then @link is unchanged).
+ */
+int vt_link_set_altnames(struct vt_link *link, char *const *names, size_t n);
 
 /**
  * vt_qos_egress_normalize - sort @map by .from, drop entries mapping to 0 and

@@ -70,7 +70,7 @@ const char *vt_trunk_status_name(enum vt_trunk_status status);
 struct vt_subport_target {
 	const struct vt_subport *sp;
 	const char *trunk;		/* owner, for the marker */
-	const char *parent_name;
+	const char *parent_name;	/* the parent device's own name, never an altname */
 	int parent;			/* ifindex; 0 when the parent is yet to be (re)created */
 	int master;			/* ifindex; 0 for none */
 	bool up;			/* subport.up and the trunk's admin_state_up */
@@ -93,6 +93,9 @@ struct vt_trunk_report {
 	bool blocked;			/* a conflict or infeasibility: no operations planned */
 	bool can_converge;		/* false when blocked or the parent is missing */
 	bool parent_down;		/* the parent is down: subports wanted up stay down */
+	/* The parent device's own name, NULL when it is missing: the trunk may name
+	 * it by an altname. Points into the desired state or the links. */
+	const char *parent_device;
 	char reason[512];
 	struct vt_subport_report *subports;
 	size_t n_subports;
@@ -122,8 +125,10 @@ struct vt_op {
 	 * may itself be created by the same plan, so it goes by name.
 	 */
 	struct vt_link_spec after;
-	char parent_name[VT_IFNAMSIZ];	/* create and recreate */
-	char master_name[VT_IFNAMSIZ];	/* with VT_F_MASTER and a master */
+	/* create and recreate: the parent device's own name, as requests and the
+	 * journal need it (the desired state may name it by an altname) */
+	char parent_name[VT_IFNAMSIZ];
+	char master_name[VT_IFNAMSIZ];	/* with VT_F_MASTER and a master: its own name */
 	uint32_t differs;		/* enum vt_diff bits, for the report */
 	size_t seq;			/* order of planning, which breaks ties in commit order */
 };

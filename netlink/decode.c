@@ -50,6 +50,27 @@ static int decode_vlan(struct rtnl_link *rl, struct vt_vlan *vlan)
 	return 0;
 }
 
+/*
+ * A device has IPv6 state when the kernel reports AF_INET6 in IFLA_AF_SPEC:
+ * not below an MTU of 1280, not without IPv6. A kernel too old to report the
+ * address generation mode (before 3.17) has nothing to manage here either.
+ */
+static void decode_ipv6(struct rtnl_link *rl, struct vt_ipv6 *ipv6)
+{
+	uint8_t mode;
+
+	if (rtnl_link_inet6_get_addr_gen_mode(rl, &mode) < 0)
+		return;
+	ipv6->present = true;
+	ipv6->addr_gen_mode = mode;
+}
+
+/*
+ * What libnl-route 3.7 parses but does not hand out is read here, the one
+ * place that reads IFLA_* attributes itself, with libnl's own attribute
+ * walkers: a link's altnames and its disable_ipv6.
+ */
+
 static const struct nlattr *nested(const struct nlattr *nest, int type)
 {
 	return nest ? nla_find(nla_data(nest), nla_len(nest), type) : NULL;
@@ -57,9 +78,8 @@ static const struct nlattr *nested(const struct nlattr *nest, int type)
 
 /*
  * disable_ipv6 is element DEVCONF_DISABLE_IPV6 of IFLA_AF_SPEC/AF_INET6/
- * IFLA_INET6_CONF. libnl-route 3.7 (Debian 12) parses that array but keeps it
- * to itself: rtnl_link_inet6_get_conf() came with 3.10. So this one value is
- * read from the message here, through libnl's attribute lookup.
+ * IFLA_INET6_CONF. libnl-route 3.7 (Debian 12) keeps that array to itself:
+ * rtnl_link_inet6_get_conf() came with 3.10.
  */
 static bool decode_ipv6_disabled(const struct nlmsghdr *nlh)
 {
@@ -76,18 +96,42 @@ static bool decode_ipv6_disabled(const struct nlmsghdr *nlh)
 }
 
 /*
- * A device has IPv6 state when the kernel reports AF_INET6 in IFLA_AF_SPEC:
- * not below an MTU of 1280, not without IPv6. A kernel too old to report the
- * address generation mode (before 3.17) has nothing to manage here either.
+ * libnl-route 3.7 has no accessor for a link's altnames (rtnl_link keeps no
+ * IFLA_PROP_LIST): IFLA_PROP_LIST nests one IFLA_ALT_IFNAME string per
+ * altname, each up to ALTIFNAMSIZ - 1 bytes. Almost no device has any: then
+ * this costs one walk over the attributes and allocates nothing.
  */
-static void decode_ipv6(struct rtnl_link *rl, struct vt_ipv6 *ipv6)
+static int decode_altnames(const struct nlmsghdr *nlh, struct vt_link *link)
 {
-	uint8_t mode;
+	struct nlattr *list = nlmsg_find_attr((struct nlmsghdr *)nlh, sizeof(struct ifinfomsg),
+					      IFLA_PROP_LIST);
+	struct nlattr *a;
+	char **names;
+	size_t n = 0;
+	int rem, ret;
 
-	if (rtnl_link_inet6_get_addr_gen_mode(rl, &mode) < 0)
-		return;
-	ipv6->present = true;
-	ipv6->addr_gen_mode = mode;
+	if (!list)
+		return 0;
+	nla_for_each_nested(a, list, rem)
+		n += nla_type(a) == IFLA_ALT_IFNAME;
+	if (!n)
+		return 0;
+	names = calloc(n, sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	n = 0;
+	nla_for_each_nested(a, list, rem) {
+		const char *s = nla_data(a);
+		size_t len = (size_t)nla_len(a);
+
+		/* The kernel sends them NUL-terminated (nla_put_string); anything else is not one. */
+		if (nla_type(a) == IFLA_ALT_IFNAME && len && strnlen(s, len) < len &&
+		    strnlen(s, len) < VT_ALTIFNAMSIZ)
+			names[n++] = (char *)s;
+	}
+	ret = vt_link_set_altnames(link, names, n);
+	free(names);
+	return ret;
 }
 
 static void decode_object(struct nl_object *obj, void *arg)
@@ -153,7 +197,8 @@ int vt_nl_decode_link(const struct nlmsghdr *nlh, struct vt_link *link)
 		return -EBADMSG;
 	if (link->ipv6.present)
 		link->ipv6.disabled = decode_ipv6_disabled(nlh);
-	if (ctx.ret < 0)
+	ret = ctx.ret < 0 ? ctx.ret : decode_altnames(nlh, link);
+	if (ret < 0)
 		vt_link_release(link);
-	return ctx.ret;
+	return ret;
 }

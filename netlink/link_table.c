@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* A snapshot of links with O(log n) lookups by ifindex and by name. */
+/* A snapshot of links with O(log n) lookups by ifindex, by name and by altname. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@ int vt_link_table_add(struct vt_link_table *table, struct vt_link *link)
 	table->links[table->n++] = *link;
 	link->vlan.egress = NULL;
 	link->vlan.n_egress = 0;
+	link->altnames = NULL;
+	link->n_altnames = 0;
 	return 0;
 }
 
@@ -35,6 +38,39 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp((*la)->name, (*lb)->name);
 }
 
+static int cmp_altname(const void *a, const void *b)
+{
+	return strcmp(((const struct vt_altname_ref *)a)->name,
+		      ((const struct vt_altname_ref *)b)->name);
+}
+
+/* Almost no device has an altname: then there is no index to allocate at all. */
+static int index_altnames(struct vt_link_table *table)
+{
+	struct vt_altname_ref *refs;
+	size_t n = 0;
+
+	free(table->by_altname);
+	table->by_altname = NULL;
+	table->n_by_altname = 0;
+	for (size_t i = 0; i < table->n; i++)
+		n += table->links[i].n_altnames;
+	if (!n)
+		return 0;
+	refs = malloc(n * sizeof(*refs));
+	if (!refs)
+		return -ENOMEM;
+	n = 0;
+	for (size_t i = 0; i < table->n; i++)
+		for (size_t k = 0; k < table->links[i].n_altnames; k++)
+			refs[n++] = (struct vt_altname_ref){ table->links[i].altnames[k],
+							     &table->links[i] };
+	qsort(refs, n, sizeof(*refs), cmp_altname);
+	table->by_altname = refs;
+	table->n_by_altname = n;
+	return 0;
+}
+
 int vt_link_table_index(struct vt_link_table *table)
 {
 	struct vt_link **by_name;
@@ -47,7 +83,7 @@ int vt_link_table_index(struct vt_link_table *table)
 		by_name[i] = &table->links[i];
 	qsort(by_name, table->n, sizeof(*by_name), cmp_name);
 	table->by_name = by_name;
-	return 0;
+	return index_altnames(table);
 }
 
 const struct vt_link *vt_link_table_find_ifindex(const struct vt_link_table *table,
@@ -70,6 +106,34 @@ const struct vt_link *vt_link_table_find_name(const struct vt_link_table *table,
 	strcpy(key.name, name);
 	found = bsearch(&keyp, table->by_name, table->n, sizeof(keyp), cmp_name);
 	return found ? *found : NULL;
+}
+
+const struct vt_link *vt_link_table_find_altname(const struct vt_link_table *table,
+						 const char *name)
+{
+	struct vt_altname_ref key = { .name = name }, *found;
+
+	if (!table->n_by_altname)
+		return NULL;
+	found = bsearch(&key, table->by_altname, table->n_by_altname, sizeof(key), cmp_altname);
+	return found ? found->link : NULL;
+}
+
+const struct vt_link *vt_link_table_resolve(const struct vt_link_table *table, const char *name)
+{
+	const struct vt_link *l = vt_link_table_find_name(table, name);
+
+	return l ? l : vt_link_table_find_altname(table, name);
+}
+
+/* Lookups by name and altname wait for vt_link_table_index() again. */
+static void unindex(struct vt_link_table *table)
+{
+	free(table->by_name);
+	table->by_name = NULL;
+	free(table->by_altname);
+	table->by_altname = NULL;
+	table->n_by_altname = 0;
 }
 
 /* Where a link with @ifindex is, or would go, in the table's ifindex order. */
@@ -106,8 +170,9 @@ int vt_link_table_put(struct vt_link_table *table, struct vt_link *link)
 	table->links[at] = *link;
 	link->vlan.egress = NULL;
 	link->vlan.n_egress = 0;
-	free(table->by_name);
-	table->by_name = NULL;
+	link->altnames = NULL;
+	link->n_altnames = 0;
+	unindex(table);
 	return 0;
 }
 
@@ -120,8 +185,7 @@ void vt_link_table_drop(struct vt_link_table *table, int ifindex)
 	vt_link_release(&table->links[at]);
 	memmove(&table->links[at], &table->links[at + 1], (table->n - at - 1) * sizeof(*table->links));
 	table->n--;
-	free(table->by_name);
-	table->by_name = NULL;
+	unindex(table);
 }
 
 int vt_link_table_copy(struct vt_link_table *dst, const struct vt_link_table *src)
@@ -150,20 +214,77 @@ void vt_link_release(struct vt_link *link)
 	free(link->vlan.egress);
 	link->vlan.egress = NULL;
 	link->vlan.n_egress = 0;
+	free(link->altnames);
+	link->altnames = NULL;
+	link->n_altnames = 0;
+}
+
+/*
+ * @n strings in one allocation, the pointers first and the strings after
+ * them: one malloc and one free per device that has altnames at all.
+ */
+static int altnames_pack(char *const *names, size_t n, char ***out)
+{
+	size_t bytes = n * sizeof(char *);
+	char **v, *at;
+
+	*out = NULL;
+	if (!n)
+		return 0;
+	if (n > SIZE_MAX / VT_ALTIFNAMSIZ)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strnlen(names[i], VT_ALTIFNAMSIZ);
+
+		if (len == VT_ALTIFNAMSIZ)
+			return -EINVAL;
+		bytes += len + 1;
+	}
+	v = malloc(bytes);
+	if (!v)
+		return -ENOMEM;
+	at = (char *)(v + n);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]) + 1;
+
+		v[i] = memcpy(at, names[i], len);
+		at += len;
+	}
+	*out = v;
+	return 0;
+}
+
+int vt_link_set_altnames(struct vt_link *link, char *const *names, size_t n)
+{
+	char **v;
+	int ret = altnames_pack(names, n, &v);
+
+	if (ret < 0)
+		return ret;
+	free(link->altnames);
+	link->altnames = v;
+	link->n_altnames = n;
+	return 0;
 }
 
 int vt_link_copy(struct vt_link *dst, const struct vt_link *src)
 {
 	struct vt_qos_entry *egress = NULL;
+	char **altnames;
 
+	if (altnames_pack(src->altnames, src->n_altnames, &altnames) < 0)
+		return -ENOMEM;
 	if (src->vlan.n_egress) {
 		egress = malloc(src->vlan.n_egress * sizeof(*egress));
-		if (!egress)
+		if (!egress) {
+			free(altnames);
 			return -ENOMEM;
+		}
 		memcpy(egress, src->vlan.egress, src->vlan.n_egress * sizeof(*egress));
 	}
 	*dst = *src;
 	dst->vlan.egress = egress;
+	dst->altnames = altnames;
 	return 0;
 }
 
@@ -173,6 +294,7 @@ void vt_link_table_clear(struct vt_link_table *table)
 		vt_link_release(&table->links[i]);
 	free(table->links);
 	free(table->by_name);
+	free(table->by_altname);
 	memset(table, 0, sizeof(*table));
 }
 

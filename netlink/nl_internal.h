@@ -68,7 +68,8 @@ int vt_nl_parse_error(const struct nlmsghdr *nlh, char *msg, size_t msg_len);
 
 /**
  * vt_nl_decode_link - decode an RTM_NEWLINK or RTM_DELLINK message into
- * @link through libnl-route's link parser. @link owns its egress map after.
+ * @link through libnl-route's link parser. @link owns its egress map and
+ * altnames after.
  */
 int vt_nl_decode_link(const struct nlmsghdr *nlh, struct vt_link *link);
 

@@ -32,6 +32,7 @@ int main(void)
 	srunner_add_suite(sr, ipv6_suite());
 	srunner_add_suite(sr, recovery_suite());
 	srunner_add_suite(sr, effects_suite());
+	srunner_add_suite(sr, altnames_suite());
 	srunner_add_suite(sr, scale_suite());
 	srunner_add_suite(sr, agent_suite());
 	srunner_add_suite(sr, campaign_suite());

@@ -15,6 +15,7 @@ Suite *agent_suite(void);
 Suite *campaign_suite(void);
 Suite *chaos_suite(void);
 Suite *effects_suite(void);
+Suite *altnames_suite(void);
 Suite *ipv6_suite(void);
 TCase *ipv6_reconcile_tcase(void);	/* test_ipv6_reconcile.c, in ipv6_suite() */
 

@@ -446,6 +446,61 @@ START_TEST(test_parent_appears_goes_returns)
 }
 END_TEST
 
+/* 127 bytes, the longest altname (ALTIFNAMSIZ - 1). */
+#define LONG_ALT "the-uplink-as-systemd-or-an-operator-named-it-with-an-altname-far-" \
+	"longer-than-any-interface-name-that-the-agent-must-follow-012"
+
+/*
+ * A parent named by an altname: wired when its device gains that altname,
+ * DOWN when it loses it. p0 is up: the kernel tells of altname changes only
+ * on a device that is up (netdev_state_change()).
+ */
+START_TEST(test_parent_gains_and_loses_an_altname)
+{
+	ck_assert_uint_eq(strlen(LONG_ALT), VT_ALTIFNAMSIZ - 1);
+	write_trunk(LONG_ALT, 2);
+	start_agent("", true);
+	assert_status("DOWN");
+	drain_events();
+
+	kt_sh("ip link property add dev p0 altname " LONG_ALT);
+	await_link((struct expect){ .name = "s1", .event = VT_EV_NEWLINK, .up = true,
+				    .marked = true });
+	await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true,
+				    .marked = true });
+	assert_status("ACTIVE");
+
+	/* Only the table's old view of p0 still has the altname: that is what names the trunk. */
+	drain_events();
+	kt_sh("ip link property del dev p0 altname " LONG_ALT);
+	await_notification("STATUS=1 trunks: 0 active, 1 down");
+	assert_status("DOWN");
+	ck_assert_int_eq(stop_agent(), 0);
+	ck_assert(link_exists("s1") && link_exists("s2"));
+}
+END_TEST
+
+/* A subport's name held as another device's altname: wired once the altname goes. */
+START_TEST(test_subport_name_freed_by_an_altname)
+{
+	kt_sh("ip link add x0 type dummy && ip link set x0 up && "
+	      "ip link property add dev x0 altname s2");
+	write_trunk("p0", 2);
+	start_agent("", true);
+	assert_status("ERROR");
+	/* The kernel's lookup of s2 still finds x0; the trunk touched nothing. */
+	ck_assert_int_eq(kt_sh_status("ip -o link show dev s2 | grep -q ': x0:'"), 0);
+	ck_assert(!link_exists("s1"));
+	drain_events();
+
+	kt_sh("ip link property del dev x0 altname s2");
+	await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true,
+				    .marked = true });
+	assert_status("ACTIVE");
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
 START_TEST(test_reload_valid_and_invalid)
 {
 	json_t *doc;
@@ -1002,6 +1057,8 @@ Suite *agent_suite(void)
 	tcase_add_test(tc, test_repairs_drift);
 	tcase_add_test(tc, test_repairs_each_deletion_without_debounce);
 	tcase_add_test(tc, test_parent_appears_goes_returns);
+	tcase_add_test(tc, test_parent_gains_and_loses_an_altname);
+	tcase_add_test(tc, test_subport_name_freed_by_an_altname);
 	tcase_add_test(tc, test_reload_valid_and_invalid);
 	tcase_add_test(tc, test_overrun_then_resync);
 	tcase_add_test(tc, test_sigterm_during_a_large_transaction);

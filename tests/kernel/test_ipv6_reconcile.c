@@ -47,8 +47,11 @@ static struct vt_link read_link(const char *name)
 
 	kt_dump(cli.nl, &t);
 	l = *kt_find(&t, name);
-	l.vlan.egress = NULL;		/* not wanted here, and the table owns it */
+	/* Not wanted here, and the table owns them. */
+	l.vlan.egress = NULL;
 	l.vlan.n_egress = 0;
+	l.altnames = NULL;
+	l.n_altnames = 0;
 	vt_link_table_clear(&t);
 	return l;
 }

@@ -10,6 +10,7 @@ int main(void)
 	int failed;
 
 	srunner_add_suite(sr, encode_suite());
+	srunner_add_suite(sr, decode_suite());
 	srunner_add_suite(sr, ack_suite());
 	srunner_add_suite(sr, desired_suite());
 	srunner_add_suite(sr, neutron_suite());

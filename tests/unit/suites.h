@@ -7,6 +7,7 @@
 
 Suite *link_table_suite(void);
 Suite *encode_suite(void);
+Suite *decode_suite(void);
 Suite *ack_suite(void);
 Suite *desired_suite(void);
 Suite *neutron_suite(void);

@@ -26,6 +26,9 @@
 	DOC("{'name':'t','parent':'eth0','subports':[{'name':'sp'," fields "}]}")
 #define V101 "'vlan':101"
 #define SP0 "trunks[0].subports[0]."
+/* 127 bytes: the longest altname (ALTIFNAMSIZ - 1). */
+#define ALT127 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" \
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-an-altname-127-bytes-longz"
 
 static struct vt_desired desired;
 static struct vt_diags diags;
@@ -322,6 +325,9 @@ static const char *const valid_cases[] = {
 	DOC("{'name':'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',"
 	    "'parent':'eth0'}"),
 	DOC("{'name':'vm-42_x.Y','parent':'eth0','subports':[]}"),
+	/* a parent may be an altname: up to ALTIFNAMSIZ - 1 bytes */
+	DOC("{'name':'t','parent':'enx525400123456','subports':[]}"),
+	DOC("{'name':'t','parent':'" ALT127 "','subports':[]}"),
 	"{'trunks':[],'version':1}",
 	" \n\t{'version':1,'trunks':[]} \n",
 };
@@ -453,6 +459,10 @@ static const struct {
 	{ DOC("{'name':'t','parent':'eth0\\n'}"), "trunks[0].parent", "whitespace" },
 	{ DOC("{'name':'t','parent':'eth0:1'}"), "trunks[0].parent", "':'" },
 	{ DOC("{'name':'t','parent':''}"), "trunks[0].parent", "it is empty" },
+	{ DOC("{'name':'t','parent':'" ALT127 "x'}"), "trunks[0].parent",
+	  "it is longer than 127 bytes" },
+	{ DOC("{'name':'t','parent':'sixteen-bytes-16','subports':[{'name':'sixteen-bytes-16',"
+	      "'vlan':1}]}"), SP0 "name", "longer than 15 bytes" },
 	/* trunk names */
 	{ DOC("{'name':'','parent':'eth0'}"), "trunks[0].name", "not a valid trunk name" },
 	{ DOC("{'name':'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',"

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,99 @@ START_TEST(test_table_takes_egress)
 }
 END_TEST
 
+/* A 127-byte altname: the longest the kernel allows (ALTIFNAMSIZ - 1). */
+#define LONGEST "a-name-the-kernel-looks-up-like-any-other-but-that-never-fits-in-" \
+	"ifnamsiz-so-only-the-altname-index-can-find-it-0123456789abcde"
+
+static void add_alt(struct vt_link_table *t, int ifindex, const char *name, char *const *alt,
+		    size_t n)
+{
+	struct vt_link l = { .ifindex = ifindex };
+
+	snprintf(l.name, sizeof(l.name), "%s", name);
+	ck_assert_int_eq(vt_link_set_altnames(&l, alt, n), 0);
+	ck_assert_int_eq(vt_link_table_add(t, &l), 0);
+	ck_assert_ptr_null(l.altnames);	/* the table took them */
+}
+
+START_TEST(test_altnames_lookup)
+{
+	struct vt_link_table t = { 0 };
+
+	ck_assert_uint_eq(strlen(LONGEST), VT_ALTIFNAMSIZ - 1);
+	add(&t, 1, "lo");
+	add_alt(&t, 3, "enp0s3", (char *[]){ "enx525400123456", LONGEST }, 2);
+	add_alt(&t, 2, "p0", (char *[]){ "uplink" }, 1);
+	add(&t, 4, "uplink2");
+	ck_assert_int_eq(vt_link_table_index(&t), 0);
+	ck_assert_uint_eq(t.n_by_altname, 3);
+
+	/* By name alone: an altname never passes for a device's name. */
+	ck_assert_ptr_null(vt_link_table_find_name(&t, "uplink"));
+	ck_assert_ptr_null(vt_link_table_find_name(&t, "enx525400123456"));
+	ck_assert_int_eq(vt_link_table_find_name(&t, "p0")->ifindex, 2);
+	/* By altname alone. */
+	ck_assert_int_eq(vt_link_table_find_altname(&t, "uplink")->ifindex, 2);
+	ck_assert_int_eq(vt_link_table_find_altname(&t, LONGEST)->ifindex, 3);
+	ck_assert_ptr_null(vt_link_table_find_altname(&t, "p0"));
+	ck_assert_ptr_null(vt_link_table_find_altname(&t, "uplink2"));
+	/* As the kernel's name lookup: either. */
+	ck_assert_int_eq(vt_link_table_resolve(&t, "enx525400123456")->ifindex, 3);
+	ck_assert_int_eq(vt_link_table_resolve(&t, "enp0s3")->ifindex, 3);
+	ck_assert_int_eq(vt_link_table_resolve(&t, "uplink2")->ifindex, 4);
+	ck_assert_ptr_null(vt_link_table_resolve(&t, "uplink3"));
+	ck_assert_str_eq(vt_link_table_find_ifindex(&t, 3)->altnames[1], LONGEST);
+
+	/* Kept from events: a put or a drop makes the lookups wait for the index. */
+	{
+		struct vt_link l = { .ifindex = 2 };
+
+		strcpy(l.name, "p0");
+		ck_assert_int_eq(vt_link_table_put(&t, &l), 0);	/* "uplink" removed */
+	}
+	ck_assert_ptr_null(vt_link_table_find_altname(&t, "uplink"));
+	vt_link_table_drop(&t, 3);
+	ck_assert_int_eq(vt_link_table_index(&t), 0);
+	ck_assert_ptr_null(vt_link_table_resolve(&t, "uplink"));
+	ck_assert_ptr_null(vt_link_table_resolve(&t, LONGEST));
+	ck_assert_uint_eq(t.n_by_altname, 0);
+	ck_assert_ptr_null(t.by_altname);	/* none: nothing allocated for them */
+	vt_link_table_clear(&t);
+}
+END_TEST
+
+START_TEST(test_altnames_owned_and_copied)
+{
+	struct vt_link_table t = { 0 }, copy = { 0 };
+	struct vt_link l = { .ifindex = 7 }, dup;
+	char too_long[VT_ALTIFNAMSIZ + 1];
+
+	memset(too_long, 'x', VT_ALTIFNAMSIZ);
+	too_long[VT_ALTIFNAMSIZ] = '\0';
+	ck_assert_int_eq(vt_link_set_altnames(&l, (char *[]){ "a", too_long }, 2), -EINVAL);
+	ck_assert_ptr_null(l.altnames);
+	ck_assert_int_eq(vt_link_set_altnames(&l, (char *[]){ "first", "second" }, 2), 0);
+	/* Set again: the old ones are freed (a leak would show under ASan). */
+	ck_assert_int_eq(vt_link_set_altnames(&l, (char *[]){ "only" }, 1), 0);
+	ck_assert_uint_eq(l.n_altnames, 1);
+
+	ck_assert_int_eq(vt_link_copy(&dup, &l), 0);
+	ck_assert_ptr_ne(dup.altnames, l.altnames);
+	ck_assert_str_eq(dup.altnames[0], "only");
+	vt_link_release(&l);
+	ck_assert_ptr_null(l.altnames);
+	ck_assert_uint_eq(l.n_altnames, 0);
+	strcpy(dup.name, "d7");
+	ck_assert_int_eq(vt_link_table_add(&t, &dup), 0);
+	ck_assert_int_eq(vt_link_table_index(&t), 0);
+
+	ck_assert_int_eq(vt_link_table_copy(&copy, &t), 0);
+	vt_link_table_clear(&t);
+	ck_assert_int_eq(vt_link_table_find_altname(&copy, "only")->ifindex, 7);
+	vt_link_table_clear(&copy);
+}
+END_TEST
+
 START_TEST(test_egress_normalize)
 {
 	struct vt_qos_entry map[] = {
@@ -142,6 +236,8 @@ Suite *link_table_suite(void)
 	tcase_add_test(tc, test_lookup_by_ifindex_and_name);
 	tcase_add_test(tc, test_put_drop_copy);
 	tcase_add_test(tc, test_table_takes_egress);
+	tcase_add_test(tc, test_altnames_lookup);
+	tcase_add_test(tc, test_altnames_owned_and_copied);
 	tcase_add_test(tc, test_egress_normalize);
 	tcase_add_test(tc, test_protocol_name);
 	suite_add_tcase(s, tc);

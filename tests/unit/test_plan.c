@@ -78,6 +78,25 @@ static struct vt_link *vlan(int ifindex, const char *name, int parent, uint16_t 
 	return add_link(ifindex, name, "vlan", parent, id, VT_PROTO_8021Q, alias);
 }
 
+/* @l gets the altnames listed (NULL-ended); the table frees them. */
+static void altnames(struct vt_link *l, ...)
+{
+	char *names[8];
+	size_t n = 0;
+	va_list ap;
+
+	va_start(ap, l);
+	while (n < 8 && (names[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	ck_assert_int_eq(vt_link_set_altnames(l, names, n), 0);
+}
+#define ALTNAMES(l, ...) altnames(l, __VA_ARGS__, (char *)NULL)
+
+/* 127 bytes, the longest altname (ALTIFNAMSIZ - 1): no IFLA_IFNAME holds it. */
+#define LONG_ALT "uplink-by-its-longest-possible-altname-which-the-desired-state-must-take-" \
+	"and-the-planner-must-resolve-to-the-device-own-name-xy"
+
 static void setup(void)
 {
 	memset(&desired, 0, sizeof(desired));
@@ -1475,6 +1494,8 @@ static void check_trunks_json(json_t *trunks)
 		ck_assert(json_is_boolean(json_object_get(t, "can_converge")));
 		ck_assert(json_is_string(json_object_get(t, "parent")) ||
 			  json_is_null(json_object_get(t, "parent")));
+		ck_assert(json_is_string(json_object_get(t, "parent_device")) ||
+			  json_is_null(json_object_get(t, "parent_device")));
 		subports = array_of(t, "subports");
 		ck_assert_uint_eq(json_array_size(subports), plan.trunks[i].n_subports);
 		for (size_t j = 0; j < plan.trunks[i].n_subports; j++) {
@@ -1624,8 +1645,8 @@ START_TEST(test_plan_json_non_utf8)
 }
 END_TEST
 
-/* What vt_print_plan writes, as a string (the caller frees it). */
-static char *capture_text(void)
+/* What @print writes, as a string (the caller frees it). */
+static char *capture_printed(void (*print)(const struct vt_cli *, const struct vt_world *))
 {
 	struct vt_cli cli = { .verbosity = 0 };
 	struct vt_world w = { .desired = desired, .links = table, .plan = plan };
@@ -1638,7 +1659,7 @@ static char *capture_text(void)
 	fflush(stdout);
 	saved = dup(STDOUT_FILENO);
 	ck_assert_int_ge(dup2(fileno(tmp), STDOUT_FILENO), 0);
-	vt_print_plan(&cli, &w);
+	print(&cli, &w);
 	fflush(stdout);
 	ck_assert_int_ge(dup2(saved, STDOUT_FILENO), 0);
 	close(saved);
@@ -1646,6 +1667,16 @@ static char *capture_text(void)
 	text[fread(text, 1, 8191, tmp)] = '\0';
 	fclose(tmp);
 	return text;
+}
+
+static char *capture_text(void)
+{
+	return capture_printed(vt_print_plan);
+}
+
+static char *capture_status_text(void)
+{
+	return capture_printed(vt_print_status);
 }
 
 START_TEST(test_plan_text)
@@ -1663,6 +1694,158 @@ START_TEST(test_plan_text)
 	assert_contains(text, "> rename was -> ren\n");
 	assert_contains(text, "+ create new (eth0, 802.1Q 50)\n");
 	assert_contains(text, "4 operations pending.\n");
+	free(text);
+}
+END_TEST
+
+/*
+ * Altnames (ip link property add ... altname): the kernel's name lookup and
+ * its name check see them. A parent or a master may be named by one; a
+ * subport may not take one, nor be renamed to one.
+ */
+START_TEST(test_parent_by_altname)
+{
+	const struct vt_trunk_report *r;
+	const struct vt_op *op;
+
+	ck_assert_uint_eq(strlen(LONG_ALT), VT_ALTIFNAMSIZ - 1);
+	ALTNAMES(&table.links[ETH0 - 1], "enx020000000002", LONG_ALT);
+	vlan(10, "sa", ETH0, 10, MARK("t"));
+	PLAN(DOC(TRUNK("t", LONG_ALT, SP("sa", 10) "," SP("sb", 20))));
+
+	r = trunk_of("t");
+	ck_assert(r->can_converge);
+	ck_assert_str_eq(r->want->parent, LONG_ALT);		/* as written, for reports */
+	ck_assert_str_eq(r->parent_device, "eth0");
+	ck_assert_int_eq(subport_of("t", "sa")->state, VT_SP_IN_SYNC);
+	ck_assert_int_eq(subport_of("t", "sb")->state, VT_SP_MISSING);
+	ck_assert_int_eq(subport_of("t", "sb")->target.parent, ETH0);
+	/* Requests and the journal go by the device's own name. */
+	op = op_on("sb");
+	ck_assert_int_eq(op->kind, VT_OP_CREATE);
+	ck_assert_str_eq(op->parent_name, "eth0");
+	ck_assert_uint_eq(plan.n_ops, 1);
+}
+END_TEST
+
+START_TEST(test_parent_by_altname_in_sync)
+{
+	ALTNAMES(&table.links[ETH1 - 1], "enx020000000003");
+	vlan(10, "sa", ETH1, 10, MARK("t"));
+	PLAN(DOC(TRUNK("t", "enx020000000003", SP("sa", 10))));
+
+	ck_assert_int_eq(trunk_of("t")->status, VT_TRUNK_ACTIVE);
+	ck_assert_uint_eq(plan.n_ops, 0);
+}
+END_TEST
+
+START_TEST(test_subport_name_is_an_altname)
+{
+	ALTNAMES(&table.links[ETH1 - 1], "sb");
+	ALTNAMES(vlan(10, "sa", ETH0, 10, MARK("t")), "sc");
+	PLAN(DOC(T(SP("sb", 20)) "," TRUNK("u", "eth0", SP("sc", 30)) ","
+		 TRUNK("v", "eth1", SP("sd", 40))));
+
+	ck_assert_int_eq(trunk_of("t")->status, VT_TRUNK_ERROR);
+	ck_assert(!trunk_of("t")->can_converge);
+	ck_assert_int_eq(subport_of("t", "sb")->state, VT_SP_CONFLICT);
+	ck_assert_str_eq(subport_of("t", "sb")->reason,
+			 "the name sb is an altname of eth1, which vlantrunk does not manage");
+	assert_contains(trunk_of("t")->reason, "subport sb: the name sb is an altname of eth1");
+	/* Held by a managed device: still the kernel's EEXIST; and it names the owner. */
+	ck_assert_int_eq(subport_of("u", "sc")->state, VT_SP_CONFLICT);
+	assert_contains(subport_of("u", "sc")->reason, "an altname of sa (a subport of trunk t)");
+	/* Nothing for either, sa (no longer desired by t) included; v goes on. */
+	ck_assert_int_eq(op_pos("sb"), -1);
+	ck_assert_int_eq(op_pos("sc"), -1);
+	ck_assert_int_eq(op_pos("sa"), -1);
+	ck_assert_int_eq(op_on("sd")->kind, VT_OP_CREATE);
+	ck_assert_uint_eq(plan.n_ops, 1);
+}
+END_TEST
+
+START_TEST(test_rename_target_is_an_altname)
+{
+	vlan(10, "old", ETH0, 10, MARK("t"));
+	ALTNAMES(&table.links[DUMMY0 - 1], "new");
+	PLAN(DOC(T(SP("new", 10))));
+
+	ck_assert_int_eq(subport_of("t", "new")->state, VT_SP_CONFLICT);
+	assert_contains(subport_of("t", "new")->reason, "an altname of dummy0");
+	ck_assert(trunk_of("t")->blocked);
+	ck_assert_uint_eq(plan.n_ops, 0);
+}
+END_TEST
+
+START_TEST(test_master_by_altname)
+{
+	struct vt_link *l;
+
+	ALTNAMES(&table.links[BR0 - 1], "bridge-main");
+	l = vlan(10, "sa", ETH0, 10, MARK("t"));
+	l->master = BR0;
+	PLAN(DOC(T("{'name':'sa','vlan':10,'master':'bridge-main'}," SP("sb", 20) ","
+		   "{'name':'sc','vlan':30,'master':'bridge-main'}")));
+
+	ck_assert_int_eq(subport_of("t", "sa")->state, VT_SP_IN_SYNC);
+	ck_assert_int_eq(subport_of("t", "sc")->target.master, BR0);
+	ck_assert_str_eq(op_on("sc")->master_name, "br0");
+}
+END_TEST
+
+/* One device, named by its name in one trunk and by an altname in another. */
+START_TEST(test_one_parent_named_two_ways)
+{
+	ALTNAMES(&table.links[ETH0 - 1], "uplink");
+	PLAN(DOC(TRUNK("a", "eth0", SP("sa", 10)) "," TRUNK("b", "uplink", SP("sb", 10) ","
+							     SP("sc", 11))));
+
+	ck_assert_int_eq(op_on("sa")->kind, VT_OP_CREATE);
+	ck_assert(!trunk_of("a")->blocked);
+	ck_assert(trunk_of("b")->blocked);
+	ck_assert_int_eq(trunk_of("b")->status, VT_TRUNK_ERROR);
+	ck_assert_str_eq(trunk_of("b")->reason, "subport sb: 802.1Q 10 on eth0 is also wanted by "
+			 "subport sa of trunk a: both trunks' parents name eth0");
+	ck_assert_int_eq(op_pos("sc"), -1);
+	ck_assert_uint_eq(plan.n_ops, 1);
+}
+END_TEST
+
+/* A device some trunk's parent names by an altname is never deleted under it. */
+START_TEST(test_delete_parent_named_by_altname)
+{
+	vlan(10, "sa", ETH0, 10, MARK("t1"));
+	ALTNAMES(vlan(11, "old", ETH0, 11, MARK("t1")), "carrier");
+	PLAN(DOC(TRUNK("t1", "eth0", SP("sa", 10)) "," TRUNK("t2", "carrier", SP("sb", 20))));
+
+	ck_assert(trunk_of("t1")->blocked);
+	assert_contains(trunk_of("t1")->reason, "old is the parent of desired trunk t2");
+	ck_assert_int_eq(op_pos("old"), -1);
+	ck_assert_str_eq(op_on("sb")->parent_name, "old");
+}
+END_TEST
+
+START_TEST(test_parent_altname_in_reports)
+{
+	json_t *doc, *t;
+	char *text;
+
+	ALTNAMES(&table.links[ETH0 - 1], LONG_ALT);
+	vlan(10, "sa", ETH0, 10, MARK("t"));
+	PLAN(DOC(TRUNK("t", LONG_ALT, SP("sa", 10)) "," TRUNK("m", "nowhere", SP("sm", 10))));
+
+	doc = capture_json(vt_print_status_json);
+	check_trunks_json(array_of(doc, "trunks"));
+	t = json_array_get(array_of(doc, "trunks"), trunk_index("t"));
+	ck_assert_str_eq(str_of(t, "parent"), LONG_ALT);
+	ck_assert_str_eq(str_of(t, "parent_device"), "eth0");
+	t = json_array_get(array_of(doc, "trunks"), trunk_index("m"));
+	ck_assert(json_is_null(json_object_get(t, "parent_device")));
+	json_decref(doc);
+
+	text = capture_status_text();
+	assert_contains(text, "t ACTIVE (parent " LONG_ALT " (eth0), 1 subport)\n");
+	assert_contains(text, "m DOWN (parent nowhere, 1 subport): parent nowhere is missing\n");
 	free(text);
 }
 END_TEST
@@ -1735,6 +1918,14 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_status_json);
 	tcase_add_test(tc, test_plan_json_non_utf8);
 	tcase_add_test(tc, test_plan_text);
+	tcase_add_test(tc, test_parent_by_altname);
+	tcase_add_test(tc, test_parent_by_altname_in_sync);
+	tcase_add_test(tc, test_subport_name_is_an_altname);
+	tcase_add_test(tc, test_rename_target_is_an_altname);
+	tcase_add_test(tc, test_master_by_altname);
+	tcase_add_test(tc, test_one_parent_named_two_ways);
+	tcase_add_test(tc, test_delete_parent_named_by_altname);
+	tcase_add_test(tc, test_parent_altname_in_reports);
 	suite_add_tcase(s, tc);
 	return s;
 }
