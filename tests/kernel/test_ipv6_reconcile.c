@@ -56,7 +56,14 @@ static struct vt_link read_link(const char *name)
 	return l;
 }
 
-/* IPv6 off as ipv6 false wants it, read over rtnetlink, and no address (iproute2's view). */
+/*
+ * IPv6 off as ipv6 false wants it, read over rtnetlink; and in iproute2's view
+ * no address, no route of any table, and no multicast group of its own (no
+ * solicited-node group: it has no address to defend). The all-nodes groups
+ * ff02::1 and ff01::1 are in every device's list from its registration on
+ * (addrconf's ipv6_add_dev(), before any request can reach it); the kernel
+ * never reports those, and with IPv6 disabled sends no MLD at all.
+ */
 static void assert_off(const char *name)
 {
 	struct vt_link l = read_link(name);
@@ -65,6 +72,8 @@ static void assert_off(const char *name)
 		      "%s: IPv6 state %d mode %u disabled %d", name, l.ipv6.present,
 		      l.ipv6.addr_gen_mode, l.ipv6.disabled);
 	ck_assert_int_eq(kt_sh_status("test \"$(ip -j -6 addr show dev %s)\" = '[]'", name), 0);
+	ck_assert_int_eq(kt_sh_status("! ip -6 maddr show dev %s | grep -q 'ff02::1:ff'", name), 0);
+	ck_assert_int_eq(kt_sh_status("test -z \"$(ip -6 route show table all dev %s)\"", name), 0);
 }
 
 /* As the namespace sets it up (its defaults: eui64, enabled), and its link-local address. */
