@@ -13,7 +13,9 @@
  *
  * A device changed so is journaled like one the plan changes, so a rollback
  * restores it; one brought up that must stay down is set down again right
- * after (the engine's restate). A side effect on a device vlantrunk does not
+ * after (the engine's restate). A rollback that brings a device up again
+ * brings up the VLANs on it that are down too, which the commit never
+ * touched: those are journaled as well, so the restore sets them down. A side effect on a device vlantrunk does not
  * manage, on a trunk a kept journal holds or that this run does not
  * consider, or that breaks a desired MTU, refuses the op. A rename takes a
  * device down and up again: its VLANs that are up come back up, so only
@@ -116,9 +118,9 @@ static size_t report_named(const struct planner *p, const char *name)
 	return SIZE_MAX;
 }
 
-static void record(struct walk *w, enum vt_effect_kind kind, const struct vt_link *l,
-		   const struct vt_link *cause, unsigned int depth, bool journal, bool restate,
-		   uint32_t mtu)
+static struct vt_effect *record(struct walk *w, enum vt_effect_kind kind, const struct vt_link *l,
+				const struct vt_link *cause, unsigned int depth, bool journal,
+				bool restate, uint32_t mtu)
 {
 	struct planner *p = w->p;
 	struct vt_plan *plan = p->plan;
@@ -126,11 +128,11 @@ static void record(struct walk *w, enum vt_effect_kind kind, const struct vt_lin
 	struct vt_effect *e;
 
 	if (!w->record || w->ret)
-		return;
+		return NULL;
 	e = vt_array_grow(plan->effects, &p->effects_cap, plan->n_effects + 1, sizeof(*e), 16);
 	if (!e) {
 		w->ret = -ENOMEM;
-		return;
+		return NULL;
 	}
 	plan->effects = e;
 	e = &plan->effects[plan->n_effects++];
@@ -150,6 +152,7 @@ static void record(struct walk *w, enum vt_effect_kind kind, const struct vt_lin
 	snprintf(e->name, sizeof(e->name), "%s",
 		 own && own->kind == VT_OP_RENAME && (own->after.fields & VT_F_NAME) ?
 		 own->after.link.name : l->name);
+	return e;
 }
 
 /*
@@ -197,6 +200,37 @@ static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int dept
 	}
 }
 
+/*
+ * A VLAN on @dev that is down and stays so, as @dev goes down: a rollback
+ * that brings @dev up again brings it up too (NETDEV_UP), so it is journaled
+ * for the restore to set it down again; one vlantrunk cannot prove its own
+ * (unmanaged, or of a trunk it cannot change now) forbids the op.
+ */
+static void guard_down(struct walk *w, const struct vt_link *l, const struct vt_link *dev,
+		       unsigned int depth)
+{
+	const char *owner = vt_marker_owner(l->alias), *why;
+	struct vt_effect *e;
+
+	if (op_on(w->p, l))
+		return;		/* journaled by its own op */
+	if (!owner) {
+		refuse(w, "setting %s down would leave %s, which vlantrunk does not manage, to come up "
+			  "with %s on a rollback (the kernel does so for a VLAN without loose_binding)",
+		       w->op->before->name, l->name, dev->name);
+		return;
+	}
+	if ((why = unavailable(w->p, owner))) {
+		refuse(w, "setting %s down would leave %s to come up with %s on a rollback (the kernel "
+			  "does so for a VLAN without loose_binding), and trunk %s cannot be changed: %s",
+		       w->op->before->name, l->name, dev->name, owner, why);
+		return;
+	}
+	e = record(w, VT_EFFECT_UP, l, dev, depth + 1, true, false, 0);
+	if (e)
+		e->rollback = true;
+}
+
 /* The devices on @dev that its going down for good takes down. */
 static void walk_down(struct walk *w, const struct vt_link *dev, unsigned int depth, int level)
 {
@@ -211,9 +245,13 @@ static void walk_down(struct walk *w, const struct vt_link *dev, unsigned int de
 		const struct vt_op *own = op_on(w->p, l);
 		const char *owner = vt_marker_owner(l->alias), *why;
 
-		if (l == dev || !l->is_vlan || (l->vlan.flags & VT_VLAN_LOOSE_BINDING) || !l->up ||
+		if (l == dev || !l->is_vlan || (l->vlan.flags & VT_VLAN_LOOSE_BINDING) ||
 		    w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
 			continue;
+		if (!l->up) {
+			guard_down(w, l, dev, depth);
+			continue;
+		}
 		if (!own && !owner) {
 			refuse(w, "setting %s down would set %s down too (the kernel does so for a VLAN "
 				  "without loose_binding), which vlantrunk does not manage",

@@ -208,6 +208,53 @@ START_TEST(test_outer_mtu_that_breaks_an_inner_mtu_is_refused)
 }
 END_TEST
 
+/*
+ * Setting the outer subport down leaves q-1, declared down, as it is; but a
+ * rollback brings a-o up again, and the kernel brings q-1 up with it. The
+ * rollback must set it down again (it used to leave it up and say "nothing
+ * half-applied was left"), and an operator's VLAN that is down on a-o, which
+ * no rollback could set down again, forbids setting a-o down at all.
+ */
+START_TEST(test_rollback_of_an_outer_down_keeps_the_vlans_on_it_down)
+{
+	char *before, *after, *out = NULL;
+
+	qinq("", "", "", ", \"up\": false");
+	expect(2, NULL, "reconcile", NULL);
+	qinq("", ", \"up\": false", "", ", \"up\": false");
+	before = kt_snapshot(env.nl, NULL);
+	/* q-2 set down, a-o set down, then a-2's MTU change fails. */
+	kt_write(env.config, "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": ["
+		 "  {\"name\": \"a-o\", \"vlan\": 100, \"protocol\": \"802.1ad\", \"up\": false},"
+		 "  {\"name\": \"a-2\", \"vlan\": 12, \"mtu\": 1400}]},"
+		 "{\"name\": \"q\", \"parent\": \"a-o\", \"subports\": ["
+		 "  {\"name\": \"q-1\", \"vlan\": 10, \"up\": false}, {\"name\": \"q-2\", \"vlan\": 20}]}]}");
+	expect(1, "fail:3:16", "reconcile", "rolled back");
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	ck_assert(is_up("a-o") && !is_up("q-1"));
+	free(after);
+
+	kt_sh("ip link add link a-o name op-in type vlan id 99");
+	free(before);
+	before = kt_snapshot(env.nl, NULL);
+	ck_assert_int_eq(vt(&out, "fail:100000:5", "reconcile"), 1);
+	ck_assert_msg(strstr(out, "op-in"), "%s", out);
+	ck_assert_uint_eq(kt_requests(out), 0);
+	free(out);
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+
+	kt_sh("ip link del op-in");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(!is_up("a-o") && !is_up("q-1") && !is_up("q-2"));
+	expect(0, NULL, "reconcile", NULL);
+}
+END_TEST
+
 /* An operator's VLAN on the outer subport: its MTU is not vlantrunk's to lower. */
 START_TEST(test_outer_mtu_that_lowers_an_operators_vlan_is_refused)
 {
@@ -287,6 +334,7 @@ Suite *effects_suite(void)
 	tcase_add_test(tc, test_outer_mtu_that_lowers_an_operators_vlan_is_refused);
 	tcase_add_test(tc, test_outer_down_that_takes_down_an_operators_vlan_is_refused);
 	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_trunk_on_another);
+	tcase_add_test(tc, test_rollback_of_an_outer_down_keeps_the_vlans_on_it_down);
 	suite_add_tcase(s, tc);
 	return s;
 }

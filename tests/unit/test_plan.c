@@ -1190,6 +1190,36 @@ START_TEST(test_effect_down_refused_for_an_operators_vlan)
 }
 END_TEST
 
+/* Setting the outer down leaves an inner subport that is down alone, but journals it for a rollback. */
+START_TEST(test_effect_down_journals_a_down_inner_for_the_rollback)
+{
+	add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"))->up = false;
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','up':false}") ","
+		 INNER("{'name':'i10','vlan':10,'up':false}")));
+
+	ck_assert(!trunk_of("outer")->blocked);
+	ck_assert_int_eq(op_pos("i10"), -1);
+	ck_assert_ptr_nonnull(effect_on("i10"));
+	ck_assert(effect_on("i10")->rollback && effect_on("i10")->journal);
+	ck_assert(!effect_on("i10")->restate);
+	ck_assert_uint_eq(trunk_of("inner")->scope, trunk_of("outer")->scope);
+}
+END_TEST
+
+/* ... and an operator's VLAN that is down there, which no rollback could set down again: refused. */
+START_TEST(test_effect_down_refused_for_an_operators_down_vlan)
+{
+	add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "op", 10, 99, NULL)->up = false;
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','up':false}")));
+
+	ck_assert(trunk_of("outer")->blocked);
+	assert_contains(trunk_of("outer")->reason, "leave op, which vlantrunk does not manage, to come up");
+	ck_assert_uint_eq(plan.n_ops, 0);
+}
+END_TEST
+
 /* A conflict on one outer subport: the trunk nested on another goes ahead. */
 START_TEST(test_conflict_on_one_outer_subport_frees_the_other)
 {
@@ -1663,6 +1693,8 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_effect_mtu_clamps_inner_devices);
 	tcase_add_test(tc, test_effect_mtu_breaking_a_desired_mtu_is_refused);
 	tcase_add_test(tc, test_effect_down_refused_for_an_operators_vlan);
+	tcase_add_test(tc, test_effect_down_journals_a_down_inner_for_the_rollback);
+	tcase_add_test(tc, test_effect_down_refused_for_an_operators_down_vlan);
 	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_other);
 	tcase_add_loop_test(tc, test_qinq_mtu_of_kept_outer, 0, 2);
 	tcase_add_test(tc, test_only_brings_nested_strays);
