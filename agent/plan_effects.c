@@ -155,9 +155,30 @@ static struct vt_effect *record(struct walk *w, enum vt_effect_kind kind, const 
 	return e;
 }
 
+/* Its own op sets it down in the engine's down stage, before any up. */
+static bool set_down_first(const struct vt_link *l, const struct vt_op *own)
+{
+	if (!own || !l->up)
+		return false;
+	return own->kind == VT_OP_RENAME ||
+	       (own->kind == VT_OP_CHANGE && (own->after.fields & VT_F_UP) && !own->after.link.up);
+}
+
+/* loose_binding once the change stage ran, which comes before any up: its own op may set it. */
+static bool loose_at_ups(const struct vt_link *l, const struct vt_op *own)
+{
+	if (own && (own->after.fields & VT_F_VLAN_FLAGS) &&
+	    (own->after.vlan_flags_mask & VT_VLAN_LOOSE_BINDING))
+		return own->after.link.vlan.flags & VT_VLAN_LOOSE_BINDING;
+	return l->vlan.flags & VT_VLAN_LOOSE_BINDING;
+}
+
 /*
- * The devices on @dev that its coming up brings up. @stays: @dev ends up
- * (else it is set down again, and the kernel then sets them down too).
+ * The devices on @dev that its coming up brings up: the VLANs on it that are
+ * down and lack loose_binding by then, that is once the down and change
+ * stages ran (a VLAN its own op sets down first is down; one whose op changes
+ * loose_binding has the new flags). @stays: @dev ends up (else it is set down
+ * again, and the kernel then sets them down too).
  */
 static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int depth, bool stays,
 		    int level)
@@ -174,8 +195,10 @@ static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int dept
 		const char *owner = vt_marker_owner(l->alias), *why;
 		bool child_stays;
 
-		if (l == dev || !l->is_vlan || (l->vlan.flags & VT_VLAN_LOOSE_BINDING) || l->up ||
-		    w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
+		if (l == dev || !l->is_vlan || w->p->fate[pos(w->p, l)] == FATE_DELETED ||
+		    (own && creates(own)))
+			continue;
+		if ((l->up && !set_down_first(l, own)) || loose_at_ups(l, own))
 			continue;
 		if (own) {
 			/* Journaled by its own op; down again unless that op wants it up. */

@@ -255,6 +255,48 @@ START_TEST(test_rollback_of_an_outer_down_keeps_the_vlans_on_it_down)
 }
 END_TEST
 
+/* Trunk a on p0 with outer subport @outer (802.1ad) and a-2; trunk q on it, q-1 declared @q1. */
+static void qinq_named(const char *outer, const char *a2_extra, const char *q1)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": ["
+		 "  {\"name\": \"%s\", \"vlan\": 100, \"protocol\": \"802.1ad\"},"
+		 "  {\"name\": \"a-2\", \"vlan\": 12%s}]},"
+		 "{\"name\": \"q\", \"parent\": \"%s\", \"subports\": ["
+		 "  {\"name\": \"q-1\", \"vlan\": 10%s}, {\"name\": \"q-2\", \"vlan\": 20}]}]}",
+		 outer, a2_extra, outer, q1);
+	kt_write(env.config, buf);
+}
+
+/*
+ * The VLANs an up brings up are those down once the down and change stages
+ * ran: q-1 losing loose_binding in the same run (it used to be planned by its
+ * old flags, so nothing set it down again: every run rolled back), and q-1
+ * set down (its own change) before its outer subport's rename takes a-o down
+ * and up again (the same).
+ */
+START_TEST(test_inner_subport_changed_in_the_same_run_as_its_outers_up)
+{
+	qinq(", \"admin_state_up\": false", "", "", ", \"up\": false, \"loose_binding\": true");
+	expect(2, NULL, "reconcile", NULL);
+	qinq("", "", "", ", \"up\": false");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("a-o") && !is_up("q-1") && is_up("q-2"));
+	expect(0, NULL, "reconcile", NULL);
+
+	qinq_named("a-o", "", "");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("q-1"));
+	qinq_named("a-p", "", ", \"up\": false");
+	expect(2, NULL, "plan", "rename a-o -> a-p");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("a-p") && !is_up("q-1") && is_up("q-2"));
+	expect(0, NULL, "reconcile", NULL);
+}
+END_TEST
+
 /* An operator's VLAN on the outer subport: its MTU is not vlantrunk's to lower. */
 START_TEST(test_outer_mtu_that_lowers_an_operators_vlan_is_refused)
 {
@@ -335,6 +377,7 @@ Suite *effects_suite(void)
 	tcase_add_test(tc, test_outer_down_that_takes_down_an_operators_vlan_is_refused);
 	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_trunk_on_another);
 	tcase_add_test(tc, test_rollback_of_an_outer_down_keeps_the_vlans_on_it_down);
+	tcase_add_test(tc, test_inner_subport_changed_in_the_same_run_as_its_outers_up);
 	suite_add_tcase(s, tc);
 	return s;
 }

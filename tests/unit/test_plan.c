@@ -1220,6 +1220,39 @@ START_TEST(test_effect_down_refused_for_an_operators_down_vlan)
 }
 END_TEST
 
+/* The outer comes up as an inner subport declared down loses loose_binding: by then the kernel brings it up. */
+START_TEST(test_effect_up_sees_loose_binding_as_the_change_stage_leaves_it)
+{
+	struct vt_link *i10;
+
+	add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"))->up = false;
+	i10 = vlan(11, "i10", 10, 10, MARK("inner"));
+	i10->up = false;
+	i10->vlan.flags |= VT_VLAN_LOOSE_BINDING;
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','up':true}") ","
+		 INNER("{'name':'i10','vlan':10,'up':false}")));
+
+	ck_assert_int_eq(op_on("i10")->kind, VT_OP_CHANGE);
+	ck_assert_ptr_nonnull(effect_on("i10"));
+	ck_assert(effect_on("i10")->restate && !effect_on("i10")->journal);
+}
+END_TEST
+
+/* An inner subport its own change sets down before the outer's rename brings the outer up again. */
+START_TEST(test_effect_rename_brings_up_an_inner_subport_set_down_first)
+{
+	add_link(10, "o-old", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"));
+	PLAN(DOC(OUTER(O100) "," INNER("{'name':'i10','vlan':10,'up':false}")));
+
+	ck_assert_int_eq(op_on("o-old")->kind, VT_OP_RENAME);
+	ck_assert_int_eq(op_on("i10")->kind, VT_OP_CHANGE);
+	ck_assert_ptr_nonnull(effect_on("i10"));
+	ck_assert(effect_on("i10")->restate);
+	ck_assert_uint_eq(effect_on("i10")->cause_depth, 0);
+}
+END_TEST
+
 /* A conflict on one outer subport: the trunk nested on another goes ahead. */
 START_TEST(test_conflict_on_one_outer_subport_frees_the_other)
 {
@@ -1695,6 +1728,8 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_effect_down_refused_for_an_operators_vlan);
 	tcase_add_test(tc, test_effect_down_journals_a_down_inner_for_the_rollback);
 	tcase_add_test(tc, test_effect_down_refused_for_an_operators_down_vlan);
+	tcase_add_test(tc, test_effect_up_sees_loose_binding_as_the_change_stage_leaves_it);
+	tcase_add_test(tc, test_effect_rename_brings_up_an_inner_subport_set_down_first);
 	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_other);
 	tcase_add_loop_test(tc, test_qinq_mtu_of_kept_outer, 0, 2);
 	tcase_add_test(tc, test_only_brings_nested_strays);
