@@ -19,7 +19,7 @@
  * manage, on a trunk a kept journal holds or that this run does not
  * consider, or that breaks a desired MTU, refuses the op. A rename takes a
  * device down and up again: its VLANs that are up come back up, so only
- * those that are down count.
+ * those that are down count, on it and on those VLANs, all the way down.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +38,7 @@ struct walk {
 	struct planner *p;
 	const struct vt_op *op;		/* the cause */
 	bool record;			/* else only check */
+	bool guard;			/* record() records for a rollback only */
 	char *why;
 	size_t len;
 	bool refused;
@@ -118,9 +119,9 @@ static size_t report_named(const struct planner *p, const char *name)
 	return SIZE_MAX;
 }
 
-static struct vt_effect *record(struct walk *w, enum vt_effect_kind kind, const struct vt_link *l,
-				const struct vt_link *cause, unsigned int depth, bool journal,
-				bool restate, uint32_t mtu)
+static void record(struct walk *w, enum vt_effect_kind kind, const struct vt_link *l,
+		   const struct vt_link *cause, unsigned int depth, bool journal, bool restate,
+		   uint32_t mtu)
 {
 	struct planner *p = w->p;
 	struct vt_plan *plan = p->plan;
@@ -128,11 +129,24 @@ static struct vt_effect *record(struct walk *w, enum vt_effect_kind kind, const 
 	struct vt_effect *e;
 
 	if (!w->record || w->ret)
-		return NULL;
+		return;
+	/*
+	 * Reached again (its parent comes up with an outer device, and by its
+	 * own op): one effect, set down after the later of the two ups.
+	 */
+	for (size_t i = 0; i < plan->n_effects; i++) {
+		e = &plan->effects[i];
+		if (e->kind == kind && e->link == l && e->cause == cause && e->rollback == w->guard) {
+			e->restate |= restate;
+			if (w->op->depth > e->cause_depth)
+				e->cause_depth = w->op->depth;
+			return;
+		}
+	}
 	e = vt_array_grow(plan->effects, &p->effects_cap, plan->n_effects + 1, sizeof(*e), 16);
 	if (!e) {
 		w->ret = -ENOMEM;
-		return NULL;
+		return;
 	}
 	plan->effects = e;
 	e = &plan->effects[plan->n_effects++];
@@ -148,11 +162,11 @@ static struct vt_effect *record(struct walk *w, enum vt_effect_kind kind, const 
 	if (e->journal)
 		p->effected[pos(p, l)] = 1;
 	e->restate = restate;
+	e->rollback = w->guard;
 	e->mtu = mtu;
 	snprintf(e->name, sizeof(e->name), "%s",
 		 own && own->kind == VT_OP_RENAME && (own->after.fields & VT_F_NAME) ?
 		 own->after.link.name : l->name);
-	return e;
 }
 
 /* Its own op sets it down in the engine's down stage, before any up. */
@@ -178,10 +192,13 @@ static bool loose_at_ups(const struct vt_link *l, const struct vt_op *own)
  * down and lack loose_binding by then, that is once the down and change
  * stages ran (a VLAN its own op sets down first is down; one whose op changes
  * loose_binding has the new flags). @stays: @dev ends up (else it is set down
- * again, and the kernel then sets them down too).
+ * again, and the kernel then sets them down too). @took: @dev was up and
+ * went down in the down stage (a rename), and took down with it the VLANs on
+ * it that were up and lack loose_binding (NETDEV_DOWN): they come back up
+ * with it as they were, and bring up what is down on them, however deep.
  */
 static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int depth, bool stays,
-		    int level)
+		    bool took, int level)
 {
 	const struct vlan_key *c;
 	size_t n;
@@ -193,18 +210,22 @@ static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int dept
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
 		const char *owner = vt_marker_owner(l->alias), *why;
-		bool child_stays;
+		bool child_stays, down_first;
 
 		if (l == dev || !l->is_vlan || w->p->fate[pos(w->p, l)] == FATE_DELETED ||
 		    (own && creates(own)))
 			continue;
-		if ((l->up && !set_down_first(l, own)) || loose_at_ups(l, own))
+		down_first = set_down_first(l, own) ||
+			     (took && l->up && !(l->vlan.flags & VT_VLAN_LOOSE_BINDING));
+		if ((l->up && !down_first) || loose_at_ups(l, own))
 			continue;
 		if (own) {
 			/* Journaled by its own op; down again unless that op wants it up. */
 			child_stays = stays && ends_up(own);
 			if (stays && !child_stays)
 				record(w, VT_EFFECT_UP, l, dev, depth + 1, false, true, 0);
+		} else if (l->up && stays) {
+			child_stays = true;	/* back as it was: only what is on it counts */
 		} else if (!owner) {
 			refuse(w, "bringing %s up would bring up %s too (the kernel does so for a VLAN "
 				  "without loose_binding), which vlantrunk does not manage",
@@ -219,7 +240,7 @@ static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int dept
 			child_stays = false;
 			record(w, VT_EFFECT_UP, l, dev, depth + 1, true, stays, 0);
 		}
-		walk_up(w, l, depth + 1, child_stays, level + 1);
+		walk_up(w, l, depth + 1, child_stays, down_first, level + 1);
 	}
 }
 
@@ -233,7 +254,6 @@ static void guard_down(struct walk *w, const struct vt_link *l, const struct vt_
 		       unsigned int depth)
 {
 	const char *owner = vt_marker_owner(l->alias), *why;
-	struct vt_effect *e;
 
 	if (op_on(w->p, l))
 		return;		/* journaled by its own op */
@@ -249,9 +269,9 @@ static void guard_down(struct walk *w, const struct vt_link *l, const struct vt_
 		       w->op->before->name, l->name, dev->name, owner, why);
 		return;
 	}
-	e = record(w, VT_EFFECT_UP, l, dev, depth + 1, true, false, 0);
-	if (e)
-		e->rollback = true;
+	w->guard = true;
+	record(w, VT_EFFECT_UP, l, dev, depth + 1, true, false, 0);
+	w->guard = false;
 }
 
 /* The devices on @dev that its going down for good takes down. */
@@ -353,7 +373,7 @@ static void walk_op(struct walk *w)
 	if ((op->after.fields & VT_F_MTU) && op->after.link.mtu < op->before->mtu)
 		walk_mtu(w, op->before, op->depth, op->after.link.mtu, 0);
 	if (!w->refused && brings_up(op))
-		walk_up(w, op->before, op->depth, true, 0);
+		walk_up(w, op->before, op->depth, true, set_down_first(op->before, op), 0);
 	if (!w->refused && takes_down(op))
 		walk_down(w, op->before, op->depth, 0);
 }

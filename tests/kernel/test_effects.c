@@ -297,6 +297,66 @@ START_TEST(test_inner_subport_changed_in_the_same_run_as_its_outers_up)
 }
 END_TEST
 
+/* Three levels: a on p0 (@outer, 802.1ad, and @a_more), q on @outer (q-1 802.1ad), r on q-1 (r-1 down). */
+static void stack3(const char *outer, const char *a_more)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": ["
+		 "  {\"name\": \"%s\", \"vlan\": 100, \"protocol\": \"802.1ad\"}%s]},"
+		 "{\"name\": \"q\", \"parent\": \"%s\", \"subports\": ["
+		 "  {\"name\": \"q-1\", \"vlan\": 10, \"protocol\": \"802.1ad\"}, {\"name\": \"q-2\", \"vlan\": 20}]},"
+		 "{\"name\": \"r\", \"parent\": \"q-1\", \"subports\": ["
+		 "  {\"name\": \"r-1\", \"vlan\": 30, \"up\": false}, {\"name\": \"r-2\", \"vlan\": 31}]}]}",
+		 outer, a_more, outer);
+	kt_write(env.config, buf);
+}
+
+/*
+ * A rename takes the outer subport down and up again, and the kernel the
+ * whole stack on it: q-1, up, goes down and comes back up, and brings up
+ * what is down on it. r-1 must be set down again (it was left up, and every
+ * run rolled back), an operator's VLAN down on q-1 forbids the rename (it
+ * was left up, by a run that exited 1), and a rollback after the restate
+ * sets r-1 down again too.
+ */
+START_TEST(test_outer_rename_brings_up_the_vlans_down_two_levels_below)
+{
+	char *before, *after, *out = NULL;
+
+	stack3("a-o", "");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("q-1") && !is_up("r-1") && is_up("r-2"));
+
+	kt_sh("ip link add link q-1 name op-r type vlan id 99");
+	stack3("a-p", "");
+	before = kt_snapshot(env.nl, NULL);
+	ck_assert_int_eq(vt(&out, "fail:100000:5", "reconcile"), 1);
+	ck_assert_msg(strstr(out, "op-r"), "%s", out);
+	ck_assert_uint_eq(kt_requests(out), 0);
+	free(out);
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+
+	/* a-o down, renamed, up; r-1 set down again; then a-3's create fails. */
+	kt_sh("ip link del op-r");
+	stack3("a-p", ", {\"name\": \"a-3\", \"vlan\": 13}");
+	before = kt_snapshot(env.nl, NULL);
+	expect(1, "fail:5:16", "reconcile", "create a-3");
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("a-p") && is_up("q-1") && !is_up("r-1") && is_up("r-2"));
+	expect(0, NULL, "reconcile", NULL);
+}
+END_TEST
+
 /* An operator's VLAN on the outer subport: its MTU is not vlantrunk's to lower. */
 START_TEST(test_outer_mtu_that_lowers_an_operators_vlan_is_refused)
 {
@@ -378,6 +438,7 @@ Suite *effects_suite(void)
 	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_trunk_on_another);
 	tcase_add_test(tc, test_rollback_of_an_outer_down_keeps_the_vlans_on_it_down);
 	tcase_add_test(tc, test_inner_subport_changed_in_the_same_run_as_its_outers_up);
+	tcase_add_test(tc, test_outer_rename_brings_up_the_vlans_down_two_levels_below);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1253,6 +1253,39 @@ START_TEST(test_effect_rename_brings_up_an_inner_subport_set_down_first)
 }
 END_TEST
 
+/* A rename takes the stack down and up again: what is down two levels below comes up. */
+START_TEST(test_effect_rename_reaches_two_levels_down)
+{
+	add_link(10, "o-old", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"));
+	vlan(12, "i10.5", 11, 5, MARK("deep"))->up = false;
+	PLAN(DOC(OUTER(O100) "," INNER(SP("i10", 10)) ","
+		 TRUNK("deep", "i10", "{'name':'i10.5','vlan':5,'up':false}")));
+
+	ck_assert_int_eq(op_on("o-old")->kind, VT_OP_RENAME);
+	ck_assert_ptr_null(effect_on("i10"));
+	ck_assert_ptr_nonnull(effect_on("i10.5"));
+	ck_assert(effect_on("i10.5")->restate && effect_on("i10.5")->journal);
+	ck_assert_uint_eq(effect_on("i10.5")->cause_depth, 0);
+	ck_assert_uint_eq(plan.n_effects, 1);
+	ck_assert_uint_eq(trunk_of("deep")->scope, trunk_of("outer")->scope);
+}
+END_TEST
+
+/* ... so an operator's VLAN down there forbids the rename. */
+START_TEST(test_effect_rename_refused_for_an_operators_vlan_two_levels_down)
+{
+	add_link(10, "o-old", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"));
+	vlan(12, "op", 11, 99, NULL)->up = false;
+	PLAN(DOC(OUTER(O100) "," INNER(SP("i10", 10))));
+
+	ck_assert(trunk_of("outer")->blocked);
+	assert_contains(trunk_of("outer")->reason, "would bring up op");
+	ck_assert_uint_eq(plan.n_ops, 0);
+}
+END_TEST
+
 /* A conflict on one outer subport: the trunk nested on another goes ahead. */
 START_TEST(test_conflict_on_one_outer_subport_frees_the_other)
 {
@@ -1730,6 +1763,8 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_effect_down_refused_for_an_operators_down_vlan);
 	tcase_add_test(tc, test_effect_up_sees_loose_binding_as_the_change_stage_leaves_it);
 	tcase_add_test(tc, test_effect_rename_brings_up_an_inner_subport_set_down_first);
+	tcase_add_test(tc, test_effect_rename_reaches_two_levels_down);
+	tcase_add_test(tc, test_effect_rename_refused_for_an_operators_vlan_two_levels_down);
 	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_other);
 	tcase_add_loop_test(tc, test_qinq_mtu_of_kept_outer, 0, 2);
 	tcase_add_test(tc, test_only_brings_nested_strays);
