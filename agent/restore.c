@@ -649,13 +649,15 @@ static int recreate_deleted(struct restorer *r)
  * The up states, outer devices first, then every down: the kernel brings up
  * a VLAN without loose_binding when its parent comes up (vlan_device_event(),
  * NETDEV_UP), and with it what is down on that VLAN, however deep (a VLAN on
- * a VLAN taken down for a rename and brought up again with it). So a VLAN
- * that was down is set down again, even if it is down at the moment, unless
- * it has loose_binding (its journaled flags are back by now).
+ * a VLAN taken down for a rename and brought up again with it). So once
+ * anything comes up, a VLAN that was down is set down again, even if it is
+ * down at the moment, unless it has loose_binding (its journaled flags are
+ * back by now).
  */
 static int queue_up_states(struct restorer *r)
 {
 	struct vt_link_spec spec;
+	bool ups = false;
 	int ret = 0;
 
 	for (unsigned int depth = 0; depth <= MAX_DEPTH && !ret; depth++)
@@ -672,6 +674,7 @@ static int queue_up_states(struct restorer *r)
 				continue;
 			vt_spec_change(&want, VT_D_UP, have->ifindex, &spec);
 			ret = vt_batch_change(r->batch, have, &spec) < 0 ? -ENOMEM : 0;
+			ups = true;
 		}
 	for (size_t i = 0; i < r->j->n_entries && !ret; i++) {
 		const struct vt_journal_entry *e = &r->j->entries[i];
@@ -680,7 +683,8 @@ static int queue_up_states(struct restorer *r)
 
 		if (!have || e->image.up)
 			continue;
-		if (!have->up && (!e->image.is_vlan || (e->image.vlan.flags & VT_VLAN_LOOSE_BINDING)))
+		if (!have->up && (!ups || !e->image.is_vlan ||
+				  (e->image.vlan.flags & VT_VLAN_LOOSE_BINDING)))
 			continue;
 		resolve(r, e, have->parent, &want);
 		vt_spec_change(&want, VT_D_UP, have->ifindex, &spec);
