@@ -187,6 +187,8 @@ static bool loose_at_ups(const struct vt_link *l, const struct vt_op *own)
 	return l->vlan.flags & VT_VLAN_LOOSE_BINDING;
 }
 
+static void bring_back(struct walk *w, const struct vt_link *l, const struct vt_op *own, int level);
+
 /*
  * The devices on @dev that its coming up brings up: the VLANs on it that are
  * down and lack loose_binding by then, that is once the down and change
@@ -217,8 +219,15 @@ static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int dept
 			continue;
 		down_first = set_down_first(l, own) ||
 			     (took && l->up && !(l->vlan.flags & VT_VLAN_LOOSE_BINDING));
-		if ((l->up && !down_first) || loose_at_ups(l, own))
+		if (l->up && !down_first)
 			continue;
+		if (loose_at_ups(l, own)) {
+			/* Taken down with @dev, it stays down unless its own op brings it up. */
+			if (down_first && !set_down_first(l, own) && own && own->kind == VT_OP_CHANGE &&
+			    ends_up(own))
+				bring_back(w, l, own, level);
+			continue;
+		}
 		if (own) {
 			/* Journaled by its own op; down again unless that op wants it up. */
 			child_stays = stays && ends_up(own);
@@ -242,6 +251,28 @@ static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int dept
 		}
 		walk_up(w, l, depth + 1, child_stays, down_first, level + 1);
 	}
+}
+
+/*
+ * @l, up and without loose_binding, goes down with its parent in the down
+ * stage (NETDEV_DOWN), but must end up: the change stage gives it
+ * loose_binding, so its own change brings it up again in the up stage, on a
+ * parent that is down (or not up yet). What is on it comes up with it then,
+ * at its own depth.
+ */
+static void bring_back(struct walk *w, const struct vt_link *l, const struct vt_op *own, int level)
+{
+	const struct vt_op *cause = w->op;
+
+	if (w->record) {
+		struct vt_op *op = &w->p->plan->ops[w->p->op_of[pos(w->p, l)] - 1];
+
+		op->after.fields |= VT_F_UP;
+		op->after.link.up = true;
+	}
+	w->op = own;
+	walk_up(w, l, own->depth, true, true, level + 1);
+	w->op = cause;
 }
 
 /*
@@ -306,6 +337,10 @@ static void walk_down(struct walk *w, const struct vt_link *dev, unsigned int de
 				  "without loose_binding), and trunk %s cannot be changed: %s",
 			       w->op->before->name, l->name, owner, why);
 			return;
+		}
+		if (own && own->kind == VT_OP_CHANGE && ends_up(own) && loose_at_ups(l, own)) {
+			bring_back(w, l, own, level);
+			continue;
 		}
 		if (!own)
 			record(w, VT_EFFECT_DOWN, l, dev, depth + 1, true, false, 0);

@@ -357,6 +357,30 @@ START_TEST(test_outer_rename_brings_up_the_vlans_down_two_levels_below)
 }
 END_TEST
 
+/*
+ * An inner subport that gets loose_binding in the same run as its outer
+ * subport goes down (or is renamed): the kernel sets it down with its parent
+ * in the down stage, before the change stage gives it loose_binding, so it
+ * must be brought up again (it was left down, and every run rolled back).
+ */
+START_TEST(test_inner_subport_given_loose_binding_as_its_outer_goes_down)
+{
+	qinq("", "", "", "");
+	expect(2, NULL, "reconcile", NULL);
+	qinq("", ", \"up\": false", "", ", \"loose_binding\": true");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(!is_up("a-o") && is_up("q-1") && !is_up("q-2"));
+	expect(0, NULL, "reconcile", NULL);
+
+	qinq_named("a-o", "", "");
+	expect(2, NULL, "reconcile", NULL);
+	qinq_named("a-p", "", ", \"loose_binding\": true");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("a-p") && is_up("q-1") && is_up("q-2"));
+	expect(0, NULL, "reconcile", NULL);
+}
+END_TEST
+
 /* An operator's VLAN on the outer subport: its MTU is not vlantrunk's to lower. */
 START_TEST(test_outer_mtu_that_lowers_an_operators_vlan_is_refused)
 {
@@ -439,6 +463,7 @@ Suite *effects_suite(void)
 	tcase_add_test(tc, test_rollback_of_an_outer_down_keeps_the_vlans_on_it_down);
 	tcase_add_test(tc, test_inner_subport_changed_in_the_same_run_as_its_outers_up);
 	tcase_add_test(tc, test_outer_rename_brings_up_the_vlans_down_two_levels_below);
+	tcase_add_test(tc, test_inner_subport_given_loose_binding_as_its_outer_goes_down);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1286,6 +1286,24 @@ START_TEST(test_effect_rename_refused_for_an_operators_vlan_two_levels_down)
 }
 END_TEST
 
+/* The outer goes down as an inner subport gets loose_binding: the kernel takes it down first, its change brings it up. */
+START_TEST(test_effect_down_brings_back_an_inner_subport_given_loose_binding)
+{
+	const struct vt_op *op;
+
+	add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"));
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','up':false}") ","
+		 INNER("{'name':'i10','vlan':10,'loose_binding':true}")));
+
+	ck_assert(!trunk_of("outer")->blocked);
+	op = op_on("i10");
+	ck_assert_int_eq(op->kind, VT_OP_CHANGE);
+	ck_assert((op->after.fields & VT_F_UP) && op->after.link.up);
+	assert_commit_order();
+}
+END_TEST
+
 /* A conflict on one outer subport: the trunk nested on another goes ahead. */
 START_TEST(test_conflict_on_one_outer_subport_frees_the_other)
 {
@@ -1765,6 +1783,7 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_effect_rename_brings_up_an_inner_subport_set_down_first);
 	tcase_add_test(tc, test_effect_rename_reaches_two_levels_down);
 	tcase_add_test(tc, test_effect_rename_refused_for_an_operators_vlan_two_levels_down);
+	tcase_add_test(tc, test_effect_down_brings_back_an_inner_subport_given_loose_binding);
 	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_other);
 	tcase_add_loop_test(tc, test_qinq_mtu_of_kept_outer, 0, 2);
 	tcase_add_test(tc, test_only_brings_nested_strays);
