@@ -8,6 +8,9 @@
  *  - NETDEV_DOWN sets every such VLAN down;
  *  - NETDEV_CHANGEMTU lowers every VLAN's MTU above the new one to it (and
  *    macvlan and ipvlan do the same for theirs); raising it raises none;
+ *  - NETDEV_CHANGEADDR gives the new MAC to every VLAN on it that is up and
+ *    took its address from it (vlan_sync_address()); one that is down takes
+ *    it when it next comes up;
  * and each of those devices passes it on to the devices on it. (Deleting a
  * device deletes them all: check_deletes() in plan.c refuses that.)
  *
@@ -399,6 +402,47 @@ static void walk_mtu(struct walk *w, const struct vt_link *dev, unsigned int dep
 	}
 }
 
+/*
+ * The VLANs on @dev whose MAC follows its new one: those that are up and have
+ * its address, @old (one given that same address by hand does not follow,
+ * but a dump cannot tell them apart), and the VLANs on those. A managed one
+ * follows as the desired state has it: its MAC is not managed, or its own op
+ * sets it (unless the desired state gives it the very address its parent had,
+ * which is left as a known gap). Only the devices vlantrunk cannot change now
+ * count: they forbid the op.
+ */
+static void walk_mac(struct walk *w, const struct vt_link *dev, const uint8_t *old, int level)
+{
+	const struct vlan_key *c;
+	size_t n;
+
+	if (level > MAX_STACK)
+		return;
+	c = vt_plan_children(w->p, dev->ifindex, &n);
+	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
+		const struct vt_link *l = c[k].link;
+		const struct vt_op *own = op_on(w->p, l);
+		const char *owner = vt_marker_owner(l->alias), *why;
+
+		if (l == dev || !l->is_vlan || !l->up || !l->has_mac || memcmp(l->mac, old, VT_MAC_LEN) ||
+		    w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
+			continue;
+		if (!own && !owner) {
+			refuse(w, "changing the MAC of %s would change that of %s too (the kernel passes "
+				  "a VLAN's address on to the VLANs on it that took it), which vlantrunk "
+				  "does not manage", w->op->before->name, l->name);
+			return;
+		}
+		if (!own && (why = unavailable(w->p, owner))) {
+			refuse(w, "changing the MAC of %s would change that of %s too (the kernel passes "
+				  "a VLAN's address on to the VLANs on it that took it), and trunk %s "
+				  "cannot be changed: %s", w->op->before->name, l->name, owner, why);
+			return;
+		}
+		walk_mac(w, l, old, level + 1);
+	}
+}
+
 static void walk_op(struct walk *w)
 {
 	const struct vt_op *op = w->op;
@@ -407,6 +451,9 @@ static void walk_op(struct walk *w)
 		return;
 	if ((op->after.fields & VT_F_MTU) && op->after.link.mtu < op->before->mtu)
 		walk_mtu(w, op->before, op->depth, op->after.link.mtu, 0);
+	if (!w->refused && (op->after.fields & VT_F_MAC) && op->before->has_mac &&
+	    memcmp(op->after.link.mac, op->before->mac, VT_MAC_LEN))
+		walk_mac(w, op->before, op->before->mac, 0);
 	if (!w->refused && brings_up(op))
 		walk_up(w, op->before, op->depth, true, set_down_first(op->before, op), 0);
 	if (!w->refused && takes_down(op))

@@ -381,6 +381,57 @@ START_TEST(test_inner_subport_given_loose_binding_as_its_outer_goes_down)
 }
 END_TEST
 
+static void mac_of(const char *dev, char mac[18])
+{
+	struct vt_link_table t = { 0 };
+	const struct vt_link *l;
+
+	kt_dump(env.nl, &t);
+	l = kt_find(&t, dev);
+	snprintf(mac, 18, "%02x:%02x:%02x:%02x:%02x:%02x", l->mac[0], l->mac[1], l->mac[2], l->mac[3],
+		 l->mac[4], l->mac[5]);
+	vt_link_table_clear(&t);
+}
+
+/*
+ * A new MAC for the outer subport: the kernel gives it to the VLANs on it
+ * that are up and took their address from it (NETDEV_CHANGEADDR,
+ * vlan_sync_address()), all the way down. An operator's VLAN among them
+ * forbids the change (it used to get the new address too); one with an
+ * address of its own does not follow, and the inner subports (their MAC not
+ * managed) follow and stay in sync.
+ */
+START_TEST(test_outer_mac_change_passes_to_the_vlans_that_inherit_it)
+{
+	char *before, *after, *out = NULL, was[18], now[18];
+
+	qinq("", "", "", "");
+	expect(2, NULL, "reconcile", NULL);
+	kt_sh("ip link add link a-o name op-in type vlan id 99 && ip link set op-in up");
+	mac_of("op-in", was);
+	qinq("", ", \"mac\": \"02:00:00:00:0a:0a\"", "", "");
+	before = kt_snapshot(env.nl, NULL);
+	ck_assert_int_eq(vt(&out, "fail:100000:5", "reconcile"), 1);
+	ck_assert_msg(strstr(out, "op-in"), "%s", out);
+	ck_assert_uint_eq(kt_requests(out), 0);
+	free(out);
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	mac_of("op-in", now);
+	ck_assert_str_eq(now, was);
+	free(after);
+	free(before);
+
+	kt_sh("ip link set op-in address 02:00:00:00:0b:0b");
+	expect(2, NULL, "reconcile", NULL);
+	mac_of("op-in", now);
+	ck_assert_str_eq(now, "02:00:00:00:0b:0b");
+	mac_of("q-1", now);
+	ck_assert_str_eq(now, "02:00:00:00:0a:0a");
+	expect(0, NULL, "reconcile", NULL);
+}
+END_TEST
+
 /* An operator's VLAN on the outer subport: its MTU is not vlantrunk's to lower. */
 START_TEST(test_outer_mtu_that_lowers_an_operators_vlan_is_refused)
 {
@@ -464,6 +515,7 @@ Suite *effects_suite(void)
 	tcase_add_test(tc, test_inner_subport_changed_in_the_same_run_as_its_outers_up);
 	tcase_add_test(tc, test_outer_rename_brings_up_the_vlans_down_two_levels_below);
 	tcase_add_test(tc, test_inner_subport_given_loose_binding_as_its_outer_goes_down);
+	tcase_add_test(tc, test_outer_mac_change_passes_to_the_vlans_that_inherit_it);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1304,6 +1304,36 @@ START_TEST(test_effect_down_brings_back_an_inner_subport_given_loose_binding)
 }
 END_TEST
 
+/* A new outer MAC passes to the VLANs on it that took its address: an operator's forbids it. */
+START_TEST(test_effect_mac_refused_for_an_operators_vlan_that_inherits_it)
+{
+	struct vt_link *o = add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+
+	memcpy(vlan(11, "i10", 10, 10, MARK("inner"))->mac, o->mac, VT_MAC_LEN);
+	memcpy(vlan(12, "op", 11, 99, NULL)->mac, o->mac, VT_MAC_LEN);
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','mac':'02:00:00:00:0a:0a'}") ","
+		 INNER(SP("i10", 10))));
+
+	ck_assert(trunk_of("outer")->blocked);
+	assert_contains(trunk_of("outer")->reason, "would change that of op too");
+}
+END_TEST
+
+/* ... not one with an address of its own. */
+START_TEST(test_effect_mac_leaves_a_vlan_with_its_own_address_alone)
+{
+	struct vt_link *o = add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+
+	memcpy(vlan(11, "i10", 10, 10, MARK("inner"))->mac, o->mac, VT_MAC_LEN);
+	vlan(12, "op", 11, 99, NULL);
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','mac':'02:00:00:00:0a:0a'}") ","
+		 INNER(SP("i10", 10))));
+
+	ck_assert(!trunk_of("outer")->blocked);
+	ck_assert_int_eq(op_on("o100")->kind, VT_OP_CHANGE);
+}
+END_TEST
+
 /* A conflict on one outer subport: the trunk nested on another goes ahead. */
 START_TEST(test_conflict_on_one_outer_subport_frees_the_other)
 {
@@ -1784,6 +1814,8 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_effect_rename_reaches_two_levels_down);
 	tcase_add_test(tc, test_effect_rename_refused_for_an_operators_vlan_two_levels_down);
 	tcase_add_test(tc, test_effect_down_brings_back_an_inner_subport_given_loose_binding);
+	tcase_add_test(tc, test_effect_mac_refused_for_an_operators_vlan_that_inherits_it);
+	tcase_add_test(tc, test_effect_mac_leaves_a_vlan_with_its_own_address_alone);
 	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_other);
 	tcase_add_loop_test(tc, test_qinq_mtu_of_kept_outer, 0, 2);
 	tcase_add_test(tc, test_only_brings_nested_strays);
