@@ -199,9 +199,13 @@ static int add_restate(struct runner *r, const struct vt_link *l, const char *na
 {
 	struct restate *v;
 
+	/* Brought up by two causes: set down after the later. */
 	for (size_t i = 0; i < r->n_restate; i++)
-		if (r->restate[i].ifindex == l->ifindex)
+		if (r->restate[i].ifindex == l->ifindex) {
+			if (cause > r->restate[i].cause)
+				r->restate[i].cause = cause;
 			return 0;
+		}
 	v = reallocarray(r->restate, r->n_restate + 1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;

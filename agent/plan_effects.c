@@ -8,16 +8,21 @@
  *  - NETDEV_DOWN sets every such VLAN down;
  *  - NETDEV_CHANGEMTU lowers every VLAN's MTU above the new one to it (and
  *    macvlan and ipvlan do the same for theirs); raising it raises none;
+ *  - NETDEV_CHANGEADDR gives the new MAC to every VLAN on it that is up and
+ *    took its address from it (vlan_sync_address()); one that is down takes
+ *    it when it next comes up;
  * and each of those devices passes it on to the devices on it. (Deleting a
  * device deletes them all: check_deletes() in plan.c refuses that.)
  *
  * A device changed so is journaled like one the plan changes, so a rollback
  * restores it; one brought up that must stay down is set down again right
- * after (the engine's restate). A side effect on a device vlantrunk does not
+ * after (the engine's restate). A rollback that brings a device up again
+ * brings up the VLANs on it that are down too, which the commit never
+ * touched: those are journaled as well, so the restore sets them down. A side effect on a device vlantrunk does not
  * manage, on a trunk a kept journal holds or that this run does not
  * consider, or that breaks a desired MTU, refuses the op. A rename takes a
  * device down and up again: its VLANs that are up come back up, so only
- * those that are down count.
+ * those that are down count, on it and on those VLANs, all the way down.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,6 +41,7 @@ struct walk {
 	struct planner *p;
 	const struct vt_op *op;		/* the cause */
 	bool record;			/* else only check */
+	bool guard;			/* record() records for a rollback only */
 	char *why;
 	size_t len;
 	bool refused;
@@ -112,22 +118,6 @@ static const char *unavailable(const struct planner *p, const char *owner)
 	return "it is not in this run's scope";
 }
 
-/*
- * Whether the side effect @what (e.g. "bringing X up would bring up Y too
- * (...)") may not happen to @l, which no op of the plan changes: refused for
- * a device vlantrunk does not manage, or whose trunk cannot be changed now.
- */
-static bool forbidden(struct walk *w, const struct vt_link *l, const char *what)
-{
-	const char *owner = vt_marker_owner(l->alias), *why;
-
-	if (!owner)
-		refuse(w, "%s, which vlantrunk does not manage", what);
-	else if ((why = unavailable(w->p, owner)))
-		refuse(w, "%s, and trunk %s cannot be changed: %s", what, owner, why);
-	return w->refused;
-}
-
 static size_t report_named(const struct planner *p, const char *name)
 {
 	for (size_t i = 0; i < p->plan->n_trunks; i++)
@@ -147,6 +137,19 @@ static void record(struct walk *w, enum vt_effect_kind kind, const struct vt_lin
 
 	if (!w->record || w->ret)
 		return;
+	/*
+	 * Reached again (its parent comes up with an outer device, and by its
+	 * own op): one effect, set down after the later of the two ups.
+	 */
+	for (size_t i = 0; i < plan->n_effects; i++) {
+		e = &plan->effects[i];
+		if (e->kind == kind && e->link == l && e->cause == cause && e->rollback == w->guard) {
+			e->restate |= restate;
+			if (w->op->depth > e->cause_depth)
+				e->cause_depth = w->op->depth;
+			return;
+		}
+	}
 	e = vt_array_grow(plan->effects, &p->effects_cap, plan->n_effects + 1, sizeof(*e), 16);
 	if (!e) {
 		w->ret = -ENOMEM;
@@ -166,22 +169,46 @@ static void record(struct walk *w, enum vt_effect_kind kind, const struct vt_lin
 	if (e->journal)
 		p->effected[pos(p, l)] = 1;
 	e->restate = restate;
+	e->rollback = w->guard;
 	e->mtu = mtu;
 	snprintf(e->name, sizeof(e->name), "%s",
 		 own && own->kind == VT_OP_RENAME && (own->after.fields & VT_F_NAME) ?
 		 own->after.link.name : l->name);
 }
 
-/*
- * What @dev's change does to the devices on it, and so on down the stack:
- * VT_EFFECT_UP, it comes up (@stays: and ends up, else it is set down again
- * and the kernel then sets them down too); VT_EFFECT_DOWN, it goes down for
- * good; VT_EFFECT_MTU, its MTU drops to @mtu.
- */
-static void walk(struct walk *w, enum vt_effect_kind kind, const struct vt_link *dev,
-		 unsigned int depth, bool stays, uint32_t mtu, int level)
+/* Its own op sets it down in the engine's down stage, before any up. */
+static bool set_down_first(const struct vt_link *l, const struct vt_op *own)
 {
-	const char *name = w->op->before->name;
+	if (!own || !l->up)
+		return false;
+	return own->kind == VT_OP_RENAME || vt_op_ipv6_cycle(own) ||
+	       (own->kind == VT_OP_CHANGE && (own->after.fields & VT_F_UP) && !own->after.link.up);
+}
+
+/* loose_binding once the change stage ran, which comes before any up: its own op may set it. */
+static bool loose_at_ups(const struct vt_link *l, const struct vt_op *own)
+{
+	if (own && (own->after.fields & VT_F_VLAN_FLAGS) &&
+	    (own->after.vlan_flags_mask & VT_VLAN_LOOSE_BINDING))
+		return own->after.link.vlan.flags & VT_VLAN_LOOSE_BINDING;
+	return l->vlan.flags & VT_VLAN_LOOSE_BINDING;
+}
+
+static void bring_back(struct walk *w, const struct vt_link *l, const struct vt_op *own, int level);
+
+/*
+ * The devices on @dev that its coming up brings up: the VLANs on it that are
+ * down and lack loose_binding by then, that is once the down and change
+ * stages ran (a VLAN its own op sets down first is down; one whose op changes
+ * loose_binding has the new flags). @stays: @dev ends up (else it is set down
+ * again, and the kernel then sets them down too). @took: @dev was up and
+ * went down in the down stage (a rename), and took down with it the VLANs on
+ * it that were up and lack loose_binding (NETDEV_DOWN): they come back up
+ * with it as they were, and bring up what is down on them, however deep.
+ */
+static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int depth, bool stays,
+		    bool took, int level)
+{
 	const struct vlan_key *c;
 	size_t n;
 
@@ -191,52 +218,232 @@ static void walk(struct walk *w, enum vt_effect_kind kind, const struct vt_link 
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
-		const struct wanted *want;
-		bool child_stays = false;
-		char what[256];
+		const char *owner = vt_marker_owner(l->alias), *why;
+		bool child_stays, down_first;
 
-		if (l == dev || w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
+		if (l == dev || !l->is_vlan || w->p->fate[pos(w->p, l)] == FATE_DELETED ||
+		    (own && creates(own)))
 			continue;
-		/* Only VLANs follow their parent's state, and not with loose_binding. */
-		if (kind != VT_EFFECT_MTU && (!l->is_vlan || (l->vlan.flags & VT_VLAN_LOOSE_BINDING) ||
-					      l->up != (kind == VT_EFFECT_DOWN)))
+		down_first = set_down_first(l, own) ||
+			     (took && l->up && !(l->vlan.flags & VT_VLAN_LOOSE_BINDING));
+		if (l->up && !down_first)
 			continue;
-		if (kind == VT_EFFECT_MTU && l->mtu <= mtu)
-			continue;
-		if (kind == VT_EFFECT_UP)
-			snprintf(what, sizeof(what), "bringing %s up would bring up %s too (the kernel "
-				 "does so for a VLAN without loose_binding)", name, l->name);
-		else if (kind == VT_EFFECT_DOWN)
-			snprintf(what, sizeof(what), "setting %s down would set %s down too (the kernel "
-				 "does so for a VLAN without loose_binding)", name, l->name);
-		else
-			snprintf(what, sizeof(what), "lowering the MTU of %s to %u would lower that of %s "
-				 "too (the kernel clamps the devices on a device to its MTU)", name, mtu,
-				 l->name);
-		if (own) {
-			/* Journaled by its own op; brought up, down again unless that op wants it up. */
-			child_stays = stays && ends_up(own);
-			if (kind == VT_EFFECT_UP && stays && !child_stays)
-				record(w, kind, l, dev, depth + 1, false, true, mtu);
-			walk(w, kind, l, depth + 1, child_stays, mtu, level + 1);
+		if (loose_at_ups(l, own)) {
+			/* Taken down with @dev, it stays down unless its own op brings it up. */
+			if (down_first && !set_down_first(l, own) && own && own->kind == VT_OP_CHANGE &&
+			    ends_up(own))
+				bring_back(w, l, own, level);
 			continue;
 		}
-		if (forbidden(w, l, what))
+		if (own) {
+			/* Journaled by its own op; down again unless that op wants it up. */
+			child_stays = stays && ends_up(own);
+			if (stays && !child_stays)
+				record(w, VT_EFFECT_UP, l, dev, depth + 1, false, true, 0);
+		} else if (l->up && stays) {
+			child_stays = true;	/* back as it was: only what is on it counts */
+		} else if (!owner) {
+			refuse(w, "bringing %s up would bring up %s too (the kernel does so for a VLAN "
+				  "without loose_binding), which vlantrunk does not manage",
+			       w->op->before->name, l->name);
 			return;
-		want = kind == VT_EFFECT_MTU ? vt_plan_find_wanted(w->p, l->name) : NULL;
-		if (want) {
+		} else if ((why = unavailable(w->p, owner))) {
+			refuse(w, "bringing %s up would bring up %s too (the kernel does so for a VLAN "
+				  "without loose_binding), and trunk %s cannot be changed: %s",
+			       w->op->before->name, l->name, owner, why);
+			return;
+		} else {
+			child_stays = false;
+			record(w, VT_EFFECT_UP, l, dev, depth + 1, true, stays, 0);
+		}
+		walk_up(w, l, depth + 1, child_stays, down_first, level + 1);
+	}
+}
+
+/*
+ * @l, up and without loose_binding, goes down with its parent in the down
+ * stage (NETDEV_DOWN), but must end up: the change stage gives it
+ * loose_binding, so its own change brings it up again in the up stage, on a
+ * parent that is down (or not up yet). What is on it comes up with it then,
+ * at its own depth.
+ */
+static void bring_back(struct walk *w, const struct vt_link *l, const struct vt_op *own, int level)
+{
+	const struct vt_op *cause = w->op;
+
+	if (w->record) {
+		struct vt_op *op = &w->p->plan->ops[w->p->op_of[pos(w->p, l)] - 1];
+
+		op->after.fields |= VT_F_UP;
+		op->after.link.up = true;
+	}
+	w->op = own;
+	walk_up(w, l, own->depth, true, true, level + 1);
+	w->op = cause;
+}
+
+/*
+ * A VLAN on @dev that is down and stays so, as @dev goes down: a rollback
+ * that brings @dev up again brings it up too (NETDEV_UP), so it is journaled
+ * for the restore to set it down again; one vlantrunk cannot prove its own
+ * (unmanaged, or of a trunk it cannot change now) forbids the op.
+ */
+static void guard_down(struct walk *w, const struct vt_link *l, const struct vt_link *dev,
+		       unsigned int depth)
+{
+	const char *owner = vt_marker_owner(l->alias), *why;
+
+	if (op_on(w->p, l))
+		return;		/* journaled by its own op */
+	if (!owner) {
+		refuse(w, "setting %s down would leave %s, which vlantrunk does not manage, to come up "
+			  "with %s on a rollback (the kernel does so for a VLAN without loose_binding)",
+		       w->op->before->name, l->name, dev->name);
+		return;
+	}
+	if ((why = unavailable(w->p, owner))) {
+		refuse(w, "setting %s down would leave %s to come up with %s on a rollback (the kernel "
+			  "does so for a VLAN without loose_binding), and trunk %s cannot be changed: %s",
+		       w->op->before->name, l->name, dev->name, owner, why);
+		return;
+	}
+	w->guard = true;
+	record(w, VT_EFFECT_UP, l, dev, depth + 1, true, false, 0);
+	w->guard = false;
+}
+
+/* The devices on @dev that its going down for good takes down. */
+static void walk_down(struct walk *w, const struct vt_link *dev, unsigned int depth, int level)
+{
+	const struct vlan_key *c;
+	size_t n;
+
+	if (level > MAX_STACK)
+		return;
+	c = vt_plan_children(w->p, dev->ifindex, &n);
+	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
+		const struct vt_link *l = c[k].link;
+		const struct vt_op *own = op_on(w->p, l);
+		const char *owner = vt_marker_owner(l->alias), *why;
+
+		if (l == dev || !l->is_vlan || (l->vlan.flags & VT_VLAN_LOOSE_BINDING) ||
+		    w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
+			continue;
+		if (!l->up) {
+			guard_down(w, l, dev, depth);
+			continue;
+		}
+		if (!own && !owner) {
+			refuse(w, "setting %s down would set %s down too (the kernel does so for a VLAN "
+				  "without loose_binding), which vlantrunk does not manage",
+			       w->op->before->name, l->name);
+			return;
+		}
+		if (!own && (why = unavailable(w->p, owner))) {
+			refuse(w, "setting %s down would set %s down too (the kernel does so for a VLAN "
+				  "without loose_binding), and trunk %s cannot be changed: %s",
+			       w->op->before->name, l->name, owner, why);
+			return;
+		}
+		if (own && own->kind == VT_OP_CHANGE && ends_up(own) && loose_at_ups(l, own)) {
+			bring_back(w, l, own, level);
+			continue;
+		}
+		if (!own)
+			record(w, VT_EFFECT_DOWN, l, dev, depth + 1, true, false, 0);
+		walk_down(w, l, depth + 1, level + 1);
+	}
+}
+
+/* The devices on @dev whose MTU the kernel lowers to @mtu. */
+static void walk_mtu(struct walk *w, const struct vt_link *dev, unsigned int depth, uint32_t mtu,
+		     int level)
+{
+	const struct vlan_key *c;
+	size_t n;
+
+	if (level > MAX_STACK)
+		return;
+	c = vt_plan_children(w->p, dev->ifindex, &n);
+	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
+		const struct vt_link *l = c[k].link;
+		const struct vt_op *own = op_on(w->p, l);
+		const char *owner = vt_marker_owner(l->alias), *why;
+		const struct wanted *want;
+
+		if (l == dev || l->mtu <= mtu || w->p->fate[pos(w->p, l)] == FATE_DELETED ||
+		    (own && creates(own)))
+			continue;
+		if (!own && !owner) {
+			refuse(w, "lowering the MTU of %s to %u would lower that of %s too (the kernel "
+				  "clamps the devices on a device to its MTU), which vlantrunk does not "
+				  "manage", w->op->before->name, mtu, l->name);
+			return;
+		}
+		if (!own && (why = unavailable(w->p, owner))) {
+			refuse(w, "lowering the MTU of %s to %u would lower that of %s too (the kernel "
+				  "clamps the devices on a device to its MTU), and trunk %s cannot be "
+				  "changed: %s", w->op->before->name, mtu, l->name, owner, why);
+			return;
+		}
+		want = vt_plan_find_wanted(w->p, l->name);
+		if (!own && want) {
 			const struct vt_trunk *tr = &w->p->desired->trunks[want->trunk];
 			const struct vt_subport *sp = &tr->subports[want->subport];
 
 			/* Its own trunk cannot follow (check_feasible() blocked it). */
-			if ((sp->managed & VT_SP_MTU) && sp->mtu > mtu &&
-			    !strcmp(vt_marker_owner(l->alias), tr->name)) {
-				refuse(w, "%s, and trunk %s wants %u for it", what, tr->name, sp->mtu);
+			if ((sp->managed & VT_SP_MTU) && sp->mtu > mtu && !strcmp(owner, tr->name)) {
+				refuse(w, "lowering the MTU of %s to %u would lower that of %s too (the "
+					  "kernel clamps the devices on a device to its MTU), and trunk %s "
+					  "wants %u for it", w->op->before->name, mtu, l->name, tr->name,
+				       sp->mtu);
 				return;
 			}
 		}
-		record(w, kind, l, dev, depth + 1, true, kind == VT_EFFECT_UP && stays, mtu);
-		walk(w, kind, l, depth + 1, false, mtu, level + 1);
+		if (!own)
+			record(w, VT_EFFECT_MTU, l, dev, depth + 1, true, false, mtu);
+		walk_mtu(w, l, depth + 1, mtu, level + 1);
+	}
+}
+
+/*
+ * The VLANs on @dev whose MAC follows its new one: those that are up and have
+ * its address, @old (one given that same address by hand does not follow,
+ * but a dump cannot tell them apart), and the VLANs on those. A managed one
+ * follows as the desired state has it: its MAC is not managed, or its own op
+ * sets it (unless the desired state gives it the very address its parent had,
+ * which is left as a known gap). Only the devices vlantrunk cannot change now
+ * count: they forbid the op.
+ */
+static void walk_mac(struct walk *w, const struct vt_link *dev, const uint8_t *old, int level)
+{
+	const struct vlan_key *c;
+	size_t n;
+
+	if (level > MAX_STACK)
+		return;
+	c = vt_plan_children(w->p, dev->ifindex, &n);
+	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
+		const struct vt_link *l = c[k].link;
+		const struct vt_op *own = op_on(w->p, l);
+		const char *owner = vt_marker_owner(l->alias), *why;
+
+		if (l == dev || !l->is_vlan || !l->up || !l->has_mac || memcmp(l->mac, old, VT_MAC_LEN) ||
+		    w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
+			continue;
+		if (!own && !owner) {
+			refuse(w, "changing the MAC of %s would change that of %s too (the kernel passes "
+				  "a VLAN's address on to the VLANs on it that took it), which vlantrunk "
+				  "does not manage", w->op->before->name, l->name);
+			return;
+		}
+		if (!own && (why = unavailable(w->p, owner))) {
+			refuse(w, "changing the MAC of %s would change that of %s too (the kernel passes "
+				  "a VLAN's address on to the VLANs on it that took it), and trunk %s "
+				  "cannot be changed: %s", w->op->before->name, l->name, owner, why);
+			return;
+		}
+		walk_mac(w, l, old, level + 1);
 	}
 }
 
@@ -247,11 +454,14 @@ static void walk_op(struct walk *w)
 	if (!op->before || creates(op) || op->kind == VT_OP_DELETE)
 		return;
 	if ((op->after.fields & VT_F_MTU) && op->after.link.mtu < op->before->mtu)
-		walk(w, VT_EFFECT_MTU, op->before, op->depth, false, op->after.link.mtu, 0);
+		walk_mtu(w, op->before, op->depth, op->after.link.mtu, 0);
+	if (!w->refused && (op->after.fields & VT_F_MAC) && op->before->has_mac &&
+	    memcmp(op->after.link.mac, op->before->mac, VT_MAC_LEN))
+		walk_mac(w, op->before, op->before->mac, 0);
 	if (!w->refused && brings_up(op))
-		walk(w, VT_EFFECT_UP, op->before, op->depth, true, 0, 0);
+		walk_up(w, op->before, op->depth, true, set_down_first(op->before, op), 0);
 	if (!w->refused && takes_down(op))
-		walk(w, VT_EFFECT_DOWN, op->before, op->depth, false, 0, 0);
+		walk_down(w, op->before, op->depth, 0);
 }
 
 void vt_plan_index_ops(struct planner *p)

@@ -159,7 +159,8 @@ void vt_print_plan_json(const struct vt_world *w)
 	for (size_t i = 0; i < w->plan.n_ops; i++)
 		json_array_append_new(ops, op_json(w, &w->plan.ops[i]));
 	for (size_t i = 0; i < w->plan.n_effects; i++)
-		json_array_append_new(effects, effect_json(w, &w->plan.effects[i]));
+		if (!w->plan.effects[i].rollback)
+			json_array_append_new(effects, effect_json(w, &w->plan.effects[i]));
 	trunks = trunks_json(w, &stuck);
 	vt_json_print(json_pack("{s:s, s:s, s:o, s:o, s:o}", "command", "plan",
 		       "result", stuck ? "cannot_converge" : w->plan.n_ops ? "changes_pending" : "in_sync",

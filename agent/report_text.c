@@ -71,6 +71,8 @@ void vt_print_plan(const struct vt_cli *cli, const struct vt_world *w)
 	for (size_t i = 0; i < plan->n_effects; i++) {
 		const struct vt_effect *e = &plan->effects[i];
 
+		if (e->rollback)
+			continue;
 		printf("= the kernel %s %s", vt_effect_kind_name(e->kind), e->link->name);
 		if (e->kind == VT_EFFECT_MTU)
 			printf(" to %u", e->mtu);

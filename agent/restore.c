@@ -733,34 +733,21 @@ static int recreate_deleted(struct restorer *r)
 	return sent ? vt_nl_dump_links(r->nl, &r->links) : 0;
 }
 
-/* The devices a restore brings up, by ifindex: their VLANs come up with them. */
-struct ups {
-	int *v;
-	size_t n;
-};
-
-static bool brought_up(const struct ups *ups, int ifindex)
-{
-	for (size_t i = 0; i < ups->n; i++)
-		if (ups->v[i] == ifindex)
-			return true;
-	return false;
-}
-
 /*
  * The up states, outer devices first, then every down: the kernel brings up
  * a VLAN without loose_binding when its parent comes up (vlan_device_event(),
- * NETDEV_UP), so one that was down must be set down after its parent's up,
- * even if it is down at the moment.
+ * NETDEV_UP), and with it what is down on that VLAN, however deep (a VLAN on
+ * a VLAN taken down for a rename and brought up again with it). So once
+ * anything comes up, a VLAN that was down is set down again, even if it is
+ * down at the moment, unless it has loose_binding (its journaled flags are
+ * back by now).
  */
 static int queue_up_states(struct restorer *r)
 {
-	struct ups ups = { .v = calloc(r->j->n_entries ? r->j->n_entries : 1, sizeof(int)) };
 	struct vt_link_spec spec;
+	bool ups = false;
 	int ret = 0;
 
-	if (!ups.v)
-		return -ENOMEM;
 	for (unsigned int depth = 0; depth <= MAX_DEPTH && !ret; depth++)
 		for (size_t i = 0; i < r->j->n_entries && !ret; i++) {
 			const struct vt_journal_entry *e = &r->j->entries[i];
@@ -775,7 +762,7 @@ static int queue_up_states(struct restorer *r)
 				continue;
 			vt_spec_change(&want, VT_D_UP, have->ifindex, &spec);
 			ret = vt_batch_change(r->batch, have, &spec) < 0 ? -ENOMEM : 0;
-			ups.v[ups.n++] = have->ifindex;
+			ups = true;
 		}
 	for (size_t i = 0; i < r->j->n_entries && !ret; i++) {
 		const struct vt_journal_entry *e = &r->j->entries[i];
@@ -784,14 +771,13 @@ static int queue_up_states(struct restorer *r)
 
 		if (!have || e->image.up)
 			continue;
-		if (!have->up && ((have->vlan.flags & VT_VLAN_LOOSE_BINDING) ||
-				  !brought_up(&ups, have->parent)))
+		if (!have->up && (!ups || !e->image.is_vlan ||
+				  (e->image.vlan.flags & VT_VLAN_LOOSE_BINDING)))
 			continue;
 		resolve(r, e, have->parent, &want);
 		vt_spec_change(&want, VT_D_UP, have->ifindex, &spec);
 		ret = vt_batch_change(r->batch, have, &spec) < 0 ? -ENOMEM : 0;
 	}
-	free(ups.v);
 	return ret;
 }
 

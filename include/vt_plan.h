@@ -156,6 +156,12 @@ struct vt_effect {
 	unsigned int cause_depth;	/* the causing operation's depth */
 	bool journal;			/* no operation of the plan journals .link already */
 	bool restate;			/* VT_EFFECT_UP: set down right after the cause's up */
+	/*
+	 * VT_EFFECT_UP: the commit leaves .link as it is (down); a rollback that
+	 * brings .cause up again brings it up, so it is journaled all the same
+	 * and the restore sets it down again. Not shown in a plan.
+	 */
+	bool rollback;
 	uint32_t mtu;			/* VT_EFFECT_MTU */
 	char name[VT_IFNAMSIZ];		/* .link's name once its own rename is done */
 };

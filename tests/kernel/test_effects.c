@@ -187,6 +187,230 @@ START_TEST(test_outer_mtu_that_breaks_an_inner_mtu_is_refused)
 }
 END_TEST
 
+/*
+ * Setting the outer subport down leaves q-1, declared down, as it is; but a
+ * rollback brings a-o up again, and the kernel brings q-1 up with it. The
+ * rollback must set it down again (it used to leave it up and say "nothing
+ * half-applied was left"), and an operator's VLAN that is down on a-o, which
+ * no rollback could set down again, forbids setting a-o down at all.
+ */
+START_TEST(test_rollback_of_an_outer_down_keeps_the_vlans_on_it_down)
+{
+	char *before, *after, *out = NULL;
+
+	qinq("", "", "", ", \"up\": false");
+	expect(2, NULL, "reconcile", NULL);
+	qinq("", ", \"up\": false", "", ", \"up\": false");
+	before = kt_snapshot(env.nl, NULL);
+	/* q-2 set down, a-o set down, then a-2's MTU change fails. */
+	kt_write(env.config, "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": ["
+		 "  {\"name\": \"a-o\", \"vlan\": 100, \"protocol\": \"802.1ad\", \"up\": false},"
+		 "  {\"name\": \"a-2\", \"vlan\": 12, \"mtu\": 1400}]},"
+		 "{\"name\": \"q\", \"parent\": \"a-o\", \"subports\": ["
+		 "  {\"name\": \"q-1\", \"vlan\": 10, \"up\": false}, {\"name\": \"q-2\", \"vlan\": 20}]}]}");
+	expect(1, "fail:3:16", "reconcile", "rolled back");
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	ck_assert(is_up("a-o") && !is_up("q-1"));
+	free(after);
+
+	kt_sh("ip link add link a-o name op-in type vlan id 99");
+	free(before);
+	before = kt_snapshot(env.nl, NULL);
+	ck_assert_int_eq(vt(&out, "fail:100000:5", "reconcile"), 1);
+	ck_assert_msg(strstr(out, "op-in"), "%s", out);
+	ck_assert_uint_eq(kt_requests(out), 0);
+	free(out);
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+
+	kt_sh("ip link del op-in");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(!is_up("a-o") && !is_up("q-1") && !is_up("q-2"));
+	expect(0, NULL, "reconcile", NULL);
+}
+END_TEST
+
+/* Trunk a on p0 with outer subport @outer (802.1ad) and a-2; trunk q on it, q-1 declared @q1. */
+static void qinq_named(const char *outer, const char *a2_extra, const char *q1)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": ["
+		 "  {\"name\": \"%s\", \"vlan\": 100, \"protocol\": \"802.1ad\"},"
+		 "  {\"name\": \"a-2\", \"vlan\": 12%s}]},"
+		 "{\"name\": \"q\", \"parent\": \"%s\", \"subports\": ["
+		 "  {\"name\": \"q-1\", \"vlan\": 10%s}, {\"name\": \"q-2\", \"vlan\": 20}]}]}",
+		 outer, a2_extra, outer, q1);
+	kt_write(env.config, buf);
+}
+
+/*
+ * The VLANs an up brings up are those down once the down and change stages
+ * ran: q-1 losing loose_binding in the same run (it used to be planned by its
+ * old flags, so nothing set it down again: every run rolled back), and q-1
+ * set down (its own change) before its outer subport's rename takes a-o down
+ * and up again (the same).
+ */
+START_TEST(test_inner_subport_changed_in_the_same_run_as_its_outers_up)
+{
+	qinq(", \"admin_state_up\": false", "", "", ", \"up\": false, \"loose_binding\": true");
+	expect(2, NULL, "reconcile", NULL);
+	qinq("", "", "", ", \"up\": false");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("a-o") && !is_up("q-1") && is_up("q-2"));
+	expect(0, NULL, "reconcile", NULL);
+
+	qinq_named("a-o", "", "");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("q-1"));
+	qinq_named("a-p", "", ", \"up\": false");
+	expect(2, NULL, "plan", "rename a-o -> a-p");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("a-p") && !is_up("q-1") && is_up("q-2"));
+	expect(0, NULL, "reconcile", NULL);
+}
+END_TEST
+
+/* Three levels: a on p0 (@outer, 802.1ad, and @a_more), q on @outer (q-1 802.1ad), r on q-1 (r-1 down). */
+static void stack3(const char *outer, const char *a_more)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": ["
+		 "  {\"name\": \"%s\", \"vlan\": 100, \"protocol\": \"802.1ad\"}%s]},"
+		 "{\"name\": \"q\", \"parent\": \"%s\", \"subports\": ["
+		 "  {\"name\": \"q-1\", \"vlan\": 10, \"protocol\": \"802.1ad\"}, {\"name\": \"q-2\", \"vlan\": 20}]},"
+		 "{\"name\": \"r\", \"parent\": \"q-1\", \"subports\": ["
+		 "  {\"name\": \"r-1\", \"vlan\": 30, \"up\": false}, {\"name\": \"r-2\", \"vlan\": 31}]}]}",
+		 outer, a_more, outer);
+	kt_write(env.config, buf);
+}
+
+/*
+ * A rename takes the outer subport down and up again, and the kernel the
+ * whole stack on it: q-1, up, goes down and comes back up, and brings up
+ * what is down on it. r-1 must be set down again (it was left up, and every
+ * run rolled back), an operator's VLAN down on q-1 forbids the rename (it
+ * was left up, by a run that exited 1), and a rollback after the restate
+ * sets r-1 down again too.
+ */
+START_TEST(test_outer_rename_brings_up_the_vlans_down_two_levels_below)
+{
+	char *before, *after, *out = NULL;
+
+	stack3("a-o", "");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("q-1") && !is_up("r-1") && is_up("r-2"));
+
+	kt_sh("ip link add link q-1 name op-r type vlan id 99");
+	stack3("a-p", "");
+	before = kt_snapshot(env.nl, NULL);
+	ck_assert_int_eq(vt(&out, "fail:100000:5", "reconcile"), 1);
+	ck_assert_msg(strstr(out, "op-r"), "%s", out);
+	ck_assert_uint_eq(kt_requests(out), 0);
+	free(out);
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+
+	/* a-o down, renamed, up; r-1 set down again; then a-3's create fails. */
+	kt_sh("ip link del op-r");
+	stack3("a-p", ", {\"name\": \"a-3\", \"vlan\": 13}");
+	before = kt_snapshot(env.nl, NULL);
+	expect(1, "fail:5:16", "reconcile", "create a-3");
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("a-p") && is_up("q-1") && !is_up("r-1") && is_up("r-2"));
+	expect(0, NULL, "reconcile", NULL);
+}
+END_TEST
+
+/*
+ * An inner subport that gets loose_binding in the same run as its outer
+ * subport goes down (or is renamed): the kernel sets it down with its parent
+ * in the down stage, before the change stage gives it loose_binding, so it
+ * must be brought up again (it was left down, and every run rolled back).
+ */
+START_TEST(test_inner_subport_given_loose_binding_as_its_outer_goes_down)
+{
+	qinq("", "", "", "");
+	expect(2, NULL, "reconcile", NULL);
+	qinq("", ", \"up\": false", "", ", \"loose_binding\": true");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(!is_up("a-o") && is_up("q-1") && !is_up("q-2"));
+	expect(0, NULL, "reconcile", NULL);
+
+	qinq_named("a-o", "", "");
+	expect(2, NULL, "reconcile", NULL);
+	qinq_named("a-p", "", ", \"loose_binding\": true");
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("a-p") && is_up("q-1") && is_up("q-2"));
+	expect(0, NULL, "reconcile", NULL);
+}
+END_TEST
+
+static void mac_of(const char *dev, char mac[18])
+{
+	struct vt_link_table t = { 0 };
+	const struct vt_link *l;
+
+	kt_dump(env.nl, &t);
+	l = kt_find(&t, dev);
+	snprintf(mac, 18, "%02x:%02x:%02x:%02x:%02x:%02x", l->mac[0], l->mac[1], l->mac[2], l->mac[3],
+		 l->mac[4], l->mac[5]);
+	vt_link_table_clear(&t);
+}
+
+/*
+ * A new MAC for the outer subport: the kernel gives it to the VLANs on it
+ * that are up and took their address from it (NETDEV_CHANGEADDR,
+ * vlan_sync_address()), all the way down. An operator's VLAN among them
+ * forbids the change (it used to get the new address too); one with an
+ * address of its own does not follow, and the inner subports (their MAC not
+ * managed) follow and stay in sync.
+ */
+START_TEST(test_outer_mac_change_passes_to_the_vlans_that_inherit_it)
+{
+	char *before, *after, *out = NULL, was[18], now[18];
+
+	qinq("", "", "", "");
+	expect(2, NULL, "reconcile", NULL);
+	kt_sh("ip link add link a-o name op-in type vlan id 99 && ip link set op-in up");
+	mac_of("op-in", was);
+	qinq("", ", \"mac\": \"02:00:00:00:0a:0a\"", "", "");
+	before = kt_snapshot(env.nl, NULL);
+	ck_assert_int_eq(vt(&out, "fail:100000:5", "reconcile"), 1);
+	ck_assert_msg(strstr(out, "op-in"), "%s", out);
+	ck_assert_uint_eq(kt_requests(out), 0);
+	free(out);
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	mac_of("op-in", now);
+	ck_assert_str_eq(now, was);
+	free(after);
+	free(before);
+
+	kt_sh("ip link set op-in address 02:00:00:00:0b:0b");
+	expect(2, NULL, "reconcile", NULL);
+	mac_of("op-in", now);
+	ck_assert_str_eq(now, "02:00:00:00:0b:0b");
+	mac_of("q-1", now);
+	ck_assert_str_eq(now, "02:00:00:00:0a:0a");
+	expect(0, NULL, "reconcile", NULL);
+}
+END_TEST
+
 /* An operator's VLAN on the outer subport: its MTU is not vlantrunk's to lower. */
 START_TEST(test_outer_mtu_that_lowers_an_operators_vlan_is_refused)
 {
@@ -296,6 +520,11 @@ Suite *effects_suite(void)
 	tcase_add_test(tc, test_outer_down_that_takes_down_an_operators_vlan_is_refused);
 	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_trunk_on_another);
 	tcase_add_test(tc, test_rollback_keeps_a_recreated_device_an_operator_stacked_on);
+	tcase_add_test(tc, test_rollback_of_an_outer_down_keeps_the_vlans_on_it_down);
+	tcase_add_test(tc, test_inner_subport_changed_in_the_same_run_as_its_outers_up);
+	tcase_add_test(tc, test_outer_rename_brings_up_the_vlans_down_two_levels_below);
+	tcase_add_test(tc, test_inner_subport_given_loose_binding_as_its_outer_goes_down);
+	tcase_add_test(tc, test_outer_mac_change_passes_to_the_vlans_that_inherit_it);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1268,6 +1268,150 @@ START_TEST(test_effect_down_refused_for_an_operators_vlan)
 }
 END_TEST
 
+/* Setting the outer down leaves an inner subport that is down alone, but journals it for a rollback. */
+START_TEST(test_effect_down_journals_a_down_inner_for_the_rollback)
+{
+	add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"))->up = false;
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','up':false}") ","
+		 INNER("{'name':'i10','vlan':10,'up':false}")));
+
+	ck_assert(!trunk_of("outer")->blocked);
+	ck_assert_int_eq(op_pos("i10"), -1);
+	ck_assert_ptr_nonnull(effect_on("i10"));
+	ck_assert(effect_on("i10")->rollback && effect_on("i10")->journal);
+	ck_assert(!effect_on("i10")->restate);
+	ck_assert_uint_eq(trunk_of("inner")->scope, trunk_of("outer")->scope);
+}
+END_TEST
+
+/* ... and an operator's VLAN that is down there, which no rollback could set down again: refused. */
+START_TEST(test_effect_down_refused_for_an_operators_down_vlan)
+{
+	add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "op", 10, 99, NULL)->up = false;
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','up':false}")));
+
+	ck_assert(trunk_of("outer")->blocked);
+	assert_contains(trunk_of("outer")->reason, "leave op, which vlantrunk does not manage, to come up");
+	ck_assert_uint_eq(plan.n_ops, 0);
+}
+END_TEST
+
+/* The outer comes up as an inner subport declared down loses loose_binding: by then the kernel brings it up. */
+START_TEST(test_effect_up_sees_loose_binding_as_the_change_stage_leaves_it)
+{
+	struct vt_link *i10;
+
+	add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"))->up = false;
+	i10 = vlan(11, "i10", 10, 10, MARK("inner"));
+	i10->up = false;
+	i10->vlan.flags |= VT_VLAN_LOOSE_BINDING;
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','up':true}") ","
+		 INNER("{'name':'i10','vlan':10,'up':false}")));
+
+	ck_assert_int_eq(op_on("i10")->kind, VT_OP_CHANGE);
+	ck_assert_ptr_nonnull(effect_on("i10"));
+	ck_assert(effect_on("i10")->restate && !effect_on("i10")->journal);
+}
+END_TEST
+
+/* An inner subport its own change sets down before the outer's rename brings the outer up again. */
+START_TEST(test_effect_rename_brings_up_an_inner_subport_set_down_first)
+{
+	add_link(10, "o-old", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"));
+	PLAN(DOC(OUTER(O100) "," INNER("{'name':'i10','vlan':10,'up':false}")));
+
+	ck_assert_int_eq(op_on("o-old")->kind, VT_OP_RENAME);
+	ck_assert_int_eq(op_on("i10")->kind, VT_OP_CHANGE);
+	ck_assert_ptr_nonnull(effect_on("i10"));
+	ck_assert(effect_on("i10")->restate);
+	ck_assert_uint_eq(effect_on("i10")->cause_depth, 0);
+}
+END_TEST
+
+/* A rename takes the stack down and up again: what is down two levels below comes up. */
+START_TEST(test_effect_rename_reaches_two_levels_down)
+{
+	add_link(10, "o-old", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"));
+	vlan(12, "i10.5", 11, 5, MARK("deep"))->up = false;
+	PLAN(DOC(OUTER(O100) "," INNER(SP("i10", 10)) ","
+		 TRUNK("deep", "i10", "{'name':'i10.5','vlan':5,'up':false}")));
+
+	ck_assert_int_eq(op_on("o-old")->kind, VT_OP_RENAME);
+	ck_assert_ptr_null(effect_on("i10"));
+	ck_assert_ptr_nonnull(effect_on("i10.5"));
+	ck_assert(effect_on("i10.5")->restate && effect_on("i10.5")->journal);
+	ck_assert_uint_eq(effect_on("i10.5")->cause_depth, 0);
+	ck_assert_uint_eq(plan.n_effects, 1);
+	ck_assert_uint_eq(trunk_of("deep")->scope, trunk_of("outer")->scope);
+}
+END_TEST
+
+/* ... so an operator's VLAN down there forbids the rename. */
+START_TEST(test_effect_rename_refused_for_an_operators_vlan_two_levels_down)
+{
+	add_link(10, "o-old", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"));
+	vlan(12, "op", 11, 99, NULL)->up = false;
+	PLAN(DOC(OUTER(O100) "," INNER(SP("i10", 10))));
+
+	ck_assert(trunk_of("outer")->blocked);
+	assert_contains(trunk_of("outer")->reason, "would bring up op");
+	ck_assert_uint_eq(plan.n_ops, 0);
+}
+END_TEST
+
+/* The outer goes down as an inner subport gets loose_binding: the kernel takes it down first, its change brings it up. */
+START_TEST(test_effect_down_brings_back_an_inner_subport_given_loose_binding)
+{
+	const struct vt_op *op;
+
+	add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"));
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','up':false}") ","
+		 INNER("{'name':'i10','vlan':10,'loose_binding':true}")));
+
+	ck_assert(!trunk_of("outer")->blocked);
+	op = op_on("i10");
+	ck_assert_int_eq(op->kind, VT_OP_CHANGE);
+	ck_assert((op->after.fields & VT_F_UP) && op->after.link.up);
+	assert_commit_order();
+}
+END_TEST
+
+/* A new outer MAC passes to the VLANs on it that took its address: an operator's forbids it. */
+START_TEST(test_effect_mac_refused_for_an_operators_vlan_that_inherits_it)
+{
+	struct vt_link *o = add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+
+	memcpy(vlan(11, "i10", 10, 10, MARK("inner"))->mac, o->mac, VT_MAC_LEN);
+	memcpy(vlan(12, "op", 11, 99, NULL)->mac, o->mac, VT_MAC_LEN);
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','mac':'02:00:00:00:0a:0a'}") ","
+		 INNER(SP("i10", 10))));
+
+	ck_assert(trunk_of("outer")->blocked);
+	assert_contains(trunk_of("outer")->reason, "would change that of op too");
+}
+END_TEST
+
+/* ... not one with an address of its own. */
+START_TEST(test_effect_mac_leaves_a_vlan_with_its_own_address_alone)
+{
+	struct vt_link *o = add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
+
+	memcpy(vlan(11, "i10", 10, 10, MARK("inner"))->mac, o->mac, VT_MAC_LEN);
+	vlan(12, "op", 11, 99, NULL);
+	PLAN(DOC(OUTER("{'name':'o100','vlan':100,'protocol':'802.1ad','mac':'02:00:00:00:0a:0a'}") ","
+		 INNER(SP("i10", 10))));
+
+	ck_assert(!trunk_of("outer")->blocked);
+	ck_assert_int_eq(op_on("o100")->kind, VT_OP_CHANGE);
+}
+END_TEST
+
 /* A conflict on one outer subport: the trunk nested on another goes ahead. */
 START_TEST(test_conflict_on_one_outer_subport_frees_the_other)
 {
@@ -1906,6 +2050,15 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_effect_mtu_clamps_inner_devices);
 	tcase_add_test(tc, test_effect_mtu_breaking_a_desired_mtu_is_refused);
 	tcase_add_test(tc, test_effect_down_refused_for_an_operators_vlan);
+	tcase_add_test(tc, test_effect_down_journals_a_down_inner_for_the_rollback);
+	tcase_add_test(tc, test_effect_down_refused_for_an_operators_down_vlan);
+	tcase_add_test(tc, test_effect_up_sees_loose_binding_as_the_change_stage_leaves_it);
+	tcase_add_test(tc, test_effect_rename_brings_up_an_inner_subport_set_down_first);
+	tcase_add_test(tc, test_effect_rename_reaches_two_levels_down);
+	tcase_add_test(tc, test_effect_rename_refused_for_an_operators_vlan_two_levels_down);
+	tcase_add_test(tc, test_effect_down_brings_back_an_inner_subport_given_loose_binding);
+	tcase_add_test(tc, test_effect_mac_refused_for_an_operators_vlan_that_inherits_it);
+	tcase_add_test(tc, test_effect_mac_leaves_a_vlan_with_its_own_address_alone);
 	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_other);
 	tcase_add_loop_test(tc, test_qinq_mtu_of_kept_outer, 0, 2);
 	tcase_add_test(tc, test_only_brings_nested_strays);
