@@ -595,6 +595,22 @@ unsigned long kt_knob(const char *name, unsigned long dflt)
 	return v && *v ? strtoul(v, NULL, 0) : dflt;
 }
 
+unsigned long kt_long(unsigned long dflt, unsigned long least)
+{
+	unsigned long n = dflt * kt_knob("VT_LONG_TESTS", 100) / 100;
+
+	return n > least ? n : least;
+}
+
+bool kt_sanitized(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+	return true;
+#else
+	return false;
+#endif
+}
+
 double kt_now(void)
 {
 	struct timespec ts;

@@ -1509,7 +1509,7 @@ static unsigned run_round(unsigned round)
 START_TEST(test_campaign)
 {
 	unsigned long seconds = kt_knob("VT_CAMPAIGN_SECONDS", 0);
-	unsigned long rounds = kt_knob("VT_CAMPAIGN_ROUNDS", seconds ? ~0ul : DEFAULT_ROUNDS);
+	unsigned long rounds = kt_knob("VT_CAMPAIGN_ROUNDS", seconds ? ~0ul : kt_long(DEFAULT_ROUNDS, 5));
 	unsigned long first = kt_knob("VT_CAMPAIGN_FIRST_ROUND", 0), done = 0, steps = 0;
 	double start = kt_now();
 
@@ -1552,7 +1552,7 @@ Suite *campaign_suite(void)
 	Suite *s = suite_create("campaign");
 	TCase *tc = tcase_create("campaign");
 	unsigned long seconds = kt_knob("VT_CAMPAIGN_SECONDS", 0);
-	unsigned long rounds = kt_knob("VT_CAMPAIGN_ROUNDS", DEFAULT_ROUNDS);
+	unsigned long rounds = kt_knob("VT_CAMPAIGN_ROUNDS", kt_long(DEFAULT_ROUNDS, 5));
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	/* Generous: a round takes a few seconds; the knobs size it. */

@@ -1311,7 +1311,7 @@ START_TEST(test_chaos)
 	double start = kt_now();
 	struct kt_world w;
 
-	X.rounds = (unsigned)kt_knob("VT_CHAOS_ROUNDS", DEFAULT_ROUNDS);
+	X.rounds = (unsigned)kt_knob("VT_CHAOS_ROUNDS", kt_long(DEFAULT_ROUNDS, 20));
 	X.seed = getenv("VT_CHAOS_SEED") ? kt_knob("VT_CHAOS_SEED", 0) : kt_default_seed();
 	X.keep_going = kt_knob("VT_CHAOS_KEEP_GOING", 0) != 0;
 	X.verbose = kt_knob("VT_CHAOS_VERBOSE", 0) != 0;
@@ -1380,7 +1380,7 @@ Suite *chaos_suite(void)
 {
 	Suite *s = suite_create("chaos");
 	TCase *tc = tcase_create("chaos");
-	unsigned long rounds = kt_knob("VT_CHAOS_ROUNDS", DEFAULT_ROUNDS);
+	unsigned long rounds = kt_knob("VT_CHAOS_ROUNDS", kt_long(DEFAULT_ROUNDS, 20));
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, (double)(rounds * 20 + 300));
