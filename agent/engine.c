@@ -421,7 +421,11 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 			return 0;
 		return queue_request(r, i, vt_batch_delete(r->batch, op->before->ifindex, NULL));
 	case STEP_DOWN:
-		/* The kernel renames only devices that are down. */
+		/*
+		 * Linux 6.1 renames only devices that are down (EBUSY); 6.2 and
+		 * later rename one that is up, but one plan must be the same kernel
+		 * work, side effects and rollback on both.
+		 */
 		if (op->kind == VT_OP_RENAME && op->before->up)
 			return queue_up(r, i, op->before->ifindex, false);
 		if (vt_op_ipv6_cycle(op))

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "kernel_util.h"
 #include "suites.h"
@@ -124,6 +125,58 @@ START_TEST(test_outer_renamed_by_hand_is_repaired_outer_first)
 	expect(2, NULL, "reconcile", NULL);
 	ck_assert(is_up("a-o") && is_up("q-1") && is_up("q-2"));
 	expect(0, NULL, "status", NULL);
+}
+END_TEST
+
+/* Whether this kernel renames a device that is up: Linux 6.2 and later. */
+static bool kernel_renames_up_devices(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	ck_assert_int_eq(uname(&u), 0);
+	ck_assert_int_eq(sscanf(u.release, "%d.%d", &major, &minor), 2);
+	return major > 6 || (major == 6 && minor >= 2);
+}
+
+/*
+ * Since Linux 6.2 the kernel renames a device that is up (6.1 says EBUSY), so
+ * an operator can rename an outer subport without taking it, or the inner
+ * subports on it, down. vlantrunk takes it down for its rename on every
+ * kernel: one plan is the same kernel work, side effects and rollback on
+ * both. A failure at each request of the repair restores the renamed stack,
+ * up; then one run repairs it and the next has nothing to do.
+ */
+START_TEST(test_outer_renamed_while_up_is_repaired)
+{
+	char *before, *after, *out = NULL;
+	int renamed;
+
+	qinq("", "", "", "");
+	expect(2, NULL, "reconcile", NULL);
+	renamed = kt_sh_status("ip link set a-o name a-x 2>/dev/null");
+	ck_assert_msg((renamed == 0) == kernel_renames_up_devices(),
+		      "renaming an up device: exit %d", renamed);
+	if (renamed != 0)
+		kt_sh("ip link set a-o down && ip link set a-o name a-x && ip link set a-x up");
+	ck_assert(is_up("a-x") && is_up("q-1") && is_up("q-2"));
+
+	before = kt_snapshot(env.nl, NULL);
+	for (int k = 1; k <= 3; k++) {
+		char fault[32];
+
+		snprintf(fault, sizeof(fault), "fail:%d:16", k);
+		ck_assert_int_eq(vt(&out, fault, "reconcile"), 1);
+		free(out);
+		after = kt_snapshot(env.nl, NULL);
+		ck_assert_msg(!strcmp(after, before), "after %s:\n%s\nbefore:\n%s", fault, after,
+			      before);
+		free(after);
+	}
+	free(before);
+	expect(2, NULL, "reconcile", NULL);
+	ck_assert(is_up("a-o") && is_up("q-1") && is_up("q-2"));
+	expect(0, NULL, "reconcile", NULL);
 }
 END_TEST
 
@@ -514,6 +567,7 @@ Suite *effects_suite(void)
 	tcase_add_test(tc, test_outer_admin_up_keeps_an_admin_down_inner_trunk_down);
 	tcase_add_test(tc, test_outer_up_with_an_inner_subport_declared_down_and_its_rollback);
 	tcase_add_test(tc, test_outer_renamed_by_hand_is_repaired_outer_first);
+	tcase_add_test(tc, test_outer_renamed_while_up_is_repaired);
 	tcase_add_test(tc, test_lowering_outer_mtu_clamps_inner_and_rolls_back);
 	tcase_add_test(tc, test_outer_mtu_that_breaks_an_inner_mtu_is_refused);
 	tcase_add_test(tc, test_outer_mtu_that_lowers_an_operators_vlan_is_refused);
