@@ -3,6 +3,7 @@
 #   make check      install missing packages, build, run unit tests, then kernel tests in the sandbox
 #   make asan       the same under AddressSanitizer and UndefinedBehaviorSanitizer
 #   make demo       the main job on an example desired state, in the sandbox kernel
+#   make check-kernels  every kernel test on Debian's real 6.1 and 6.12 under QEMU, and under ASan
 #   make install    DESTDIR and PREFIX honoured
 
 PREFIX ?= /usr/local
@@ -29,7 +30,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 KERNEL_SRCS := $(wildcard tests/kernel/*.c) tests/kernel_util.c
 TEST_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(KERNEL_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all check check-run asan demo demo-run install uninstall clean deps
+.PHONY: all check check-run check-kernels check-kernels-run asan demo demo-run install uninstall clean deps
 all: $(BUILD)/vlantrunk
 
 deps:
@@ -69,6 +70,8 @@ check-run: man-lint completion-check $(BUILD)/vlantrunk $(BUILD)/vlantrunk-fault
 	$(BUILD)/unit-tests
 	@echo "== kernel tests (real kernel with 802.1Q, in the sandbox)"
 	scripts/sandbox tests/kernel/run $(BUILD)
+	@echo "== the netlink, engine and CLI suites on Debian's x86-64 6.12 (QEMU)"
+	scripts/sandbox --kernel 6.12 tests/kernel/run $(BUILD) netlink engine cli
 	@echo "== the demo (the README's first command), each step's exit status checked"
 	scripts/sandbox scripts/demo $(BUILD)/vlantrunk > $(BUILD)/demo.log 2>&1 || \
 		{ tail -n 40 $(BUILD)/demo.log; exit 1; }
@@ -85,7 +88,8 @@ completion-check: $(BUILD)/vlantrunk
 
 # ASan cannot run inside User-Mode Linux: its fixed shadow lies beyond the
 # guest's 512 GiB address space. So the unit tests run under ASan+UBSan here,
-# and the kernel tests under UBSan and valgrind's memcheck in the sandbox.
+# and the kernel tests under UBSan and valgrind's memcheck in the sandbox;
+# make check-kernels runs them under ASan+UBSan in a real kernel.
 SAN_FLAGS := -O1 -g -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(SAN_FLAGS) -fsanitize=address,undefined" \
@@ -96,6 +100,20 @@ asan: deps
 		LDFLAGS="-fsanitize=undefined" build-ubsan/kernel-tests build-ubsan/vlantrunk build-ubsan/vlantrunk-faulty
 	@echo "== kernel tests under UBSan and valgrind memcheck, in the sandbox"
 	scripts/sandbox tests/kernel/run build-ubsan --valgrind
+
+# Every kernel test on Debian's real x86-64 kernels (scripts/check-kernels),
+# then the kernel tests, vlantrunk and the agent under ASan+UBSan on the last
+# of them, which a real kernel allows. VT_LONG_TESTS sizes the long tests.
+REAL_KERNELS ?= 6.1 6.12
+ASAN_BUILD := build-asan-kernel
+check-kernels: deps
+	@$(MAKE) --no-print-directory check-kernels-run
+
+check-kernels-run: $(BUILD)/vlantrunk $(BUILD)/vlantrunk-faulty $(BUILD)/kernel-tests
+	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) CFLAGS="$(SAN_FLAGS) -fsanitize=address,undefined" \
+		LDFLAGS="-fsanitize=address,undefined" $(ASAN_BUILD)/kernel-tests $(ASAN_BUILD)/vlantrunk \
+		$(ASAN_BUILD)/vlantrunk-faulty
+	scripts/check-kernels $(BUILD) $(ASAN_BUILD) $(REAL_KERNELS)
 
 # The Ansible module (contrib/ansible) run by ansible-playbook against localhost in the sandbox.
 .PHONY: ansible-test
