@@ -69,11 +69,11 @@ check-run: man-lint completion-check $(BUILD)/vlantrunk $(BUILD)/vlantrunk-fault
 	@echo "== unit tests (no kernel needed)"
 	$(BUILD)/unit-tests
 	@echo "== kernel tests (real kernel with 802.1Q, in the sandbox)"
-	scripts/sandbox tests/kernel/run $(BUILD)
+	scripts/sandbox --kernel uml tests/kernel/run $(BUILD)
 	@echo "== the netlink, engine and CLI suites on Debian's x86-64 6.12 (QEMU)"
 	scripts/sandbox --kernel 6.12 tests/kernel/run $(BUILD) netlink engine cli
 	@echo "== the demo (the README's first command), each step's exit status checked"
-	scripts/sandbox scripts/demo $(BUILD)/vlantrunk > $(BUILD)/demo.log 2>&1 || \
+	scripts/sandbox --kernel uml scripts/demo $(BUILD)/vlantrunk > $(BUILD)/demo.log 2>&1 || \
 		{ tail -n 40 $(BUILD)/demo.log; exit 1; }
 	@$(MAKE) --no-print-directory ansible-test
 
@@ -99,7 +99,7 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-ubsan CFLAGS="$(SAN_FLAGS) -fsanitize=undefined" \
 		LDFLAGS="-fsanitize=undefined" build-ubsan/kernel-tests build-ubsan/vlantrunk build-ubsan/vlantrunk-faulty
 	@echo "== kernel tests under UBSan and valgrind memcheck, in the sandbox"
-	scripts/sandbox tests/kernel/run build-ubsan --valgrind
+	scripts/sandbox --kernel uml tests/kernel/run build-ubsan --valgrind
 
 # Every kernel test on Debian's real x86-64 kernels (scripts/check-kernels),
 # then the kernel tests, vlantrunk and the agent under ASan+UBSan on the last
@@ -119,13 +119,13 @@ check-kernels-run: $(BUILD)/vlantrunk $(BUILD)/vlantrunk-faulty $(BUILD)/kernel-
 .PHONY: ansible-test
 ansible-test: $(BUILD)/vlantrunk
 	@echo "== Ansible module (ansible-playbook against localhost, in the sandbox)"
-	scripts/sandbox tests/ansible/run $(BUILD)
+	scripts/sandbox --kernel uml tests/ansible/run $(BUILD)
 
 demo: deps
 	@$(MAKE) --no-print-directory demo-run
 
 demo-run: $(BUILD)/vlantrunk
-	scripts/sandbox scripts/demo $(BUILD)/vlantrunk
+	scripts/sandbox --kernel uml scripts/demo $(BUILD)/vlantrunk
 
 # make bench: vlantrunk against iproute2 at 100, 1000 and 4094 subports, in one
 # sandbox boot (scripts/bench): a table on stdout, the same in $(BUILD)/bench.json.
@@ -133,7 +133,7 @@ demo-run: $(BUILD)/vlantrunk
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/vlantrunk $(BUILD)/vlantrunk-faulty $(BUILD)/bench-repair
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $(BUILD)/bench-timeit tests/bench/timeit.c
-	scripts/sandbox --timeout 1800 scripts/bench $(BUILD)
+	scripts/sandbox --kernel uml --timeout 1800 scripts/bench $(BUILD)
 
 $(BUILD)/bench-repair: tests/bench/repair.c $(BUILD)/libvlantrunk.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
@@ -159,7 +159,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(PREFIX)/share/doc/vlantrunk/examples $(DESTDIR)$(PREFIX)/share/doc/vlantrunk
 
 clean:
-	rm -rf build build-asan build-ubsan build-fuzz
+	rm -rf build build-asan build-ubsan build-fuzz $(ASAN_BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

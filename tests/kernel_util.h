@@ -198,8 +198,8 @@ bool kt_campaign_base(const char *name);
 unsigned long kt_knob(const char *name, unsigned long dflt);
 /**
  * kt_long - how much of a long test's default work @dflt to do: VT_LONG_TESTS
- * percent of it (100 by default; make check-kernels lowers it under an
- * emulated CPU), never less than @least.
+ * percent of it (100 by default; make check-kernels lowers it, for the
+ * emulated CPUs of these machines), never less than @least.
  */
 unsigned long kt_long(unsigned long dflt, unsigned long least);
 /** kt_sanitized - whether this build, and so the programs beside it, runs under ASan. */
