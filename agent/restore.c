@@ -198,10 +198,17 @@ static const struct vt_link *prove(struct restorer *r, const struct vt_journal_e
 		return vt_marker_owner(l->alias) && vt_journal_concerns(r->j, vt_marker_owner(l->alias)) &&
 		       !strcmp(l->alias, id->alias) ? l : NULL;
 	}
-	/* A changed device keeps its ifindex and parent; a rename gives it the new name. */
-	if (l->parent == id->parent &&
-	    (!strcmp(l->name, id->name) || (e->new_name[0] && !strcmp(l->name, e->new_name))) &&
-	    marker_ours(r, e, l->alias))
+	/*
+	 * A changed device keeps its ifindex and parent; a rename gives it the
+	 * new name. One renamed by hand since (a crash, then an operator) is
+	 * still the journal's: its ifindex, parent, VLAN, protocol and marker are,
+	 * and a name that no entry of the journal claims cannot make it another
+	 * of its devices. Were it left as not proven, its VLAN id would stay taken
+	 * and the restore's create of the "deleted" device fail (EEXIST) forever.
+	 */
+	if (l->parent == id->parent && marker_ours(r, e, l->alias) &&
+	    (!strcmp(l->name, id->name) || (e->new_name[0] && !strcmp(l->name, e->new_name)) ||
+	     (!entry_named(r, l->name, VT_ENTRY_PRESENT) && !entry_named(r, l->name, VT_ENTRY_ABSENT))))
 		return l;
 	return recreated_unmarked(r, e);
 }

@@ -13,8 +13,10 @@
  *    group with no alias yet (before it was marked) or the marker journaled
  *    for it;
  *  - one it changed or deleted: ifindex, VLAN id, protocol and parent ifindex
- *    as in the before-image, its name before or after the transaction, and a
- *    vlantrunk marker: the before-image's, or one of the journal's trunks'.
+ *    as in the before-image, a vlantrunk marker (the before-image's, or one
+ *    of the journal's trunks'), and its name before or after the transaction
+ *    or, renamed by someone else since, a name no entry of the journal claims
+ *    (it is then renamed back).
  * A device without proof is left untouched and reported. A journaled device
  * the kernel removed by itself since (its parent went) counts as restored.
  */

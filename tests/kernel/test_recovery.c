@@ -474,6 +474,36 @@ START_TEST(test_renamed_parent_is_not_a_vanished_one)
 }
 END_TEST
 
+/*
+ * A crash after a subport's MTU changed, then an operator renames it (down,
+ * renamed, up): its ifindex, parent, VLAN, protocol and marker are still the
+ * journal's, so recovery proves it and puts its name and MTU back. Left
+ * unproven, its VLAN id stayed taken and the restore's create of a "deleted"
+ * a-1 failed (EEXIST) at every run, the journal kept for good (chaos seed
+ * 491212873, round 209).
+ */
+START_TEST(test_crash_then_subport_renamed_by_hand)
+{
+	char *out = NULL;
+	int ifindex;
+
+	kt_write(env.config, "{\"version\": 1, \"trunks\": [{\"name\": \"a\", \"parent\": \"p0\", "
+		 "\"subports\": [{\"name\": \"a-1\", \"vlan\": 10, \"mtu\": 1400}]}]}");
+	ifindex = managed_a1();
+	expect(KILLED, "kill-after:1", "reconcile");
+	ck_assert_int_eq(kt_journals(env.state), 1);
+	kt_sh("ip link set a-1 down && ip link set a-1 name x-1 && ip link set x-1 up");
+
+	vt(&out, NULL, "status");
+	ck_assert_msg(kt_journals(env.state) == 0, "journal kept:\n%s", out);
+	free(out);
+	ck_assert_int_ne(kt_sh_status("ip link show dev x-1 >/dev/null 2>&1"), 0);
+	ck_assert_int_eq(kt_ifindex(env.nl, "a-1"), ifindex);
+	ck_assert_int_eq(kt_sh_status("ip link show dev a-1 | grep -q 'mtu 1500'"), 0);
+	assert_converged();
+}
+END_TEST
+
 Suite *recovery_suite(void)
 {
 	Suite *s = suite_create("recovery");
@@ -494,6 +524,7 @@ Suite *recovery_suite(void)
 	tcase_add_test(tc, test_renaming_an_outer_subport_never_brings_up_an_operators_vlan);
 	tcase_add_test(tc, test_kept_journal_holds_the_trunk_its_device_moved_to);
 	tcase_add_test(tc, test_renamed_parent_is_not_a_vanished_one);
+	tcase_add_test(tc, test_crash_then_subport_renamed_by_hand);
 	suite_add_tcase(s, tc);
 	return s;
 }
