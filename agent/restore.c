@@ -202,15 +202,30 @@ static const struct vt_link *prove(struct restorer *r, const struct vt_journal_e
 	 * A changed device keeps its ifindex and parent; a rename gives it the
 	 * new name. One renamed by hand since (a crash, then an operator) is
 	 * still the journal's: its ifindex, parent, VLAN, protocol and marker are,
-	 * and a name that no entry of the journal claims cannot make it another
-	 * of its devices. Were it left as not proven, its VLAN id would stay taken
-	 * and the restore's create of the "deleted" device fail (EEXIST) forever.
+	 * and a name no entry of the journal claims is not one of the others'.
+	 * Left unproven it would count as deleted, and the restore's create of it
+	 * fail (EEXIST: its VLAN id is taken) at every run, the journal kept for
+	 * good. Its name is then left as it is: see renamed_since().
 	 */
 	if (l->parent == id->parent && marker_ours(r, e, l->alias) &&
 	    (!strcmp(l->name, id->name) || (e->new_name[0] && !strcmp(l->name, e->new_name)) ||
 	     (!entry_named(r, l->name, VT_ENTRY_PRESENT) && !entry_named(r, l->name, VT_ENTRY_ABSENT))))
 		return l;
 	return recreated_unmarked(r, e);
+}
+
+/*
+ * Whether @l, proven to be @e's device, has a name that neither the
+ * before-image nor the transaction gave it: someone renamed it since. The
+ * restore puts back all but its name. A rename back would take it down and
+ * up, and with it the VLANs stacked on it (an operator's, or a subport meant
+ * to stay down), or fail, at every run, on a name someone took since; the
+ * planner, which weighs both, renames it afterwards if the desired state
+ * still wants it.
+ */
+static bool renamed_since(const struct vt_journal_entry *e, const struct vt_link *l)
+{
+	return strcmp(l->name, e->image.name) && (!e->new_name[0] || strcmp(l->name, e->new_name));
 }
 
 /* The ifindex of the device called @name now (0 for "", -1 when there is none). */
@@ -765,7 +780,7 @@ static int queue_up_states(struct restorer *r)
 				continue;
 			resolve(r, e, have->parent, &want);
 			/* Down now, or brought down for its rename. */
-			if (have->up && !strcmp(have->name, want.name))
+			if (have->up && (!strcmp(have->name, want.name) || renamed_since(e, have)))
 				continue;
 			vt_spec_change(&want, VT_D_UP, have->ifindex, &spec);
 			ret = vt_batch_change(r->batch, have, &spec) < 0 ? -ENOMEM : 0;
@@ -863,6 +878,8 @@ static int change_back(struct restorer *r)
 				continue;
 			resolve(r, e, have->parent, &want);
 			d = vt_link_diff(&want, have, VT_D_PARENT | VT_D_KIND | VT_D_VLAN | VT_D_PROTOCOL);
+			if (renamed_since(e, have))
+				d &= ~VT_D_NAME;
 			if ((d & VT_D_IPV6) || ipv6_anew(e, have, &want))
 				ipv6 = true;
 			if (step == DOWN && have->up && ((d & VT_D_NAME) ||
@@ -908,7 +925,7 @@ static void verify(struct restorer *r)
 {
 	for (size_t i = 0; i < r->j->n_entries; i++) {
 		const struct vt_journal_entry *e = &r->j->entries[i];
-		const struct vt_link *have = vt_link_table_find_name(&r->links, e->image.name);
+		const struct vt_link *have = vt_link_table_find_name(&r->links, e->image.name), *renamed;
 		char fields[256] = "";
 		struct vt_link want;
 		int parent;
@@ -931,6 +948,12 @@ static void verify(struct restorer *r)
 		}
 		if (r->vanished[i] || strstr(r->rep->remains, e->image.name))
 			continue;	/* nothing to put back, or already said why */
+		/* Renamed by someone since: the journal's device under its new name. */
+		renamed = proven(r, e);
+		if (renamed && renamed_since(e, renamed))
+			have = renamed;
+		else
+			renamed = NULL;
 		if (!have && parent_of(r, e, &parent) == PARENT_VANISHED)
 			continue;
 		if (!have) {
@@ -942,7 +965,7 @@ static void verify(struct restorer *r)
 		if (parent_of(r, e, &parent) != PARENT_THERE)
 			parent = -1;
 		resolve(r, e, parent, &want);
-		d = vt_link_diff(&want, have, 0);
+		d = vt_link_diff(&want, have, renamed ? VT_D_NAME : 0);
 		if (!d && have->group == want.group)
 			continue;
 		if (!d) {

@@ -16,7 +16,8 @@
  *    as in the before-image, a vlantrunk marker (the before-image's, or one
  *    of the journal's trunks'), and its name before or after the transaction
  *    or, renamed by someone else since, a name no entry of the journal claims
- *    (it is then renamed back).
+ *    (all but its name is then put back: a rename back would bounce what is
+ *    stacked on it; the planner renames it afterwards, weighing that).
  * A device without proof is left untouched and reported. A journaled device
  * the kernel removed by itself since (its parent went) counts as restored.
  */
