@@ -42,6 +42,16 @@ static struct agent ag;
 static void setup(void)
 {
 	kt_enter_netns();
+	/*
+	 * sd_notify() blocks while the notify socket's queue is full (10
+	 * datagrams by default, per namespace), and tests that never await a
+	 * STATUS= line let them pile up. An agent slowed enough to run once per
+	 * event (ASan under an emulated CPU) can fill it and then hang sending
+	 * STOPPING=1 while the test waits for it to exit: the likely cause of one
+	 * timeout seen there. systemd drains its socket; the tests get a longer
+	 * backlog, as chaos does.
+	 */
+	kt_sh("sysctl -q -w net.unix.max_dgram_qlen=512");
 	memset(&ag, 0, sizeof(ag));
 	/* Not /tmp: inotify sees nothing through the sandbox's host file system. */
 	ag.dir = strdup("/run/vt-agent-test.XXXXXX");
