@@ -15,16 +15,16 @@ PKG_CONFIG ?= pkg-config
 
 PKGS := libmnl libnl-3.0 libnl-route-3.0 jansson libsystemd
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-# libsystemd is dlopen()ed by the agent alone (agent/systemd.c): headers only.
+# libsystemd is dlopen()ed by the agent alone (agent/daemon/systemd.c): headers only.
 DEPS_LIBS := $(shell $(PKG_CONFIG) --libs $(filter-out libsystemd,$(PKGS)) 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iinclude $(DEPS_CFLAGS) -MMD -MP
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iagent $(DEPS_CFLAGS) -MMD -MP
 LDLIBS += $(DEPS_LIBS)
 
-LIB_SRCS := $(wildcard netlink/*.c) $(filter-out agent/main.c,$(wildcard agent/*.c))
+LIB_SRCS := $(wildcard netlink/*.c) $(wildcard agent/*/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 KERNEL_SRCS := $(wildcard tests/kernel/*.c) tests/kernel_util.c
@@ -170,7 +170,7 @@ clean:
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
 FUZZ_CC ?= clang
-FUZZ_SRCS := tests/fuzz/fuzz_desired.c $(wildcard agent/desired*.c) netlink/link_table.c
+FUZZ_SRCS := tests/fuzz/fuzz_desired.c $(wildcard agent/desired/*.c) netlink/link_table.c
 
 .PHONY: fuzz
 fuzz: $(FUZZ_BUILD)/fuzz_desired $(FUZZ_BUILD)/fuzz_journal $(FUZZ_BUILD)/fuzz_restore
@@ -188,20 +188,20 @@ fuzz: $(FUZZ_BUILD)/fuzz_desired $(FUZZ_BUILD)/fuzz_journal $(FUZZ_BUILD)/fuzz_r
 FUZZ_FLAGS = -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Iagent $(DEPS_CFLAGS)
 
-$(FUZZ_BUILD)/fuzz_desired: $(FUZZ_SRCS) $(wildcard include/*.h agent/desired*.h)
+$(FUZZ_BUILD)/fuzz_desired: $(FUZZ_SRCS) $(wildcard include/*.h agent/desired/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS) $(shell $(PKG_CONFIG) --libs jansson)
 
-$(FUZZ_BUILD)/fuzz_journal: tests/fuzz/fuzz_journal.c agent/journal.c netlink/link_table.c \
-		$(wildcard include/*.h) agent/journal.h
+$(FUZZ_BUILD)/fuzz_journal: tests/fuzz/fuzz_journal.c agent/txn/journal.c netlink/link_table.c \
+		$(wildcard include/*.h) agent/txn/journal.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs jansson)
 
 # Recovery against tests/fuzz/fake_kernel.c, which stands in for netlink/.
-FUZZ_RESTORE_SRCS := tests/fuzz/fuzz_restore.c tests/fuzz/fake_kernel.c agent/restore.c \
-	agent/journal.c agent/diff.c agent/plan_names.c agent/name_index.c netlink/link_table.c
+FUZZ_RESTORE_SRCS := tests/fuzz/fuzz_restore.c tests/fuzz/fake_kernel.c agent/txn/restore.c \
+	agent/txn/journal.c agent/plan/diff.c agent/plan/plan_names.c agent/txn/name_index.c netlink/link_table.c
 
 $(FUZZ_BUILD)/fuzz_restore: $(FUZZ_RESTORE_SRCS) tests/fuzz/fake_kernel.h \
-		$(wildcard include/*.h) $(wildcard agent/*.h)
+		$(wildcard include/*.h) $(wildcard agent/*/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_RESTORE_SRCS) $(shell $(PKG_CONFIG) --libs jansson)

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "daemon.h"
-#include "laststatus.h"
-#include "metrics.h"
-#include "neutron.h"
+#include "cli/cli.h"
+#include "daemon/daemon.h"
+#include "run/laststatus.h"
+#include "report/metrics.h"
+#include "cli/neutron.h"
 
 #define VT_VERSION "0.1.0"
 

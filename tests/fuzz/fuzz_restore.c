@@ -43,8 +43,8 @@
 #include <unistd.h>
 
 #include "fake_kernel.h"
-#include "journal.h"
-#include "restore.h"
+#include "txn/journal.h"
+#include "txn/restore.h"
 #include "vt_plan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "journal.h"
+#include "txn/journal.h"
 #include "kernel_util.h"
-#include "restore.h"
+#include "txn/restore.h"
 #include "suites.h"
 
 struct fixture {

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "journal.h"
+#include "txn/journal.h"
 #include "suites.h"
 
 static char dir[] = "/tmp/vt-unit-journal.XXXXXX";

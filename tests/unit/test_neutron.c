@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "neutron.h"
+#include "cli/neutron.h"
 #include "suites.h"
 #include "vt_desired.h"
 

@@ -21,7 +21,7 @@
 #include "vt_desired.h"
 #include "vt_link.h"
 #include "vt_plan.h"
-#include "../../agent/cli.h"
+#include "cli/cli.h"
 
 /* The base kernel every test starts from. */
 enum { LO = 1, ETH0 = 2, ETH1 = 3, BR0 = 4, BR1 = 5, DUMMY0 = 6 };

@@ -8,8 +8,8 @@
 
 #include <jansson.h>
 
-#include "journal.h"
-#include "statedir.h"
+#include "txn/journal.h"
+#include "txn/statedir.h"
 #include "vt_desired.h"
 #include "vt_link.h"
 #include "vt_netlink.h"

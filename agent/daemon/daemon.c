@@ -24,9 +24,9 @@
 #include <unistd.h>
 
 #include "daemon_internal.h"
-#include "laststatus.h"
-#include "metrics.h"
-#include "reconcile.h"
+#include "run/laststatus.h"
+#include "report/metrics.h"
+#include "run/reconcile.h"
 
 #define RELOAD_DEBOUNCE_MS 200
 #define LOCK_BUSY_RETRY_NS 1000000000ULL

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "journal.h"
-#include "plan_internal.h"
-#include "restore.h"
+#include "cli/cli.h"
+#include "txn/journal.h"
+#include "plan/plan_internal.h"
+#include "txn/restore.h"
 
 const struct vt_desired *vt_world_intent(const struct vt_world *world)
 {

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "engine.h"
+#include "txn/engine.h"
 #include "vt_plan.h"
 
 /**

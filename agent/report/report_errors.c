@@ -2,7 +2,7 @@
 /* Failures, said once: on stderr for people, as the JSON document for --json. */
 #include <stdio.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 void vt_report_diags(const struct vt_cli *cli, const char *command, const struct vt_diags *diags)
 {

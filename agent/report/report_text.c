@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /* "mtu 1500 -> 1400, up down -> up" for the bits of @differs. */
 static void describe(const struct vt_subport_report *rep, uint32_t differs,

@@ -31,11 +31,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "engine.h"
 #include "journal.h"
 #include "name_index.h"
-#include "plan_internal.h"
+#include "plan/plan_internal.h"
 
 enum step {
 	STEP_DELETE,

@@ -7,8 +7,8 @@
 #ifndef VT_RECONCILE_H
 #define VT_RECONCILE_H
 
-#include "cli.h"
-#include "engine.h"
+#include "cli/cli.h"
+#include "txn/engine.h"
 
 struct vt_run {
 	const char *command;		/* "reconcile" or "teardown" */

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "reconcile.h"
+#include "run/reconcile.h"
 
 static const char *result_name(int code)
 {

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "systemd.h"
 
 /* Per desired trunk: what the loop knows of it between runs. */

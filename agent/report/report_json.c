@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /*
  * A JSON string of text that may hold the kernel's bytes: interface names

@@ -8,7 +8,7 @@
 #include <sys/random.h>
 
 #include "name_index.h"
-#include "plan_internal.h"
+#include "plan/plan_internal.h"
 #include "restore.h"
 
 #define MAX_DEPTH 64
