@@ -34,7 +34,7 @@
 #include "cli/cli.h"
 #include "engine.h"
 #include "journal.h"
-#include "name_index.h"
+#include "base/name_table.h"
 #include "plan/plan_internal.h"
 
 enum step {

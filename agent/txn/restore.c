@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "name_index.h"
+#include "base/name_table.h"
 #include "plan/plan_internal.h"
 #include "restore.h"
 

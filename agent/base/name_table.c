@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "name_index.h"
+#include "name_table.h"
 #include "vt_array.h"
 
 int vt_name_index_add(struct vt_name_index *idx, const char *name, int ifindex)
