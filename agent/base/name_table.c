@@ -6,14 +6,14 @@
 #include "name_table.h"
 #include "vt_array.h"
 
-int vt_name_index_add(struct vt_name_index *idx, const char *name, int ifindex)
+int vt_name_table_add(struct vt_name_table *t, const char *name, size_t value)
 {
-	struct vt_name_entry *v = vt_array_grow(idx->v, &idx->cap, idx->n + 1, sizeof(*v), 64);
+	struct vt_name_entry *v = vt_array_grow(t->v, &t->cap, t->n + 1, sizeof(*v), 64);
 
 	if (!v)
 		return -ENOMEM;
-	idx->v = v;
-	idx->v[idx->n++] = (struct vt_name_entry){ .name = name, .ifindex = ifindex };
+	t->v = v;
+	t->v[t->n++] = (struct vt_name_entry){ .name = name, .value = value };
 	return 0;
 }
 
@@ -23,20 +23,44 @@ static int by_name(const void *a, const void *b)
 		      ((const struct vt_name_entry *)b)->name);
 }
 
-int vt_name_index_find(struct vt_name_index *idx, const char *name)
+void vt_name_table_sort(struct vt_name_table *t)
 {
-	struct vt_name_entry key = { .name = name }, *hit;
-
-	if (idx->sorted != idx->n) {
-		qsort(idx->v, idx->n, sizeof(*idx->v), by_name);
-		idx->sorted = idx->n;
+	if (t->sorted != t->n) {
+		qsort(t->v, t->n, sizeof(*t->v), by_name);
+		t->sorted = t->n;
 	}
-	hit = idx->n ? bsearch(&key, idx->v, idx->n, sizeof(*idx->v), by_name) : NULL;
-	return hit ? hit->ifindex : 0;
 }
 
-void vt_name_index_free(struct vt_name_index *idx)
+const struct vt_name_entry *vt_name_table_find(struct vt_name_table *t, const char *name,
+					       size_t *n)
 {
-	free(idx->v);
-	memset(idx, 0, sizeof(*idx));
+	struct vt_name_entry key = { .name = name };
+	const struct vt_name_entry *hit, *end;
+
+	vt_name_table_sort(t);
+	hit = t->n ? bsearch(&key, t->v, t->n, sizeof(*t->v), by_name) : NULL;
+	if (n)
+		*n = 0;
+	if (!hit)
+		return NULL;
+	while (hit > t->v && !strcmp(hit[-1].name, name))
+		hit--;
+	for (end = hit; end < t->v + t->n && !strcmp(end->name, name); end++)
+		;
+	if (n)
+		*n = (size_t)(end - hit);
+	return hit;
+}
+
+size_t vt_name_table_get(struct vt_name_table *t, const char *name, size_t missing)
+{
+	const struct vt_name_entry *hit = vt_name_table_find(t, name, NULL);
+
+	return hit ? hit->value : missing;
+}
+
+void vt_name_table_free(struct vt_name_table *t)
+{
+	free(t->v);
+	memset(t, 0, sizeof(*t));
 }

@@ -61,7 +61,7 @@ struct runner {
 	struct vt_journal journal;
 	struct vt_batch *batch;
 	int *chosen;			/* per txn op: the ifindex a create gets */
-	struct vt_name_index created;	/* the same by name, and renamed devices' new names */
+	struct vt_name_table created;	/* the same by name, and renamed devices' new names */
 	size_t *req_op;			/* per queued request: its txn op */
 	size_t n_req;
 	/* the kernel has IPv6 (else no device has IPv6 state), and its defaults */
@@ -161,7 +161,7 @@ static int write_journal(struct runner *r)
 			 */
 			if (op->kind == VT_OP_RENAME && (op->after.fields & VT_F_NAME)) {
 				strcpy(e->new_name, op->after.link.name);
-				ret = vt_name_index_add(&r->created, op->after.link.name,
+				ret = vt_name_table_add(&r->created, op->after.link.name,
 							op->before->ifindex);
 				if (ret)
 					break;
@@ -171,7 +171,7 @@ static int write_journal(struct runner *r)
 			struct vt_link id = { .is_vlan = true };
 
 			r->chosen[i] = vt_pick_ifindex(links, &r->e->next_ifindex);
-			ret = vt_name_index_add(&r->created, op->after.link.name, r->chosen[i]);
+			ret = vt_name_table_add(&r->created, op->after.link.name, r->chosen[i]);
 			if (ret)
 				break;
 			id.ifindex = r->chosen[i];
@@ -385,7 +385,7 @@ static int read_ipv6_defaults(struct runner *r)
 static int parent_ifindex(struct runner *r, const char *name)
 {
 	const struct vt_link *l;
-	int ifindex = vt_name_index_find(&r->created, name);
+	int ifindex = (int)vt_name_table_get(&r->created, name, 0);
 
 	if (ifindex)
 		return ifindex;
@@ -740,7 +740,7 @@ static int run_txn(struct vt_engine *e, struct vt_txn *txn)
 		vt_journal_remove(e->state_dirfd, r.journal.file);
 out:
 	vt_journal_free(&r.journal);
-	vt_name_index_free(&r.created);
+	vt_name_table_free(&r.created);
 	vt_batch_free(r.batch);
 	free(r.chosen);
 	free(r.req_op);

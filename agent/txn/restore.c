@@ -28,7 +28,7 @@ struct restorer {
 	bool *vanished;			/* per entry: gone with its parent, nothing to put back */
 	bool *ipv6_first;		/* per entry: recreated down, to be up once IPv6 is set */
 	unsigned int proof_depth;	/* proven() within proven(), up the parents */
-	struct vt_name_index recreated;	/* the same, by name, for what is not in the dump yet */
+	struct vt_name_table recreated;	/* the same, by name, for what is not in the dump yet */
 	struct vt_created *created;	/* the entries of created devices, by ifindex */
 	size_t n_created;
 	int next_ifindex;
@@ -237,7 +237,7 @@ static int resolve_name(struct restorer *r, const char *name)
 	if (!name[0])
 		return 0;
 	/* A parent recreated by this restore is not in the dump yet. */
-	ifindex = vt_name_index_find(&r->recreated, name);
+	ifindex = (int)vt_name_table_get(&r->recreated, name, 0);
 	if (ifindex)
 		return ifindex;
 	l = vt_link_table_find_name(&r->links, name);
@@ -265,7 +265,7 @@ static enum parent_fate parent_of(struct restorer *r, const struct vt_journal_en
 
 	*ifindex = 0;
 	if (pe && pe != e) {
-		*ifindex = vt_name_index_find(&r->recreated, e->parent_name);
+		*ifindex = (int)vt_name_table_get(&r->recreated, e->parent_name, 0);
 		if (*ifindex)
 			return PARENT_THERE;
 		p = device_of(r, pe);
@@ -739,7 +739,7 @@ static int recreate_deleted(struct restorer *r)
 			}
 			r->rep->created++;
 			/* Deeper devices find it by name; none of this depth is a parent of another. */
-			if (vt_name_index_add(&r->recreated, r->j->entries[i].image.name,
+			if (vt_name_table_add(&r->recreated, r->j->entries[i].image.name,
 					      r->chosen[i]) < 0)
 				ret = -ENOMEM;
 		}
@@ -1013,12 +1013,12 @@ int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_r
 	if (ret)
 		goto out;
 	/* Everything recreated is in the dump now, and goes by it. */
-	vt_name_index_free(&r.recreated);
+	vt_name_table_free(&r.recreated);
 	verify(&r);
 	ret = rep->remains[0] ? -EIO : 0;
 out:
 	vt_link_table_clear(&r.links);
-	vt_name_index_free(&r.recreated);
+	vt_name_table_free(&r.recreated);
 	vt_batch_free(r.batch);
 	free(r.created);
 	free(r.chosen);
