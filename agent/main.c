@@ -8,7 +8,7 @@
 
 #include "cli/cli.h"
 #include "daemon/daemon.h"
-#include "run/laststatus.h"
+#include "run/last.h"
 #include "report/metrics.h"
 #include "cli/neutron.h"
 

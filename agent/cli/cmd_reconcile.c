@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "run/reconcile.h"
+#include "run/run.h"
 
 static const char *result_name(int code)
 {

@@ -24,9 +24,9 @@
 #include <unistd.h>
 
 #include "daemon_internal.h"
-#include "run/laststatus.h"
+#include "run/last.h"
 #include "report/metrics.h"
-#include "run/reconcile.h"
+#include "run/run.h"
 
 #define RELOAD_DEBOUNCE_MS 200
 #define LOCK_BUSY_RETRY_NS 1000000000ULL

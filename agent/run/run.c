@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "laststatus.h"
-#include "reconcile.h"
+#include "last.h"
+#include "run.h"
 
 void vt_run_outcome(const struct vt_run *run, size_t i, struct vt_trunk_outcome *o)
 {

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "laststatus.h"
+#include "last.h"
 
 #define STATUS_FILE "status.json"
 #define STATUS_TMP "status.json.tmp"
