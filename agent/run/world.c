@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/name_table.h"
 #include "world.h"
 #include "txn/journal.h"
 #include "plan/plan_internal.h"
@@ -325,16 +326,6 @@ static bool plan_holds(struct vt_world *world)
 	return true;
 }
 
-struct subport_owner {
-	const char *name;		/* a desired subport's */
-	const char *trunk;
-};
-
-static int cmp_owner(const void *a, const void *b)
-{
-	return strcmp(((const struct subport_owner *)a)->name, ((const struct subport_owner *)b)->name);
-}
-
 /*
  * What a kept journal holds: its own trunks; the trunks whose markers its
  * before-images carry (a device it took from another trunk); and the trunks
@@ -342,8 +333,8 @@ static int cmp_owner(const void *a, const void *b)
  * them changing such a device would make it unprovable, and the journal's
  * recovery could never finish.
  */
-static int hold_journal(const struct vt_held *h, const struct subport_owner *owners, size_t n_owners,
-			struct vt_plan_hold *holds, size_t *n)
+static int hold_journal(const struct vt_held *h, const struct vt_desired *d,
+			struct vt_name_table *owners, struct vt_plan_hold *holds, size_t *n)
 {
 	const struct vt_journal *j = &h->journal;
 
@@ -361,12 +352,12 @@ static int hold_journal(const struct vt_held *h, const struct subport_owner *own
 		if (owner)
 			holds[(*n)++] = (struct vt_plan_hold){ owner, h->reason };
 		for (size_t m = 0; m < 2; m++) {
-			struct subport_owner key = { .name = names[m] }, *hit;
+			const struct vt_name_entry *hit =
+				names[m][0] ? vt_name_table_find(owners, names[m], NULL) : NULL;
 
-			hit = names[m][0] && n_owners ?
-			      bsearch(&key, owners, n_owners, sizeof(key), cmp_owner) : NULL;
 			if (hit)
-				holds[(*n)++] = (struct vt_plan_hold){ hit->trunk, h->reason };
+				holds[(*n)++] = (struct vt_plan_hold){ d->trunks[hit->value].name,
+								       h->reason };
 		}
 	}
 	return 0;
@@ -376,33 +367,28 @@ static int hold_journal(const struct vt_held *h, const struct subport_owner *own
 static int plan(const struct vt_world_opts *o, struct vt_world *world)
 {
 	const struct vt_desired *d = vt_world_intent(world);
-	struct subport_owner *owners = NULL;
+	struct vt_name_table owners = { 0 };	/* a desired subport's name: its trunk */
 	struct vt_plan_hold *holds = NULL;
-	size_t n = 0, cap = 0, n_owners = 0;
+	size_t n = 0, cap = 0;
 	int ret = -ENOMEM;
 
 	for (size_t i = 0; i < world->n_held; i++)
 		cap += 1 + world->held[i].journal.n_trunks + 3 * world->held[i].journal.n_entries;
 	if (world->n_held) {
-		for (size_t i = 0; i < d->n_trunks; i++)
-			n_owners += d->trunks[i].n_subports;
-		owners = calloc(n_owners ? n_owners : 1, sizeof(*owners));
 		holds = calloc(cap, sizeof(*holds));
-		if (!owners || !holds)
+		if (!holds)
 			goto out;
-		n_owners = 0;
 		for (size_t i = 0; i < d->n_trunks; i++)
 			for (size_t k = 0; k < d->trunks[i].n_subports; k++)
-				owners[n_owners++] = (struct subport_owner){
-					d->trunks[i].subports[k].name, d->trunks[i].name };
-		qsort(owners, n_owners, sizeof(*owners), cmp_owner);
+				if (vt_name_table_add(&owners, d->trunks[i].subports[k].name, i) < 0)
+					goto out;
 	}
 	for (size_t i = 0; i < world->n_held; i++)
-		hold_journal(&world->held[i], owners, n_owners, holds, &n);
+		hold_journal(&world->held[i], d, &owners, holds, &n);
 	ret = vt_plan_build_held(d, &world->links, o->trunks, o->n_trunks, holds, n,
 				 &world->plan);
 out:
-	free(owners);
+	vt_name_table_free(&owners);
 	free(holds);
 	return ret;
 }
