@@ -31,7 +31,7 @@ int vt_cmd_import(const struct vt_cli *cli)
 	else if (ret == -EINVAL)
 		vt_failure_report_diags(cli, "import-neutron", &diags);
 	vt_desired_free(&check);
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	free(text);
 	json_decref(doc);
 	return ret == 0 ? VT_EXIT_OK : ret == -EINVAL ? VT_EXIT_INVALID : VT_EXIT_CANNOT_RUN;

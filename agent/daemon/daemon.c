@@ -426,12 +426,12 @@ static void reload(struct vt_daemon *d)
 			vt_daemon_log(d, LOG_ERR, "new desired state refused, keeping the last good one: %s",
 				      line);
 		}
-		vt_diags_free(&diags);
+		vt_diag_free(&diags);
 		record_agent(d);
 		notify_status(d, NULL);
 		return;
 	}
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	d->config_error[0] = '\0';
 	d->trunks = NULL;
 	vt_desired_free(&d->desired);

@@ -15,8 +15,10 @@
 #include "plan/plan_internal.h"
 #include "txn/restore.h"
 
-static void __attribute__((format(printf, 3, 4)))
-fail(struct vt_world *world, const char *hint, const char *fmt, ...)
+static void fail(struct vt_world *world, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct vt_world *world, const char *hint, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -26,8 +28,10 @@ fail(struct vt_world *world, const char *hint, const char *fmt, ...)
 	world->failure.hint = hint;
 }
 
-static void __attribute__((format(printf, 3, 4)))
-note(const struct vt_world_opts *o, enum vt_note_level level, const char *fmt, ...)
+static void note(const struct vt_world_opts *o, enum vt_note_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void note(const struct vt_world_opts *o, enum vt_note_level level, const char *fmt, ...)
 {
 	char text[2560];
 	va_list ap;
@@ -77,7 +81,7 @@ static bool desired_names(const struct vt_world_opts *o, const char *trunk)
 	if (vt_desired_load(o->config, &d, &diags) == 0)
 		for (size_t i = 0; i < d.n_trunks && !found; i++)
 			found = !strcmp(d.trunks[i].name, trunk);
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	vt_desired_free(&d);
 	return found;
 }
@@ -453,7 +457,7 @@ void vt_world_free(struct vt_world *world)
 	if (!world->nl_borrowed)
 		vt_nl_close(world->nl);
 	vt_desired_free(&world->desired);
-	vt_diags_free(&world->failure.diags);
+	vt_diag_free(&world->failure.diags);
 	vt_statedir_close(&world->sd);
 	vt_journal_free(&world->running);
 	vt_world_held_free(world->held, world->n_held);

@@ -131,7 +131,7 @@ static void load(const char *text)
 	ret = vt_desired_parse(json, strlen(json), "test.json", &desired, &diags);
 	if (diags.n)
 		vt_diag_format(&diags.v[0], what, sizeof(what));
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	free(json);
 	ck_assert_msg(ret == 0, "desired state rejected (%d): %s", ret, what);
 }
