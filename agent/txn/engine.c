@@ -34,6 +34,7 @@
 #include "link_source.h"
 #include "engine.h"
 #include "journal.h"
+#include "pick.h"
 #include "base/name_table.h"
 #include "plan/plan_internal.h"
 

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "base/name_table.h"
+#include "pick.h"
 #include "plan/plan_internal.h"
 #include "restore.h"
 
@@ -33,37 +33,6 @@ struct restorer {
 	size_t n_created;
 	int next_ifindex;
 };
-
-int vt_pick_ifindex(const struct vt_link_table *links, int *next)
-{
-	if (*next <= 0) {
-		uint32_t r = 0;
-
-		/* Random, so that two transactions' picks (or an old journal's) differ. */
-		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
-			r = (uint32_t)(uintptr_t)links ^ (uint32_t)links->n;
-		*next = VT_IFINDEX_BASE + (int)(r % VT_IFINDEX_SPAN);
-	}
-	while (vt_link_table_find_ifindex(links, *next))
-		(*next)++;
-	return (*next)++;
-}
-
-uint32_t vt_pick_group(const struct vt_link_table *links, uint32_t seed)
-{
-	uint32_t group = seed;
-
-	for (;;) {
-		size_t i = 0;
-
-		group = VT_JOURNAL_GROUP_TAG | (group & ~VT_JOURNAL_GROUP_MASK);
-		while (i < links->n && links->links[i].group != group)
-			i++;
-		if (i == links->n)
-			return group;
-		group = group * 2654435761u + 1;	/* another: this walks them all */
-	}
-}
 
 static void __attribute__((format(printf, 3, 4))) note(char *buf, size_t len, const char *fmt, ...)
 {
