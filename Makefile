@@ -198,7 +198,8 @@ $(FUZZ_BUILD)/fuzz_journal: tests/fuzz/fuzz_journal.c agent/txn/journal.c netlin
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs jansson)
 
 # Recovery against tests/fuzz/fake_kernel.c, which stands in for netlink/.
-FUZZ_RESTORE_SRCS := tests/fuzz/fuzz_restore.c tests/fuzz/fake_kernel.c agent/txn/restore.c agent/txn/pick.c \
+FUZZ_RESTORE_SRCS := tests/fuzz/fuzz_restore.c tests/fuzz/fake_kernel.c agent/txn/restore.c \
+	agent/txn/proof.c agent/txn/recreate.c agent/txn/pick.c \
 	agent/txn/journal.c agent/plan/diff.c agent/plan/plan_names.c agent/base/name_table.c netlink/link_table.c
 
 $(FUZZ_BUILD)/fuzz_restore: $(FUZZ_RESTORE_SRCS) tests/fuzz/fake_kernel.h \
