@@ -38,8 +38,8 @@ static bool parent_named(struct restorer *r, const struct vt_link *l, const char
 		return false;
 	if (!created && !changed)
 		return !strcmp(parent->name, name);
-	return (created && device_of(r, created) == parent) ||
-	       (changed && device_of(r, changed) == parent);
+	return (created && vt_proof_device_of(r, created) == parent) ||
+	       (changed && vt_proof_device_of(r, changed) == parent);
 }
 
 /* A marker the transaction may have left: the before-image's, or one of its trunks'. */
@@ -75,7 +75,7 @@ static const struct vt_link *prove(struct restorer *r, const struct vt_journal_e
  * restore.h). A proof goes up the chain of parents; a journal whose parents
  * go round in a circle (forged: the planner makes none) proves nothing.
  */
-const struct vt_link *proven(struct restorer *r, const struct vt_journal_entry *e)
+const struct vt_link *vt_proof_proven(struct restorer *r, const struct vt_journal_entry *e)
 {
 	const struct vt_link *l = NULL;
 
@@ -112,7 +112,7 @@ static const struct vt_link *prove(struct restorer *r, const struct vt_journal_e
 	 * and a name no entry of the journal claims is not one of the others'.
 	 * Left unproven it would count as deleted, and the restore's create of it
 	 * fail (EEXIST: its VLAN id is taken) at every run, the journal kept for
-	 * good. Its name is then left as it is: see renamed_since().
+	 * good. Its name is then left as it is: see vt_proof_renamed_since().
 	 */
 	if (l->parent == id->parent && marker_ours(r, e, l->alias) &&
 	    (!strcmp(l->name, id->name) || (e->new_name[0] && !strcmp(l->name, e->new_name)) ||
@@ -130,7 +130,7 @@ static const struct vt_link *prove(struct restorer *r, const struct vt_journal_e
  * planner, which weighs both, renames it afterwards if the desired state
  * still wants it.
  */
-bool renamed_since(const struct vt_journal_entry *e, const struct vt_link *l)
+bool vt_proof_renamed_since(const struct vt_journal_entry *e, const struct vt_link *l)
 {
 	return strcmp(l->name, e->image.name) && (!e->new_name[0] || strcmp(l->name, e->new_name));
 }
@@ -160,8 +160,8 @@ static int resolve_name(struct restorer *r, const char *name)
  * if that index is gone, the parent went and the kernel took its VLANs with
  * it (nothing to restore); under another name, nothing can tell.
  */
-enum parent_fate parent_of(struct restorer *r, const struct vt_journal_entry *e,
-				  int *ifindex)
+enum parent_fate vt_proof_parent_of(struct restorer *r, const struct vt_journal_entry *e,
+				    int *ifindex)
 {
 	const struct vt_journal_entry *pe = entry_named(r, e->parent_name, VT_ENTRY_PRESENT);
 	enum parent_fate fate;
@@ -173,7 +173,7 @@ enum parent_fate parent_of(struct restorer *r, const struct vt_journal_entry *e,
 		*ifindex = (int)vt_name_table_get(&r->recreated, e->parent_name, 0);
 		if (*ifindex)
 			return PARENT_THERE;
-		p = device_of(r, pe);
+		p = vt_proof_device_of(r, pe);
 		if (p) {
 			*ifindex = p->ifindex;
 			return PARENT_THERE;
@@ -184,7 +184,7 @@ enum parent_fate parent_of(struct restorer *r, const struct vt_journal_entry *e,
 		if (r->proof_depth > MAX_DEPTH)
 			return PARENT_NOT_RESTORED;
 		r->proof_depth++;
-		fate = parent_of(r, pe, &grand);
+		fate = vt_proof_parent_of(r, pe, &grand);
 		r->proof_depth--;
 		return fate == PARENT_VANISHED ? PARENT_VANISHED : PARENT_NOT_RESTORED;
 	}
@@ -210,7 +210,8 @@ static uint32_t parent_mtu(struct restorer *r, int parent)
 		const struct vt_journal_entry *e = &r->j->entries[i];
 
 		if (e->state == VT_ENTRY_PRESENT &&
-		    (r->chosen[i] == parent || (e->image.ifindex == parent && p && proven(r, e) == p)))
+		    (r->chosen[i] == parent ||
+		     (e->image.ifindex == parent && p && vt_proof_proven(r, e) == p)))
 			return e->image.mtu;
 	}
 	return p ? p->mtu : 0;
@@ -223,8 +224,8 @@ static uint32_t parent_mtu(struct restorer *r, int parent)
  * that is put back first) clamped the VLAN's with it, as the kernel does, and
  * refuses a larger one: the VLAN comes back at its parent's MTU.
  */
-void resolve(struct restorer *r, const struct vt_journal_entry *e, int parent,
-		    struct vt_link *want)
+void vt_proof_resolve(struct restorer *r, const struct vt_journal_entry *e, int parent,
+		      struct vt_link *want)
 {
 	const struct vt_link *p = parent > 0 ? vt_link_table_find_ifindex(&r->links, parent) : NULL;
 	/* Only a parent now smaller than the VLAN was needs a look at the journal. */
@@ -244,9 +245,9 @@ void resolve(struct restorer *r, const struct vt_journal_entry *e, int parent,
  * or deleted, a device of its name exactly as its before-image, ifindex
  * aside (an earlier restore recreated it). NULL when there is none.
  */
-const struct vt_link *device_of(struct restorer *r, const struct vt_journal_entry *e)
+const struct vt_link *vt_proof_device_of(struct restorer *r, const struct vt_journal_entry *e)
 {
-	const struct vt_link *l = proven(r, e);
+	const struct vt_link *l = vt_proof_proven(r, e);
 	struct vt_link want;
 	int parent;
 
@@ -256,8 +257,8 @@ const struct vt_link *device_of(struct restorer *r, const struct vt_journal_entr
 	if (!l)
 		return NULL;
 	r->proof_depth++;
-	if (parent_of(r, e, &parent) == PARENT_THERE)
-		resolve(r, e, parent, &want);
+	if (vt_proof_parent_of(r, e, &parent) == PARENT_THERE)
+		vt_proof_resolve(r, e, parent, &want);
 	else
 		l = NULL;
 	r->proof_depth--;
@@ -272,7 +273,7 @@ static int by_ifindex(const void *a, const void *b)
 	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
 }
 
-int index_created(struct restorer *r)
+int vt_proof_index_created(struct restorer *r)
 {
 	r->created = calloc(r->j->n_entries ? r->j->n_entries : 1, sizeof(*r->created));
 	if (!r->created)
@@ -286,10 +287,10 @@ int index_created(struct restorer *r)
 }
 
 /* Whether @l is a device the transaction created, proven. */
-bool journaled_create(struct restorer *r, const struct vt_link *l)
+bool vt_proof_journaled_create(struct restorer *r, const struct vt_link *l)
 {
 	const struct vt_created key = { .ifindex = l->ifindex }, *hit;
 
 	hit = bsearch(&key, r->created, r->n_created, sizeof(*r->created), by_ifindex);
-	return hit && proven(r, &r->j->entries[hit->entry]) == l;
+	return hit && vt_proof_proven(r, &r->j->entries[hit->entry]) == l;
 }

@@ -128,7 +128,7 @@ static bool recreatable(struct restorer *r, size_t i, struct vt_link *want)
 	const struct vt_link *holder;
 	int parent;
 
-	switch (parent_of(r, e, &parent)) {
+	switch (vt_proof_parent_of(r, e, &parent)) {
 	case PARENT_VANISHED:
 		/* The kernel deleted it with its parent: nothing to put back. */
 		r->vanished[i] = true;
@@ -160,12 +160,12 @@ static bool recreatable(struct restorer *r, size_t i, struct vt_link *want)
 		     "now, so it cannot be created again; ", e->image.name, holder->name);
 		return false;
 	}
-	resolve(r, e, parent, want);
+	vt_proof_resolve(r, e, parent, want);
 	return true;
 }
 
 /* Devices the transaction deleted (or recreated) come back, outer first. */
-int recreate_deleted(struct restorer *r)
+int vt_recreate_deleted(struct restorer *r)
 {
 	size_t *queued = calloc(r->j->n_entries ? r->j->n_entries : 1, sizeof(*queued));
 	bool sent = false;
@@ -181,8 +181,8 @@ int recreate_deleted(struct restorer *r)
 			struct vt_link_spec spec;
 			struct vt_link want;
 
-			if (e->state != VT_ENTRY_PRESENT || e->depth != depth || device_of(r, e) ||
-			    !recreatable(r, i, &want))
+			if (e->state != VT_ENTRY_PRESENT || e->depth != depth ||
+			    vt_proof_device_of(r, e) || !recreatable(r, i, &want))
 				continue;
 			/* Its old ifindex when free: then it is back exactly as it was. */
 			r->chosen[i] = vt_link_table_find_ifindex(&r->links, e->image.ifindex) ?

@@ -20,7 +20,7 @@ static const struct vt_link *foreign_child(struct restorer *r, int parent)
 	for (size_t i = 0; i < r->links.n; i++) {
 		const struct vt_link *l = &r->links.links[i];
 
-		if (l->parent == parent && l->ifindex != parent && !journaled_create(r, l))
+		if (l->parent == parent && l->ifindex != parent && !vt_proof_journaled_create(r, l))
 			return l;
 	}
 	return NULL;
@@ -47,7 +47,7 @@ static int delete_created_as_group(struct restorer *r)
 		return 0;
 	spec.link.group = group;
 	for (size_t i = 0; i < r->n_created; i++) {
-		const struct vt_link *l = proven(r, &r->j->entries[r->created[i].entry]);
+		const struct vt_link *l = vt_proof_proven(r, &r->j->entries[r->created[i].entry]);
 
 		if (!l || l->group == group)
 			continue;
@@ -67,11 +67,11 @@ static int delete_created_as_group(struct restorer *r)
 		/* On a member: the kernel would delete it with the group. */
 		parent = l->parent && l->parent != l->ifindex ?
 			 vt_link_table_find_ifindex(&r->links, l->parent) : NULL;
-		if (parent && parent->group == group && !journaled_create(r, l))
+		if (parent && parent->group == group && !vt_proof_journaled_create(r, l))
 			return 0;	/* someone stacked a device on ours: one by one */
 		if (l->group != group)
 			continue;
-		if (!journaled_create(r, l))
+		if (!vt_proof_journaled_create(r, l))
 			return 0;	/* not provably ours: one by one */
 		members++;
 	}
@@ -101,7 +101,7 @@ static int delete_created(struct restorer *r)
 
 			if (e->depth != (unsigned int)depth)
 				continue;
-			l = proven(r, e);
+			l = vt_proof_proven(r, e);
 			if (!l)
 				continue;
 			/* Never a device that carries one vlantrunk cannot prove it created. */
@@ -142,14 +142,16 @@ static int queue_up_states(struct restorer *r)
 	for (unsigned int depth = 0; depth <= MAX_DEPTH && !ret; depth++)
 		for (size_t i = 0; i < r->j->n_entries && !ret; i++) {
 			const struct vt_journal_entry *e = &r->j->entries[i];
-			const struct vt_link *have = e->state == VT_ENTRY_PRESENT ? proven(r, e) : NULL;
+			const struct vt_link *have =
+				e->state == VT_ENTRY_PRESENT ? vt_proof_proven(r, e) : NULL;
 			struct vt_link want;
 
 			if (!have || e->depth != depth || !e->image.up)
 				continue;
-			resolve(r, e, have->parent, &want);
+			vt_proof_resolve(r, e, have->parent, &want);
 			/* Down now, or brought down for its rename. */
-			if (have->up && (!strcmp(have->name, want.name) || renamed_since(e, have)))
+			if (have->up &&
+			    (!strcmp(have->name, want.name) || vt_proof_renamed_since(e, have)))
 				continue;
 			vt_spec_change(&want, VT_D_UP, have->ifindex, &spec);
 			ret = vt_batch_change(r->batch, have, &spec) < 0 ? -ENOMEM : 0;
@@ -157,7 +159,8 @@ static int queue_up_states(struct restorer *r)
 		}
 	for (size_t i = 0; i < r->j->n_entries && !ret; i++) {
 		const struct vt_journal_entry *e = &r->j->entries[i];
-		const struct vt_link *have = e->state == VT_ENTRY_PRESENT ? proven(r, e) : NULL;
+		const struct vt_link *have =
+			e->state == VT_ENTRY_PRESENT ? vt_proof_proven(r, e) : NULL;
 		struct vt_link want;
 
 		if (!have || e->image.up)
@@ -165,7 +168,7 @@ static int queue_up_states(struct restorer *r)
 		if (!have->up && (!ups || !e->image.is_vlan ||
 				  (e->image.vlan.flags & VT_VLAN_LOOSE_BINDING)))
 			continue;
-		resolve(r, e, have->parent, &want);
+		vt_proof_resolve(r, e, have->parent, &want);
 		vt_spec_change(&want, VT_D_UP, have->ifindex, &spec);
 		ret = vt_batch_change(r->batch, have, &spec) < 0 ? -ENOMEM : 0;
 	}
@@ -199,7 +202,8 @@ static int restore_ipv6(struct restorer *r)
 {
 	for (size_t i = 0; i < r->j->n_entries; i++) {
 		const struct vt_journal_entry *e = &r->j->entries[i];
-		const struct vt_link *have = e->state == VT_ENTRY_PRESENT ? proven(r, e) : NULL;
+		const struct vt_link *have =
+			e->state == VT_ENTRY_PRESENT ? vt_proof_proven(r, e) : NULL;
 		struct vt_link_spec spec = { .fields = VT_F_ADDR_GEN_MODE };
 
 		if (!have || !e->image.ipv6.present || !have->ipv6.present ||
@@ -214,7 +218,8 @@ static int restore_ipv6(struct restorer *r)
 		flush(r, &r->rep->changed);
 	for (size_t i = 0; i < r->j->n_entries; i++) {
 		const struct vt_journal_entry *e = &r->j->entries[i];
-		const struct vt_link *have = e->state == VT_ENTRY_PRESENT ? proven(r, e) : NULL;
+		const struct vt_link *have =
+			e->state == VT_ENTRY_PRESENT ? vt_proof_proven(r, e) : NULL;
 
 		if (have && e->image.ipv6.present && have->ipv6.present &&
 		    have->ipv6.disabled != e->image.ipv6.disabled)
@@ -243,11 +248,11 @@ static int change_back(struct restorer *r)
 			uint32_t d;
 
 			if (e->depth != k / r->j->n_entries || e->state != VT_ENTRY_PRESENT ||
-			    !(have = proven(r, e)))
+			    !(have = vt_proof_proven(r, e)))
 				continue;
-			resolve(r, e, have->parent, &want);
+			vt_proof_resolve(r, e, have->parent, &want);
 			d = vt_link_diff(&want, have, VT_D_PARENT | VT_D_KIND | VT_D_VLAN | VT_D_PROTOCOL);
-			if (renamed_since(e, have))
+			if (vt_proof_renamed_since(e, have))
 				d &= ~VT_D_NAME;
 			if ((d & VT_D_IPV6) || ipv6_anew(e, have, &want))
 				ipv6 = true;
@@ -301,7 +306,7 @@ static void verify(struct restorer *r)
 		uint32_t d;
 
 		if (e->state == VT_ENTRY_ABSENT) {
-			const struct vt_link *l = proven(r, e);
+			const struct vt_link *l = vt_proof_proven(r, e);
 
 			if (strstr(r->rep->remains, e->image.name))
 				continue;
@@ -318,12 +323,12 @@ static void verify(struct restorer *r)
 		if (r->vanished[i] || strstr(r->rep->remains, e->image.name))
 			continue;	/* nothing to put back, or already said why */
 		/* Renamed by someone since: the journal's device under its new name. */
-		renamed = proven(r, e);
-		if (renamed && renamed_since(e, renamed))
+		renamed = vt_proof_proven(r, e);
+		if (renamed && vt_proof_renamed_since(e, renamed))
 			have = renamed;
 		else
 			renamed = NULL;
-		if (!have && parent_of(r, e, &parent) == PARENT_VANISHED)
+		if (!have && vt_proof_parent_of(r, e, &parent) == PARENT_VANISHED)
 			continue;
 		if (!have) {
 			note(r->rep->remains, sizeof(r->rep->remains), "%s: deleted, not restored; ",
@@ -331,9 +336,9 @@ static void verify(struct restorer *r)
 			continue;
 		}
 		/* Parent and master compare by name: an ifindex may be new. */
-		if (parent_of(r, e, &parent) != PARENT_THERE)
+		if (vt_proof_parent_of(r, e, &parent) != PARENT_THERE)
 			parent = -1;
-		resolve(r, e, parent, &want);
+		vt_proof_resolve(r, e, parent, &want);
 		d = vt_link_diff(&want, have, renamed ? VT_D_NAME : 0);
 		if (!d && have->group == want.group)
 			continue;
@@ -361,7 +366,8 @@ int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_r
 	r.chosen = calloc(j->n_entries ? j->n_entries : 1, sizeof(*r.chosen));
 	r.vanished = calloc(j->n_entries ? j->n_entries : 1, sizeof(*r.vanished));
 	r.ipv6_first = calloc(j->n_entries ? j->n_entries : 1, sizeof(*r.ipv6_first));
-	if (!r.batch || !r.chosen || !r.vanished || !r.ipv6_first || index_created(&r) < 0) {
+	if (!r.batch || !r.chosen || !r.vanished || !r.ipv6_first ||
+	    vt_proof_index_created(&r) < 0) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -378,7 +384,7 @@ int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_r
 	if (!ret)
 		ret = change_back(&r);
 	if (!ret)
-		ret = recreate_deleted(&r);
+		ret = vt_recreate_deleted(&r);
 	if (ret)
 		goto out;
 	/* Everything recreated is in the dump now, and goes by it. */

@@ -16,6 +16,7 @@
 #include "base/name_table.h"
 #include "restore.h"
 
+/* The deepest nesting a journal may hold (journal.c refuses more): proofs stop there too. */
 #define MAX_DEPTH 64
 
 struct vt_created {
@@ -32,7 +33,7 @@ struct restorer {
 	int *chosen;			/* per entry: the ifindex it is recreated with, or 0 */
 	bool *vanished;			/* per entry: gone with its parent, nothing to put back */
 	bool *ipv6_first;		/* per entry: recreated down, to be up once IPv6 is set */
-	unsigned int proof_depth;	/* proven() within proven(), up the parents */
+	unsigned int proof_depth;	/* proofs within proofs, up the parents */
 	struct vt_name_table recreated;	/* the same, by name, for what is not in the dump yet */
 	struct vt_created *created;	/* the entries of created devices, by ifindex */
 	size_t n_created;
@@ -92,17 +93,53 @@ static inline void put_disable_ipv6(struct restorer *r, const char *name, const 
 }
 
 
-/* proof.c */
-const struct vt_link *proven(struct restorer *r, const struct vt_journal_entry *e);
-bool renamed_since(const struct vt_journal_entry *e, const struct vt_link *l);
-enum parent_fate parent_of(struct restorer *r, const struct vt_journal_entry *e, int *ifindex);
-void resolve(struct restorer *r, const struct vt_journal_entry *e, int parent,
-	     struct vt_link *want);
-const struct vt_link *device_of(struct restorer *r, const struct vt_journal_entry *e);
-int index_created(struct restorer *r);
-bool journaled_create(struct restorer *r, const struct vt_link *l);
+/*
+ * proof.c: which device now is a journal entry's. Each reads r->links (the
+ * dump as of the last request sent) and sends nothing.
+ */
 
-/* recreate.c */
-int recreate_deleted(struct restorer *r);
+/** vt_proof_proven - @e's device if it is there and proven the journal's (restore.h), or NULL. */
+const struct vt_link *vt_proof_proven(struct restorer *r, const struct vt_journal_entry *e);
+
+/**
+ * vt_proof_device_of - @e's device now: proven, or for a device the transaction
+ * changed or deleted, one of its name exactly as its before-image, ifindex aside
+ * (an earlier restore recreated it). NULL when there is none.
+ */
+const struct vt_link *vt_proof_device_of(struct restorer *r, const struct vt_journal_entry *e);
+
+/**
+ * vt_proof_parent_of - what became of the parent of @e (changed or deleted by
+ * the transaction); *@ifindex set to it when PARENT_THERE.
+ */
+enum parent_fate vt_proof_parent_of(struct restorer *r, const struct vt_journal_entry *e,
+				    int *ifindex);
+
+/**
+ * vt_proof_resolve - @e's before-image with @parent, its master as it is now,
+ * and an MTU its parent as restored takes: what a restore puts back.
+ */
+void vt_proof_resolve(struct restorer *r, const struct vt_journal_entry *e, int parent,
+		      struct vt_link *want);
+
+/**
+ * vt_proof_renamed_since - @l, proven @e's, has a name that neither its
+ * before-image nor the transaction gave it: someone renamed it since.
+ */
+bool vt_proof_renamed_since(const struct vt_journal_entry *e, const struct vt_link *l);
+
+/** vt_proof_index_created - r->created from the journal, by ifindex. 0 or -ENOMEM. */
+int vt_proof_index_created(struct restorer *r);
+
+/** vt_proof_journaled_create - @l is a device the transaction created, proven. */
+bool vt_proof_journaled_create(struct restorer *r, const struct vt_link *l);
+
+/**
+ * vt_recreate_deleted (recreate.c) - recreate, outer first, every device the
+ * transaction deleted that is not there, each marked and with its IPv6 state
+ * before it is up; then, if anything was sent, r->links is dumped afresh.
+ * Failures are noted in the report; 0, or a negative errno when memory or the kernel's dump failed.
+ */
+int vt_recreate_deleted(struct restorer *r);
 
 #endif
