@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * engine_internal.h - what the files of the engine share (engine.c runs a
+ * transaction through engine_journal.c, engine_stages.c and
+ * engine_verify.c): the state of the transaction being run, and the helpers
+ * all of them use. For those four only.
+ */
+#ifndef VT_ENGINE_INTERNAL_H
+#define VT_ENGINE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "base/name_table.h"
+#include "engine.h"
+#include "journal.h"
+
+struct runner {
+	struct vt_engine *e;
+	struct vt_txn *txn;
+	struct vt_journal journal;
+	struct vt_batch *batch;
+	int *chosen;			/* per txn op: the ifindex a create gets */
+	struct vt_name_table created;	/* the same by name, and renamed devices' new names */
+	size_t *req_op;			/* per queued request: its txn op */
+	size_t n_req;
+	/* the kernel has IPv6 (else no device has IPv6 state), and its defaults */
+	bool ipv6;
+	struct vt_ipv6_defaults ipv6_defaults;
+	bool *ipv6_written;		/* per txn op: disable_ipv6 written (see confirm_changed()) */
+	/* VLANs the kernel brings up with their parent that must be down again */
+	struct restate {
+		int ifindex;
+		char name[VT_IFNAMSIZ];
+		unsigned int cause;	/* depth of the device whose up brings it up */
+	} *restate;
+	size_t n_restate;
+};
+
+static inline const struct vt_op *txn_op(const struct runner *r, size_t i)
+{
+	return &r->e->plan->ops[r->txn->ops[i]];
+}
+
+static inline bool creates(const struct vt_op *op)
+{
+	return op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE;
+}
+
+static inline void __attribute__((format(printf, 2, 3))) fail(struct vt_txn *txn, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (txn->error[0])
+		return;		/* the first failure is the one that matters */
+	va_start(ap, fmt);
+	vsnprintf(txn->error, sizeof(txn->error), fmt, ap);
+	va_end(ap);
+}
+
+/* engine_journal.c */
+int write_journal(struct runner *r);
+
+/* engine_stages.c */
+int run_stages(struct runner *r);
+
+/* engine_verify.c */
+int verify(struct runner *r);
+
+#endif
