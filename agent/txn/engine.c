@@ -65,11 +65,11 @@ static int run_txn(struct vt_engine *e, struct vt_txn *txn)
 	if (!r.batch || !r.chosen || !r.req_op || !r.ipv6_written)
 		goto out;
 	ret = 0;
-	if (write_journal(&r) < 0) {
+	if (vt_engine_journal(&r) < 0) {
 		txn->outcome = VT_TXN_ROLLED_BACK;	/* nothing was sent */
 		goto out;
 	}
-	if (run_stages(&r) < 0 || verify(&r) < 0)
+	if (vt_engine_stages(&r) < 0 || vt_engine_verify(&r) < 0)
 		rollback(&r);
 	else
 		txn->outcome = VT_TXN_APPLIED;
@@ -131,7 +131,7 @@ out:
 	*out = txns;
 	*n_out = n;
 	if (ret < 0) {
-		vt_txns_free(txns, plan->n_trunks);
+		vt_txn_free_all(txns, plan->n_trunks);
 		*out = NULL;
 		*n_out = 0;
 	}

@@ -32,7 +32,7 @@ struct vt_engine {
 
 /**
  * vt_engine_commit - run every transaction the plan holds. Returns 0 with
- * *@txns (caller frees with vt_txns_free) describing each, or -ENOMEM.
+ * *@txns (caller frees with vt_txn_free_all) describing each, or -ENOMEM.
  */
 int vt_engine_commit(struct vt_engine *e, struct vt_txn **txns, size_t *n_txns);
 

@@ -59,13 +59,29 @@ static inline void __attribute__((format(printf, 2, 3))) fail(struct vt_txn *txn
 	va_end(ap);
 }
 
-/* engine_journal.c */
-int write_journal(struct runner *r);
+/**
+ * vt_engine_journal (engine_journal.c) - pick the transaction's ifindexes and
+ * group, journal every device it touches (and what the kernel changes by
+ * itself with them, struct vt_effect) and write the journal, on disk before
+ * this returns. 0, or a negative errno with r->txn->error set: then nothing
+ * was sent.
+ */
+int vt_engine_journal(struct runner *r);
 
-/* engine_stages.c */
-int run_stages(struct runner *r);
+/**
+ * vt_engine_stages (engine_stages.c) - send the transaction's requests, stage
+ * by stage (see engine.c), counting those that took effect. 0, or a negative
+ * errno at the first stage any request of which did not take effect, with
+ * r->txn->error set.
+ */
+int vt_engine_stages(struct runner *r);
 
-/* engine_verify.c */
-int verify(struct runner *r);
+/**
+ * vt_engine_verify (engine_verify.c) - read the kernel back and re-plan the
+ * transaction's trunks: 0 when nothing is left to do and none of them ended
+ * worse; else a negative errno: -EIO when the kernel did not do as asked,
+ * with r->txn->error saying what.
+ */
+int vt_engine_verify(struct runner *r);
 
 #endif

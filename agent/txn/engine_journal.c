@@ -19,7 +19,7 @@ static const char *ifname(const struct vt_link_table *links, int ifindex)
 
 static int journal_effects(struct runner *r);
 
-int write_journal(struct runner *r)
+int vt_engine_journal(struct runner *r)
 {
 	const struct vt_link_table *links = r->e->links;
 	struct vt_journal *j = &r->journal;

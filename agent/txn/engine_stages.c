@@ -329,7 +329,7 @@ static int run_stage(struct runner *r, enum step step, int depth)
 	return ret;
 }
 
-int run_stages(struct runner *r)
+int vt_engine_stages(struct runner *r)
 {
 	unsigned int max_depth = 0;
 	int ret = 0;

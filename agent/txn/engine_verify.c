@@ -52,7 +52,7 @@ static int confirm_changed(struct runner *r)
  * and none of them may have ended blocked, in conflict or without its parent
  * when it could converge before.
  */
-int verify(struct runner *r)
+int vt_engine_verify(struct runner *r)
 {
 	struct vt_link_table scratch = { 0 };
 	const struct vt_link_table *links;

@@ -22,7 +22,7 @@ const struct vt_txn *vt_txn_of(const struct vt_txn *txns, size_t n_txns, size_t 
 	return NULL;
 }
 
-void vt_txns_free(struct vt_txn *txns, size_t n_txns)
+void vt_txn_free_all(struct vt_txn *txns, size_t n_txns)
 {
 	for (size_t i = 0; txns && i < n_txns; i++) {
 		free(txns[i].ops);

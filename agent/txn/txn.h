@@ -25,8 +25,8 @@ struct vt_txn {
 /** vt_txn_of - the transaction that holds the plan's trunk report @report, or NULL. */
 const struct vt_txn *vt_txn_of(const struct vt_txn *txns, size_t n_txns, size_t report);
 
-/** vt_txns_free - free what vt_engine_commit() returned. */
-void vt_txns_free(struct vt_txn *txns, size_t n_txns);
+/** vt_txn_free_all - free what vt_engine_commit() returned. */
+void vt_txn_free_all(struct vt_txn *txns, size_t n_txns);
 
 /** vt_txn_outcome_name - "applied", "rolled_back", "rollback_incomplete". */
 const char *vt_txn_outcome_name(enum vt_txn_outcome outcome);
