@@ -192,8 +192,8 @@ $(FUZZ_BUILD)/fuzz_desired: $(FUZZ_SRCS) $(wildcard include/*.h agent/desired/*.
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS) $(shell $(PKG_CONFIG) --libs jansson)
 
-$(FUZZ_BUILD)/fuzz_journal: tests/fuzz/fuzz_journal.c agent/txn/journal.c netlink/link_table.c \
-		$(wildcard include/*.h) agent/txn/journal.h
+$(FUZZ_BUILD)/fuzz_journal: tests/fuzz/fuzz_journal.c agent/txn/journal.c agent/txn/journal_files.c \
+		netlink/link_table.c $(wildcard include/*.h) agent/txn/journal.h agent/txn/journal_files.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs jansson)
 

@@ -11,6 +11,7 @@
 
 #include "world.h"
 #include "txn/journal.h"
+#include "txn/journal_files.h"
 #include "plan/plan_internal.h"
 #include "txn/restore.h"
 

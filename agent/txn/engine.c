@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "engine_internal.h"
+#include "journal_files.h"
 #include "link_source.h"
 
 static void rollback(struct runner *r)

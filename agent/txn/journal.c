@@ -4,7 +4,6 @@
  * whose last member is a checksum (FNV-1a, 64 bits) of every byte before it.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -20,8 +19,6 @@
 #include "journal.h"
 #include "vt_array.h"
 
-#define JOURNAL_PREFIX "journal-"
-#define JOURNAL_LEGACY "journal"	/* version 1: one file for every transaction */
 #define JOURNAL_VERSION 2
 #define SUM_KEY ",\"sum\":\""
 #define JOURNAL_SIZE_MAX (256u << 20)
@@ -493,113 +490,6 @@ out:
 	if (ret < 0)
 		vt_journal_free(j);
 	return ret;
-}
-
-static bool partial_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	return (!strncmp(name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) ||
-		!strcmp(name, JOURNAL_LEGACY ".tmp")) && len > 4 && !strcmp(name + len - 4, ".tmp");
-}
-
-static bool journal_name(const char *name)
-{
-	if (!strcmp(name, JOURNAL_LEGACY))
-		return true;
-	return !strncmp(name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) &&
-	       strlen(name) > strlen(JOURNAL_PREFIX) && !partial_name(name);
-}
-
-/* Newest first: ids begin with the time, then pid and sequence ("1764547200-42-3"). */
-static int newest_first(const void *a, const void *b)
-{
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-
-	if (!strcmp(x, JOURNAL_LEGACY) || !strcmp(y, JOURNAL_LEGACY))
-		return !strcmp(x, JOURNAL_LEGACY) - !strcmp(y, JOURNAL_LEGACY);
-	return strverscmp(y, x);
-}
-
-/* The names in @dirfd that @match accepts, unsorted. */
-static int list_names(int dirfd, bool (*match)(const char *), struct vt_journal_files *files);
-
-int vt_journal_list(int dirfd, struct vt_journal_files *files)
-{
-	int ret = list_names(dirfd, journal_name, files);
-
-	if (ret == 0 && files->n > 1)
-		qsort(files->names, files->n, sizeof(*files->names), newest_first);
-	return ret;
-}
-
-int vt_journal_discard_partial(int dirfd)
-{
-	struct vt_journal_files files;
-	int ret = list_names(dirfd, partial_name, &files);
-
-	for (size_t i = 0; ret == 0 && i < files.n; i++)
-		if (unlinkat(dirfd, files.names[i], 0) < 0 && errno != ENOENT)
-			ret = -errno;
-	if (ret == 0)
-		ret = (int)files.n;
-	vt_journal_files_free(&files);
-	return ret;
-}
-
-static int list_names(int dirfd, bool (*match)(const char *), struct vt_journal_files *files)
-{
-	size_t cap = 0;
-	struct dirent *de;
-	int fd = dup(dirfd), ret = 0;
-	DIR *dir;
-
-	memset(files, 0, sizeof(*files));
-	if (fd < 0)
-		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		ret = -errno;
-		close(fd);
-		return ret;
-	}
-	rewinddir(dir);
-	while (!ret && (errno = 0, de = readdir(dir))) {
-		char **names;
-
-		if (!match(de->d_name))
-			continue;
-		names = vt_array_grow(files->names, &cap, files->n + 1, sizeof(*names), 8);
-		if (!names || !(names[files->n] = strdup(de->d_name))) {
-			if (names)
-				files->names = names;
-			ret = -ENOMEM;
-			break;
-		}
-		files->names = names;
-		files->n++;
-	}
-	if (!ret && errno)
-		ret = -errno;
-	closedir(dir);
-	if (ret < 0)
-		vt_journal_files_free(files);
-	return ret;
-}
-
-void vt_journal_files_free(struct vt_journal_files *files)
-{
-	for (size_t i = 0; i < files->n; i++)
-		free(files->names[i]);
-	free(files->names);
-	memset(files, 0, sizeof(*files));
-}
-
-int vt_journal_remove(int dirfd, const char *file)
-{
-	if (unlinkat(dirfd, file, 0) < 0 && errno != ENOENT)
-		return -errno;
-	return fsync(dirfd) < 0 ? -errno : 0;
 }
 
 void vt_journal_free(struct vt_journal *j)

@@ -19,6 +19,9 @@
 
 #include "vt_link.h"
 
+#define JOURNAL_PREFIX "journal-"
+#define JOURNAL_LEGACY "journal"	/* version 1: one file for every transaction */
+
 /*
  * A transaction's own device group carries this tag in its top byte, so a
  * journal cannot name as "ours" a group an operator uses (group 0, or any
@@ -90,30 +93,6 @@ int vt_journal_write(int dirfd, struct vt_journal *j);
  * none, -EBADMSG when it is unreadable (malformed, cut short, checksum wrong).
  */
 int vt_journal_read(int dirfd, const char *file, struct vt_journal *j);
-
-struct vt_journal_files {
-	char **names;			/* newest first */
-	size_t n;
-};
-
-/**
- * vt_journal_list - the journal files of @dirfd, newest first (the legacy
- * single "journal" last). 0 or a negative errno.
- */
-int vt_journal_list(int dirfd, struct vt_journal_files *files);
-
-/** vt_journal_files_free - free what vt_journal_list() returned. */
-void vt_journal_files_free(struct vt_journal_files *files);
-
-/**
- * vt_journal_discard_partial - unlink the temporary files of journals whose
- * writing never finished: their transactions sent nothing. For the lock's
- * holder only. Returns how many, or a negative errno.
- */
-int vt_journal_discard_partial(int dirfd);
-
-/** vt_journal_remove - unlink @file and fsync the directory. Missing is fine. */
-int vt_journal_remove(int dirfd, const char *file);
 
 /** vt_journal_free - free what @j holds; it becomes empty. */
 void vt_journal_free(struct vt_journal *j);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "txn/journal.h"
+#include "txn/journal_files.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "txn/journal.h"
+#include "txn/journal_files.h"
 #include "suites.h"
 
 static char dir[] = "/tmp/vt-unit-journal.XXXXXX";
