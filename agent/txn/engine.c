@@ -76,7 +76,7 @@ static int run_txn(struct vt_engine *e, struct vt_txn *txn)
 		txn->outcome = VT_TXN_APPLIED;
 	/* An unverified rollback keeps the journal: the next run retries recovery. */
 	if (txn->outcome != VT_TXN_ROLLBACK_INCOMPLETE)
-		vt_journal_remove(e->state_dirfd, r.journal.file);
+		vt_journal_files_remove(e->state_dirfd, r.journal.file);
 out:
 	vt_journal_free(&r.journal);
 	vt_name_table_free(&r.created);

@@ -201,7 +201,7 @@ int vt_journal_write(int dirfd, struct vt_journal *j)
 	FILE *f;
 	int ret;
 
-	snprintf(j->file, sizeof(j->file), JOURNAL_PREFIX "%s", j->id);
+	snprintf(j->file, sizeof(j->file), VT_JOURNAL_FILE_PREFIX "%s", j->id);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", j->file);
 	w.fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (w.fd < 0)

@@ -19,8 +19,8 @@
 
 #include "vt_link.h"
 
-#define JOURNAL_PREFIX "journal-"
-#define JOURNAL_LEGACY "journal"	/* version 1: one file for every transaction */
+#define VT_JOURNAL_FILE_PREFIX "journal-"
+#define VT_JOURNAL_FILE_LEGACY "journal"	/* version 1: one file for every transaction */
 
 /*
  * A transaction's own device group carries this tag in its top byte, so a

@@ -15,16 +15,17 @@ static bool partial_name(const char *name)
 {
 	size_t len = strlen(name);
 
-	return (!strncmp(name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) ||
-		!strcmp(name, JOURNAL_LEGACY ".tmp")) && len > 4 && !strcmp(name + len - 4, ".tmp");
+	return (!strncmp(name, VT_JOURNAL_FILE_PREFIX, strlen(VT_JOURNAL_FILE_PREFIX)) ||
+		!strcmp(name, VT_JOURNAL_FILE_LEGACY ".tmp")) &&
+	       len > 4 && !strcmp(name + len - 4, ".tmp");
 }
 
 static bool journal_name(const char *name)
 {
-	if (!strcmp(name, JOURNAL_LEGACY))
+	if (!strcmp(name, VT_JOURNAL_FILE_LEGACY))
 		return true;
-	return !strncmp(name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) &&
-	       strlen(name) > strlen(JOURNAL_PREFIX) && !partial_name(name);
+	return !strncmp(name, VT_JOURNAL_FILE_PREFIX, strlen(VT_JOURNAL_FILE_PREFIX)) &&
+	       strlen(name) > strlen(VT_JOURNAL_FILE_PREFIX) && !partial_name(name);
 }
 
 /* Newest first: ids begin with the time, then pid and sequence ("1764547200-42-3"). */
@@ -32,15 +33,15 @@ static int newest_first(const void *a, const void *b)
 {
 	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
 
-	if (!strcmp(x, JOURNAL_LEGACY) || !strcmp(y, JOURNAL_LEGACY))
-		return !strcmp(x, JOURNAL_LEGACY) - !strcmp(y, JOURNAL_LEGACY);
+	if (!strcmp(x, VT_JOURNAL_FILE_LEGACY) || !strcmp(y, VT_JOURNAL_FILE_LEGACY))
+		return !strcmp(x, VT_JOURNAL_FILE_LEGACY) - !strcmp(y, VT_JOURNAL_FILE_LEGACY);
 	return strverscmp(y, x);
 }
 
 /* The names in @dirfd that @match accepts, unsorted. */
 static int list_names(int dirfd, bool (*match)(const char *), struct vt_journal_files *files);
 
-int vt_journal_list(int dirfd, struct vt_journal_files *files)
+int vt_journal_files_list(int dirfd, struct vt_journal_files *files)
 {
 	int ret = list_names(dirfd, journal_name, files);
 
@@ -49,7 +50,7 @@ int vt_journal_list(int dirfd, struct vt_journal_files *files)
 	return ret;
 }
 
-int vt_journal_discard_partial(int dirfd)
+int vt_journal_files_discard_partial(int dirfd)
 {
 	struct vt_journal_files files;
 	int ret = list_names(dirfd, partial_name, &files);
@@ -111,7 +112,7 @@ void vt_journal_files_free(struct vt_journal_files *files)
 	memset(files, 0, sizeof(*files));
 }
 
-int vt_journal_remove(int dirfd, const char *file)
+int vt_journal_files_remove(int dirfd, const char *file)
 {
 	if (unlinkat(dirfd, file, 0) < 0 && errno != ENOENT)
 		return -errno;

@@ -10,22 +10,22 @@ struct vt_journal_files {
 };
 
 /**
- * vt_journal_list - the journal files of @dirfd, newest first (the legacy
+ * vt_journal_files_list - the journal files of @dirfd, newest first (the legacy
  * single "journal" last). 0 or a negative errno.
  */
-int vt_journal_list(int dirfd, struct vt_journal_files *files);
+int vt_journal_files_list(int dirfd, struct vt_journal_files *files);
 
-/** vt_journal_files_free - free what vt_journal_list() returned. */
+/** vt_journal_files_free - free what vt_journal_files_list() returned. */
 void vt_journal_files_free(struct vt_journal_files *files);
 
 /**
- * vt_journal_discard_partial - unlink the temporary files of journals whose
+ * vt_journal_files_discard_partial - unlink the temporary files of journals whose
  * writing never finished: their transactions sent nothing. For the lock's
  * holder only. Returns how many, or a negative errno.
  */
-int vt_journal_discard_partial(int dirfd);
+int vt_journal_files_discard_partial(int dirfd);
 
-/** vt_journal_remove - unlink @file and fsync the directory. Missing is fine. */
-int vt_journal_remove(int dirfd, const char *file);
+/** vt_journal_files_remove - unlink @file and fsync the directory. Missing is fine. */
+int vt_journal_files_remove(int dirfd, const char *file);
 
 #endif
