@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "base/atomic_file.h"
 #include "journal.h"
 #include "vt_array.h"
 
@@ -194,44 +195,35 @@ static ssize_t summing_write(void *cookie, const char *buf, size_t size)
 	return (ssize_t)size;
 }
 
-int vt_journal_write(int dirfd, struct vt_journal *j)
+/* The document through a stream that sums what it writes, then the sum. */
+static int put_summed(int fd, void *arg)
 {
-	struct summing w = { .sum = 1469598103934665603ULL };
-	char tmp[sizeof(j->file) + 8];
-	FILE *f;
+	const struct vt_journal *j = arg;
+	struct summing w = { .fd = fd, .sum = 1469598103934665603ULL };
+	FILE *f = fopencookie(&w, "w", (cookie_io_functions_t){ .write = summing_write });
 	int ret;
 
-	snprintf(j->file, sizeof(j->file), VT_JOURNAL_FILE_PREFIX "%s", j->id);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", j->file);
-	w.fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (w.fd < 0)
+	if (!f)
 		return -errno;
-	f = fopencookie(&w, "w", (cookie_io_functions_t){ .write = summing_write });
-	if (!f) {
-		ret = -errno;
-		close(w.fd);
-		return ret;
-	}
 	ret = put_document(f, j);
 	if (!ret && fflush(f) == EOF)
 		ret = -errno;
 	/* The checksum covers every byte up to its own member. */
-	if (!ret && dprintf(w.fd, SUM_KEY "%016" PRIx64 "\"}\n", w.sum) < 0)
+	if (!ret && dprintf(fd, SUM_KEY "%016" PRIx64 "\"}\n", w.sum) < 0)
 		ret = -errno;
 	if (fclose(f) == EOF && !ret)
 		ret = -errno;
-	if (!ret && fsync(w.fd) < 0)
-		ret = -errno;
-	close(w.fd);
-	/* Never over another journal: that one may be kept, and is not ours to lose. */
-	if (!ret && renameat2(dirfd, tmp, dirfd, j->file, RENAME_NOREPLACE) < 0)
-		ret = -errno;
-	/* The rename itself must be durable before the kernel is asked anything. */
-	if (!ret && fsync(dirfd) < 0)
-		ret = -errno;
-	if (ret)
-		unlinkat(dirfd, tmp, 0);
 	return ret;
+}
+
+int vt_journal_write(int dirfd, struct vt_journal *j)
+{
+	snprintf(j->file, sizeof(j->file), VT_JOURNAL_FILE_PREFIX "%s", j->id);
+	/*
+	 * Never over another journal: that one may be kept, and is not ours to
+	 * lose. On disk, under its name, before the kernel is asked anything.
+	 */
+	return vt_atomic_file_write(dirfd, j->file, 0600, VT_ATOMIC_FILE_NOREPLACE, put_summed, j);
 }
 
 static int parse_mac(const char *s, uint8_t *mac)

@@ -82,9 +82,10 @@ struct vt_journal_entry *vt_journal_add(struct vt_journal *j, enum vt_entry_stat
 bool vt_journal_concerns(const struct vt_journal *j, const char *trunk);
 
 /**
- * vt_journal_write - write "journal-<id>" in @dirfd atomically (temp file,
- * fsync, rename, fsync of the directory): on disk whole before this returns.
- * Sets j->file.
+ * vt_journal_write - write "journal-<id>" in @dirfd atomically
+ * (vt_atomic_file_write(): temp file, fsync, rename, fsync of the directory):
+ * on disk whole before this returns. Sets j->file. -EEXIST when a journal of
+ * that name is there: it is never written over.
  */
 int vt_journal_write(int dirfd, struct vt_journal *j);
 
