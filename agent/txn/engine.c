@@ -2,24 +2,25 @@
 /*
  * Committing a plan. Per transaction:
  *  1. journal every device it touches (before-images; identities of the
- *     devices it creates, whose ifindex it chooses) and fsync it;
- *  2. send its requests in stages, each stage one batch of one depth:
- *     deletes (inner first); downs (inner first: renames' and changes');
- *     changes (outer first); ups (outer first), each depth followed by the
- *     downs of the VLANs the kernel brought up with it that must stay down;
- *     then per depth, outer first, creates (sent down), their markers and
- *     their ups. Ups go outer first because the kernel refuses to bring a
+ *     devices it creates, whose ifindex it chooses) and fsync it
+ *     (engine_journal.c);
+ *  2. send its requests in stages (engine_stages.c), each stage one batch of
+ *     one depth: deletes (inner first); downs (inner first: renames' and
+ *     changes'); changes (outer first); ups (outer first), each depth followed
+ *     by the downs of the VLANs the kernel brought up with it that must stay
+ *     down; then per depth, outer first, creates (sent down), their markers
+ *     and their ups. Ups go outer first because the kernel refuses to bring a
  *     VLAN up on a parent that is down (ENETDOWN), and new devices come up
- *     only once their parent is up, so that the kernel brings none of them
- *     up by itself. IPv6 state is set before a device is up with it: a
- *     create's address generation mode with its marker, a change's after
- *     the changes (its MTU may give it IPv6 state), then disable_ipv6 (a
- *     sysctl write) before the ups. A stage runs only if every request of
- *     the stages before it took effect;
+ *     only once their parent is up, so that the kernel brings none of them up
+ *     by itself. IPv6 state is set before a device is up with it: a create's
+ *     address generation mode with its marker, a change's after the changes
+ *     (its MTU may give it IPv6 state), then disable_ipv6 (a sysctl write)
+ *     before the ups. A stage runs only if every request of the stages before
+ *     it took effect;
  *  3. on any failure restore every journaled device (restore.c), which
  *     verifies itself; on success re-plan the transaction's trunks from a
- *     fresh dump: anything left to do means the kernel did not do as asked,
- *     which is a failure too;
+ *     fresh dump (engine_verify.c): anything left to do means the kernel did
+ *     not do as asked, which is a failure too;
  *  4. remove the journal, unless the rollback could not be verified.
  */
 #include <errno.h>

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Phase 2 of reconcile: commit a plan, one transaction per scope, each
- * journaled before its first request, rolled back on any failure, verified
- * against the desired state on success.
+ * engine.h - phase 2 of reconcile: commit a plan, one transaction per scope,
+ * each journaled before its first request, rolled back on any failure,
+ * verified against the desired state on success (the contract of txn/ is at
+ * the top of txn.h). For run/, which runs the phases.
  */
 #ifndef VT_ENGINE_H
 #define VT_ENGINE_H
@@ -10,13 +11,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "restore.h"
 #include "txn.h"
+#include "vt_desired.h"
+#include "vt_netlink.h"
+#include "vt_plan.h"
 
 struct vt_link_source;
-#include "statedir.h"
-#include "vt_desired.h"
-#include "vt_plan.h"
 
 struct vt_engine {
 	struct vt_nl *nl;

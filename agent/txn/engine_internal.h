@@ -15,6 +15,7 @@
 #include "base/name_table.h"
 #include "engine.h"
 #include "journal.h"
+#include "restore.h"
 
 struct runner {
 	struct vt_engine *e;

@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Step 1 of a transaction (see engine.c): what it will choose (ifindexes, its
+ * group) and what it touches, journaled; the journal on disk before anything
+ * is sent.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Step 2 of a transaction (see engine.c): its requests, built stage by stage
+ * and sent in one batch a stage, each stage only after every request of the
+ * stages before it took effect.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

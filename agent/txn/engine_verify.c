@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Step 3 of a transaction that went through (see engine.c): read back what
+ * the kernel did and re-plan its trunks; anything left to do is a failure.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

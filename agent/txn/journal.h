@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The write-ahead journal of one transaction: every device it will touch,
- * with its full before-image (or, for a device it creates, the identity the
- * device will have). Written whole, and on disk, before the first request.
+ * journal.h - the write-ahead journal of one transaction, and the home of
+ * its on-disk format: journal.c alone writes and reads it (a JSON document,
+ * version 2, its last member an FNV-1a checksum of every byte before it;
+ * version 1, unsummed, is still read), and the file names are the macros
+ * below. For txn/, run/ (recovery reads the journals) and the tests.
+ *
+ * The journal lists every device the transaction will touch, with its full
+ * before-image (or, for a device it creates, the identity the device will
+ * have). Written whole, and on disk, before the first request.
  *
  * Each transaction has a file of its own in the state dir, "journal-<id>",
  * so a journal whose rollback could not be verified is never overwritten by
@@ -19,6 +25,7 @@
 
 #include "vt_link.h"
 
+/* A journal's file in the state dir: "journal-<id>", written as "journal-<id>.tmp". */
 #define VT_JOURNAL_FILE_PREFIX "journal-"
 #define VT_JOURNAL_FILE_LEGACY "journal"	/* version 1: one file for every transaction */
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The journal files of a state dir: journal_files.h. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>

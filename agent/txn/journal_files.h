@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * journal_files.h - the journal files of a state dir, by name (journal.h
+ * says which): listed, the partial ones discarded, one removed. Reading and
+ * writing a journal is journal.h's. For txn/, run/ and the tests.
+ */
 #ifndef VT_JOURNAL_FILES_H
 #define VT_JOURNAL_FILES_H
 

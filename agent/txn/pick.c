@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What a transaction picks before its journal is written: see pick.h. */
 #include <stdint.h>
 #include <sys/random.h>
 

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Which device now is a journal entry's: the identity proofs restore.h
+ * states, up the chain of parents. Reads the restorer's dump; sends nothing.
+ */
 #include <stdlib.h>
 #include <string.h>
 

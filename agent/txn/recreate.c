@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Recreating what the transaction deleted, outer first: with its old ifindex
+ * when free, in the transaction's group until marked, down until its IPv6
+ * state is the before-image's.
+ */
 #include <stdlib.h>
 #include <string.h>
 

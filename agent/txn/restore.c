@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A restore (restore.h): delete the transaction's creates (as one group when
+ * that is provably safe), change back what it changed, recreate what it
+ * deleted (recreate.c), then verify every entry against the kernel.
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>

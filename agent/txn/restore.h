@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Putting every device a journal names back as it was. Used for rollback
- * after a failed commit and for recovery after a crash: both start from
- * the kernel as it is now, so running it twice (a crash during recovery)
- * ends the same way as running it once.
+ * restore.h - putting every device a journal names back as it was, for
+ * rollback after a failed commit and for recovery after a crash: both start
+ * from the kernel as it is now, so running it twice (a crash during
+ * recovery) ends the same way as running it once. restore.c puts back,
+ * proof.c proves, recreate.c recreates. For the engine, run/ (recovery) and
+ * the tests.
  *
  * A device is changed or deleted only with proof that it is the journal's
  * (SPEC.md, Transactions): interface indexes are reused by the kernel, so an

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The transactions vt_engine_commit() returns: lookup, names, freeing. */
 #include <stdlib.h>
 
 #include "txn.h"

@@ -1,4 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * agent/txn/: the transaction engine. In: a plan (plan/), the link dump it
+ * was made from, the desired state and a state dir whose writers' lock is
+ * held. Out: one struct vt_txn per transaction (a scope, or everything with
+ * --atomic), its outcome, what failed in the kernel's own words and, when a
+ * rollback could not be verified, what remains. Per transaction: every
+ * device it will touch is journaled and the journal written and fsynced
+ * before the first request (engine_journal.c; the format: journal.c); the
+ * requests go in stages, each only if every request before it took effect
+ * (engine_stages.c); success is verified by re-planning from the kernel
+ * (engine_verify.c); on any failure every journaled device is restored and
+ * the restore verifies itself (restore.c), changing or deleting only a
+ * device proven to be the journal's (proof.c); the journal is removed unless
+ * that verification failed. The same restore recovers a transaction a crash
+ * interrupted from its kept journal (run/world.c drives it). txn/ returns
+ * outcomes and -errno: it never prints, never exits, never sees options. It
+ * calls plan/, base/ and netlink/, and reads links through the callbacks of
+ * struct vt_link_source (link_source.h), which the daemon implements. Its
+ * headers are for run/ and the layers above it, and the tests; pick.h and
+ * the *_internal.h are txn/'s own.
+ *
+ * txn.h - a transaction as the engine returns it.
+ */
 #ifndef VT_TXN_H
 #define VT_TXN_H
 
