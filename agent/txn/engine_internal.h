@@ -49,7 +49,8 @@ static inline bool creates(const struct vt_op *op)
 	return op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE;
 }
 
-static inline void __attribute__((format(printf, 2, 3))) fail(struct vt_txn *txn, const char *fmt, ...)
+static inline void __attribute__((format(printf, 2, 3)))
+txn_fail(struct vt_txn *txn, const char *fmt, ...)
 {
 	va_list ap;
 

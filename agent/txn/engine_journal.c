@@ -97,7 +97,7 @@ int vt_engine_journal(struct runner *r)
 	if (!ret)
 		ret = vt_journal_write(r->e->state_dirfd, j);
 	if (ret)
-		fail(r->txn, "writing the journal: %s; nothing was changed", strerror(-ret));
+		txn_fail(r->txn, "writing the journal: %s; nothing was changed", strerror(-ret));
 	return ret;
 }
 

@@ -54,7 +54,7 @@ static int run_restate(struct runner *r, unsigned int depth)
 		which[n++] = i;
 	}
 	if (ret < 0) {
-		fail(r->txn, "building requests: %s", strerror(-ret));
+		txn_fail(r->txn, "building requests: %s", strerror(-ret));
 		goto out;
 	}
 	if (!n)
@@ -68,9 +68,9 @@ static int run_restate(struct runner *r, unsigned int depth)
 			r->txn->applied++;
 			continue;
 		}
-		fail(r->txn, "set %s down again after its parent came up: %s%s%s%s", r->restate[i].name,
-		     strerror(res->error ? -res->error : EIO), res->message[0] ? " (kernel: " : "",
-		     res->message, res->message[0] ? ")" : "");
+		txn_fail(r->txn, "set %s down again after its parent came up: %s%s%s%s", r->restate[i].name,
+			 strerror(res->error ? -res->error : EIO), res->message[0] ? " (kernel: " : "",
+			 res->message, res->message[0] ? ")" : "");
 		ret = ret ? ret : -EIO;
 	}
 out:
@@ -125,8 +125,8 @@ static int run_disable_ipv6(struct runner *r, bool new_devices, int depth)
 								      op->before->name;
 		ret = vt_nl_set_ipv6_disabled(r->e->nl, name, ipv6_target(r, op).disabled);
 		if (ret < 0) {
-			fail(r->txn, "set disable_ipv6 of %s: writing " VT_IPV6_CONF_DIR
-				     "/%s/disable_ipv6: %s", name, name, strerror(-ret));
+			txn_fail(r->txn, "set disable_ipv6 of %s: writing " VT_IPV6_CONF_DIR
+					 "/%s/disable_ipv6: %s", name, name, strerror(-ret));
 			return ret;
 		}
 		r->ipv6_written[i] = true;
@@ -152,7 +152,7 @@ static int read_ipv6_defaults(struct runner *r)
 	if (ret == -ENOENT)
 		return 0;	/* no IPv6 in the kernel: no device has IPv6 state */
 	if (ret < 0)
-		fail(r->txn, "reading " VT_IPV6_CONF_DIR "/default: %s", strerror(-ret));
+		txn_fail(r->txn, "reading " VT_IPV6_CONF_DIR "/default: %s", strerror(-ret));
 	return ret;
 }
 
@@ -286,11 +286,11 @@ static void fail_build(struct runner *r, enum step step, size_t i, int err)
 	size_t n = (op->after.fields & VT_F_EGRESS) ? op->after.link.vlan.n_egress : 0;
 
 	if (n && (step == STEP_CHANGE || step == STEP_CREATE))
-		fail(r->txn, "%s %s: cannot build its request (egress_qos, %zu entries): %s",
-		     step_verbs[step], dev, n, strerror(-err));
+		txn_fail(r->txn, "%s %s: cannot build its request (egress_qos, %zu entries): %s",
+			 step_verbs[step], dev, n, strerror(-err));
 	else
-		fail(r->txn, "%s %s: cannot build its request: %s", step_verbs[step], dev,
-		     strerror(-err));
+		txn_fail(r->txn, "%s %s: cannot build its request: %s", step_verbs[step], dev,
+			 strerror(-err));
 }
 
 /* One stage: queue, send, account. Fails on any request that did not take effect. */
@@ -323,12 +323,12 @@ static int run_stage(struct runner *r, enum step step, int depth)
 			continue;
 		}
 		if (res->state == VT_REQ_ANSWERED)
-			fail(r->txn, "%s %s: %s%s%s%s", step_verbs[step], dev, strerror(-res->error),
-			     res->message[0] ? " (kernel: " : "", res->message,
-			     res->message[0] ? ")" : "");
+			txn_fail(r->txn, "%s %s: %s%s%s%s", step_verbs[step], dev, strerror(-res->error),
+				 res->message[0] ? " (kernel: " : "", res->message,
+				 res->message[0] ? ")" : "");
 		else if (res->state == VT_REQ_UNKNOWN)
-			fail(r->txn, "%s %s: no answer from the kernel (%s)", step_verbs[step], dev,
-			     strerror(ret ? -ret : EIO));
+			txn_fail(r->txn, "%s %s: no answer from the kernel (%s)", step_verbs[step], dev,
+				 strerror(ret ? -ret : EIO));
 		ret = ret ? ret : -EIO;
 	}
 	return ret;

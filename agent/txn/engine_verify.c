@@ -73,7 +73,7 @@ int vt_engine_verify(struct runner *r)
 	if (ret == 0)
 		ret = vt_link_source_view(r->e->source, r->e->nl, &scratch, &links);
 	if (ret < 0) {
-		fail(r->txn, "verifying: cannot read the kernel's links: %s", strerror(-ret));
+		txn_fail(r->txn, "verifying: cannot read the kernel's links: %s", strerror(-ret));
 		goto out;
 	}
 	ret = vt_plan_build(r->e->desired, links, names, r->txn->n_trunks, &plan);
@@ -82,9 +82,9 @@ int vt_engine_verify(struct runner *r)
 	for (size_t i = 0; i < plan.n_ops && !ret; i++) {
 		const struct vt_op *op = &plan.ops[i];
 
-		fail(r->txn, "verifying: after the commit %s still needs a %s (the kernel did not "
-			     "do as asked)", op->before ? op->before->name : op->after.link.name,
-		     vt_op_kind_name(op->kind));
+		txn_fail(r->txn, "verifying: after the commit %s still needs a %s (the kernel did not "
+				 "do as asked)", op->before ? op->before->name : op->after.link.name,
+			 vt_op_kind_name(op->kind));
 		ret = -EIO;
 	}
 	for (size_t i = 0; i < plan.n_trunks && !ret; i++) {
@@ -96,8 +96,8 @@ int vt_engine_verify(struct runner *r)
 				was = &r->e->plan->trunks[r->txn->trunks[k]];
 		if (!was || !was->can_converge || now->can_converge)
 			continue;
-		fail(r->txn, "verifying: after the commit trunk %s cannot converge: %s", now->name,
-		     now->reason);
+		txn_fail(r->txn, "verifying: after the commit trunk %s cannot converge: %s", now->name,
+			 now->reason);
 		ret = -EIO;
 	}
 	vt_plan_free(&plan);

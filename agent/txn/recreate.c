@@ -140,12 +140,12 @@ static bool recreatable(struct restorer *r, size_t i, struct vt_link *want)
 		r->rep->vanished++;
 		return false;
 	case PARENT_NOT_RESTORED:
-		note(r->rep->remains, sizeof(r->rep->remains), "%s: its parent %s is not restored; ",
-		     e->image.name, e->parent_name);
+		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: its parent %s is not restored; ",
+			e->image.name, e->parent_name);
 		return false;
 	case PARENT_RENAMED:
-		note(r->rep->remains, sizeof(r->rep->remains), "%s: its parent %s (ifindex %d) has "
-		     "another name now; ", e->image.name, e->parent_name, e->image.parent);
+		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: its parent %s (ifindex %d) has "
+			"another name now; ", e->image.name, e->parent_name, e->image.parent);
 		return false;
 	case PARENT_THERE:
 		break;
@@ -153,16 +153,16 @@ static bool recreatable(struct restorer *r, size_t i, struct vt_link *want)
 	holder = vt_link_table_find_name(&r->links, e->image.name);
 	if (holder) {
 		r->rep->unproven++;
-		note(r->rep->remains, sizeof(r->rep->remains), "%s: its name is held by a device "
-		     "vlantrunk cannot prove is the journal's (ifindex %d), left untouched; ",
-		     e->image.name, holder->ifindex);
+		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: its name is held by a device "
+			"vlantrunk cannot prove is the journal's (ifindex %d), left untouched; ",
+			e->image.name, holder->ifindex);
 		return false;
 	}
 	/* The kernel's name check sees altnames: the create would fail (EEXIST). */
 	holder = vt_link_table_find_altname(&r->links, e->image.name);
 	if (holder) {
-		note(r->rep->remains, sizeof(r->rep->remains), "%s: its name is an altname of %s "
-		     "now, so it cannot be created again; ", e->image.name, holder->name);
+		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: its name is an altname of %s "
+			"now, so it cannot be created again; ", e->image.name, holder->name);
 		return false;
 	}
 	vt_proof_resolve(r, e, parent, want);

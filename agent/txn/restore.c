@@ -113,9 +113,9 @@ static int delete_created(struct restorer *r)
 			child = foreign_child(r, l->ifindex);
 			if (child) {
 				r->rep->unproven++;
-				note(r->rep->remains, sizeof(r->rep->remains),
-				     "%s: created, kept: %s sits on it, which vlantrunk cannot prove "
-				     "it created; ", l->name, child->name);
+				appendf(r->rep->remains, sizeof(r->rep->remains),
+					"%s: created, kept: %s sits on it, which vlantrunk cannot prove "
+					"it created; ", l->name, child->name);
 				continue;
 			}
 			if (vt_batch_delete(r->batch, l->ifindex, NULL) < 0)
@@ -316,13 +316,13 @@ static void verify(struct restorer *r)
 			if (strstr(r->rep->remains, e->image.name))
 				continue;
 			if (l)
-				note(r->rep->remains, sizeof(r->rep->remains),
-				     "%s: created, still there; ", e->image.name);
+				appendf(r->rep->remains, sizeof(r->rep->remains),
+					"%s: created, still there; ", e->image.name);
 			/* In the transaction's group, yet not provably its create: say so. */
 			else if (have && r->j->group && have->group == r->j->group)
-				note(r->rep->remains, sizeof(r->rep->remains), "%s: in the transaction's "
-				     "device group but no longer provably its create, left untouched; ",
-				     e->image.name);
+				appendf(r->rep->remains, sizeof(r->rep->remains), "%s: in the transaction's "
+					"device group but no longer provably its create, left untouched; ",
+					e->image.name);
 			continue;
 		}
 		if (r->vanished[i] || strstr(r->rep->remains, e->image.name))
@@ -336,8 +336,8 @@ static void verify(struct restorer *r)
 		if (!have && vt_proof_parent_of(r, e, &parent) == PARENT_VANISHED)
 			continue;
 		if (!have) {
-			note(r->rep->remains, sizeof(r->rep->remains), "%s: deleted, not restored; ",
-			     e->image.name);
+			appendf(r->rep->remains, sizeof(r->rep->remains), "%s: deleted, not restored; ",
+				e->image.name);
 			continue;
 		}
 		/* Parent and master compare by name: an ifindex may be new. */
@@ -348,16 +348,16 @@ static void verify(struct restorer *r)
 		if (!d && have->group == want.group)
 			continue;
 		if (!d) {
-			note(r->rep->remains, sizeof(r->rep->remains), "%s: in device group %u, not %u; ",
-			     e->image.name, have->group, want.group);
+			appendf(r->rep->remains, sizeof(r->rep->remains), "%s: in device group %u, not %u; ",
+				e->image.name, have->group, want.group);
 			continue;
 		}
 		for (uint32_t bit = 1; bit; bit <<= 1)
 			if (d & bit)
-				note(fields, sizeof(fields), "%s%s", fields[0] ? " " : "",
-				     vt_diff_name((enum vt_diff)bit));
-		note(r->rep->remains, sizeof(r->rep->remains), "%s: differs in %s; ", e->image.name,
-		     fields);
+				appendf(fields, sizeof(fields), "%s%s", fields[0] ? " " : "",
+					vt_diff_name((enum vt_diff)bit));
+		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: differs in %s; ", e->image.name,
+			fields);
 	}
 }
 

@@ -40,7 +40,9 @@ struct restorer {
 	int next_ifindex;
 };
 
-static inline void __attribute__((format(printf, 3, 4))) note(char *buf, size_t len, const char *fmt, ...)
+/* Append to the text in @buf (of @len), cut short at its end. */
+static inline void __attribute__((format(printf, 3, 4)))
+appendf(char *buf, size_t len, const char *fmt, ...)
 {
 	size_t off = strlen(buf);
 	va_list ap;
@@ -78,7 +80,7 @@ static inline void note_error(struct restorer *r, int error, const char *fmt, co
 	if (r->rep->error[0])
 		return;
 	snprintf(r->rep->error, sizeof(r->rep->error), fmt, name);
-	note(r->rep->error, sizeof(r->rep->error), ": %s", strerror(-error));
+	appendf(r->rep->error, sizeof(r->rep->error), ": %s", strerror(-error));
 }
 
 /* disable_ipv6 of the device called @name as in @image; counted, or noted. */
