@@ -29,7 +29,7 @@ struct runner {
 	/* the kernel has IPv6 (else no device has IPv6 state), and its defaults */
 	bool ipv6;
 	struct vt_ipv6_defaults ipv6_defaults;
-	bool *ipv6_written;		/* per txn op: disable_ipv6 written (see confirm_changed()) */
+	bool *ipv6_written;		/* per txn op: disable_ipv6 written (engine_verify.c) */
 	/* VLANs the kernel brings up with their parent that must be down again */
 	struct restate {
 		int ifindex;
