@@ -192,14 +192,19 @@ $(FUZZ_BUILD)/fuzz_desired: $(FUZZ_SRCS) $(wildcard include/*.h agent/desired/*.
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS) $(shell $(PKG_CONFIG) --libs jansson)
 
-$(FUZZ_BUILD)/fuzz_journal: tests/fuzz/fuzz_journal.c agent/txn/journal.c netlink/link_table.c \
-		$(wildcard include/*.h) agent/txn/journal.h
+FUZZ_JOURNAL_SRCS := tests/fuzz/fuzz_journal.c agent/txn/journal.c agent/txn/journal_files.c \
+	agent/base/atomic_file.c netlink/link_table.c
+
+$(FUZZ_BUILD)/fuzz_journal: $(FUZZ_JOURNAL_SRCS) $(wildcard include/*.h) agent/txn/journal.h \
+		agent/txn/journal_files.h agent/base/atomic_file.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs jansson)
 
 # Recovery against tests/fuzz/fake_kernel.c, which stands in for netlink/.
 FUZZ_RESTORE_SRCS := tests/fuzz/fuzz_restore.c tests/fuzz/fake_kernel.c agent/txn/restore.c \
-	agent/txn/journal.c agent/plan/diff.c agent/plan/plan_names.c agent/base/name_table.c netlink/link_table.c
+	agent/txn/proof.c agent/txn/recreate.c agent/txn/pick.c \
+	agent/txn/journal.c agent/plan/diff.c agent/plan/plan_names.c agent/base/name_table.c \
+	agent/base/atomic_file.c netlink/link_table.c
 
 $(FUZZ_BUILD)/fuzz_restore: $(FUZZ_RESTORE_SRCS) tests/fuzz/fake_kernel.h \
 		$(wildcard include/*.h) $(wildcard agent/*/*.h)

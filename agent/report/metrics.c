@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/atomic_file.h"
 #include "metrics.h"
 
 static const struct {
@@ -67,30 +68,29 @@ void vt_metrics_print(FILE *out, const struct vt_plan *plan, const json_t *agent
 	}
 }
 
+struct metrics_doc {
+	const struct vt_plan *plan;
+	const json_t *agent;
+};
+
+static int print_doc(FILE *f, void *arg)
+{
+	const struct metrics_doc *doc = arg;
+
+	vt_metrics_print(f, doc->plan, doc->agent);
+	return 0;
+}
+
 int vt_metrics_write(const char *path, const struct vt_plan *plan, const json_t *agent)
 {
-	char *tmp = NULL;
-	FILE *f;
-	int ret = 0;
+	struct metrics_doc doc = { .plan = plan, .agent = agent };
+	const char *name;
+	int dirfd = vt_atomic_file_dir(path, &name), ret;
 
-	/* node-exporter reads *.prom only: the temporary name is skipped. */
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		return -ENOMEM;
-	f = fopen(tmp, "we");
-	if (!f) {
-		ret = -errno;
-		goto out;
-	}
-	vt_metrics_print(f, plan, agent);
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
-		ret = -errno;
-	if (fclose(f) != 0 && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-out:
-	free(tmp);
+	if (dirfd < 0)
+		return dirfd;
+	/* node-exporter reads *.prom only: the temporary name ("<path>.tmp") is skipped. */
+	ret = vt_atomic_file_print(dirfd, name, 0666, 0, print_doc, &doc);
+	close(dirfd);
 	return ret;
 }

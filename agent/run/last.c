@@ -9,10 +9,10 @@
 
 #include <jansson.h>
 
+#include "base/atomic_file.h"
 #include "last.h"
 
 #define STATUS_FILE "status.json"
-#define STATUS_TMP "status.json.tmp"
 
 static json_t *load(int dirfd)
 {
@@ -34,20 +34,15 @@ static json_t *load(int dirfd)
 	return doc;
 }
 
-/* Replaced atomically: a reader sees the old document or the new one, whole. */
+static int dump(int fd, void *doc)
+{
+	return json_dumpfd(doc, fd, JSON_INDENT(2)) < 0 ? -EIO : 0;
+}
+
+/* Replaced atomically (status.json.tmp): a reader sees the old document or the new one, whole. */
 static int store(int dirfd, json_t *doc)
 {
-	int fd, ret = 0;
-
-	fd = openat(dirfd, STATUS_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (json_dumpfd(doc, fd, JSON_INDENT(2)) < 0)
-		ret = -EIO;
-	else if (fsync(fd) < 0 || renameat(dirfd, STATUS_TMP, dirfd, STATUS_FILE) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
+	return vt_atomic_file_write(dirfd, STATUS_FILE, 0600, 0, dump, doc);
 }
 
 int vt_last_record(int dirfd, const struct vt_plan *plan, const struct vt_trunk_outcome *outcomes)

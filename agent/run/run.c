@@ -119,7 +119,7 @@ int vt_run_reconcile(const struct vt_run_opts *o, struct vt_run *run)
 
 void vt_run_free(struct vt_run *run)
 {
-	vt_txns_free(run->txns, run->n_txns);
+	vt_txn_free_all(run->txns, run->n_txns);
 	vt_world_free(&run->world);
 	run->txns = NULL;
 	run->n_txns = 0;

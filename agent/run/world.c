@@ -12,6 +12,7 @@
 #include "base/name_table.h"
 #include "world.h"
 #include "txn/journal.h"
+#include "txn/journal_files.h"
 #include "plan/plan_internal.h"
 #include "txn/restore.h"
 
@@ -179,7 +180,7 @@ static int recover_one(const struct vt_world_opts *o, struct vt_world *world,
 		world->source->invalidate(world->source->arg);
 	if (ret == 0) {
 		world->n_held--;
-		ret = vt_journal_remove(world->sd.dirfd, journal.file);
+		ret = vt_journal_files_remove(world->sd.dirfd, journal.file);
 		world->recovered++;
 		snprintf(world->recovered_id, sizeof(world->recovered_id), "%s", journal.id);
 		note(o, VT_NOTE_INFO, "rolled back interrupted transaction %s "
@@ -202,7 +203,7 @@ report:
 int vt_world_recover(const struct vt_world_opts *o, struct vt_world *world)
 {
 	struct vt_journal_files files;
-	int ret = vt_journal_list(world->sd.dirfd, &files);
+	int ret = vt_journal_files_list(world->sd.dirfd, &files);
 
 	if (ret < 0) {
 		struct vt_held *held = add_held(world);
@@ -215,7 +216,7 @@ int vt_world_recover(const struct vt_world_opts *o, struct vt_world *world)
 		return 0;
 	}
 	/* A journal never finished: its transaction sent nothing, there is nothing to undo. */
-	vt_journal_discard_partial(world->sd.dirfd);
+	vt_journal_files_discard_partial(world->sd.dirfd);
 	/* Newest first: an undo log is undone from its end. */
 	for (size_t i = 0; i < files.n && !ret; i++)
 		ret = recover_one(o, world, files.names[i]);
@@ -232,7 +233,7 @@ static void note_running(struct vt_world *world)
 {
 	struct vt_journal_files files;
 
-	if (vt_journal_list(world->sd.dirfd, &files) < 0)
+	if (vt_journal_files_list(world->sd.dirfd, &files) < 0)
 		return;
 	for (size_t i = 0; i < files.n; i++) {
 		struct vt_journal j;

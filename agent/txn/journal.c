@@ -4,7 +4,6 @@
  * whose last member is a checksum (FNV-1a, 64 bits) of every byte before it.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -17,11 +16,10 @@
 
 #include <jansson.h>
 
+#include "base/atomic_file.h"
 #include "journal.h"
 #include "vt_array.h"
 
-#define JOURNAL_PREFIX "journal-"
-#define JOURNAL_LEGACY "journal"	/* version 1: one file for every transaction */
 #define JOURNAL_VERSION 2
 #define SUM_KEY ",\"sum\":\""
 #define JOURNAL_SIZE_MAX (256u << 20)
@@ -197,44 +195,35 @@ static ssize_t summing_write(void *cookie, const char *buf, size_t size)
 	return (ssize_t)size;
 }
 
-int vt_journal_write(int dirfd, struct vt_journal *j)
+/* The document through a stream that sums what it writes, then the sum. */
+static int put_summed(int fd, void *arg)
 {
-	struct summing w = { .sum = 1469598103934665603ULL };
-	char tmp[sizeof(j->file) + 8];
-	FILE *f;
+	const struct vt_journal *j = arg;
+	struct summing w = { .fd = fd, .sum = 1469598103934665603ULL };
+	FILE *f = fopencookie(&w, "w", (cookie_io_functions_t){ .write = summing_write });
 	int ret;
 
-	snprintf(j->file, sizeof(j->file), JOURNAL_PREFIX "%s", j->id);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", j->file);
-	w.fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (w.fd < 0)
+	if (!f)
 		return -errno;
-	f = fopencookie(&w, "w", (cookie_io_functions_t){ .write = summing_write });
-	if (!f) {
-		ret = -errno;
-		close(w.fd);
-		return ret;
-	}
 	ret = put_document(f, j);
 	if (!ret && fflush(f) == EOF)
 		ret = -errno;
 	/* The checksum covers every byte up to its own member. */
-	if (!ret && dprintf(w.fd, SUM_KEY "%016" PRIx64 "\"}\n", w.sum) < 0)
+	if (!ret && dprintf(fd, SUM_KEY "%016" PRIx64 "\"}\n", w.sum) < 0)
 		ret = -errno;
 	if (fclose(f) == EOF && !ret)
 		ret = -errno;
-	if (!ret && fsync(w.fd) < 0)
-		ret = -errno;
-	close(w.fd);
-	/* Never over another journal: that one may be kept, and is not ours to lose. */
-	if (!ret && renameat2(dirfd, tmp, dirfd, j->file, RENAME_NOREPLACE) < 0)
-		ret = -errno;
-	/* The rename itself must be durable before the kernel is asked anything. */
-	if (!ret && fsync(dirfd) < 0)
-		ret = -errno;
-	if (ret)
-		unlinkat(dirfd, tmp, 0);
 	return ret;
+}
+
+int vt_journal_write(int dirfd, struct vt_journal *j)
+{
+	snprintf(j->file, sizeof(j->file), VT_JOURNAL_FILE_PREFIX "%s", j->id);
+	/*
+	 * Never over another journal: that one may be kept, and is not ours to
+	 * lose. On disk, under its name, before the kernel is asked anything.
+	 */
+	return vt_atomic_file_write(dirfd, j->file, 0600, VT_ATOMIC_FILE_NOREPLACE, put_summed, j);
 }
 
 static int parse_mac(const char *s, uint8_t *mac)
@@ -493,113 +482,6 @@ out:
 	if (ret < 0)
 		vt_journal_free(j);
 	return ret;
-}
-
-static bool partial_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	return (!strncmp(name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) ||
-		!strcmp(name, JOURNAL_LEGACY ".tmp")) && len > 4 && !strcmp(name + len - 4, ".tmp");
-}
-
-static bool journal_name(const char *name)
-{
-	if (!strcmp(name, JOURNAL_LEGACY))
-		return true;
-	return !strncmp(name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) &&
-	       strlen(name) > strlen(JOURNAL_PREFIX) && !partial_name(name);
-}
-
-/* Newest first: ids begin with the time, then pid and sequence ("1764547200-42-3"). */
-static int newest_first(const void *a, const void *b)
-{
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-
-	if (!strcmp(x, JOURNAL_LEGACY) || !strcmp(y, JOURNAL_LEGACY))
-		return !strcmp(x, JOURNAL_LEGACY) - !strcmp(y, JOURNAL_LEGACY);
-	return strverscmp(y, x);
-}
-
-/* The names in @dirfd that @match accepts, unsorted. */
-static int list_names(int dirfd, bool (*match)(const char *), struct vt_journal_files *files);
-
-int vt_journal_list(int dirfd, struct vt_journal_files *files)
-{
-	int ret = list_names(dirfd, journal_name, files);
-
-	if (ret == 0 && files->n > 1)
-		qsort(files->names, files->n, sizeof(*files->names), newest_first);
-	return ret;
-}
-
-int vt_journal_discard_partial(int dirfd)
-{
-	struct vt_journal_files files;
-	int ret = list_names(dirfd, partial_name, &files);
-
-	for (size_t i = 0; ret == 0 && i < files.n; i++)
-		if (unlinkat(dirfd, files.names[i], 0) < 0 && errno != ENOENT)
-			ret = -errno;
-	if (ret == 0)
-		ret = (int)files.n;
-	vt_journal_files_free(&files);
-	return ret;
-}
-
-static int list_names(int dirfd, bool (*match)(const char *), struct vt_journal_files *files)
-{
-	size_t cap = 0;
-	struct dirent *de;
-	int fd = dup(dirfd), ret = 0;
-	DIR *dir;
-
-	memset(files, 0, sizeof(*files));
-	if (fd < 0)
-		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		ret = -errno;
-		close(fd);
-		return ret;
-	}
-	rewinddir(dir);
-	while (!ret && (errno = 0, de = readdir(dir))) {
-		char **names;
-
-		if (!match(de->d_name))
-			continue;
-		names = vt_array_grow(files->names, &cap, files->n + 1, sizeof(*names), 8);
-		if (!names || !(names[files->n] = strdup(de->d_name))) {
-			if (names)
-				files->names = names;
-			ret = -ENOMEM;
-			break;
-		}
-		files->names = names;
-		files->n++;
-	}
-	if (!ret && errno)
-		ret = -errno;
-	closedir(dir);
-	if (ret < 0)
-		vt_journal_files_free(files);
-	return ret;
-}
-
-void vt_journal_files_free(struct vt_journal_files *files)
-{
-	for (size_t i = 0; i < files->n; i++)
-		free(files->names[i]);
-	free(files->names);
-	memset(files, 0, sizeof(*files));
-}
-
-int vt_journal_remove(int dirfd, const char *file)
-{
-	if (unlinkat(dirfd, file, 0) < 0 && errno != ENOENT)
-		return -errno;
-	return fsync(dirfd) < 0 ? -errno : 0;
 }
 
 void vt_journal_free(struct vt_journal *j)

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The write-ahead journal of one transaction: every device it will touch,
- * with its full before-image (or, for a device it creates, the identity the
- * device will have). Written whole, and on disk, before the first request.
+ * journal.h - the write-ahead journal of one transaction, and the home of
+ * its on-disk format: journal.c alone writes and reads it (a JSON document,
+ * version 2, its last member an FNV-1a checksum of every byte before it;
+ * version 1, unsummed, is still read), and the file names are the macros
+ * below. For txn/, run/ (recovery reads the journals) and the tests.
+ *
+ * The journal lists every device the transaction will touch, with its full
+ * before-image (or, for a device it creates, the identity the device will
+ * have). Written whole, and on disk, before the first request.
  *
  * Each transaction has a file of its own in the state dir, "journal-<id>",
  * so a journal whose rollback could not be verified is never overwritten by
@@ -18,6 +24,10 @@
 #include <stdint.h>
 
 #include "vt_link.h"
+
+/* A journal's file in the state dir: "journal-<id>", written as "journal-<id>.tmp". */
+#define VT_JOURNAL_FILE_PREFIX "journal-"
+#define VT_JOURNAL_FILE_LEGACY "journal"	/* version 1: one file for every transaction */
 
 /*
  * A transaction's own device group carries this tag in its top byte, so a
@@ -79,9 +89,10 @@ struct vt_journal_entry *vt_journal_add(struct vt_journal *j, enum vt_entry_stat
 bool vt_journal_concerns(const struct vt_journal *j, const char *trunk);
 
 /**
- * vt_journal_write - write "journal-<id>" in @dirfd atomically (temp file,
- * fsync, rename, fsync of the directory): on disk whole before this returns.
- * Sets j->file.
+ * vt_journal_write - write "journal-<id>" in @dirfd atomically
+ * (vt_atomic_file_write(): temp file, fsync, rename, fsync of the directory):
+ * on disk whole before this returns. Sets j->file. -EEXIST when a journal of
+ * that name is there: it is never written over.
  */
 int vt_journal_write(int dirfd, struct vt_journal *j);
 
@@ -90,30 +101,6 @@ int vt_journal_write(int dirfd, struct vt_journal *j);
  * none, -EBADMSG when it is unreadable (malformed, cut short, checksum wrong).
  */
 int vt_journal_read(int dirfd, const char *file, struct vt_journal *j);
-
-struct vt_journal_files {
-	char **names;			/* newest first */
-	size_t n;
-};
-
-/**
- * vt_journal_list - the journal files of @dirfd, newest first (the legacy
- * single "journal" last). 0 or a negative errno.
- */
-int vt_journal_list(int dirfd, struct vt_journal_files *files);
-
-/** vt_journal_files_free - free what vt_journal_list() returned. */
-void vt_journal_files_free(struct vt_journal_files *files);
-
-/**
- * vt_journal_discard_partial - unlink the temporary files of journals whose
- * writing never finished: their transactions sent nothing. For the lock's
- * holder only. Returns how many, or a negative errno.
- */
-int vt_journal_discard_partial(int dirfd);
-
-/** vt_journal_remove - unlink @file and fsync the directory. Missing is fine. */
-int vt_journal_remove(int dirfd, const char *file);
 
 /** vt_journal_free - free what @j holds; it becomes empty. */
 void vt_journal_free(struct vt_journal *j);

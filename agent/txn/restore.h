@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Putting every device a journal names back as it was. Used for rollback
- * after a failed commit and for recovery after a crash: both start from
- * the kernel as it is now, so running it twice (a crash during recovery)
- * ends the same way as running it once.
+ * restore.h - putting every device a journal names back as it was, for
+ * rollback after a failed commit and for recovery after a crash: both start
+ * from the kernel as it is now, so running it twice (a crash during
+ * recovery) ends the same way as running it once. restore.c puts back,
+ * proof.c proves, recreate.c recreates. For the engine, run/ (recovery) and
+ * the tests.
  *
  * A device is changed or deleted only with proof that it is the journal's
  * (SPEC.md, Transactions): interface indexes are reused by the kernel, so an
@@ -49,28 +51,5 @@ struct vt_restore_report {
  * some is not (see @rep), or a negative errno when the kernel could not be read.
  */
 int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_report *rep);
-
-/*
- * Where a transaction's chosen interface indexes start: far above what the
- * kernel's allocator hands out (it counts up from its last automatic index,
- * and a chosen index does not move it), so an index picked, or freed, by a
- * transaction is not the next `ip link add`'s.
- */
-#define VT_IFINDEX_BASE (1 << 24)
-#define VT_IFINDEX_SPAN (1 << 29)
-
-/**
- * vt_pick_ifindex - an ifindex no device in @links has, from *@next upwards;
- * when *@next is 0, from a random start at VT_IFINDEX_BASE or above.
- * Creating with a chosen ifindex lets later requests of a batch name the
- * device, and lets a journal identify it before it exists.
- */
-int vt_pick_ifindex(const struct vt_link_table *links, int *next);
-
-/**
- * vt_pick_group - a device group no device in @links is in, tagged with
- * VT_JOURNAL_GROUP_TAG, from @seed on: a transaction's own group.
- */
-uint32_t vt_pick_group(const struct vt_link_table *links, uint32_t seed);
 
 #endif

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The state dir: created 0700, root's; the writers' lock lives in it. */
+/*
+ * statedir.h - the state dir: created 0700, root's; the writers' lock lives
+ * in it, and the journals and status.json. For run/ and the layers above it.
+ */
 #ifndef VT_STATEDIR_H
 #define VT_STATEDIR_H
 

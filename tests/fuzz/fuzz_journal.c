@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "txn/journal.h"
+#include "txn/journal_files.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -88,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (vt_journal_write(out, &j) < 0 || vt_journal_read(out, j.file, &again) < 0)
 		abort();
 	/* The writer never replaces a journal: make room for the next input's. */
-	vt_journal_remove(out, j.file);
+	vt_journal_files_remove(out, j.file);
 	if (strcmp(j.id, again.id) || j.group != again.group || j.n_trunks != again.n_trunks ||
 	    j.n_entries != again.n_entries)
 		abort();

@@ -44,6 +44,7 @@
 
 #include "fake_kernel.h"
 #include "txn/journal.h"
+#include "txn/pick.h"
 #include "txn/restore.h"
 #include "vt_plan.h"
 

@@ -15,5 +15,6 @@ Suite *plan_suite(void);
 Suite *journal_suite(void);
 Suite *plan_ipv6_suite(void);
 Suite *status_suite(void);
+Suite *atomic_file_suite(void);
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "txn/journal.h"
+#include "txn/journal_files.h"
 #include "suites.h"
 
 static char dir[] = "/tmp/vt-unit-journal.XXXXXX";
@@ -258,13 +259,13 @@ START_TEST(test_list_newest_first_and_partial_discarded)
 	fd = openat(dirfd_, "journal-2000-1-1-ee.tmp", O_WRONLY | O_CREAT, 0600);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	ck_assert_int_eq(vt_journal_list(dirfd_, &files), 0);
+	ck_assert_int_eq(vt_journal_files_list(dirfd_, &files), 0);
 	ck_assert_uint_eq(files.n, 4);
 	ck_assert_str_eq(files.names[0], "journal-1000-2-10-cc");
 	ck_assert_str_eq(files.names[1], "journal-1000-2-2-dd");
 	ck_assert_str_eq(files.names[3], "journal-99-5-1-aa");
 	vt_journal_files_free(&files);
-	ck_assert_int_eq(vt_journal_discard_partial(dirfd_), 1);
+	ck_assert_int_eq(vt_journal_files_discard_partial(dirfd_), 1);
 	ck_assert_int_ne(faccessat(dirfd_, "journal-2000-1-1-ee.tmp", F_OK, 0), 0);
 }
 END_TEST

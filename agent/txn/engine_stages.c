@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Step 2 of a transaction (see engine.c): its requests, built stage by stage
+ * and sent in one batch a stage, each stage only after every request of the
+ * stages before it took effect.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_internal.h"
+#include "plan/plan_internal.h"
+
+enum step {
+	STEP_DELETE,
+	STEP_DOWN,
+	STEP_CHANGE,
+	STEP_IPV6,
+	STEP_UP,
+	STEP_CREATE,
+	STEP_MARK,
+	STEP_UP_NEW,
+};
+
+static const char *const step_verbs[] = {
+	[STEP_DELETE] = "delete", [STEP_DOWN] = "set down",
+	[STEP_CHANGE] = "change", [STEP_IPV6] = "set the IPv6 address generation mode of",
+	[STEP_UP] = "set up", [STEP_CREATE] = "create", [STEP_MARK] = "mark",
+	[STEP_UP_NEW] = "set up",
+};
+
+/*
+ * Set down again what the kernel brought up with a parent of @depth (see
+ * journal_effects()), right after that parent's stage.
+ */
+static int run_restate(struct runner *r, unsigned int depth)
+{
+	size_t *which = NULL, n = 0;
+	int ret = 0;
+
+	if (!r->n_restate)
+		return 0;
+	which = calloc(r->n_restate, sizeof(*which));
+	if (!which)
+		ret = -ENOMEM;
+	vt_batch_reset(r->batch);
+	for (size_t i = 0; i < r->n_restate && !ret; i++) {
+		struct vt_link_spec spec = { .fields = VT_F_UP };
+
+		if (r->restate[i].cause != depth)
+			continue;
+		spec.link.ifindex = r->restate[i].ifindex;
+		ret = vt_batch_change(r->batch, NULL, &spec) < 0 ? -ENOMEM : 0;
+		which[n++] = i;
+	}
+	if (ret < 0) {
+		txn_fail(r->txn, "building requests: %s", strerror(-ret));
+		goto out;
+	}
+	if (!n)
+		goto out;
+	ret = vt_nl_send_batch(r->e->nl, r->batch);
+	for (size_t k = 0; k < n; k++) {
+		const struct vt_req_result *res = vt_batch_result(r->batch, k);
+		size_t i = which[k];
+
+		if (res->state == VT_REQ_ANSWERED && !res->error) {
+			r->txn->applied++;
+			continue;
+		}
+		txn_fail(r->txn, "set %s down again after its parent came up: %s%s%s%s", r->restate[i].name,
+			 strerror(res->error ? -res->error : EIO), res->message[0] ? " (kernel: " : "",
+			 res->message, res->message[0] ? ")" : "");
+		ret = ret ? ret : -EIO;
+	}
+out:
+	free(which);
+	return ret;
+}
+
+/* Whether @op sets IPv6 state: subport.ipv6 differs, or is off on a new state. */
+static bool sets_ipv6(const struct runner *r, const struct vt_op *op)
+{
+	return r->ipv6 && (op->after.fields & VT_F_ADDR_GEN_MODE);
+}
+
+/*
+ * The IPv6 state @op gives its device: ipv6 false's (mode none, disabled), or
+ * for true the namespace's defaults, which the kernel would have given it: the
+ * default mode (eui64 where that is none, or unreadable) and disable_ipv6.
+ */
+static struct vt_ipv6 ipv6_target(const struct runner *r, const struct vt_op *op)
+{
+	const struct vt_subport *sp = r->e->plan->trunks[op->trunk].subports[op->subport].want;
+	struct vt_ipv6 want = op->after.link.ipv6;
+	int mode = r->ipv6_defaults.addr_gen_mode;
+
+	if (sp->ipv6) {
+		want.addr_gen_mode = mode < 0 || mode == VT_ADDR_GEN_NONE ? VT_ADDR_GEN_EUI64 :
+									   (uint8_t)mode;
+		want.disabled = r->ipv6_defaults.disable_ipv6 == 1;
+	}
+	want.present = true;
+	return want;
+}
+
+/*
+ * disable_ipv6 has no rtnetlink attribute: written by the device's name as
+ * it is now, after its rename if it has one, for the ops that set IPv6 among
+ * the creates of @depth (@new_devices) or the changes of any depth. Mode first,
+ * then this: with IPv6 turned on again, its addresses are then made with
+ * the mode wanted. A write that fails fails the transaction.
+ */
+static int run_disable_ipv6(struct runner *r, bool new_devices, int depth)
+{
+	for (size_t i = 0; i < r->txn->n_ops; i++) {
+		const struct vt_op *op = txn_op(r, i);
+		const char *name;
+		int ret;
+
+		if (!sets_ipv6(r, op) || creates(op) != new_devices ||
+		    (depth >= 0 && op->depth != (unsigned int)depth))
+			continue;
+		name = creates(op) || (op->after.fields & VT_F_NAME) ? op->after.link.name :
+								      op->before->name;
+		ret = vt_nl_set_ipv6_disabled(r->e->nl, name, ipv6_target(r, op).disabled);
+		if (ret < 0) {
+			txn_fail(r->txn, "set disable_ipv6 of %s: writing " VT_IPV6_CONF_DIR
+					 "/%s/disable_ipv6: %s", name, name, strerror(-ret));
+			return ret;
+		}
+		r->ipv6_written[i] = true;
+		r->txn->applied++;
+	}
+	return 0;
+}
+
+/*
+ * Whether the kernel has IPv6 at all, and its defaults for ipv6 true, read
+ * once, when some op sets IPv6 state.
+ */
+static int read_ipv6_defaults(struct runner *r)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < r->txn->n_ops; i++)
+		if (txn_op(r, i)->after.fields & VT_F_ADDR_GEN_MODE) {
+			ret = vt_nl_ipv6_defaults(r->e->nl, &r->ipv6_defaults);
+			break;
+		}
+	r->ipv6 = ret == 0;
+	if (ret == -ENOENT)
+		return 0;	/* no IPv6 in the kernel: no device has IPv6 state */
+	if (ret < 0)
+		txn_fail(r->txn, "reading " VT_IPV6_CONF_DIR "/default: %s", strerror(-ret));
+	return ret;
+}
+
+/* A parent goes by name: created or renamed by this transaction, or there already. */
+static int parent_ifindex(struct runner *r, const char *name)
+{
+	const struct vt_link *l;
+	int ifindex = (int)vt_name_table_get(&r->created, name, 0);
+
+	if (ifindex)
+		return ifindex;
+	l = vt_link_table_find_name(r->e->links, name);
+	return l ? l->ifindex : 0;
+}
+
+static int queue_request(struct runner *r, size_t i, int index)
+{
+	if (index < 0)
+		return index;
+	r->req_op[r->n_req++] = i;
+	return 0;
+}
+
+static int queue_up(struct runner *r, size_t i, int ifindex, bool up)
+{
+	struct vt_link_spec spec = { .fields = VT_F_UP };
+
+	spec.link.ifindex = ifindex;
+	spec.link.up = up;
+	return queue_request(r, i, vt_batch_change(r->batch, NULL, &spec));
+}
+
+static int queue_step(struct runner *r, enum step step, size_t i)
+{
+	const struct vt_op *op = txn_op(r, i);
+	struct vt_link_spec spec;
+
+	switch (step) {
+	case STEP_DELETE:
+		if (op->kind != VT_OP_DELETE && op->kind != VT_OP_RECREATE)
+			return 0;
+		return queue_request(r, i, vt_batch_delete(r->batch, op->before->ifindex, NULL));
+	case STEP_DOWN:
+		/*
+		 * Linux 6.1 renames only devices that are down (EBUSY); 6.2 and
+		 * later rename one that is up, but one plan must be the same kernel
+		 * work, side effects and rollback on both.
+		 */
+		if (op->kind == VT_OP_RENAME && op->before->up)
+			return queue_up(r, i, op->before->ifindex, false);
+		if (vt_op_ipv6_cycle(op))
+			return queue_up(r, i, op->before->ifindex, false);
+		if (op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && !op->after.link.up)
+			return queue_up(r, i, op->before->ifindex, false);
+		return 0;
+	case STEP_CHANGE:
+		if (op->kind != VT_OP_CHANGE && op->kind != VT_OP_RENAME)
+			return 0;
+		spec = op->after;
+		/* STEP_DOWN and STEP_UP do the up state; STEP_IPV6 the mode, once the
+		 * MTU gave the device IPv6 state (it is refused without: EAFNOSUPPORT). */
+		spec.fields &= ~(VT_F_UP | VT_F_ADDR_GEN_MODE);
+		if (!spec.fields)
+			return 0;
+		return queue_request(r, i, vt_batch_change(r->batch, op->before, &spec));
+	case STEP_IPV6:
+		if ((op->kind != VT_OP_CHANGE && op->kind != VT_OP_RENAME) || !sets_ipv6(r, op))
+			return 0;
+		spec = (struct vt_link_spec){ .fields = VT_F_ADDR_GEN_MODE };
+		spec.link.ifindex = op->before->ifindex;
+		spec.link.ipv6 = ipv6_target(r, op);
+		return queue_request(r, i, vt_batch_change(r->batch, NULL, &spec));
+	case STEP_UP:
+		if (op->kind == VT_OP_RENAME && op->after.link.up)
+			return queue_up(r, i, op->before->ifindex, true);
+		if (vt_op_ipv6_cycle(op))
+			return queue_up(r, i, op->before->ifindex, true);
+		if (op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && op->after.link.up)
+			return queue_up(r, i, op->before->ifindex, true);
+		return 0;
+	case STEP_CREATE:
+		if (!creates(op))
+			return 0;
+		spec = op->after;
+		spec.link.ifindex = r->chosen[i];
+		spec.link.parent = parent_ifindex(r, op->parent_name);
+		/* The kernel ignores an alias at creation, and refuses an address
+		 * generation mode: STEP_MARK sets them. Down until STEP_UP_NEW: nothing
+		 * of it is in use before it is complete. */
+		spec.fields &= ~(VT_F_ALIAS | VT_F_ADDR_GEN_MODE | VT_F_UP);
+		/* Until marked, the transaction's own group: see restore.c. */
+		spec.fields |= VT_F_GROUP;
+		spec.link.group = r->journal.group;
+		return queue_request(r, i, vt_batch_create(r->batch, &spec));
+	case STEP_MARK:
+		if (!creates(op))
+			return 0;
+		/* Marked, and out of the transaction's group: in the kernel's default.
+		 * With IPv6 off, the mode too (the kernel takes none at creation). */
+		spec = (struct vt_link_spec){ .fields = VT_F_ALIAS | VT_F_GROUP };
+		spec.link.ifindex = r->chosen[i];
+		strcpy(spec.link.alias, op->after.link.alias);
+		if (sets_ipv6(r, op)) {
+			spec.fields |= VT_F_ADDR_GEN_MODE;
+			spec.link.ipv6 = ipv6_target(r, op);
+		}
+		return queue_request(r, i, vt_batch_change(r->batch, NULL, &spec));
+	case STEP_UP_NEW:
+		if (!creates(op) || !(op->after.fields & VT_F_UP) || !op->after.link.up)
+			return 0;
+		return queue_up(r, i, r->chosen[i], true);
+	}
+	return 0;
+}
+
+/*
+ * A request that could not be built, named by its subport and, when it
+ * carries one, the egress map (the one field whose size varies).
+ *
+ * Each stage is built just before it is sent, yet building cannot fail for
+ * anything the loader accepts but for want of memory: an egress map of any
+ * length goes out as several messages of one request (netlink/encode.c), and
+ * every other value is checked by the loader and the planner. If memory runs
+ * out at a later stage, the stages sent before it are rolled back as after
+ * any other failure.
+ */
+static void fail_build(struct runner *r, enum step step, size_t i, int err)
+{
+	const struct vt_op *op = txn_op(r, i);
+	const char *dev = op->before ? op->before->name : op->after.link.name;
+	size_t n = (op->after.fields & VT_F_EGRESS) ? op->after.link.vlan.n_egress : 0;
+
+	if (n && (step == STEP_CHANGE || step == STEP_CREATE))
+		txn_fail(r->txn, "%s %s: cannot build its request (egress_qos, %zu entries): %s",
+			 step_verbs[step], dev, n, strerror(-err));
+	else
+		txn_fail(r->txn, "%s %s: cannot build its request: %s", step_verbs[step], dev,
+			 strerror(-err));
+}
+
+/* One stage: queue, send, account. Fails on any request that did not take effect. */
+static int run_stage(struct runner *r, enum step step, int depth)
+{
+	int ret = 0;
+
+	vt_batch_reset(r->batch);
+	r->n_req = 0;
+	for (size_t i = 0; i < r->txn->n_ops; i++) {
+		if (depth >= 0 && txn_op(r, i)->depth != (unsigned int)depth)
+			continue;
+		ret = queue_step(r, step, i);
+		if (ret < 0) {
+			fail_build(r, step, i, ret);
+			return ret;
+		}
+	}
+	if (!r->n_req)
+		return 0;
+
+	ret = vt_nl_send_batch(r->e->nl, r->batch);
+	for (size_t k = 0; k < r->n_req; k++) {
+		const struct vt_req_result *res = vt_batch_result(r->batch, k);
+		const struct vt_op *op = txn_op(r, r->req_op[k]);
+		const char *dev = op->before ? op->before->name : op->after.link.name;
+
+		if (res->state == VT_REQ_ANSWERED && !res->error) {
+			r->txn->applied++;
+			continue;
+		}
+		if (res->state == VT_REQ_ANSWERED)
+			txn_fail(r->txn, "%s %s: %s%s%s%s", step_verbs[step], dev, strerror(-res->error),
+				 res->message[0] ? " (kernel: " : "", res->message,
+				 res->message[0] ? ")" : "");
+		else if (res->state == VT_REQ_UNKNOWN)
+			txn_fail(r->txn, "%s %s: no answer from the kernel (%s)", step_verbs[step], dev,
+				 strerror(ret ? -ret : EIO));
+		ret = ret ? ret : -EIO;
+	}
+	return ret;
+}
+
+int vt_engine_stages(struct runner *r)
+{
+	unsigned int max_depth = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < r->txn->n_ops; i++)
+		if (txn_op(r, i)->depth > max_depth)
+			max_depth = txn_op(r, i)->depth;
+
+	ret = read_ipv6_defaults(r);
+	for (int d = (int)max_depth; d >= 0 && !ret; d--)
+		ret = run_stage(r, STEP_DELETE, d);
+	for (int d = (int)max_depth; d >= 0 && !ret; d--)
+		ret = run_stage(r, STEP_DOWN, d);
+	for (int d = 0; d <= (int)max_depth && !ret; d++)
+		ret = run_stage(r, STEP_CHANGE, d);
+	if (!ret)
+		ret = run_stage(r, STEP_IPV6, -1);
+	if (!ret)
+		ret = run_disable_ipv6(r, false, -1);
+	for (int d = 0; d <= (int)max_depth && !ret; d++) {
+		ret = run_stage(r, STEP_UP, d);
+		if (!ret)
+			ret = run_restate(r, (unsigned int)d);
+	}
+	for (int d = 0; d <= (int)max_depth && !ret; d++) {
+		ret = run_stage(r, STEP_CREATE, d);
+		if (!ret)
+			ret = run_stage(r, STEP_MARK, d);
+		if (!ret)
+			ret = run_disable_ipv6(r, true, d);
+		if (!ret)
+			ret = run_stage(r, STEP_UP_NEW, d);
+	}
+	return ret;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What a transaction picks before its journal is written: see pick.h. */
+#include <stdint.h>
+#include <sys/random.h>
+
+#include "journal.h"
+#include "pick.h"
+
+int vt_pick_ifindex(const struct vt_link_table *links, int *next)
+{
+	if (*next <= 0) {
+		uint32_t r = 0;
+
+		/* Random, so that two transactions' picks (or an old journal's) differ. */
+		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+			r = (uint32_t)(uintptr_t)links ^ (uint32_t)links->n;
+		*next = VT_IFINDEX_BASE + (int)(r % VT_IFINDEX_SPAN);
+	}
+	while (vt_link_table_find_ifindex(links, *next))
+		(*next)++;
+	return (*next)++;
+}
+
+uint32_t vt_pick_group(const struct vt_link_table *links, uint32_t seed)
+{
+	uint32_t group = seed;
+
+	for (;;) {
+		size_t i = 0;
+
+		group = VT_JOURNAL_GROUP_TAG | (group & ~VT_JOURNAL_GROUP_MASK);
+		while (i < links->n && links->links[i].group != group)
+			i++;
+		if (i == links->n)
+			return group;
+		group = group * 2654435761u + 1;	/* another: this walks them all */
+	}
+}
