@@ -245,7 +245,7 @@ static void settle(struct vt_daemon *d, const struct vt_run *run, uint64_t now)
 			vt_daemon_log(d, LOG_WARNING, "trunk %s: %s: %s", r->name,
 				      vt_trunk_status_name(r->status), r->reason);
 		}
-		vt_daemon_settle(d, r->name, failed, now);
+		vt_schedule_settle(d, r->name, failed, now);
 	}
 }
 
@@ -256,7 +256,7 @@ static void settle(struct vt_daemon *d, const struct vt_run *run, uint64_t now)
 static void keep_held(struct vt_daemon *d, struct vt_world *w, uint64_t now)
 {
 	/* Each failed attempt was logged by the run (on stderr, the journal under systemd). */
-	if (vt_daemon_recovery_settle(d, w->held, w->n_held, now) < 0)
+	if (vt_schedule_recovery_settle(d, w->held, w->n_held, now) < 0)
 		vt_daemon_log(d, LOG_ERR, "out of memory noting kept journals");
 	vt_world_held_free(d->held, d->n_held);
 	d->held = w->held;
@@ -282,12 +282,12 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 	 * A kept journal's retry is due: a run recovers it, whichever trunks it is
 	 * for, even when every trunk is backing off (the recovery has its own).
 	 */
-	if (vt_daemon_recovery_due(d, start)) {
+	if (vt_schedule_recovery_due(d, start)) {
 		d->all_dirty = true;
 		for (size_t i = 0; i < d->desired.n_trunks; i++)
 			d->trunks[i].retry_at = 0;
 	}
-	n = vt_daemon_due(d, start);
+	n = vt_schedule_due(d, start);
 	if (!n && !d->all_dirty)
 		return 0;
 	d->cli.trunks = d->names;
@@ -300,7 +300,7 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 	if (lock_busy(d, reply))
 		return VT_EXIT_CANNOT_RUN;
 
-	ret = vt_run_reconcile(&d->cli, &d->desired, d->nl, &d->source, vt_daemon_recover_gate, d,
+	ret = vt_run_reconcile(&d->cli, &d->desired, d->nl, &d->source, vt_schedule_recover_gate, d,
 			       false, &run);
 	d->stats.runs++;
 	d->stats.recoveries += run.world.recovered;
@@ -326,7 +326,7 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 	vt_run_free(&run);
 	record_agent(d);
 	write_textfile(d);
-	next = vt_daemon_next_retry(d);
+	next = vt_schedule_next_retry(d);
 	if (ret == 0)
 		arm(d->retry_fd, next, 0);
 	if (ret == 0 && any_dirty(d))
@@ -391,7 +391,7 @@ static void reload(struct vt_daemon *d)
 	d->trunks = NULL;
 	vt_desired_free(&d->desired);
 	d->desired = fresh;
-	if (vt_daemon_index(d, old, n_old) < 0)
+	if (vt_schedule_index(d, old, n_old) < 0)
 		d->stop = true;
 	free(old);
 	d->stats.reloads++;
@@ -435,8 +435,8 @@ static int on_link(enum vt_link_event event, const struct vt_link *link, uint32_
 		 * trunk whose parent was named so must hear of it (and go DOWN).
 		 */
 		if (was)
-			vt_daemon_touch(d, was);
-		vt_daemon_touch(d, link);
+			vt_schedule_touch(d, was);
+		vt_schedule_touch(d, link);
 	}
 	mirror(d, event, link);
 	return 0;
@@ -729,7 +729,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 	if (ret)
 		goto out;
 	d.cli.wait = 0;		/* runs never wait in flock(): the loop retries a busy lock */
-	if (vt_daemon_index(&d, NULL, 0) < 0 || setup(&d) < 0) {
+	if (vt_schedule_index(&d, NULL, 0) < 0 || setup(&d) < 0) {
 		vt_daemon_log(&d, LOG_ERR, "cannot start: %s", strerror(errno ? errno : ENOMEM));
 		ret = VT_EXIT_CANNOT_RUN;
 		goto out;

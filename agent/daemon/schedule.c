@@ -23,7 +23,7 @@ static int cmp_key(const void *a, const void *b)
 	return strcmp(((const struct vt_trunk_key *)a)->name, ((const struct vt_trunk_key *)b)->name);
 }
 
-int vt_daemon_index(struct vt_daemon *d, const struct vt_trunk_state *old, size_t n_old)
+int vt_schedule_index(struct vt_daemon *d, const struct vt_trunk_state *old, size_t n_old)
 {
 	const struct vt_desired *des = &d->desired;
 	size_t n_sub = 0, k = 0;
@@ -83,7 +83,7 @@ static bool mark_by(struct vt_daemon *d, const struct vt_trunk_key *v, size_t n,
 	return true;
 }
 
-bool vt_daemon_touch(struct vt_daemon *d, const struct vt_link *link)
+bool vt_schedule_touch(struct vt_daemon *d, const struct vt_link *link)
 {
 	const char *owner = vt_marker_owner(link->alias);
 	size_t n_sub = 0;
@@ -112,7 +112,7 @@ bool vt_daemon_touch(struct vt_daemon *d, const struct vt_link *link)
 	return touched;
 }
 
-size_t vt_daemon_due(struct vt_daemon *d, uint64_t now)
+size_t vt_schedule_due(struct vt_daemon *d, uint64_t now)
 {
 	size_t n = 0;
 	bool all = d->all_dirty;
@@ -140,7 +140,7 @@ static uint64_t backoff(unsigned int failures)
 	return delay < BACKOFF_MAX_NS ? delay : BACKOFF_MAX_NS;
 }
 
-void vt_daemon_settle(struct vt_daemon *d, const char *trunk, bool failed, uint64_t now)
+void vt_schedule_settle(struct vt_daemon *d, const char *trunk, bool failed, uint64_t now)
 {
 	size_t i = trunk_named(d, trunk);
 	struct vt_trunk_state *t;
@@ -166,7 +166,7 @@ static struct vt_recovery *recovery_of(const struct vt_daemon *d, const char *fi
 	return NULL;
 }
 
-bool vt_daemon_recover_gate(void *arg, const char *file, char *why, size_t len)
+bool vt_schedule_recover_gate(void *arg, const char *file, char *why, size_t len)
 {
 	struct vt_daemon *d = arg;
 	const struct vt_recovery *r = recovery_of(d, file);
@@ -184,8 +184,8 @@ bool vt_daemon_recover_gate(void *arg, const char *file, char *why, size_t len)
 	return false;
 }
 
-int vt_daemon_recovery_settle(struct vt_daemon *d, const struct vt_held *held, size_t n_held,
-			      uint64_t now)
+int vt_schedule_recovery_settle(struct vt_daemon *d, const struct vt_held *held, size_t n_held,
+				uint64_t now)
 {
 	struct vt_recovery *v;
 	size_t out = 0;
@@ -221,7 +221,7 @@ int vt_daemon_recovery_settle(struct vt_daemon *d, const struct vt_held *held, s
 	return 0;
 }
 
-bool vt_daemon_recovery_due(const struct vt_daemon *d, uint64_t now)
+bool vt_schedule_recovery_due(const struct vt_daemon *d, uint64_t now)
 {
 	for (size_t i = 0; i < d->n_recoveries; i++)
 		if (d->recoveries[i].retry_at <= now)
@@ -229,7 +229,7 @@ bool vt_daemon_recovery_due(const struct vt_daemon *d, uint64_t now)
 	return false;
 }
 
-uint64_t vt_daemon_next_retry(const struct vt_daemon *d)
+uint64_t vt_schedule_next_retry(const struct vt_daemon *d)
 {
 	uint64_t next = 0;
 
