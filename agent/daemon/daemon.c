@@ -681,8 +681,8 @@ static void cleanup(struct vt_daemon *d)
 	vt_desired_free(&d->desired);
 	vt_systemd_unload(&d->systemd);
 	free(d->trunks);
-	free(d->by_subport);
-	free(d->by_parent);
+	vt_name_table_free(&d->by_subport);
+	vt_name_table_free(&d->by_parent);
 	free(d->names);
 	free(d->recoveries);
 	vt_world_held_free(d->held, d->n_held);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/name_table.h"
 #include "cli/cli.h"
 #include "systemd.h"
 
@@ -28,12 +29,6 @@ struct vt_recovery {
 	char reason[2048];		/* why the last attempt failed */
 };
 
-/* A name the loop looks events up by: a subport's, or a trunk's parent's. */
-struct vt_trunk_key {
-	const char *name;
-	size_t trunk;
-};
-
 struct vt_daemon_stats {
 	unsigned long runs, repairs, failures, rollbacks, recoveries, resyncs, overruns, reloads,
 		reload_errors;
@@ -46,7 +41,8 @@ struct vt_daemon {
 	struct vt_desired desired;	/* the last valid desired state */
 	char config_error[1100];	/* why the newest config was refused; "" when it was not */
 	struct vt_trunk_state *trunks;	/* parallel to desired.trunks */
-	struct vt_trunk_key *by_subport, *by_parent;	/* sorted by name */
+	/* Trunk indexes by subport name and by parent name: how events find their trunks. */
+	struct vt_name_table by_subport, by_parent;
 	struct vt_recovery *recoveries;	/* kept journals backing off */
 	size_t n_recoveries;
 	struct vt_held *held;		/* kept journals as the last run saw them: status holds their trunks */

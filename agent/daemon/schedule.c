@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The agent's view of its trunks between runs: which ones a link event
- * touches (found by name in sorted indexes, so a burst costs O(log n) per
- * event), and which are backing off after failures: trunks, and the
+ * touches (found by name in sorted name tables, so a burst costs O(log n)
+ * per event), and which are backing off after failures: trunks, and the
  * recoveries of kept journals.
  */
 #include <errno.h>
@@ -13,32 +13,23 @@
 
 #include "daemon.h"
 #include "daemon_internal.h"
+#include "base/name_table.h"
 #include "vt_plan.h"
 
 #define BACKOFF_MIN_NS 1000000000ULL		/* 1 s */
 #define BACKOFF_MAX_NS (300 * 1000000000ULL)	/* 5 min */
 
-static int cmp_key(const void *a, const void *b)
-{
-	return strcmp(((const struct vt_trunk_key *)a)->name, ((const struct vt_trunk_key *)b)->name);
-}
-
 int vt_schedule_index(struct vt_daemon *d, const struct vt_trunk_state *old, size_t n_old)
 {
 	const struct vt_desired *des = &d->desired;
-	size_t n_sub = 0, k = 0;
 
 	free(d->trunks);
-	free(d->by_subport);
-	free(d->by_parent);
+	vt_name_table_free(&d->by_subport);
+	vt_name_table_free(&d->by_parent);
 	free(d->names);
-	for (size_t i = 0; i < des->n_trunks; i++)
-		n_sub += des->trunks[i].n_subports;
 	d->trunks = calloc(des->n_trunks + 1, sizeof(*d->trunks));
-	d->by_parent = calloc(des->n_trunks + 1, sizeof(*d->by_parent));
-	d->by_subport = calloc(n_sub + 1, sizeof(*d->by_subport));
 	d->names = calloc(des->n_trunks + 1, sizeof(*d->names));
-	if (!d->trunks || !d->by_parent || !d->by_subport || !d->names)
+	if (!d->trunks || !d->names)
 		return -ENOMEM;
 
 	for (size_t i = 0; i < des->n_trunks; i++) {
@@ -51,12 +42,15 @@ int vt_schedule_index(struct vt_daemon *d, const struct vt_trunk_state *old, siz
 				d->trunks[i].failures = old[j].failures;
 				d->trunks[i].retry_at = old[j].retry_at;
 			}
-		d->by_parent[i] = (struct vt_trunk_key){ t->parent, i };
+		if (vt_name_table_add(&d->by_parent, t->parent, i) < 0)
+			return -ENOMEM;
 		for (size_t s = 0; s < t->n_subports; s++)
-			d->by_subport[k++] = (struct vt_trunk_key){ t->subports[s].name, i };
+			if (vt_name_table_add(&d->by_subport, t->subports[s].name, i) < 0)
+				return -ENOMEM;
 	}
-	qsort(d->by_parent, des->n_trunks, sizeof(*d->by_parent), cmp_key);
-	qsort(d->by_subport, n_sub, sizeof(*d->by_subport), cmp_key);
+	/* Sorted once here: lookups during a burst of events only read. */
+	vt_name_table_sort(&d->by_parent);
+	vt_name_table_sort(&d->by_subport);
 	return 0;
 }
 
@@ -68,29 +62,22 @@ static size_t trunk_named(const struct vt_daemon *d, const char *name)
 	return SIZE_MAX;
 }
 
-/* Mark every trunk @key names in @v. */
-static bool mark_by(struct vt_daemon *d, const struct vt_trunk_key *v, size_t n, const char *name)
+/* Mark every trunk @table has under @name. */
+static bool mark_by(struct vt_daemon *d, struct vt_name_table *table, const char *name)
 {
-	struct vt_trunk_key key = { .name = name };
-	const struct vt_trunk_key *hit = n ? bsearch(&key, v, n, sizeof(key), cmp_key) : NULL;
+	size_t n;
+	const struct vt_name_entry *hit = vt_name_table_find(table, name, &n);
 
-	if (!hit)
-		return false;
-	while (hit > v && !strcmp(hit[-1].name, name))
-		hit--;
-	for (; hit < v + n && !strcmp(hit->name, name); hit++)
-		d->trunks[hit->trunk].dirty = true;
-	return true;
+	for (size_t i = 0; i < n; i++)
+		d->trunks[hit[i].value].dirty = true;
+	return hit != NULL;
 }
 
 bool vt_schedule_touch(struct vt_daemon *d, const struct vt_link *link)
 {
 	const char *owner = vt_marker_owner(link->alias);
-	size_t n_sub = 0;
 	bool touched = false;
 
-	for (size_t i = 0; i < d->desired.n_trunks; i++)
-		n_sub += d->desired.trunks[i].n_subports;
 	if (owner) {
 		size_t i = trunk_named(d, owner);
 
@@ -102,12 +89,12 @@ bool vt_schedule_touch(struct vt_daemon *d, const struct vt_link *link)
 		touched = true;
 	}
 	/* Its name is a subport's (deleted, renamed, taken) or a parent's (appeared, went). */
-	touched |= mark_by(d, d->by_subport, n_sub, link->name);
-	touched |= mark_by(d, d->by_parent, d->desired.n_trunks, link->name);
+	touched |= mark_by(d, &d->by_subport, link->name);
+	touched |= mark_by(d, &d->by_parent, link->name);
 	/* So is an altname: a parent may be named by one, and one takes a subport's name. */
 	for (size_t i = 0; i < link->n_altnames; i++) {
-		touched |= mark_by(d, d->by_subport, n_sub, link->altnames[i]);
-		touched |= mark_by(d, d->by_parent, d->desired.n_trunks, link->altnames[i]);
+		touched |= mark_by(d, &d->by_subport, link->altnames[i]);
+		touched |= mark_by(d, &d->by_parent, link->altnames[i]);
 	}
 	return touched;
 }
