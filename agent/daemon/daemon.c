@@ -39,21 +39,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-void vt_daemon_log(const struct vt_daemon *d, int priority, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (priority > LOG_NOTICE && d->cli.verbosity < 0)
-		return;
-	va_start(ap, fmt);
-	if (!d->journal || !vt_systemd_log(&d->systemd, priority, fmt, ap)) {
-		fprintf(stderr, "vlantrunk agent: ");
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-	}
-	va_end(ap);
-}
-
 /* One-shot at @at (monotonic ns; 0 disarms), or every @interval_ns. */
 static void arm(int fd, uint64_t at, uint64_t interval_ns)
 {
