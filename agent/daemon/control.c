@@ -106,8 +106,8 @@ int vt_control_open(struct vt_daemon *d)
 	d->sock_ino = (uint64_t)st.st_ino;
 	ret = watch_state(d);
 	if (ret < 0)
-		vt_daemon_log(d, LOG_WARNING, "cannot watch the state dir %s (%s); it is checked at "
-			      "each resync", d->cli.state_dir, strerror(-ret));
+		vt_log(&d->log, LOG_WARNING, "cannot watch the state dir %s (%s); it is checked at "
+		       "each resync", d->cli.state_dir, strerror(-ret));
 	return 0;
 }
 
@@ -170,18 +170,18 @@ int vt_control_ensure(struct vt_daemon *d)
 		}
 	}
 	if (ret < 0)
-		vt_daemon_log(d, LOG_ERR, "state dir %s or its control socket went, and cannot be "
-			      "made again (%s); trying again at the next resync", d->cli.state_dir,
-			      strerror(-ret));
+		vt_log(&d->log, LOG_ERR, "state dir %s or its control socket went, and cannot be "
+		       "made again (%s); trying again at the next resync", d->cli.state_dir,
+		       strerror(-ret));
 	else if (!dir_there)
-		vt_daemon_log(d, LOG_WARNING, "state dir %s was removed; made it again (0700), "
-			      "with a new control socket", d->cli.state_dir);
+		vt_log(&d->log, LOG_WARNING, "state dir %s was removed; made it again (0700), "
+		       "with a new control socket", d->cli.state_dir);
 	else if (!dir_ours)
-		vt_daemon_log(d, LOG_WARNING, "state dir %s was replaced; watching the new one%s",
-			      d->cli.state_dir, sock_ours ? "" : ", with a new control socket");
+		vt_log(&d->log, LOG_WARNING, "state dir %s was replaced; watching the new one%s",
+		       d->cli.state_dir, sock_ours ? "" : ", with a new control socket");
 	else if (!sock_ours)
-		vt_daemon_log(d, LOG_WARNING, "control socket %s was removed; made it again",
-			      d->sock_path);
+		vt_log(&d->log, LOG_WARNING, "control socket %s was removed; made it again",
+		       d->sock_path);
 	return ret;
 }
 
@@ -218,8 +218,8 @@ void vt_control_serve(struct vt_daemon *d)
 		return;
 	/* Root only, whatever the socket's mode says. */
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0) {
-		vt_daemon_log(d, LOG_WARNING, "control socket: refused a client (uid %u)",
-			      len == sizeof(cred) ? cred.uid : (unsigned int)-1);
+		vt_log(&d->log, LOG_WARNING, "control socket: refused a client (uid %u)",
+		       len == sizeof(cred) ? cred.uid : (unsigned int)-1);
 		goto out;
 	}
 	/* A client that never writes must not stall the loop for long. */

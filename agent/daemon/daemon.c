@@ -75,13 +75,13 @@ static bool lock_busy(struct vt_daemon *d, json_t **reply)
 	vt_statedir_close(&sd);	/* a lock taken here is released: the run takes its own */
 	if (!busy) {
 		if (d->lock_busy)
-			vt_daemon_log(d, LOG_NOTICE, "the lock in %s is free again", d->cli.state_dir);
+			vt_log(&d->log, LOG_NOTICE, "the lock in %s is free again", d->cli.state_dir);
 		d->lock_busy = false;
 		return false;
 	}
 	if (!d->lock_busy)
-		vt_daemon_log(d, LOG_NOTICE, "another vlantrunk holds the lock in %s; trying again "
-			      "every second", d->cli.state_dir);
+		vt_log(&d->log, LOG_NOTICE, "another vlantrunk holds the lock in %s; trying again "
+		       "every second", d->cli.state_dir);
 	d->lock_busy = true;
 	d->all_dirty = true;
 	arm(d->retry_fd, now_ns() + LOCK_BUSY_RETRY_NS, 0);
@@ -191,7 +191,7 @@ static void write_textfile(struct vt_daemon *d)
 	if (ret == 0)
 		ret = vt_metrics_write(d->cli.textfile, &w.plan, agent);
 	if (ret < 0)
-		vt_daemon_log(d, LOG_WARNING, "cannot write %s: %s", d->cli.textfile, strerror(-ret));
+		vt_log(&d->log, LOG_WARNING, "cannot write %s: %s", d->cli.textfile, strerror(-ret));
 	json_decref(agent);
 	w.held = NULL;
 	w.n_held = 0;
@@ -218,17 +218,17 @@ static void settle(struct vt_daemon *d, const struct vt_run *run, uint64_t now)
 		failed = o.txn && o.txn->outcome != VT_TXN_APPLIED;
 		if (o.txn && !failed) {
 			d->stats.repairs++;
-			vt_daemon_log(d, LOG_INFO, "trunk %s: %s, %zu operation%s applied", r->name,
-				      vt_trunk_status_name(o.status), o.ops, o.ops == 1 ? "" : "s");
+			vt_log(&d->log, LOG_INFO, "trunk %s: %s, %zu operation%s applied", r->name,
+			       vt_trunk_status_name(o.status), o.ops, o.ops == 1 ? "" : "s");
 		} else if (failed) {
 			d->stats.failures++;
 			d->stats.rollbacks += o.txn->outcome == VT_TXN_ROLLED_BACK;
-			vt_daemon_log(d, LOG_ERR, "trunk %s: %s: %s", r->name,
-				      o.txn->outcome == VT_TXN_ROLLED_BACK ? "failed, rolled back" :
-				      "failed, ROLLBACK INCOMPLETE", o.reason);
+			vt_log(&d->log, LOG_ERR, "trunk %s: %s: %s", r->name,
+			       o.txn->outcome == VT_TXN_ROLLED_BACK ? "failed, rolled back" :
+			       "failed, ROLLBACK INCOMPLETE", o.reason);
 		} else if (!r->can_converge) {
-			vt_daemon_log(d, LOG_WARNING, "trunk %s: %s: %s", r->name,
-				      vt_trunk_status_name(r->status), r->reason);
+			vt_log(&d->log, LOG_WARNING, "trunk %s: %s: %s", r->name,
+			       vt_trunk_status_name(r->status), r->reason);
 		}
 		vt_schedule_settle(d, r->name, failed, now);
 	}
@@ -242,7 +242,7 @@ static void keep_held(struct vt_daemon *d, struct vt_world *w, uint64_t now)
 {
 	/* Each failed attempt was logged by the run (on stderr, the journal under systemd). */
 	if (vt_schedule_recovery_settle(d, w->held, w->n_held, now) < 0)
-		vt_daemon_log(d, LOG_ERR, "out of memory noting kept journals");
+		vt_log(&d->log, LOG_ERR, "out of memory noting kept journals");
 	vt_world_held_free(d->held, d->n_held);
 	d->held = w->held;
 	d->n_held = w->n_held;
@@ -302,7 +302,7 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 		}
 	} else {
 		/* Nothing was changed (the lock is busy, say): try again soon. */
-		vt_daemon_log(d, LOG_WARNING, "reconcile could not run (exit %d); retrying", ret);
+		vt_log(&d->log, LOG_WARNING, "reconcile could not run (exit %d); retrying", ret);
 		d->all_dirty = true;
 		arm(d->retry_fd, now_ns() + LOCK_BUSY_RETRY_NS, 0);
 		if (reply)
@@ -363,8 +363,8 @@ static void reload(struct vt_daemon *d)
 			 diags.n > 1 ? " (and more)" : "");
 		for (size_t i = 0; i < diags.n; i++) {
 			vt_diag_format(&diags.v[i], line, sizeof(line));
-			vt_daemon_log(d, LOG_ERR, "new desired state refused, keeping the last good one: %s",
-				      line);
+			vt_log(&d->log, LOG_ERR, "new desired state refused, keeping the last good one: %s",
+			       line);
 		}
 		vt_diags_free(&diags);
 		record_agent(d);
@@ -382,7 +382,7 @@ static void reload(struct vt_daemon *d)
 	d->stats.reloads++;
 	d->config_fingerprint = config_fingerprint(d);
 	d->all_dirty = true;
-	vt_daemon_log(d, LOG_NOTICE, "desired state reloaded: %zu trunks", d->desired.n_trunks);
+	vt_log(&d->log, LOG_NOTICE, "desired state reloaded: %zu trunks", d->desired.n_trunks);
 }
 
 static void mirror(struct vt_daemon *d, enum vt_link_event event, const struct vt_link *link)
@@ -547,7 +547,7 @@ static void dispatch(struct vt_daemon *d, int fd)
 	if (fd == vt_monitor_fd(d->mon)) {
 		ret = vt_monitor_read(d->mon, on_link, d);
 		if (ret < 0)
-			vt_daemon_log(d, LOG_ERR, "reading link events: %s", strerror(-ret));
+			vt_log(&d->log, LOG_ERR, "reading link events: %s", strerror(-ret));
 		if (any_dirty(d))
 			debounce(d, (uint64_t)d->cli.debounce_ms);
 	} else if (fd == d->inofd) {
@@ -637,7 +637,7 @@ static int setup(struct vt_daemon *d)
 	if (ret < 0)
 		return ret;
 	if (vt_watch_config(d) < 0)
-		vt_daemon_log(d, LOG_WARNING, "cannot watch %s; reload with SIGHUP", d->cli.config);
+		vt_log(&d->log, LOG_WARNING, "cannot watch %s; reload with SIGHUP", d->cli.config);
 	arm(d->resync_fd, now_ns() + (uint64_t)d->cli.resync_s * 1000000000ULL,
 	    (uint64_t)d->cli.resync_s * 1000000000ULL);
 	if (watchdog_us)
@@ -680,8 +680,12 @@ int vt_cmd_agent(const struct vt_cli *cli)
 		.epfd = -1, .sigfd = -1, .inofd = -1, .debounce_fd = -1, .resync_fd = -1,
 		.retry_fd = -1, .watchdog_fd = -1, .listen_fd = -1,
 		.state_inofd = -1,
-		/* systemd connects stderr to the journal and says so. */
-		.journal = getenv("JOURNAL_STREAM") != NULL,
+		.log = {
+			.systemd = &d.systemd,
+			/* systemd connects stderr to the journal and says so. */
+			.journal = getenv("JOURNAL_STREAM") != NULL,
+			.quiet = cli->verbosity < 0,
+		},
 		.links_stale = true,	/* the first run dumps */
 	};
 	struct vt_world w;
@@ -715,7 +719,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 		goto out;
 	d.cli.wait = 0;		/* runs never wait in flock(): the loop retries a busy lock */
 	if (vt_schedule_index(&d, NULL, 0) < 0 || setup(&d) < 0) {
-		vt_daemon_log(&d, LOG_ERR, "cannot start: %s", strerror(errno ? errno : ENOMEM));
+		vt_log(&d.log, LOG_ERR, "cannot start: %s", strerror(errno ? errno : ENOMEM));
 		ret = VT_EXIT_CANNOT_RUN;
 		goto out;
 	}
@@ -724,14 +728,14 @@ int vt_cmd_agent(const struct vt_cli *cli)
 	d.all_dirty = true;
 	vt_daemon_reconcile(&d, NULL);
 	vt_systemd_notify(&d.systemd, "READY=1");
-	vt_daemon_log(&d, LOG_NOTICE, "running: %zu trunks from %s", d.desired.n_trunks, cli->config);
+	vt_log(&d.log, LOG_NOTICE, "running: %zu trunks from %s", d.desired.n_trunks, cli->config);
 
 	while (!d.stop) {
 		struct epoll_event events[16];
 		int n = epoll_wait(d.epfd, events, 16, -1);
 
 		if (n < 0 && errno != EINTR) {
-			vt_daemon_log(&d, LOG_ERR, "epoll: %s", strerror(errno));
+			vt_log(&d.log, LOG_ERR, "epoll: %s", strerror(errno));
 			ret = VT_EXIT_CANNOT_RUN;
 			break;
 		}
@@ -739,7 +743,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 			dispatch(&d, events[i].data.fd);
 	}
 	vt_systemd_notify(&d.systemd, "STOPPING=1");
-	vt_daemon_log(&d, LOG_NOTICE, "stopping; managed devices stay as they are");
+	vt_log(&d.log, LOG_NOTICE, "stopping; managed devices stay as they are");
 out:
 	cleanup(&d);
 	return ret;

@@ -11,6 +11,7 @@
 
 #include "base/name_table.h"
 #include "cli/cli.h"
+#include "log.h"
 #include "systemd.h"
 
 /* Per desired trunk: what the loop knows of it between runs. */
@@ -51,8 +52,8 @@ struct vt_daemon {
 	bool reload_pending;
 	bool debounce_armed;
 	bool stop;
-	bool journal;			/* log to the systemd journal */
 	struct vt_systemd systemd;
+	struct vt_log log;		/* through systemd's journal, or to stderr */
 	struct vt_nl *nl;		/* all requests go through it: its events are ours */
 	struct vt_monitor *mon;
 	/*

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "daemon.h"
+#include "log.h"
 
 /**
  * vt_schedule_index - per-trunk state and name indexes for d->desired, keeping
@@ -53,10 +54,6 @@ bool vt_schedule_recovery_due(const struct vt_daemon *d, uint64_t now);
 
 /** vt_schedule_next_retry - the earliest retry due (monotonic ns), or 0. */
 uint64_t vt_schedule_next_retry(const struct vt_daemon *d);
-
-/** vt_daemon_log - to the journal under systemd, else stderr. */
-void vt_daemon_log(const struct vt_daemon *d, int priority, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /** vt_daemon_status_json - `status --json` for the current kernel, plus the agent's own state. */
 json_t *vt_daemon_status_json(struct vt_daemon *d);

@@ -4,16 +4,17 @@
 #include <stdio.h>
 #include <syslog.h>
 
-#include "daemon_internal.h"
+#include "log.h"
+#include "systemd.h"
 
-void vt_daemon_log(const struct vt_daemon *d, int priority, const char *fmt, ...)
+void vt_log(const struct vt_log *lg, int priority, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (priority > LOG_NOTICE && d->cli.verbosity < 0)
+	if (priority > LOG_NOTICE && lg->quiet)
 		return;
 	va_start(ap, fmt);
-	if (!d->journal || !vt_systemd_log(&d->systemd, priority, fmt, ap)) {
+	if (!lg->journal || !vt_systemd_log(lg->systemd, priority, fmt, ap)) {
 		fprintf(stderr, "vlantrunk agent: ");
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);

@@ -126,17 +126,17 @@ bool vt_watch_refresh(struct vt_daemon *d)
 
 	ret = vt_watch_config(d);
 	if (ret < 0) {
-		vt_daemon_log(d, LOG_WARNING, "cannot watch %s (%s); reload with SIGHUP",
-			      d->cli.config, strerror(-ret));
+		vt_log(&d->log, LOG_WARNING, "cannot watch %s (%s); reload with SIGHUP",
+		       d->cli.config, strerror(-ret));
 		return false;
 	}
 	snprintf(dir, sizeof(dir), "%s", d->cli.config);
 	if (!d->config_is_dir)
 		up_one(dir);
 	if (d->config_missing && !was_missing)
-		vt_daemon_log(d, LOG_WARNING, "config dir %s removed; waiting for it", dir);
+		vt_log(&d->log, LOG_WARNING, "config dir %s removed; waiting for it", dir);
 	else if (!d->config_missing && was_missing)
-		vt_daemon_log(d, LOG_NOTICE, "config dir %s is back; watching it", dir);
+		vt_log(&d->log, LOG_NOTICE, "config dir %s is back; watching it", dir);
 	/* Another directory than before: what it holds now no event has told. */
 	return !d->config_missing && d->config_wd != was_wd;
 }
