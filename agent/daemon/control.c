@@ -7,8 +7,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +18,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "daemon_internal.h"
+#include "control.h"
+#include "txn/statedir.h"
 
 #define REQUEST_MAX 64
 #define CLIENT_TIMEOUT_S 5
@@ -71,60 +70,82 @@ static int listen_at(const char *path, struct stat *st)
 }
 
 /* Watch the state dir that is at its path now, and remember which one it is. */
-static int watch_state(struct vt_daemon *d)
+static int watch_state(struct vt_control *c)
 {
 	struct stat st;
 	int wd;
 
 	/* Looked at before the watch: were it replaced in between, the check would see two inodes. */
-	if (stat(d->cli.state_dir, &st) < 0)
+	if (stat(c->state_dir, &st) < 0)
 		return -errno;
-	wd = inotify_add_watch(d->state_inofd, d->cli.state_dir, STATE_MASK);
+	wd = inotify_add_watch(c->inofd, c->state_dir, STATE_MASK);
 	if (wd < 0)
 		return -errno;
-	if (d->state_wd >= 0 && d->state_wd != wd)
-		inotify_rm_watch(d->state_inofd, d->state_wd);
-	d->state_wd = wd;
-	d->state_dev = (uint64_t)st.st_dev;
-	d->state_ino = (uint64_t)st.st_ino;
+	if (c->wd >= 0 && c->wd != wd)
+		inotify_rm_watch(c->inofd, c->wd);
+	c->wd = wd;
+	c->state_dev = (uint64_t)st.st_dev;
+	c->state_ino = (uint64_t)st.st_ino;
 	return 0;
 }
 
-int vt_control_open(struct vt_daemon *d)
+void vt_control_init(struct vt_control *c, const char *state_dir,
+		     const struct vt_control_ops *ops, const struct vt_log *lg)
+{
+	*c = (struct vt_control){ .ops = *ops, .log = lg, .state_dir = state_dir, .epfd = -1,
+				  .listen_fd = -1, .inofd = -1, .wd = -1 };
+}
+
+int vt_control_open(struct vt_control *c, int epfd)
 {
 	struct stat st;
 	int fd, ret;
 
-	ret = snprintf(d->sock_path, sizeof(d->sock_path), "%s/agent.sock", d->cli.state_dir);
-	if (ret < 0 || (size_t)ret >= sizeof(d->sock_path))
+	c->epfd = epfd;
+	c->inofd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (c->inofd < 0)
+		return -errno;
+	ret = snprintf(c->path, sizeof(c->path), "%s/agent.sock", c->state_dir);
+	if (ret < 0 || (size_t)ret >= sizeof(c->path))
 		return -ENAMETOOLONG;
-	fd = listen_at(d->sock_path, &st);
+	fd = listen_at(c->path, &st);
 	if (fd < 0)
 		return fd;
-	d->listen_fd = fd;
-	d->sock_dev = (uint64_t)st.st_dev;
-	d->sock_ino = (uint64_t)st.st_ino;
-	ret = watch_state(d);
+	c->listen_fd = fd;
+	c->dev = (uint64_t)st.st_dev;
+	c->ino = (uint64_t)st.st_ino;
+	ret = watch_state(c);
 	if (ret < 0)
-		vt_log(&d->log, LOG_WARNING, "cannot watch the state dir %s (%s); it is checked at "
-		       "each resync", d->cli.state_dir, strerror(-ret));
+		vt_log(c->log, LOG_WARNING, "cannot watch the state dir %s (%s); it is checked at "
+		       "each resync", c->state_dir, strerror(-ret));
 	return 0;
 }
 
-bool vt_control_gone(struct vt_daemon *d)
+void vt_control_close(struct vt_control *c)
+{
+	if (c->listen_fd >= 0) {
+		unlink(c->path);
+		close(c->listen_fd);
+	}
+	if (c->inofd >= 0)
+		close(c->inofd);
+	c->listen_fd = c->inofd = c->wd = -1;
+}
+
+bool vt_control_gone(struct vt_control *c)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	bool gone = false;
 	ssize_t n;
 
-	while ((n = read(d->state_inofd, buf, sizeof(buf))) > 0) {
+	while ((n = read(c->inofd, buf, sizeof(buf))) > 0) {
 		for (char *p = buf; p < buf + n;) {
 			const struct inotify_event *ev = (const struct inotify_event *)p;
 
 			/* Events of a watch given up (an older state dir) say nothing of this one. */
 			if (ev->mask & IN_Q_OVERFLOW)
 				gone = true;
-			else if (ev->wd == d->state_wd)
+			else if (ev->wd == c->wd)
 				gone |= (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) ||
 					(ev->len && !strcmp(ev->name, "agent.sock"));
 			p += sizeof(*ev) + ev->len;
@@ -133,55 +154,55 @@ bool vt_control_gone(struct vt_daemon *d)
 	return gone;
 }
 
-int vt_control_ensure(struct vt_daemon *d)
+int vt_control_ensure(struct vt_control *c)
 {
 	struct vt_statedir sd = { .dirfd = -1, .lockfd = -1 };
 	struct stat st;
 	bool dir_there, dir_ours, sock_ours;
 	int fd, ret;
 
-	dir_there = stat(d->cli.state_dir, &st) == 0;
-	dir_ours = dir_there && (uint64_t)st.st_dev == d->state_dev &&
-		   (uint64_t)st.st_ino == d->state_ino;
-	sock_ours = lstat(d->sock_path, &st) == 0 && S_ISSOCK(st.st_mode) &&
-		    (uint64_t)st.st_dev == d->sock_dev && (uint64_t)st.st_ino == d->sock_ino;
-	if (dir_ours && sock_ours && d->state_wd >= 0)
+	dir_there = stat(c->state_dir, &st) == 0;
+	dir_ours = dir_there && (uint64_t)st.st_dev == c->state_dev &&
+		   (uint64_t)st.st_ino == c->state_ino;
+	sock_ours = lstat(c->path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+		    (uint64_t)st.st_dev == c->dev && (uint64_t)st.st_ino == c->ino;
+	if (dir_ours && sock_ours && c->wd >= 0)
 		return 0;
 	/* As every writer makes it: 0700, ours, not writable by others. */
-	ret = vt_statedir_open(d->cli.state_dir, true, &sd);
+	ret = vt_statedir_open(c->state_dir, true, &sd);
 	vt_statedir_close(&sd);
 	if (ret == 0)
-		ret = watch_state(d);
+		ret = watch_state(c);
 	if (ret == 0 && !sock_ours) {
 		/* A new file at the path: connecting to the old one (gone or moved) reaches nobody. */
-		fd = listen_at(d->sock_path, &st);
+		fd = listen_at(c->path, &st);
 		ret = fd < 0 ? fd : 0;
-		if (ret == 0 && epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd,
+		if (ret == 0 && epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd,
 					  &(struct epoll_event){ .events = EPOLLIN, .data.fd = fd }) < 0) {
 			ret = -errno;
 			close(fd);
 		}
 		if (ret == 0) {
-			epoll_ctl(d->epfd, EPOLL_CTL_DEL, d->listen_fd, NULL);
-			close(d->listen_fd);
-			d->listen_fd = fd;
-			d->sock_dev = (uint64_t)st.st_dev;
-			d->sock_ino = (uint64_t)st.st_ino;
+			epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->listen_fd, NULL);
+			close(c->listen_fd);
+			c->listen_fd = fd;
+			c->dev = (uint64_t)st.st_dev;
+			c->ino = (uint64_t)st.st_ino;
 		}
 	}
 	if (ret < 0)
-		vt_log(&d->log, LOG_ERR, "state dir %s or its control socket went, and cannot be "
-		       "made again (%s); trying again at the next resync", d->cli.state_dir,
+		vt_log(c->log, LOG_ERR, "state dir %s or its control socket went, and cannot be "
+		       "made again (%s); trying again at the next resync", c->state_dir,
 		       strerror(-ret));
 	else if (!dir_there)
-		vt_log(&d->log, LOG_WARNING, "state dir %s was removed; made it again (0700), "
-		       "with a new control socket", d->cli.state_dir);
+		vt_log(c->log, LOG_WARNING, "state dir %s was removed; made it again (0700), "
+		       "with a new control socket", c->state_dir);
 	else if (!dir_ours)
-		vt_log(&d->log, LOG_WARNING, "state dir %s was replaced; watching the new one%s",
-		       d->cli.state_dir, sock_ours ? "" : ", with a new control socket");
+		vt_log(c->log, LOG_WARNING, "state dir %s was replaced; watching the new one%s",
+		       c->state_dir, sock_ours ? "" : ", with a new control socket");
 	else if (!sock_ours)
-		vt_log(&d->log, LOG_WARNING, "control socket %s was removed; made it again",
-		       d->sock_path);
+		vt_log(c->log, LOG_WARNING, "control socket %s was removed; made it again",
+		       c->path);
 	return ret;
 }
 
@@ -203,7 +224,7 @@ static void reply(int fd, json_t *doc)
 	json_decref(doc);
 }
 
-void vt_control_serve(struct vt_daemon *d)
+void vt_control_serve(struct vt_control *c)
 {
 	struct timeval timeout = { .tv_sec = CLIENT_TIMEOUT_S };
 	struct ucred cred;
@@ -213,12 +234,12 @@ void vt_control_serve(struct vt_daemon *d)
 	ssize_t n;
 	int fd;
 
-	fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
 	/* Root only, whatever the socket's mode says. */
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0) {
-		vt_log(&d->log, LOG_WARNING, "control socket: refused a client (uid %u)",
+		vt_log(c->log, LOG_WARNING, "control socket: refused a client (uid %u)",
 		       len == sizeof(cred) ? cred.uid : (unsigned int)-1);
 		goto out;
 	}
@@ -231,9 +252,9 @@ void vt_control_serve(struct vt_daemon *d)
 	req[n] = '\0';
 	req[strcspn(req, "\r\n")] = '\0';
 	if (!strcmp(req, "status"))
-		doc = vt_daemon_status_json(d);
+		doc = c->ops.status(c->ops.arg);
 	else if (!strcmp(req, "reconcile"))
-		vt_daemon_reconcile(d, &doc);
+		c->ops.reconcile(c->ops.arg, &doc);
 	else
 		doc = json_pack("{s:s, s:s}", "error", "unknown request",
 				"hint", "send one line: status or reconcile");

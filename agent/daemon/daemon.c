@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -550,13 +549,13 @@ static void dispatch(struct vt_daemon *d, int fd)
 			vt_log(&d->log, LOG_ERR, "reading link events: %s", strerror(-ret));
 		if (any_dirty(d))
 			debounce(d, (uint64_t)d->cli.debounce_ms);
-	} else if (fd == d->inofd) {
-		if (vt_watch_relevant(d)) {
+	} else if (fd == d->watch.fd) {
+		if (vt_watch_relevant(&d->watch)) {
 			d->reload_pending = true;
 			debounce(d, RELOAD_DEBOUNCE_MS);
 		}
-	} else if (fd == d->state_inofd) {
-		if (vt_control_gone(d)) {
+	} else if (fd == d->control.inofd) {
+		if (vt_control_gone(&d->control)) {
 			/* Not at once: an `rm -r` still at work would find the dir not empty. */
 			d->control_pending = true;
 			debounce(d, RELOAD_DEBOUNCE_MS);
@@ -568,7 +567,7 @@ static void dispatch(struct vt_daemon *d, int fd)
 		d->debounce_armed = false;
 		if (d->control_pending) {
 			d->control_pending = false;
-			vt_control_ensure(d);
+			vt_control_ensure(&d->control);
 		}
 		if (d->reload_pending)
 			reload(d);
@@ -579,8 +578,8 @@ static void dispatch(struct vt_daemon *d, int fd)
 		d->all_dirty = true;
 		d->links_stale = true;	/* from a dump, not from events */
 		/* Where inotify saw nothing: the dirs are looked at again too. */
-		vt_control_ensure(d);
-		if (vt_watch_refresh(d) || config_fingerprint(d) != d->config_fingerprint)
+		vt_control_ensure(&d->control);
+		if (vt_watch_refresh(&d->watch) || config_fingerprint(d) != d->config_fingerprint)
 			reload(d);
 		vt_daemon_reconcile(d, NULL);
 	} else if (fd == d->retry_fd) {
@@ -589,9 +588,20 @@ static void dispatch(struct vt_daemon *d, int fd)
 	} else if (fd == d->watchdog_fd) {
 		drain_timer(fd);
 		vt_systemd_notify(&d->systemd, "WATCHDOG=1");
-	} else if (fd == d->listen_fd) {
-		vt_control_serve(d);
+	} else if (fd == d->control.listen_fd) {
+		vt_control_serve(&d->control);
 	}
+}
+
+/* agent.sock's requests, answered as the loop would run them. */
+static json_t *control_status(void *arg)
+{
+	return vt_daemon_status_json(arg);
+}
+
+static void control_reconcile(void *arg, json_t **reply)
+{
+	vt_daemon_reconcile(arg, reply);
 }
 
 static int watch_fd(struct vt_daemon *d, int fd)
@@ -615,17 +625,14 @@ static int setup(struct vt_daemon *d)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d->config_wd = d->state_wd = -1;
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	d->inofd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	d->state_inofd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	d->debounce_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->resync_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->retry_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->watchdog_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (d->epfd < 0 || d->sigfd < 0 || d->inofd < 0 || d->state_inofd < 0 ||
-	    d->debounce_fd < 0 || d->resync_fd < 0 || d->retry_fd < 0 || d->watchdog_fd < 0)
+	if (d->epfd < 0 || d->sigfd < 0 || d->debounce_fd < 0 || d->resync_fd < 0 ||
+	    d->retry_fd < 0 || d->watchdog_fd < 0)
 		return -errno;
 
 	/* The monitor first: nothing that happens from here on is missed. */
@@ -633,18 +640,19 @@ static int setup(struct vt_daemon *d)
 	if (!ret)
 		ret = vt_nl_open(&d->nl);
 	if (!ret)
-		ret = vt_control_open(d);
+		ret = vt_control_open(&d->control, d->epfd);
+	if (!ret)
+		ret = vt_watch_open(&d->watch);
 	if (ret < 0)
 		return ret;
-	if (vt_watch_config(d) < 0)
-		vt_log(&d->log, LOG_WARNING, "cannot watch %s; reload with SIGHUP", d->cli.config);
 	arm(d->resync_fd, now_ns() + (uint64_t)d->cli.resync_s * 1000000000ULL,
 	    (uint64_t)d->cli.resync_s * 1000000000ULL);
 	if (watchdog_us)
 		arm(d->watchdog_fd, now_ns() + watchdog_us * 500ULL, watchdog_us * 500ULL);
 
-	const int fds[] = { vt_monitor_fd(d->mon), d->inofd, d->state_inofd, d->sigfd,
-			    d->debounce_fd, d->resync_fd, d->retry_fd, d->watchdog_fd, d->listen_fd };
+	const int fds[] = { vt_monitor_fd(d->mon), d->watch.fd, d->control.inofd, d->sigfd,
+			    d->debounce_fd, d->resync_fd, d->retry_fd, d->watchdog_fd,
+			    d->control.listen_fd };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]) && !ret; i++)
 		ret = watch_fd(d, fds[i]);
 	return ret;
@@ -652,11 +660,11 @@ static int setup(struct vt_daemon *d)
 
 static void cleanup(struct vt_daemon *d)
 {
-	const int fds[] = { d->epfd, d->sigfd, d->inofd, d->state_inofd, d->debounce_fd,
-			    d->resync_fd, d->retry_fd, d->watchdog_fd, d->listen_fd };
+	const int fds[] = { d->epfd, d->sigfd, d->debounce_fd, d->resync_fd, d->retry_fd,
+			    d->watchdog_fd };
 
-	if (d->listen_fd >= 0)
-		unlink(d->sock_path);
+	vt_control_close(&d->control);
+	vt_watch_close(&d->watch);
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -677,9 +685,8 @@ int vt_cmd_agent(const struct vt_cli *cli)
 {
 	struct vt_daemon d = {
 		.cli = *cli,
-		.epfd = -1, .sigfd = -1, .inofd = -1, .debounce_fd = -1, .resync_fd = -1,
-		.retry_fd = -1, .watchdog_fd = -1, .listen_fd = -1,
-		.state_inofd = -1,
+		.epfd = -1, .sigfd = -1, .debounce_fd = -1, .resync_fd = -1, .retry_fd = -1,
+		.watchdog_fd = -1,
 		.log = {
 			.systemd = &d.systemd,
 			/* systemd connects stderr to the journal and says so. */
@@ -691,6 +698,11 @@ int vt_cmd_agent(const struct vt_cli *cli)
 	struct vt_world w;
 	int ret;
 
+	vt_control_init(&d.control, d.cli.state_dir,
+			&(struct vt_control_ops){ .status = control_status,
+						  .reconcile = control_reconcile, .arg = &d },
+			&d.log);
+	vt_watch_init(&d.watch, d.cli.config, &d.log);
 	d.source = (struct vt_link_source){ .read = read_links, .refresh = refresh_links,
 					    .view = view_links, .confirm = confirm_links,
 					    .invalidate = invalidate_links, .arg = &d };

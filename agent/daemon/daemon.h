@@ -11,8 +11,10 @@
 
 #include "base/name_table.h"
 #include "cli/cli.h"
+#include "control.h"
 #include "log.h"
 #include "systemd.h"
+#include "watch.h"
 
 /* Per desired trunk: what the loop knows of it between runs. */
 struct vt_trunk_state {
@@ -64,22 +66,9 @@ struct vt_daemon {
 	struct vt_link_table links;
 	bool links_stale;
 	struct vt_link_source source;
-	int epfd, sigfd, inofd, debounce_fd, resync_fd, retry_fd, watchdog_fd, listen_fd;
-	char sock_path[4096];
-	/*
-	 * The config watch: on the config dir (or a file config's dir) or, while
-	 * that is missing, on its nearest existing ancestor until it is back.
-	 */
-	int config_wd;			/* -1: none */
-	bool config_is_dir;		/* as last seen: what to wait for while missing */
-	bool config_missing;		/* config_wd is an ancestor's */
-	/*
-	 * The state dir's watch, on its own inotify fd (the config watch may be
-	 * on the same inode: one instance would merge the two into one wd).
-	 */
-	int state_inofd, state_wd;
-	uint64_t state_dev, state_ino;	/* the state dir's, and agent.sock's, as made */
-	uint64_t sock_dev, sock_ino;
+	int epfd, sigfd, debounce_fd, resync_fd, retry_fd, watchdog_fd;
+	struct vt_watch watch;		/* the desired state's files: when to reload */
+	struct vt_control control;	/* agent.sock: status and reconcile on request */
 	bool control_pending;		/* agent.sock or its dir went: check after the debounce */
 	bool lock_busy;			/* the last run found the lock taken (logged once) */
 	uint64_t config_fingerprint;	/* of the files last loaded (valid or not) */

@@ -9,7 +9,6 @@
 #include <jansson.h>
 
 #include "daemon.h"
-#include "log.h"
 
 /**
  * vt_schedule_index - per-trunk state and name indexes for d->desired, keeping
@@ -60,42 +59,5 @@ json_t *vt_daemon_status_json(struct vt_daemon *d);
 
 /** vt_daemon_reconcile - run now; @reply (may be NULL) gets the run's JSON document. */
 int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply);
-
-/** vt_control_open - listen on agent.sock in the state dir (0600). */
-int vt_control_open(struct vt_daemon *d);
-
-/** vt_control_serve - answer one client of the control socket. */
-void vt_control_serve(struct vt_daemon *d);
-
-/**
- * vt_control_gone - drain the state dir's inotify fd: did agent.sock or the
- * state dir itself go (deleted, moved away)?
- */
-bool vt_control_gone(struct vt_daemon *d);
-
-/**
- * vt_control_ensure - if the state dir or agent.sock is no longer the one the
- * agent made (removed, moved away, replaced), make the state dir again (0700)
- * and a new control socket in it, watch it, and log what happened. 0 when
- * all is in place, or -errno (logged; the old socket, if any, keeps serving).
- */
-int vt_control_ensure(struct vt_daemon *d);
-
-/**
- * vt_watch_config - watch the config's directory (the config dir, or a file
- * config's directory) or, while it is missing, its nearest existing ancestor
- * (d->config_missing). 0 or -errno; the previous watch stays on failure.
- */
-int vt_watch_config(struct vt_daemon *d);
-
-/**
- * vt_watch_refresh - watch again what is at the config path now, logging its
- * removal and its return; whether it must be reloaded (a directory other than
- * the one watched before is watched now).
- */
-bool vt_watch_refresh(struct vt_daemon *d);
-
-/** vt_watch_relevant - drain the inotify fd: did a desired-state file change? */
-bool vt_watch_relevant(struct vt_daemon *d);
 
 #endif

@@ -15,7 +15,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "daemon_internal.h"
+#include "watch.h"
 
 #define CONFIG_MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | \
 		     IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
@@ -44,16 +44,16 @@ static void up_one(char *path)
  * sees). While it is missing, its nearest existing ancestor, whose events
  * say when the path is made again; @missing then.
  */
-static int watch_target(struct vt_daemon *d, char *target, size_t size, bool *missing)
+static int watch_target(struct vt_watch *w, char *target, size_t size, bool *missing)
 {
 	struct stat st;
 	char before[PATH_MAX];
 
-	if ((size_t)snprintf(target, size, "%s", d->cli.config) >= size || size > sizeof(before))
+	if ((size_t)snprintf(target, size, "%s", w->config) >= size || size > sizeof(before))
 		return -ENAMETOOLONG;
 	if (stat(target, &st) == 0)
-		d->config_is_dir = S_ISDIR(st.st_mode);
-	if (!d->config_is_dir)
+		w->is_dir = S_ISDIR(st.st_mode);
+	if (!w->is_dir)
 		up_one(target);
 	*missing = false;
 	while (stat(target, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -66,7 +66,29 @@ static int watch_target(struct vt_daemon *d, char *target, size_t size, bool *mi
 	return 0;
 }
 
-int vt_watch_config(struct vt_daemon *d)
+void vt_watch_init(struct vt_watch *w, const char *config, const struct vt_log *lg)
+{
+	*w = (struct vt_watch){ .config = config, .log = lg, .fd = -1, .wd = -1 };
+}
+
+int vt_watch_open(struct vt_watch *w)
+{
+	w->fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (w->fd < 0)
+		return -errno;
+	if (vt_watch_config(w) < 0)
+		vt_log(w->log, LOG_WARNING, "cannot watch %s; reload with SIGHUP", w->config);
+	return 0;
+}
+
+void vt_watch_close(struct vt_watch *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = w->wd = -1;
+}
+
+int vt_watch_config(struct vt_watch *w)
 {
 	char target[PATH_MAX], again[PATH_MAX];
 	bool missing = false;
@@ -77,15 +99,15 @@ int vt_watch_config(struct vt_daemon *d)
 	 * what appears below an ancestor in between (mkdir -p) no watch would see.
 	 */
 	for (int tries = 0; tries < 64; tries++) {
-		ret = watch_target(d, target, sizeof(target), &missing);
+		ret = watch_target(w, target, sizeof(target), &missing);
 		if (ret < 0)
 			break;
-		wd = inotify_add_watch(d->inofd, target, CONFIG_MASK);
-		ret = wd < 0 ? -errno : watch_target(d, again, sizeof(again), &missing);
+		wd = inotify_add_watch(w->fd, target, CONFIG_MASK);
+		ret = wd < 0 ? -errno : watch_target(w, again, sizeof(again), &missing);
 		if (ret == 0 && !strcmp(again, target))
 			break;
-		if (wd >= 0 && wd != d->config_wd)
-			inotify_rm_watch(d->inofd, wd);
+		if (wd >= 0 && wd != w->wd)
+			inotify_rm_watch(w->fd, wd);
 		wd = -1;
 		if (ret < 0 && ret != -ENOENT)
 			break;	/* ENOENT: it went between the look and the watch; look again */
@@ -93,14 +115,14 @@ int vt_watch_config(struct vt_daemon *d)
 	if (wd < 0)
 		return ret < 0 ? ret : -ELOOP;
 	/* The same inode gives the same wd: only another one is given up. */
-	if (d->config_wd >= 0 && d->config_wd != wd)
-		inotify_rm_watch(d->inofd, d->config_wd);
-	d->config_wd = wd;
-	d->config_missing = missing;
+	if (w->wd >= 0 && w->wd != wd)
+		inotify_rm_watch(w->fd, w->wd);
+	w->wd = wd;
+	w->missing = missing;
 	return 0;
 }
 
-static bool concerns(const struct vt_daemon *d, const struct inotify_event *ev)
+static bool concerns(const struct vt_watch *w, const struct inotify_event *ev)
 {
 	const char *base;
 	size_t len;
@@ -109,55 +131,55 @@ static bool concerns(const struct vt_daemon *d, const struct inotify_event *ev)
 		return true;
 	if (!ev->len)
 		return true;
-	if (d->config_is_dir) {
+	if (w->is_dir) {
 		/* As the loader reads a directory: *.json, not hidden (editors' swap files). */
 		len = strlen(ev->name);
 		return ev->name[0] != '.' && len > 5 && !strcmp(ev->name + len - 5, ".json");
 	}
-	base = strrchr(d->cli.config, '/');
-	return !strcmp(ev->name, base ? base + 1 : d->cli.config);
+	base = strrchr(w->config, '/');
+	return !strcmp(ev->name, base ? base + 1 : w->config);
 }
 
-bool vt_watch_refresh(struct vt_daemon *d)
+bool vt_watch_refresh(struct vt_watch *w)
 {
-	bool was_missing = d->config_missing;
-	int was_wd = d->config_wd, ret;
+	bool was_missing = w->missing;
+	int was_wd = w->wd, ret;
 	char dir[PATH_MAX];
 
-	ret = vt_watch_config(d);
+	ret = vt_watch_config(w);
 	if (ret < 0) {
-		vt_log(&d->log, LOG_WARNING, "cannot watch %s (%s); reload with SIGHUP",
-		       d->cli.config, strerror(-ret));
+		vt_log(w->log, LOG_WARNING, "cannot watch %s (%s); reload with SIGHUP",
+		       w->config, strerror(-ret));
 		return false;
 	}
-	snprintf(dir, sizeof(dir), "%s", d->cli.config);
-	if (!d->config_is_dir)
+	snprintf(dir, sizeof(dir), "%s", w->config);
+	if (!w->is_dir)
 		up_one(dir);
-	if (d->config_missing && !was_missing)
-		vt_log(&d->log, LOG_WARNING, "config dir %s removed; waiting for it", dir);
-	else if (!d->config_missing && was_missing)
-		vt_log(&d->log, LOG_NOTICE, "config dir %s is back; watching it", dir);
+	if (w->missing && !was_missing)
+		vt_log(w->log, LOG_WARNING, "config dir %s removed; waiting for it", dir);
+	else if (!w->missing && was_missing)
+		vt_log(w->log, LOG_NOTICE, "config dir %s is back; watching it", dir);
 	/* Another directory than before: what it holds now no event has told. */
-	return !d->config_missing && d->config_wd != was_wd;
+	return !w->missing && w->wd != was_wd;
 }
 
-bool vt_watch_relevant(struct vt_daemon *d)
+bool vt_watch_relevant(struct vt_watch *w)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	bool relevant = false, rewatch = false;
 	ssize_t n;
 
-	while ((n = read(d->inofd, buf, sizeof(buf))) > 0) {
+	while ((n = read(w->fd, buf, sizeof(buf))) > 0) {
 		for (char *p = buf; p < buf + n;) {
 			const struct inotify_event *ev = (const struct inotify_event *)p;
 
 			if (ev->mask & IN_Q_OVERFLOW) {
 				relevant = rewatch = true;	/* events were lost */
-			} else if (ev->wd == d->config_wd) {
+			} else if (ev->wd == w->wd) {
 				/* Events of a watch given up (IN_IGNORED included) are old news. */
-				relevant |= !d->config_missing && concerns(d, ev);
+				relevant |= !w->missing && concerns(w, ev);
 				/* While missing, anything made in the ancestor may be the way back. */
-				rewatch |= d->config_missing ||
+				rewatch |= w->missing ||
 					   (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED));
 			}
 			p += sizeof(*ev) + ev->len;
@@ -165,6 +187,6 @@ bool vt_watch_relevant(struct vt_daemon *d)
 	}
 	/* The watched directory itself went, or something came: watch what is there now. */
 	if (rewatch)
-		relevant |= vt_watch_refresh(d);
+		relevant |= vt_watch_refresh(w);
 	return relevant;
 }
