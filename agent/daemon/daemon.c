@@ -30,7 +30,7 @@
 #define RELOAD_DEBOUNCE_MS 200
 #define LOCK_BUSY_RETRY_NS 1000000000ULL
 
-static uint64_t now_ns(void)
+uint64_t vt_schedule_now(void)
 {
 	struct timespec ts;
 
@@ -39,7 +39,7 @@ static uint64_t now_ns(void)
 }
 
 /* One-shot at @at (monotonic ns; 0 disarms), or every @interval_ns. */
-static void arm(int fd, uint64_t at, uint64_t interval_ns)
+void vt_schedule_arm(int fd, uint64_t at, uint64_t interval_ns)
 {
 	struct itimerspec its = {
 		.it_value = { (time_t)(at / 1000000000ULL), (long)(at % 1000000000ULL) },
@@ -50,11 +50,11 @@ static void arm(int fd, uint64_t at, uint64_t interval_ns)
 	timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
-static void debounce(struct vt_daemon *d, uint64_t delay_ms)
+void vt_schedule_debounce(struct vt_daemon *d, uint64_t delay_ms)
 {
 	if (d->debounce_armed)
 		return;
-	arm(d->debounce_fd, now_ns() + delay_ms * 1000000ULL, 0);
+	vt_schedule_arm(d->debounce_fd, vt_schedule_now() + delay_ms * 1000000ULL, 0);
 	d->debounce_armed = true;
 }
 
@@ -83,7 +83,7 @@ static bool lock_busy(struct vt_daemon *d, json_t **reply)
 		       "every second", d->cli.state_dir);
 	d->lock_busy = true;
 	d->all_dirty = true;
-	arm(d->retry_fd, now_ns() + LOCK_BUSY_RETRY_NS, 0);
+	vt_schedule_arm(d->retry_fd, vt_schedule_now() + LOCK_BUSY_RETRY_NS, 0);
 	if (reply)
 		*reply = json_pack("{s:s, s:s, s:i}", "error", "the lock is busy",
 				   "hint", "another vlantrunk is writing; the agent runs once it is free",
@@ -135,7 +135,7 @@ static json_t *agent_json(const struct vt_daemon *d)
 			 "last_run_ms", d->last_run_ms, "last_run_time", (json_int_t)d->last_run_time);
 }
 
-static void notify_status(const struct vt_daemon *d, const struct vt_run *run)
+void vt_pass_notify(const struct vt_daemon *d, const struct vt_run *run)
 {
 	size_t counts[VT_TRUNK_ERROR + 1] = { 0 };
 
@@ -153,7 +153,7 @@ static void notify_status(const struct vt_daemon *d, const struct vt_run *run)
 			  d->config_error[0] ? "; config refused: " : "", d->config_error);
 }
 
-static void record_agent(const struct vt_daemon *d)
+void vt_pass_record(const struct vt_daemon *d)
 {
 	struct vt_statedir sd;
 
@@ -197,7 +197,7 @@ static void write_textfile(struct vt_daemon *d)
 	vt_world_free(&w);
 }
 
-static bool any_dirty(const struct vt_daemon *d)
+bool vt_schedule_pending(const struct vt_daemon *d)
 {
 	for (size_t i = 0; i < d->desired.n_trunks; i++)
 		if (d->trunks[i].dirty)
@@ -237,7 +237,7 @@ static void settle(struct vt_daemon *d, const struct vt_run *run, uint64_t now)
  * What a run's recovery left: the kept journals back off, and their trunks
  * stay held (ERROR, with the reason) in status until a recovery verifies them.
  */
-static void keep_held(struct vt_daemon *d, struct vt_world *w, uint64_t now)
+void vt_pass_keep_held(struct vt_daemon *d, struct vt_world *w, uint64_t now)
 {
 	/* Each failed attempt was logged by the run (on stderr, the journal under systemd). */
 	if (vt_schedule_recovery_settle(d, w->held, w->n_held, now) < 0)
@@ -249,9 +249,9 @@ static void keep_held(struct vt_daemon *d, struct vt_world *w, uint64_t now)
 	w->n_held = 0;
 }
 
-int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
+int vt_pass_run(struct vt_daemon *d, json_t **reply)
 {
-	uint64_t start = now_ns(), next;
+	uint64_t start = vt_schedule_now(), next;
 	struct vt_run run;
 	size_t n;
 	int ret;
@@ -289,12 +289,12 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 	d->stats.runs++;
 	d->stats.recoveries += run.world.recovered;
 	if (ret == 0)
-		keep_held(d, &run.world, now_ns());
-	d->last_run_ms = (double)(now_ns() - start) / 1e6;
+		vt_pass_keep_held(d, &run.world, vt_schedule_now());
+	d->last_run_ms = (double)(vt_schedule_now() - start) / 1e6;
 	d->last_run_time = (long)time(NULL);
 	if (ret == 0) {
-		settle(d, &run, now_ns());
-		notify_status(d, &run);
+		settle(d, &run, vt_schedule_now());
+		vt_pass_notify(d, &run);
 		if (reply) {
 			*reply = vt_run_json(&run);
 			json_object_set_new(*reply, "agent", agent_json(d));
@@ -303,22 +303,22 @@ int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply)
 		/* Nothing was changed (the lock is busy, say): try again soon. */
 		vt_log(&d->log, LOG_WARNING, "reconcile could not run (exit %d); retrying", ret);
 		d->all_dirty = true;
-		arm(d->retry_fd, now_ns() + LOCK_BUSY_RETRY_NS, 0);
+		vt_schedule_arm(d->retry_fd, vt_schedule_now() + LOCK_BUSY_RETRY_NS, 0);
 		if (reply)
 			*reply = json_pack("{s:s, s:i}", "error", "reconcile could not run", "exit", ret);
 	}
 	vt_run_free(&run);
-	record_agent(d);
+	vt_pass_record(d);
 	write_textfile(d);
 	next = vt_schedule_next_retry(d);
 	if (ret == 0)
-		arm(d->retry_fd, next, 0);
-	if (ret == 0 && any_dirty(d))
-		debounce(d, (uint64_t)d->cli.debounce_ms);
+		vt_schedule_arm(d->retry_fd, next, 0);
+	if (ret == 0 && vt_schedule_pending(d))
+		vt_schedule_debounce(d, (uint64_t)d->cli.debounce_ms);
 	return ret;
 }
 
-json_t *vt_daemon_status_json(struct vt_daemon *d)
+json_t *vt_pass_status(struct vt_daemon *d)
 {
 	struct vt_world w;
 	json_t *doc = NULL;
@@ -366,8 +366,8 @@ static void reload(struct vt_daemon *d)
 			       line);
 		}
 		vt_diags_free(&diags);
-		record_agent(d);
-		notify_status(d, NULL);
+		vt_pass_record(d);
+		vt_pass_notify(d, NULL);
 		return;
 	}
 	vt_diags_free(&diags);
@@ -426,6 +426,10 @@ static int on_link(enum vt_link_event event, const struct vt_link *link, uint32_
 	return 0;
 }
 
+int vt_mirror_read(struct vt_daemon *d)
+{
+	return vt_monitor_read(d->mon, on_link, d);
+}
 
 /*
  * The run's link source. The kernel queues the events of a request before
@@ -518,6 +522,13 @@ static int refresh_links(void *arg, struct vt_link_table *into)
 	return read_links(d, into);
 }
 
+struct vt_link_source vt_mirror_source(struct vt_daemon *d)
+{
+	return (struct vt_link_source){ .read = read_links, .refresh = refresh_links,
+					.view = view_links, .confirm = confirm_links,
+					.invalidate = invalidate_links, .arg = d };
+}
+
 static void drain_timer(int fd)
 {
 	uint64_t expirations;
@@ -532,7 +543,7 @@ static void on_signal(struct vt_daemon *d)
 	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			d->reload_pending = true;
-			debounce(d, 0);
+			vt_schedule_debounce(d, 0);
 		} else {
 			d->stop = true;
 		}
@@ -544,21 +555,21 @@ static void dispatch(struct vt_daemon *d, int fd)
 	int ret;
 
 	if (fd == vt_monitor_fd(d->mon)) {
-		ret = vt_monitor_read(d->mon, on_link, d);
+		ret = vt_mirror_read(d);
 		if (ret < 0)
 			vt_log(&d->log, LOG_ERR, "reading link events: %s", strerror(-ret));
-		if (any_dirty(d))
-			debounce(d, (uint64_t)d->cli.debounce_ms);
+		if (vt_schedule_pending(d))
+			vt_schedule_debounce(d, (uint64_t)d->cli.debounce_ms);
 	} else if (fd == d->watch.fd) {
 		if (vt_watch_relevant(&d->watch)) {
 			d->reload_pending = true;
-			debounce(d, RELOAD_DEBOUNCE_MS);
+			vt_schedule_debounce(d, RELOAD_DEBOUNCE_MS);
 		}
 	} else if (fd == d->control.inofd) {
 		if (vt_control_gone(&d->control)) {
 			/* Not at once: an `rm -r` still at work would find the dir not empty. */
 			d->control_pending = true;
-			debounce(d, RELOAD_DEBOUNCE_MS);
+			vt_schedule_debounce(d, RELOAD_DEBOUNCE_MS);
 		}
 	} else if (fd == d->sigfd) {
 		on_signal(d);
@@ -571,7 +582,7 @@ static void dispatch(struct vt_daemon *d, int fd)
 		}
 		if (d->reload_pending)
 			reload(d);
-		vt_daemon_reconcile(d, NULL);
+		vt_pass_run(d, NULL);
 	} else if (fd == d->resync_fd) {
 		drain_timer(fd);
 		d->stats.resyncs++;
@@ -581,10 +592,10 @@ static void dispatch(struct vt_daemon *d, int fd)
 		vt_control_ensure(&d->control);
 		if (vt_watch_refresh(&d->watch) || config_fingerprint(d) != d->config_fingerprint)
 			reload(d);
-		vt_daemon_reconcile(d, NULL);
+		vt_pass_run(d, NULL);
 	} else if (fd == d->retry_fd) {
 		drain_timer(fd);
-		vt_daemon_reconcile(d, NULL);
+		vt_pass_run(d, NULL);
 	} else if (fd == d->watchdog_fd) {
 		drain_timer(fd);
 		vt_systemd_notify(&d->systemd, "WATCHDOG=1");
@@ -596,12 +607,12 @@ static void dispatch(struct vt_daemon *d, int fd)
 /* agent.sock's requests, answered as the loop would run them. */
 static json_t *control_status(void *arg)
 {
-	return vt_daemon_status_json(arg);
+	return vt_pass_status(arg);
 }
 
 static void control_reconcile(void *arg, json_t **reply)
 {
-	vt_daemon_reconcile(arg, reply);
+	vt_pass_run(arg, reply);
 }
 
 static int watch_fd(struct vt_daemon *d, int fd)
@@ -645,10 +656,10 @@ static int setup(struct vt_daemon *d)
 		ret = vt_watch_open(&d->watch);
 	if (ret < 0)
 		return ret;
-	arm(d->resync_fd, now_ns() + (uint64_t)d->cli.resync_s * 1000000000ULL,
-	    (uint64_t)d->cli.resync_s * 1000000000ULL);
+	vt_schedule_arm(d->resync_fd, vt_schedule_now() + (uint64_t)d->cli.resync_s * 1000000000ULL,
+			(uint64_t)d->cli.resync_s * 1000000000ULL);
 	if (watchdog_us)
-		arm(d->watchdog_fd, now_ns() + watchdog_us * 500ULL, watchdog_us * 500ULL);
+		vt_schedule_arm(d->watchdog_fd, vt_schedule_now() + watchdog_us * 500ULL, watchdog_us * 500ULL);
 
 	const int fds[] = { vt_monitor_fd(d->mon), d->watch.fd, d->control.inofd, d->sigfd,
 			    d->debounce_fd, d->resync_fd, d->retry_fd, d->watchdog_fd,
@@ -703,9 +714,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 						  .reconcile = control_reconcile, .arg = &d },
 			&d.log);
 	vt_watch_init(&d.watch, d.cli.config, &d.log);
-	d.source = (struct vt_link_source){ .read = read_links, .refresh = refresh_links,
-					    .view = view_links, .confirm = confirm_links,
-					    .invalidate = invalidate_links, .arg = &d };
+	d.source = vt_mirror_source(&d);
 	/*
 	 * A daemon's heap is reused run after run: kept, not handed back and
 	 * faulted in again (page faults are most of a run's cost at 4094 subports).
@@ -725,7 +734,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 	d.desired = w.desired;
 	w.desired = (struct vt_desired){ 0 };
 	if (!ret)
-		keep_held(&d, &w, now_ns());
+		vt_pass_keep_held(&d, &w, vt_schedule_now());
 	vt_world_free(&w);	/* the lock is taken per run */
 	if (ret)
 		goto out;
@@ -738,7 +747,7 @@ int vt_cmd_agent(const struct vt_cli *cli)
 
 	d.config_fingerprint = config_fingerprint(&d);
 	d.all_dirty = true;
-	vt_daemon_reconcile(&d, NULL);
+	vt_pass_run(&d, NULL);
 	vt_systemd_notify(&d.systemd, "READY=1");
 	vt_log(&d.log, LOG_NOTICE, "running: %zu trunks from %s", d.desired.n_trunks, cli->config);
 

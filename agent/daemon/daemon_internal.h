@@ -10,6 +10,8 @@
 
 #include "daemon.h"
 
+struct vt_run;
+
 /**
  * vt_schedule_index - per-trunk state and name indexes for d->desired, keeping
  * the backoff of trunks also in @old. 0 or -ENOMEM.
@@ -54,10 +56,54 @@ bool vt_schedule_recovery_due(const struct vt_daemon *d, uint64_t now);
 /** vt_schedule_next_retry - the earliest retry due (monotonic ns), or 0. */
 uint64_t vt_schedule_next_retry(const struct vt_daemon *d);
 
-/** vt_daemon_status_json - `status --json` for the current kernel, plus the agent's own state. */
-json_t *vt_daemon_status_json(struct vt_daemon *d);
+/** vt_schedule_now - CLOCK_MONOTONIC in ns: the clock of every deadline here. */
+uint64_t vt_schedule_now(void);
 
-/** vt_daemon_reconcile - run now; @reply (may be NULL) gets the run's JSON document. */
-int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply);
+/** vt_schedule_arm - timerfd @fd fires once at @at (monotonic ns; 0 disarms), or every @interval_ns. */
+void vt_schedule_arm(int fd, uint64_t at, uint64_t interval_ns);
+
+/**
+ * vt_schedule_debounce - a run in @delay_ms, unless one is due sooner: the
+ * debounce timer is armed once and runs what has piled up by then.
+ */
+void vt_schedule_debounce(struct vt_daemon *d, uint64_t delay_ms);
+
+/** vt_schedule_pending - whether a trunk is marked, or every trunk is. */
+bool vt_schedule_pending(const struct vt_daemon *d);
+
+/**
+ * vt_mirror_read - read the link events queued on the monitor into
+ * d->links, marking the trunks they concern. 0 or -errno (then the copy is
+ * stale: the next read dumps).
+ */
+int vt_mirror_read(struct vt_daemon *d);
+
+/** vt_mirror_source - the runs' link source: d->links, kept up to date from events. */
+struct vt_link_source vt_mirror_source(struct vt_daemon *d);
+
+/**
+ * vt_pass_run - one reconcile pass over the trunks due now (all of them,
+ * backoff or not, when @reply asks: agent.sock's `reconcile`): the run, then
+ * what it did logged, backed off and counted, systemd told, the agent's
+ * record and the metrics textfile written, and the next run scheduled.
+ * @reply (may be NULL) gets the run's JSON document. The run's exit code.
+ */
+int vt_pass_run(struct vt_daemon *d, json_t **reply);
+
+/** vt_pass_status - `status --json` for the kernel now, plus the agent's own state. */
+json_t *vt_pass_status(struct vt_daemon *d);
+
+/**
+ * vt_pass_keep_held - what a run's recovery left: the kept journals back off,
+ * and their trunks stay held (ERROR) in status until a recovery verifies them.
+ * Takes @w's held journals.
+ */
+void vt_pass_keep_held(struct vt_daemon *d, struct vt_world *w, uint64_t now);
+
+/** vt_pass_notify - systemd's STATUS= line: trunks by status after @run (may be NULL). */
+void vt_pass_notify(const struct vt_daemon *d, const struct vt_run *run);
+
+/** vt_pass_record - the agent's own state as status.json's "agent", in the state dir. */
+void vt_pass_record(const struct vt_daemon *d);
 
 #endif
