@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timerfd.h>
 #include <time.h>
 
 #include "daemon.h"
@@ -18,6 +19,34 @@
 
 #define BACKOFF_MIN_NS 1000000000ULL		/* 1 s */
 #define BACKOFF_MAX_NS (300 * 1000000000ULL)	/* 5 min */
+
+uint64_t vt_schedule_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* One-shot at @at (monotonic ns; 0 disarms), or every @interval_ns. */
+void vt_schedule_arm(int fd, uint64_t at, uint64_t interval_ns)
+{
+	struct itimerspec its = {
+		.it_value = { (time_t)(at / 1000000000ULL), (long)(at % 1000000000ULL) },
+		.it_interval = { (time_t)(interval_ns / 1000000000ULL),
+				 (long)(interval_ns % 1000000000ULL) },
+	};
+
+	timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+void vt_schedule_debounce(struct vt_daemon *d, uint64_t delay_ms)
+{
+	if (d->debounce_armed)
+		return;
+	vt_schedule_arm(d->debounce_fd, vt_schedule_now() + delay_ms * 1000000ULL, 0);
+	d->debounce_armed = true;
+}
 
 int vt_schedule_index(struct vt_daemon *d, const struct vt_trunk_state *old, size_t n_old)
 {
@@ -115,6 +144,14 @@ size_t vt_schedule_due(struct vt_daemon *d, uint64_t now)
 		}
 	}
 	return n;
+}
+
+bool vt_schedule_pending(const struct vt_daemon *d)
+{
+	for (size_t i = 0; i < d->desired.n_trunks; i++)
+		if (d->trunks[i].dirty)
+			return true;
+	return d->all_dirty;
 }
 
 /* 1 s, 2 s, 4 s ... 5 min after the @failures-th failure in a row. */
