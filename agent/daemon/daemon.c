@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <malloc.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +18,9 @@
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "daemon_internal.h"
-#include "run/last.h"
-#include "report/metrics.h"
-#include "run/run.h"
 
 #define RELOAD_DEBOUNCE_MS 200
 

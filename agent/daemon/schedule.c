@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The agent's view of its trunks between runs: which ones a link event
- * touches (found by name in sorted name tables, so a burst costs O(log n)
- * per event), and which are backing off after failures: trunks, and the
- * recoveries of kept journals.
+ * When the agent runs, and for which trunks: the timers (one debounce for
+ * a burst of events, retries), the trunks a link event touches (found by
+ * name in sorted name tables, so a burst costs O(log n) per event), and
+ * which are backing off after failures: trunks, and the recoveries of kept
+ * journals. Every deadline is CLOCK_MONOTONIC ns.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,7 +13,6 @@
 #include <sys/timerfd.h>
 #include <time.h>
 
-#include "daemon.h"
 #include "daemon_internal.h"
 #include "base/name_table.h"
 #include "vt_plan.h"
@@ -194,13 +194,11 @@ bool vt_schedule_recover_gate(void *arg, const char *file, char *why, size_t len
 {
 	struct vt_daemon *d = arg;
 	const struct vt_recovery *r = recovery_of(d, file);
-	struct timespec ts;
 	uint64_t now;
 
 	if (!r)
 		return true;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	now = vt_schedule_now();
 	if (r->retry_at <= now)
 		return true;
 	snprintf(why, len, "next attempt in %llu s; the last one failed: %s",
