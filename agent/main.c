@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "daemon/daemon.h"
 #include "run/last.h"
 #include "report/metrics.h"
 #include "cli/neutron.h"

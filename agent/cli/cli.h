@@ -196,4 +196,7 @@ int vt_cmd_check(const struct vt_cli *cli);
 /** vt_cmd_reconcile - reconcile, or with @teardown delete managed subports; the exit code. */
 int vt_cmd_reconcile(const struct vt_cli *cli, bool teardown);
 
+/** vt_cmd_agent - the agent (daemon/), until SIGTERM or SIGINT; the exit code. */
+int vt_cmd_agent(const struct vt_cli *cli);
+
 #endif

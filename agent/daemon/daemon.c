@@ -258,7 +258,7 @@ static void cleanup(struct vt_daemon *d)
 	vt_world_held_free(d->held, d->n_held);
 }
 
-int vt_cmd_agent(const struct vt_cli *cli)
+int vt_daemon_run(const struct vt_cli *cli)
 {
 	struct vt_daemon d = {
 		.cli = *cli,

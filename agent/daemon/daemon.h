@@ -77,7 +77,14 @@ struct vt_daemon {
 	long last_run_time;		/* Unix time */
 };
 
-/** vt_cmd_agent - run the agent until SIGTERM or SIGINT; the exit code. */
-int vt_cmd_agent(const struct vt_cli *cli);
+/**
+ * vt_daemon_run - the agent, with @cli's options: start as `reconcile` would
+ * (a valid desired state, a usable state dir; a kept journal does not stop
+ * it), then keep the kernel converged until SIGTERM or SIGINT. The exit
+ * code: 0 once stopped so; VT_EXIT_INVALID for a desired state it cannot
+ * start with; VT_EXIT_CANNOT_RUN when the state dir, rtnetlink or the loop
+ * fails it.
+ */
+int vt_daemon_run(const struct vt_cli *cli);
 
 #endif
