@@ -1,7 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * `vlantrunk agent`: one epoll loop that keeps the kernel converged. Every
- * change it makes goes through the same engine as `reconcile`.
+ * agent/daemon/: `vlantrunk agent`, one epoll loop that keeps the kernel
+ * converged. In: the command line's options (from cli/cmd_agent.c); the
+ * desired state's files, reloaded when they change; the kernel's link
+ * events; SIGHUP, SIGTERM and SIGINT; root's `status` or `reconcile` on
+ * agent.sock in the state dir. Out: runs of the same engine as `reconcile`
+ * (run/), one at a time and only between events, for the trunks events
+ * touched (every trunk at each periodic resync), a failing trunk backing
+ * off; and what they did, to the log (the systemd journal when systemd runs
+ * the agent, else stderr, where the runs' own notes also go), to systemd
+ * (READY, STATUS, WATCHDOG, STOPPING), to status.json's "agent" in the
+ * state dir, to the metrics textfile and to agent.sock's clients. All the
+ * agent's mutable state is in one struct vt_daemon (daemon_internal.h),
+ * handed to every function that needs it; there are no globals. It never
+ * deletes a managed device on the way out, and never waits for the state
+ * dir's lock: a busy lock is tried again each second. Who may include this
+ * header: cli/cmd_agent.c, and the folder's own files.
+ *
+ * Its files, from the loop down: daemon.c the loop (start, events, reload,
+ * stop); pass.c one reconcile pass and what it reports; mirror.c the copy
+ * of the kernel's links kept from events, which the runs read; schedule.c
+ * when to run and for which trunks (timers, marks, backoff); control.c
+ * agent.sock and watch.c the watch on the desired state, which never see
+ * struct vt_daemon; log.c the log; systemd.c libsystemd, loaded at start.
  */
 #ifndef VT_DAEMON_H
 #define VT_DAEMON_H

@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Shared by the agent's files only. */
+/*
+ * daemon_internal.h - for agent/daemon/'s own files only (no test includes
+ * it): the daemon's context, struct vt_daemon, which holds all the agent's
+ * mutable state, and the functions of schedule.c, mirror.c and pass.c that
+ * daemon.c and each other use. Each works on the context it is handed and
+ * keeps no state of its own. control.h, watch.h, log.h and systemd.h are
+ * below this: they never see the context.
+ */
 #ifndef VT_DAEMON_INTERNAL_H
 #define VT_DAEMON_INTERNAL_H
 
@@ -79,6 +86,23 @@ struct vt_daemon {
 	long last_run_time;		/* Unix time */
 };
 
+/* schedule.c: when the agent runs, and for which trunks. */
+
+/** vt_schedule_now - CLOCK_MONOTONIC in ns: the clock of every deadline here. */
+uint64_t vt_schedule_now(void);
+
+/**
+ * vt_schedule_arm - timerfd @fd fires at @at (monotonic ns; 0 disarms it),
+ * then every @interval_ns (0: once).
+ */
+void vt_schedule_arm(int fd, uint64_t at, uint64_t interval_ns);
+
+/**
+ * vt_schedule_debounce - a run in @delay_ms, unless one is due sooner: the
+ * debounce timer is armed once and runs what has piled up by then.
+ */
+void vt_schedule_debounce(struct vt_daemon *d, uint64_t delay_ms);
+
 /**
  * vt_schedule_index - per-trunk state and name indexes for d->desired, keeping
  * the backoff of trunks also in @old. 0 or -ENOMEM.
@@ -123,20 +147,10 @@ bool vt_schedule_recovery_due(const struct vt_daemon *d, uint64_t now);
 /** vt_schedule_next_retry - the earliest retry due (monotonic ns), or 0. */
 uint64_t vt_schedule_next_retry(const struct vt_daemon *d);
 
-/** vt_schedule_now - CLOCK_MONOTONIC in ns: the clock of every deadline here. */
-uint64_t vt_schedule_now(void);
-
-/** vt_schedule_arm - timerfd @fd fires once at @at (monotonic ns; 0 disarms), or every @interval_ns. */
-void vt_schedule_arm(int fd, uint64_t at, uint64_t interval_ns);
-
-/**
- * vt_schedule_debounce - a run in @delay_ms, unless one is due sooner: the
- * debounce timer is armed once and runs what has piled up by then.
- */
-void vt_schedule_debounce(struct vt_daemon *d, uint64_t delay_ms);
-
 /** vt_schedule_pending - whether a trunk is marked, or every trunk is. */
 bool vt_schedule_pending(const struct vt_daemon *d);
+
+/* mirror.c: the kernel's links as the monitor's events say they are now. */
 
 /**
  * vt_mirror_read - read the link events queued on the monitor into
@@ -148,12 +162,16 @@ int vt_mirror_read(struct vt_daemon *d);
 /** vt_mirror_source - the runs' link source: d->links, kept up to date from events. */
 struct vt_link_source vt_mirror_source(struct vt_daemon *d);
 
+/* pass.c: one reconcile pass, and what the agent reports of itself. */
+
 /**
  * vt_pass_run - one reconcile pass over the trunks due now (all of them,
  * backoff or not, when @reply asks: agent.sock's `reconcile`): the run, then
  * what it did logged, backed off and counted, systemd told, the agent's
  * record and the metrics textfile written, and the next run scheduled.
- * @reply (may be NULL) gets the run's JSON document. The run's exit code.
+ * @reply (may be NULL) gets the run's JSON document, or an error document.
+ * 0, or the exit code of a run that could not start (VT_EXIT_CANNOT_RUN for
+ * a busy lock): nothing was changed, and it is tried again in a second.
  */
 int vt_pass_run(struct vt_daemon *d, json_t **reply);
 
