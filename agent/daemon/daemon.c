@@ -225,7 +225,8 @@ static int setup(struct vt_daemon *d)
 	vt_schedule_arm(d->resync_fd, vt_schedule_now() + (uint64_t)d->cli.resync_s * 1000000000ULL,
 			(uint64_t)d->cli.resync_s * 1000000000ULL);
 	if (watchdog_us)
-		vt_schedule_arm(d->watchdog_fd, vt_schedule_now() + watchdog_us * 500ULL, watchdog_us * 500ULL);
+		vt_schedule_arm(d->watchdog_fd, vt_schedule_now() + watchdog_us * 500ULL,
+				watchdog_us * 500ULL);
 
 	const int fds[] = { vt_monitor_fd(d->mon), d->watch.fd, d->control.inofd, d->sigfd,
 			    d->debounce_fd, d->resync_fd, d->retry_fd, d->watchdog_fd,
