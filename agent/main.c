@@ -7,8 +7,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "run/last.h"
-#include "report/metrics.h"
 #include "cli/neutron.h"
 
 #define VT_VERSION "0.1.0"
@@ -25,40 +23,41 @@ enum opt_bit {
 
 struct command {
 	const char *name;
-	int (*run)(struct vt_cli *cli);
+	int (*run)(const struct vt_cli *cli);
 	unsigned int options;		/* enum opt_bit the command takes */
 	const char *args;
 	const char *summary;
 };
 
-static int run_plan(struct vt_cli *cli);
-static int run_status(struct vt_cli *cli);
-static int run_check(struct vt_cli *cli);
-static int run_links(struct vt_cli *cli);
-static int run_reconcile(struct vt_cli *cli);
-static int run_teardown(struct vt_cli *cli);
-static int run_agent(struct vt_cli *cli);
-static int run_import(struct vt_cli *cli);
+static int reconcile(const struct vt_cli *cli)
+{
+	return vt_cmd_reconcile(cli, false);
+}
+
+static int teardown(const struct vt_cli *cli)
+{
+	return vt_cmd_reconcile(cli, true);
+}
 
 static const struct command commands[] = {
-	{ "plan", run_plan, OPT_TRUNK, "[--trunk NAME]...",
+	{ "plan", vt_cmd_plan, OPT_TRUNK, "[--trunk NAME]...",
 	  "print the operations reconcile would run; changes nothing" },
-	{ "status", run_status, OPT_TRUNK | OPT_FORMAT,
+	{ "status", vt_cmd_status, OPT_TRUNK | OPT_FORMAT,
 	  "[--trunk NAME]... [--format text|json|prometheus]",
 	  "per trunk: status and why; per subport: in sync, missing, differs, conflict" },
-	{ "reconcile", run_reconcile, OPT_TRUNK | OPT_ATOMIC | OPT_WAIT,
+	{ "reconcile", reconcile, OPT_TRUNK | OPT_ATOMIC | OPT_WAIT,
 	  "[--trunk NAME]... [--atomic] [--wait SECONDS]",
 	  "make the kernel match the desired state, transactionally" },
-	{ "teardown", run_teardown, OPT_TRUNK | OPT_WAIT, "[--trunk NAME]... [--wait SECONDS]",
+	{ "teardown", teardown, OPT_TRUNK | OPT_WAIT, "[--trunk NAME]... [--wait SECONDS]",
 	  "delete managed subports (all, or of the named trunks), transactionally" },
-	{ "agent", run_agent, OPT_AGENT,
+	{ "agent", vt_cmd_agent, OPT_AGENT,
 	  "[--debounce MS] [--resync SECONDS] [--netlink-rcvbuf BYTES] [--textfile PATH]",
 	  "the daemon: reconcile, then keep the kernel converged (systemd Type=notify)" },
-	{ "check", run_check, 0, "",
+	{ "check", vt_cmd_check, 0, "",
 	  "preflight: privileges, netlink, kernel 802.1Q support, state dir, config" },
-	{ "links", run_links, 0, "",
+	{ "links", vt_cmd_links, 0, "",
 	  "list the kernel's links as vlantrunk reads them" },
-	{ "import-neutron", run_import, OPT_PREFIX | TAKES_FILES, "[--prefix PREFIX] FILE...",
+	{ "import-neutron", vt_cmd_import, OPT_PREFIX | TAKES_FILES, "[--prefix PREFIX] FILE...",
 	  "print a desired state made from `openstack network trunk show -f json` output" },
 };
 
@@ -110,208 +109,6 @@ static void command_usage(FILE *out, const struct command *c)
 			     "\nSIGHUP or a change to the desired state reloads it; an invalid one is refused\n"
 			     "and the last good one kept. agent.sock in the state dir answers one line,\n"
 			     "`status` or `reconcile`, with a JSON document (root only).\n");
-}
-
-static int exit_for_plan(const struct vt_plan *plan)
-{
-	for (size_t i = 0; i < plan->n_trunks; i++)
-		if (!plan->trunks[i].can_converge)
-			return VT_EXIT_NOT_CONVERGED;
-	return plan->n_ops ? VT_EXIT_CHANGED : VT_EXIT_OK;
-}
-
-static int exit_for_status(const struct vt_plan *plan)
-{
-	for (size_t i = 0; i < plan->n_trunks; i++) {
-		const struct vt_trunk_report *r = &plan->trunks[i];
-		bool admin_down = r->status == VT_TRUNK_DOWN && r->want && !r->want->admin_state_up;
-
-		if (r->status != VT_TRUNK_ACTIVE && !admin_down)
-			return VT_EXIT_NOT_CONVERGED;
-	}
-	return VT_EXIT_OK;
-}
-
-static int run_plan(struct vt_cli *cli)
-{
-	struct vt_world world;
-	int ret;
-
-	vt_world_init(&world);
-	ret = vt_world_read(cli, "plan", &world);
-	if (ret) {
-		vt_world_free(&world);
-		return ret;
-	}
-	if (cli->json)
-		vt_print_plan_json(&world);
-	else
-		vt_print_plan(cli, &world);
-	ret = exit_for_plan(&world.plan);
-	vt_world_free(&world);
-	return ret;
-}
-
-/* A writer at work: its trunks are BUILD until its outcome is known. */
-static void mark_build(struct vt_world *w)
-{
-	for (size_t i = 0; w->busy && i < w->plan.n_trunks; i++)
-		for (size_t j = 0; j < w->running.n_trunks; j++)
-			if (!strcmp(w->plan.trunks[i].name, w->running.trunks[j])) {
-				w->plan.trunks[i].status = VT_TRUNK_BUILD;
-				snprintf(w->plan.trunks[i].reason, sizeof(w->plan.trunks[i].reason),
-					 "transaction %s is running", w->running.id);
-			}
-}
-
-static int run_status(struct vt_cli *cli)
-{
-	struct vt_world world;
-	int ret;
-
-	vt_world_init(&world);
-	ret = vt_world_read(cli, "status", &world);
-	if (ret) {
-		vt_world_free(&world);
-		return ret;
-	}
-	vt_last_apply(world.sd.dirfd, &world.plan);
-	mark_build(&world);
-	if (cli->format && !strcmp(cli->format, "prometheus")) {
-		json_t *agent = world.sd.dirfd >= 0 ? vt_last_get(world.sd.dirfd, "agent") : NULL;
-
-		vt_metrics_print(stdout, &world.plan, agent);
-		json_decref(agent);
-		ret = exit_for_status(&world.plan);
-		vt_world_free(&world);
-		return ret;
-	}
-	if (cli->json)
-		vt_print_status_json(&world);
-	else
-		vt_print_status(cli, &world);
-	ret = exit_for_status(&world.plan);
-	vt_world_free(&world);
-	return ret;
-}
-
-static int run_reconcile(struct vt_cli *cli)
-{
-	return vt_cmd_reconcile(cli, false);
-}
-
-static int run_teardown(struct vt_cli *cli)
-{
-	return vt_cmd_reconcile(cli, true);
-}
-
-static int run_import(struct vt_cli *cli)
-{
-	struct vt_desired check = { 0 };
-	struct vt_diags diags = { 0 };
-	char err[1024], *text;
-	json_t *doc = NULL;
-	int ret;
-
-	ret = vt_neutron_import(cli->files, cli->n_files, cli->prefix, &doc, err, sizeof(err));
-	if (ret < 0) {
-		vt_report_failure(cli, "import-neutron", err, NULL);
-		return VT_EXIT_INVALID;
-	}
-	/* What is printed must load: the same rules as any desired state. */
-	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	ret = text ? vt_desired_parse(text, strlen(text), "(imported)", &check, &diags) : -ENOMEM;
-	if (ret == 0)
-		printf("%s\n", text);
-	else if (ret == -EINVAL)
-		vt_report_diags(cli, "import-neutron", &diags);
-	vt_desired_free(&check);
-	vt_diags_free(&diags);
-	free(text);
-	json_decref(doc);
-	return ret == 0 ? VT_EXIT_OK : ret == -EINVAL ? VT_EXIT_INVALID : VT_EXIT_CANNOT_RUN;
-}
-
-static int run_agent(struct vt_cli *cli)
-{
-	return vt_cmd_agent(cli);
-}
-
-static int run_check(struct vt_cli *cli)
-{
-	return vt_cmd_check(cli);
-}
-
-static void print_link(const struct vt_link *l, const struct vt_link_table *t)
-{
-	const struct vt_link *parent = vt_link_table_find_ifindex(t, l->parent);
-
-	printf("%-4d %-15s %-8s %-4s mtu %-5u", l->ifindex, l->name,
-	       l->kind[0] ? l->kind : "-", l->up ? "up" : "down", l->mtu);
-	if (l->is_vlan)
-		printf(" %s %u on %s", vt_protocol_name(l->vlan.protocol) ?: "?", l->vlan.id,
-		       parent ? parent->name : "?");
-	if (l->ipv6.present)
-		printf(" ipv6 %s%s", vt_addr_gen_mode_name(l->ipv6.addr_gen_mode) ?: "?",
-		       l->ipv6.disabled ? " disabled" : "");
-	if (l->alias[0])
-		printf(" alias \"%s\"", l->alias);
-	/* As `ip link` shows them: one "altname X" each. */
-	for (size_t i = 0; i < l->n_altnames; i++)
-		printf(" altname %s", l->altnames[i]);
-	putchar('\n');
-}
-
-static int run_links(struct vt_cli *cli)
-{
-	struct vt_link_table table = { 0 };
-	struct vt_nl *nl = NULL;
-	char what[128];
-	int ret;
-
-	ret = vt_nl_open(&nl);
-	if (ret == 0)
-		ret = vt_nl_dump_links(nl, &table);
-	if (ret < 0) {
-		snprintf(what, sizeof(what), "reading links from the kernel: %s", strerror(-ret));
-		vt_report_failure(cli, "links", what, NULL);
-		vt_nl_close(nl);
-		return VT_EXIT_CANNOT_RUN;
-	}
-	if (cli->json) {
-		json_t *list = json_array();
-
-		for (size_t i = 0; i < table.n; i++) {
-			const struct vt_link *l = &table.links[i];
-			json_t *altnames = json_array();
-			json_t *o;
-
-			for (size_t k = 0; k < l->n_altnames; k++)
-				json_array_append_new(altnames, vt_json_text(l->altnames[k]));
-			o = json_pack("{s:i, s:o, s:s, s:b, s:I, s:i, s:i, s:o, s:o}", "ifindex",
-				      l->ifindex, "name", vt_json_text(l->name), "kind", l->kind,
-				      "up", l->up, "mtu", (json_int_t)l->mtu, "parent", l->parent,
-				      "master", l->master, "alias", vt_json_text(l->alias),
-				      "altnames", altnames);
-
-			if (l->is_vlan)
-				json_object_set_new(o, "vlan", json_pack("{s:i, s:s}", "id", l->vlan.id,
-									 "protocol", vt_protocol_name(l->vlan.protocol) ?: "?"));
-			/* null: no IPv6 state (an MTU below 1280, or no IPv6 in the kernel) */
-			json_object_set_new(o, "ipv6", !l->ipv6.present ? json_null() :
-					    json_pack("{s:s, s:b}", "addr_gen_mode",
-						      vt_addr_gen_mode_name(l->ipv6.addr_gen_mode) ?: "?",
-						      "disable_ipv6", l->ipv6.disabled));
-			json_array_append_new(list, o);
-		}
-		vt_json_print(json_pack("{s:s, s:o}", "command", "links", "links", list));
-	} else {
-		for (size_t i = 0; i < table.n; i++)
-			print_link(&table.links[i], &table);
-	}
-	vt_link_table_clear(&table);
-	vt_nl_close(nl);
-	return VT_EXIT_OK;
 }
 
 static int number(const char *option, const char *arg, int min, int max, int *out)

@@ -121,8 +121,8 @@ int vt_desired_parse(const char *buf, size_t len, const char *file,
 /** vt_desired_free - free what @desired holds; it becomes empty. */
 void vt_desired_free(struct vt_desired *desired);
 
-/** vt_diags_free - free the list; it becomes empty. */
-void vt_diags_free(struct vt_diags *diags);
+/** vt_diag_free - free the list; it becomes empty. */
+void vt_diag_free(struct vt_diags *diags);
 
 /**
  * vt_diag_format - "file: trunk 'x': subport 'y': field: message" into @buf,

@@ -215,13 +215,6 @@ int vt_plan_build_held(const struct vt_desired *desired, const struct vt_link_ta
 		       const char *const *only, size_t n_only, const struct vt_plan_hold *holds,
 		       size_t n_holds, struct vt_plan *plan);
 
-/**
- * vt_trunk_settled - the status @r has once all its operations took effect:
- * ACTIVE, or DOWN (no longer desired, admin_state_up false, parent down)
- * with the reason in @reason.
- */
-enum vt_trunk_status vt_trunk_settled(const struct vt_trunk_report *r, char *reason, size_t len);
-
 /** vt_plan_free - free what @plan holds. */
 void vt_plan_free(struct vt_plan *plan);
 

@@ -268,6 +268,6 @@ int vt_cmd_check(const struct vt_cli *cli)
 			printf("      %-10s %s\n", "", line);
 		}
 	}
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	return ret;
 }

@@ -76,12 +76,12 @@ static void reload(struct vt_daemon *d)
 			vt_log(&d->log, LOG_ERR, "new desired state refused, keeping the last good one: %s",
 			       line);
 		}
-		vt_diags_free(&diags);
+		vt_diag_free(&diags);
 		vt_pass_record(d);
 		vt_pass_notify(d, NULL);
 		return;
 	}
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	d->config_error[0] = '\0';
 	d->trunks = NULL;
 	vt_desired_free(&d->desired);
@@ -273,6 +273,7 @@ int vt_daemon_run(const struct vt_cli *cli)
 		},
 		.links_stale = true,	/* the first run dumps */
 	};
+	struct vt_world_opts o;
 	struct vt_world w;
 	int ret;
 
@@ -290,14 +291,17 @@ int vt_daemon_run(const struct vt_cli *cli)
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	vt_systemd_load(&d.systemd);	/* without it: no notifications, logs on stderr */
 	/* Start as `reconcile` would: a valid desired state, a usable state dir. */
+	vt_cli_world_opts(cli, "agent", &o);
 	vt_world_init(&w);
-	ret = vt_world_load(cli, "agent", &w);
+	ret = vt_world_load(&o, &w);
 	/*
 	 * A kept journal does not stop the agent: the trunks it concerns are
 	 * ERROR, its recovery backs off, and every other trunk is served.
 	 */
 	if (!ret)
-		ret = vt_world_lock(cli, "agent", &w, true);
+		ret = vt_world_lock(&o, &w, true);
+	if (ret)
+		vt_failure_print(cli, "agent", &w.failure);
 	d.desired = w.desired;
 	w.desired = (struct vt_desired){ 0 };
 	if (!ret)

@@ -15,8 +15,42 @@
 #include "run/last.h"
 #include "report/metrics.h"
 #include "run/run.h"
+#include "report/report.h"
 
 #define LOCK_BUSY_RETRY_NS 1000000000ULL
+
+/* A run's notes for people go to the agent's log. */
+static void note(void *arg, enum vt_note_level level, const char *text)
+{
+	const struct vt_daemon *d = arg;
+
+	if (level == VT_NOTE_DEBUG && d->cli.verbosity <= 0)
+		return;
+	vt_log(&d->log, level == VT_NOTE_DEBUG ? LOG_DEBUG : LOG_NOTICE, "%s", text);
+}
+
+/* What a run of @command is asked, with the trunks in scope set per run. */
+static void world_opts(const struct vt_daemon *d, const char *command, struct vt_world_opts *o)
+{
+	*o = (struct vt_world_opts){
+		.command = command,
+		.config = d->cli.config,
+		.state_dir = d->cli.state_dir,
+		.trunks = d->cli.trunks,
+		.n_trunks = d->cli.n_trunks,
+		.wait = d->cli.wait,
+		.note = note,
+		.note_arg = (void *)d,
+	};
+}
+
+/* A run that could not start, said once in the log. */
+static void log_failure(const struct vt_daemon *d, const struct vt_failure *f)
+{
+	if (f->what[0])
+		vt_log(&d->log, LOG_ERR, "%s%s%s", f->what, f->hint ? "; hint: " : "",
+		       f->hint ? f->hint : "");
+}
 
 /*
  * Whether another writer (a CLI reconcile, say) holds the state dir's lock.
@@ -105,6 +139,7 @@ static void lend_held(const struct vt_daemon *d, struct vt_world *w)
 /* Metrics for node-exporter: every trunk's status as the kernel has it now. */
 static void write_textfile(struct vt_daemon *d)
 {
+	struct vt_world_opts o;
 	struct vt_world w;
 	json_t *agent;
 	int ret;
@@ -118,7 +153,10 @@ static void write_textfile(struct vt_daemon *d)
 	d->cli.n_trunks = 0;
 	agent = agent_json(d);
 	lend_held(d, &w);
-	ret = vt_world_scan(&d->cli, "agent", &w);
+	world_opts(d, "agent", &o);
+	ret = vt_world_scan(&o, &w);
+	if (ret)
+		log_failure(d, &w.failure);
 	if (ret == 0)
 		ret = vt_metrics_write(d->cli.textfile, &w.plan, agent);
 	if (ret < 0)
@@ -208,8 +246,13 @@ int vt_pass_run(struct vt_daemon *d, json_t **reply)
 	if (lock_busy(d, reply))
 		return VT_EXIT_CANNOT_RUN;
 
-	ret = vt_run_reconcile(&d->cli, &d->desired, d->nl, &d->source, vt_schedule_recover_gate, d,
-			       false, &run);
+	struct vt_run_opts o = { .intent = &d->desired, .nl = d->nl, .source = &d->source,
+				 .gate = vt_schedule_recover_gate, .gate_arg = d };
+
+	world_opts(d, "reconcile", &o.world);
+	ret = vt_run_reconcile(&o, &run);
+	if (ret)
+		log_failure(d, &run.world.failure);
 	d->stats.runs++;
 	d->stats.recoveries += run.world.recovered;
 	if (ret == 0)
@@ -220,7 +263,7 @@ int vt_pass_run(struct vt_daemon *d, json_t **reply)
 		settle(d, &run, vt_schedule_now());
 		vt_pass_notify(d, &run);
 		if (reply) {
-			*reply = vt_run_json(&run);
+			*reply = vt_json_run(&run);
 			json_object_set_new(*reply, "agent", agent_json(d));
 		}
 	} else {
@@ -244,6 +287,7 @@ int vt_pass_run(struct vt_daemon *d, json_t **reply)
 
 json_t *vt_pass_status(struct vt_daemon *d)
 {
+	struct vt_world_opts o;
 	struct vt_world w;
 	json_t *doc = NULL;
 
@@ -253,10 +297,11 @@ json_t *vt_pass_status(struct vt_daemon *d)
 	w.nl_borrowed = true;
 	d->cli.n_trunks = 0;
 	lend_held(d, &w);
-	if (vt_world_scan(&d->cli, "status", &w) == 0) {
+	world_opts(d, "status", &o);
+	if (vt_world_scan(&o, &w) == 0) {
 		if (vt_statedir_open(d->cli.state_dir, false, &w.sd) == 0)
-			vt_last_apply(w.sd.dirfd, &w.plan);
-		doc = vt_status_json(&w);
+			vt_status_world(&w);
+		doc = vt_json_status(&w);
 		json_object_set_new(doc, "agent", agent_json(d));
 	}
 	w.held = NULL;

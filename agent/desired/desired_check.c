@@ -76,7 +76,7 @@ static int report_at(struct check *check, size_t trunk, size_t subport, const ch
 		snprintf(field, sizeof(field), "trunks[%zu].subports[%zu].%s",
 			 check->position[trunk], subport, key);
 	va_start(ap, fmt);
-	ret = vt_desired_vreport(check->build, &where, fmt, ap);
+	ret = vt_diag_vreport(check->build, &where, fmt, ap);
 	va_end(ap);
 	return ret;
 }

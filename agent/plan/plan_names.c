@@ -67,19 +67,6 @@ const char *vt_op_kind_name(enum vt_op_kind kind)
 	return "?";
 }
 
-enum vt_trunk_status vt_trunk_settled(const struct vt_trunk_report *r, char *reason, size_t len)
-{
-	if (!r->want)
-		snprintf(reason, len, "removed");
-	else if (!r->want->admin_state_up)
-		snprintf(reason, len, "admin_state_up is false");
-	else if (r->parent_down)
-		snprintf(reason, len, "parent %s is down", r->want->parent);
-	else
-		return snprintf(reason, len, "%s", ""), VT_TRUNK_ACTIVE;
-	return VT_TRUNK_DOWN;
-}
-
 const char *vt_marker_owner(const char *alias)
 {
 	size_t n = strlen(VT_MARKER_PREFIX);

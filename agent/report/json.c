@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "cli/cli.h"
+#include "report.h"
 
 /*
  * A JSON string of text that may hold the kernel's bytes: interface names
@@ -150,7 +150,7 @@ static json_t *effect_json(const struct vt_world *w, const struct vt_effect *e)
 	return o;
 }
 
-void vt_print_plan_json(const struct vt_world *w)
+void vt_json_print_plan(const struct vt_world *w)
 {
 	json_t *ops = json_array(), *effects = json_array();
 	json_t *trunks;
@@ -167,19 +167,19 @@ void vt_print_plan_json(const struct vt_world *w)
 		       "operations", ops, "kernel_effects", effects, "trunks", trunks));
 }
 
-json_t *vt_status_json(const struct vt_world *w)
+json_t *vt_json_status(const struct vt_world *w)
 {
 	bool stuck;
 
 	return json_pack("{s:s, s:o}", "command", "status", "trunks", trunks_json(w, &stuck));
 }
 
-void vt_print_status_json(const struct vt_world *w)
+void vt_json_print_status(const struct vt_world *w)
 {
-	vt_json_print(vt_status_json(w));
+	vt_json_print(vt_json_status(w));
 }
 
-void vt_print_error_json(const char *command, const char *what, const char *hint,
+void vt_json_print_error(const char *command, const char *what, const char *hint,
 			 const struct vt_diags *diags)
 {
 	json_t *list = json_array();
@@ -195,4 +195,81 @@ void vt_print_error_json(const char *command, const char *what, const char *hint
 	}
 	vt_json_print(json_pack("{s:s, s:o, s:o?, s:o}", "command", command, "error", vt_json_text(what), "hint", vt_json_text(hint),
 		       "diagnostics", list));
+}
+
+static const char *result_name(int code)
+{
+	switch (code) {
+	case VT_EXIT_OK: return "in_sync";
+	case VT_EXIT_CHANGED: return "changed";
+	case VT_EXIT_ROLLBACK_INCOMPLETE: return "rollback_incomplete";
+	default: return "not_converged";
+	}
+}
+
+json_t *vt_json_run(const struct vt_run *run)
+{
+	const struct vt_plan *plan = &run->world.plan;
+	json_t *trunks = json_array();
+
+	for (size_t i = 0; i < plan->n_trunks; i++) {
+		const struct vt_trunk_report *r = &plan->trunks[i];
+		struct vt_trunk_outcome o;
+		json_t *errors = json_array();
+		const struct vt_txn *t;
+
+		vt_run_outcome(run, i, &o);
+		t = o.txn;
+		if (t && t->outcome != VT_TXN_APPLIED)
+			json_array_append_new(errors, vt_json_text(t->error));
+		if (t && t->remains[0])
+			json_array_append_new(errors, vt_json_text(t->remains));
+		if (!r->can_converge)
+			json_array_append_new(errors, vt_json_text(r->reason));
+		else if (!t && o.ops && run->refused[0])
+			json_array_append_new(errors, vt_json_text(run->refused));
+		json_array_append_new(trunks, json_pack("{s:o, s:s, s:o, s:s, s:I, s:I, s:I, s:I, s:o}",
+			"name", vt_json_text(r->name), "status", vt_trunk_status_name(o.status),
+			"reason", vt_json_text(o.reason),
+			"outcome", t ? vt_txn_outcome_name(t->outcome) :
+				   r->can_converge && !(o.ops && run->refused[0]) ? "unchanged" : "skipped",
+			"operations", (json_int_t)o.ops,
+			"operations_applied", (json_int_t)(t && t->outcome == VT_TXN_APPLIED ? o.ops : 0),
+			"requests_applied", (json_int_t)(t ? t->applied : 0),
+			"requests_rolled_back", (json_int_t)(t ? t->rolled_back : 0),
+			"errors", errors));
+	}
+	return json_pack("{s:s, s:s, s:s?, s:o}", "command", run->command,
+			 "result", result_name(run->exit_code), "recovered_transaction",
+			 run->world.recovered ? run->world.recovered_id : NULL, "trunks", trunks);
+}
+
+json_t *vt_json_links(const struct vt_link_table *table)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < table->n; i++) {
+		const struct vt_link *l = &table->links[i];
+		json_t *altnames = json_array();
+		json_t *o;
+
+		for (size_t k = 0; k < l->n_altnames; k++)
+			json_array_append_new(altnames, vt_json_text(l->altnames[k]));
+		o = json_pack("{s:i, s:o, s:s, s:b, s:I, s:i, s:i, s:o, s:o}", "ifindex",
+			      l->ifindex, "name", vt_json_text(l->name), "kind", l->kind,
+			      "up", l->up, "mtu", (json_int_t)l->mtu, "parent", l->parent,
+			      "master", l->master, "alias", vt_json_text(l->alias),
+			      "altnames", altnames);
+
+		if (l->is_vlan)
+			json_object_set_new(o, "vlan", json_pack("{s:i, s:s}", "id", l->vlan.id,
+								 "protocol", vt_protocol_name(l->vlan.protocol) ?: "?"));
+		/* null: no IPv6 state (an MTU below 1280, or no IPv6 in the kernel) */
+		json_object_set_new(o, "ipv6", !l->ipv6.present ? json_null() :
+				    json_pack("{s:s, s:b}", "addr_gen_mode",
+					      vt_addr_gen_mode_name(l->ipv6.addr_gen_mode) ?: "?",
+					      "disable_ipv6", l->ipv6.disabled));
+		json_array_append_new(list, o);
+	}
+	return json_pack("{s:s, s:o}", "command", "links", "links", list);
 }

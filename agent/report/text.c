@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "report.h"
 
 /* "mtu 1500 -> 1400, up down -> up" for the bits of @differs. */
 static void describe(const struct vt_subport_report *rep, uint32_t differs,
@@ -28,7 +28,7 @@ static const struct vt_subport_report *op_report(const struct vt_plan *plan, con
 	return op->subport == SIZE_MAX ? NULL : &plan->trunks[op->trunk].subports[op->subport];
 }
 
-static void print_op(const struct vt_cli *cli, const struct vt_world *w, const struct vt_op *op)
+static void print_op(int verbosity, const struct vt_world *w, const struct vt_op *op)
 {
 	const struct vt_subport_report *rep = op_report(&w->plan, op);
 	const char *trunk = w->plan.trunks[op->trunk].name;
@@ -56,18 +56,18 @@ static void print_op(const struct vt_cli *cli, const struct vt_world *w, const s
 		printf("\u00b1 recreate %s: %s", op->before->name, what);
 		break;
 	}
-	if (cli->verbosity > 0)
+	if (verbosity > 0)
 		printf("  [trunk %s]", trunk);
 	putchar('\n');
 }
 
-void vt_print_plan(const struct vt_cli *cli, const struct vt_world *w)
+void vt_text_plan(int verbosity, const struct vt_world *w)
 {
 	const struct vt_plan *plan = &w->plan;
 	size_t stuck = 0;
 
 	for (size_t i = 0; i < plan->n_ops; i++)
-		print_op(cli, w, &plan->ops[i]);
+		print_op(verbosity, w, &plan->ops[i]);
 	for (size_t i = 0; i < plan->n_effects; i++) {
 		const struct vt_effect *e = &plan->effects[i];
 
@@ -87,7 +87,7 @@ void vt_print_plan(const struct vt_cli *cli, const struct vt_world *w)
 		stuck++;
 		printf("! trunk %s: %s: %s\n", r->name, vt_trunk_status_name(r->status), r->reason);
 	}
-	if (cli->verbosity < 0)
+	if (verbosity < 0)
 		return;
 	if (!plan->n_ops && !stuck)
 		printf("In sync: nothing to do.\n");
@@ -112,7 +112,7 @@ static void print_subport(const struct vt_world *w, const struct vt_subport_repo
 	       vt_subport_state_name(rep->state), what[0] ? ": " : "", what);
 }
 
-void vt_print_status(const struct vt_cli *cli, const struct vt_world *w)
+void vt_text_status(int verbosity, const struct vt_world *w)
 {
 	const struct vt_plan *plan = &w->plan;
 
@@ -128,11 +128,73 @@ void vt_print_status(const struct vt_cli *cli, const struct vt_world *w)
 			printf(" (parent %s, %zu subport%s)", r->want->parent, r->n_subports,
 			       r->n_subports == 1 ? "" : "s");
 		printf("%s%s\n", r->reason[0] ? ": " : "", r->reason);
-		if (cli->verbosity < 0)
+		if (verbosity < 0)
 			continue;
 		for (size_t j = 0; j < r->n_subports; j++)
 			print_subport(w, &r->subports[j]);
 	}
-	if (!plan->n_trunks && cli->verbosity >= 0)
+	if (!plan->n_trunks && verbosity >= 0)
 		printf("No trunks desired.\n");
+}
+
+void vt_text_run(int verbosity, const char *state_dir, const struct vt_run *run)
+{
+	const struct vt_plan *plan = &run->world.plan;
+
+	for (size_t i = 0; i < plan->n_trunks; i++) {
+		struct vt_trunk_outcome o;
+
+		vt_run_outcome(run, i, &o);
+		if (!o.txn && o.status == VT_TRUNK_ACTIVE && verbosity <= 0)
+			continue;
+		printf("%s: %s", plan->trunks[i].name, vt_trunk_status_name(o.status));
+		if (o.txn && o.txn->outcome == VT_TXN_APPLIED && o.ops)
+			printf(": %zu operation%s applied", o.ops, o.ops == 1 ? "" : "s");
+		else if (o.txn && o.txn->outcome != VT_TXN_APPLIED)
+			printf(": failed, %s (%zu request%s undone)",
+			       o.txn->outcome == VT_TXN_ROLLED_BACK ? "rolled back" : "ROLLBACK INCOMPLETE",
+			       o.txn->rolled_back, o.txn->rolled_back == 1 ? "" : "s");
+		if (o.reason[0])
+			printf(": %s", o.reason);
+		if (o.txn && o.txn->outcome == VT_TXN_ROLLBACK_INCOMPLETE)
+			printf("; cause: %s", o.txn->error);
+		putchar('\n');
+	}
+	if (verbosity < 0)
+		return;
+	switch (run->exit_code) {
+	case VT_EXIT_OK: printf("In sync: nothing to do.\n"); break;
+	case VT_EXIT_CHANGED: printf("Converged.\n"); break;
+	case VT_EXIT_ROLLBACK_INCOMPLETE:
+		printf("Rollback incomplete: the journal in %s is kept; the next run retries.\n",
+		       state_dir);
+		break;
+	default: printf("Not converged; nothing half-applied was left.\n");
+	}
+}
+
+static void print_link(const struct vt_link *l, const struct vt_link_table *t)
+{
+	const struct vt_link *parent = vt_link_table_find_ifindex(t, l->parent);
+
+	printf("%-4d %-15s %-8s %-4s mtu %-5u", l->ifindex, l->name,
+	       l->kind[0] ? l->kind : "-", l->up ? "up" : "down", l->mtu);
+	if (l->is_vlan)
+		printf(" %s %u on %s", vt_protocol_name(l->vlan.protocol) ?: "?", l->vlan.id,
+		       parent ? parent->name : "?");
+	if (l->ipv6.present)
+		printf(" ipv6 %s%s", vt_addr_gen_mode_name(l->ipv6.addr_gen_mode) ?: "?",
+		       l->ipv6.disabled ? " disabled" : "");
+	if (l->alias[0])
+		printf(" alias \"%s\"", l->alias);
+	/* As `ip link` shows them: one "altname X" each. */
+	for (size_t i = 0; i < l->n_altnames; i++)
+		printf(" altname %s", l->altnames[i]);
+	putchar('\n');
+}
+
+void vt_text_links(const struct vt_link_table *table)
+{
+	for (size_t i = 0; i < table->n; i++)
+		print_link(&table->links[i], table);
 }

@@ -50,29 +50,19 @@ static int store(int dirfd, json_t *doc)
 	return ret;
 }
 
-int vt_last_record(int dirfd, const struct vt_plan *plan, const struct vt_txn *txns,
-		   size_t n_txns)
+int vt_last_record(int dirfd, const struct vt_plan *plan, const struct vt_trunk_outcome *outcomes)
 {
 	json_t *doc = load(dirfd), *trunks = json_object_get(doc, "trunks");
 	long now = (long)time(NULL);
 	int ret;
 
 	for (size_t i = 0; i < plan->n_trunks; i++) {
-		const struct vt_trunk_report *r = &plan->trunks[i];
-		const struct vt_txn *t = vt_txn_of(txns, n_txns, i);
-		const char *status = vt_trunk_status_name(r->status), *reason = r->reason;
-		const char *outcome = t ? vt_txn_outcome_name(t->outcome) : "unchanged";
-		char settled[128];
+		const struct vt_trunk_outcome *o = &outcomes[i];
 
-		if (t && t->outcome == VT_TXN_APPLIED) {
-			status = vt_trunk_status_name(vt_trunk_settled(r, settled, sizeof(settled)));
-			reason = settled;
-		} else if (t) {
-			status = "ERROR";
-			reason = t->error;
-		}
-		json_object_set_new(trunks, r->name, json_pack("{s:s, s:s, s:s, s:I}",
-			"status", status, "reason", reason, "outcome", outcome, "time", (json_int_t)now));
+		json_object_set_new(trunks, plan->trunks[i].name, json_pack("{s:s, s:s, s:s, s:I}",
+			"status", vt_trunk_status_name(o->status), "reason", o->reason,
+			"outcome", o->txn ? vt_txn_outcome_name(o->txn->outcome) : "unchanged",
+			"time", (json_int_t)now));
 	}
 	json_object_set_new(doc, "time", json_integer(now));
 	ret = store(dirfd, doc);
@@ -97,30 +87,4 @@ int vt_last_set(int dirfd, const char *key, json_t *value)
 	ret = store(dirfd, doc);
 	json_decref(doc);
 	return ret;
-}
-
-void vt_last_apply(int dirfd, struct vt_plan *plan)
-{
-	json_t *doc, *trunks;
-
-	if (dirfd < 0)
-		return;
-	doc = load(dirfd);
-	trunks = json_object_get(doc, "trunks");
-	for (size_t i = 0; i < plan->n_trunks; i++) {
-		struct vt_trunk_report *r = &plan->trunks[i];
-		json_t *last = json_object_get(trunks, r->name);
-		const char *outcome = json_string_value(json_object_get(last, "outcome"));
-		const char *reason = json_string_value(json_object_get(last, "reason"));
-
-		/* The kernel has the last word: a trunk in sync is never ERROR. */
-		if (r->status != VT_TRUNK_DEGRADED || !outcome || !reason ||
-		    (strcmp(outcome, "rolled_back") && strcmp(outcome, "rollback_incomplete")))
-			continue;
-		r->status = VT_TRUNK_ERROR;
-		snprintf(r->reason, sizeof(r->reason), "the last reconcile failed and was %s: %s",
-			 strcmp(outcome, "rolled_back") ? "not fully rolled back" : "rolled back",
-			 reason);
-	}
-	json_decref(doc);
 }

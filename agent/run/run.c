@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "last.h"
@@ -8,28 +9,29 @@
 void vt_run_outcome(const struct vt_run *run, size_t i, struct vt_trunk_outcome *o)
 {
 	const struct vt_plan *plan = &run->world.plan;
-	const struct vt_trunk_report *r = &plan->trunks[i];
+	struct vt_status_facts f = {
+		.txn = vt_txn_of(run->txns, run->n_txns, i),
+		.refused = run->refused[0] ? run->refused : NULL,
+	};
 
-	memset(o, 0, sizeof(*o));
-	o->txn = vt_txn_of(run->txns, run->n_txns, i);
-	o->status = r->status;
-	o->reason = r->reason;
 	for (size_t k = 0; k < plan->n_ops; k++)
-		o->ops += plan->ops[k].trunk == i;
-	if (!o->txn && run->refused[0] && r->can_converge && o->ops) {
-		o->status = VT_TRUNK_ERROR;
-		o->reason = run->refused;
+		f.ops += plan->ops[k].trunk == i;
+	vt_status_trunk(&plan->trunks[i], &f, o);
+}
+
+/* status.json: what each trunk's status came to, as the run reports it. */
+static void record(const struct vt_run *run)
+{
+	const struct vt_plan *plan = &run->world.plan;
+	struct vt_trunk_outcome *o = calloc(plan->n_trunks + 1, sizeof(*o));
+
+	/* Without memory the record is only stale: `status` still reads the kernel. */
+	if (!o)
 		return;
-	}
-	if (!o->txn || !r->can_converge)
-		return;
-	if (o->txn->outcome == VT_TXN_APPLIED) {
-		o->status = vt_trunk_settled(r, o->settled, sizeof(o->settled));
-		o->reason = o->settled;
-	} else {
-		o->status = VT_TRUNK_ERROR;
-		o->reason = o->txn->outcome == VT_TXN_ROLLED_BACK ? o->txn->error : o->txn->remains;
-	}
+	for (size_t i = 0; i < plan->n_trunks; i++)
+		vt_run_outcome(run, i, &o[i]);
+	vt_last_record(run->world.sd.dirfd, plan, o);
+	free(o);
 }
 
 static int exit_code(const struct vt_run *run)
@@ -71,28 +73,27 @@ static bool refuse_atomic(struct vt_run *run)
 	return false;
 }
 
-int vt_run_reconcile(const struct vt_cli *cli, const struct vt_desired *intent, struct vt_nl *nl,
-		     const struct vt_link_source *source, vt_recover_gate gate, void *gate_arg,
-		     bool teardown, struct vt_run *run)
+int vt_run_reconcile(const struct vt_run_opts *o, struct vt_run *run)
 {
-	struct vt_engine engine = { .atomic = cli->atomic };
+	struct vt_engine engine = { .atomic = o->atomic };
+	struct vt_world_opts wo = o->world;
 	int ret;
 
 	memset(run, 0, sizeof(*run));
-	run->command = teardown ? "teardown" : "reconcile";
+	run->command = wo.command = o->teardown ? "teardown" : "reconcile";
 	vt_world_init(&run->world);
-	run->world.intent = intent;
-	run->world.nl = nl;
-	run->world.nl_borrowed = nl != NULL;
-	run->world.source = source;
-	run->world.recover_gate = gate;
-	run->world.recover_arg = gate_arg;
+	run->world.intent = o->intent;
+	run->world.nl = o->nl;
+	run->world.nl_borrowed = o->nl != NULL;
+	run->world.source = o->source;
+	run->world.recover_gate = o->gate;
+	run->world.recover_arg = o->gate_arg;
 	/* Teardown needs no desired state: it goes towards none. */
-	ret = teardown || intent ? 0 : vt_world_load(cli, run->command, &run->world);
+	ret = o->teardown || o->intent ? 0 : vt_world_load(&wo, &run->world);
 	if (!ret)
-		ret = vt_world_lock(cli, run->command, &run->world, true);
+		ret = vt_world_lock(&wo, &run->world, true);
 	if (!ret)
-		ret = vt_world_scan(cli, run->command, &run->world);
+		ret = vt_world_scan(&wo, &run->world);
 	if (ret)
 		return ret;
 
@@ -100,18 +101,18 @@ int vt_run_reconcile(const struct vt_cli *cli, const struct vt_desired *intent, 
 	engine.state_dirfd = run->world.sd.dirfd;
 	engine.desired = vt_world_intent(&run->world);
 	engine.links = &run->world.links;
-	engine.source = source;
+	engine.source = o->source;
 	engine.plan = &run->world.plan;
-	if (cli->atomic && refuse_atomic(run)) {
+	if (o->atomic && refuse_atomic(run)) {
 		run->exit_code = exit_code(run);
 		return 0;
 	}
 	if (vt_engine_commit(&engine, &run->txns, &run->n_txns) < 0) {
-		vt_report_failure(cli, run->command, "out of memory", NULL);
+		snprintf(run->world.failure.what, sizeof(run->world.failure.what), "out of memory");
 		return VT_EXIT_CANNOT_RUN;
 	}
 	if (run->n_txns)
-		vt_last_record(run->world.sd.dirfd, &run->world.plan, run->txns, run->n_txns);
+		record(run);
 	run->exit_code = exit_code(run);
 	return 0;
 }

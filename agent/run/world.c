@@ -4,13 +4,45 @@
  * recover, the kernel's links, and the plan between them.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "base/name_table.h"
+#include "world.h"
 #include "txn/journal.h"
 #include "plan/plan_internal.h"
 #include "txn/restore.h"
+
+static void fail(struct vt_world *world, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct vt_world *world, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(world->failure.what, sizeof(world->failure.what), fmt, ap);
+	va_end(ap);
+	world->failure.hint = hint;
+}
+
+static void note(const struct vt_world_opts *o, enum vt_note_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void note(const struct vt_world_opts *o, enum vt_note_level level, const char *fmt, ...)
+{
+	char text[2560];
+	va_list ap;
+
+	if (!o->note)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	o->note(o->note_arg, level, text);
+}
 
 const struct vt_desired *vt_world_intent(const struct vt_world *world)
 {
@@ -40,51 +72,47 @@ static bool trunk_known(const struct vt_world *w, const char *name)
  * second teardown, or a recovery that undid its only creates) there is just
  * nothing to do. A desired state that cannot be read names nothing.
  */
-static bool desired_names(const struct vt_cli *cli, const char *trunk)
+static bool desired_names(const struct vt_world_opts *o, const char *trunk)
 {
 	struct vt_desired d = { 0 };
 	struct vt_diags diags = { 0 };
 	bool found = false;
 
-	if (vt_desired_load(cli->config, &d, &diags) == 0)
+	if (vt_desired_load(o->config, &d, &diags) == 0)
 		for (size_t i = 0; i < d.n_trunks && !found; i++)
 			found = !strcmp(d.trunks[i].name, trunk);
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	vt_desired_free(&d);
 	return found;
 }
 
-int vt_world_load(const struct vt_cli *cli, const char *command, struct vt_world *world)
+int vt_world_load(const struct vt_world_opts *o, struct vt_world *world)
 {
-	struct vt_diags diags = { 0 };
-	char what[256];
 	int ret;
 
-	ret = vt_desired_load(cli->config, &world->desired, &diags);
-	if (ret == -EINVAL)
-		vt_report_diags(cli, command, &diags);
-	vt_diags_free(&diags);
-	if (ret == -EINVAL)
+	ret = vt_desired_load(o->config, &world->desired, &world->failure.diags);
+	if (ret == -EINVAL) {
+		world->failure.invalid = true;
+		fail(world, NULL, "invalid desired state");
 		return VT_EXIT_INVALID;
+	}
 	if (ret < 0) {
-		snprintf(what, sizeof(what), "reading the desired state: %s", strerror(-ret));
-		vt_report_failure(cli, command, what, NULL);
+		fail(world, NULL, "reading the desired state: %s", strerror(-ret));
 		return VT_EXIT_CANNOT_RUN;
 	}
 	return 0;
 }
 
-static int open_netlink(const struct vt_cli *cli, const char *command, struct vt_world *world)
+static int open_netlink(struct vt_world *world)
 {
-	char what[256];
 	int ret;
 
 	if (world->nl)
 		return 0;
 	ret = vt_nl_open(&world->nl);
 	if (ret < 0) {
-		snprintf(what, sizeof(what), "opening rtnetlink: %s", strerror(-ret));
-		vt_report_failure(cli, command, what, "run `vlantrunk check` to see what is missing");
+		fail(world, "run `vlantrunk check` to see what is missing", "opening rtnetlink: %s",
+		     strerror(-ret));
 		return VT_EXIT_CANNOT_RUN;
 	}
 	return 0;
@@ -103,7 +131,7 @@ static struct vt_held *add_held(struct vt_world *world)
 }
 
 /* One journal: rolled back and removed, or kept and held. */
-static int recover_one(const struct vt_cli *cli, const char *command, struct vt_world *world,
+static int recover_one(const struct vt_world_opts *o, struct vt_world *world,
 		       const char *file)
 {
 	struct vt_restore_report rep;
@@ -129,7 +157,7 @@ static int recover_one(const struct vt_cli *cli, const char *command, struct vt_
 		snprintf(held->reason, sizeof(held->reason),
 			 "the journal %s in %s cannot be read (%s); it is kept: inspect it, and "
 			 "remove it only once every device it names is as it should be", file,
-			 cli->state_dir, strerror(-ret));
+			 o->state_dir, strerror(-ret));
 		goto report;
 	}
 	held->journal = journal;
@@ -140,7 +168,7 @@ static int recover_one(const struct vt_cli *cli, const char *command, struct vt_
 		return 0;
 	}
 	held->tried = true;
-	ret = open_netlink(cli, command, world);
+	ret = open_netlink(world);
 	if (ret) {
 		world->n_held--;
 		vt_journal_free(&held->journal);
@@ -154,9 +182,8 @@ static int recover_one(const struct vt_cli *cli, const char *command, struct vt_
 		ret = vt_journal_remove(world->sd.dirfd, journal.file);
 		world->recovered++;
 		snprintf(world->recovered_id, sizeof(world->recovered_id), "%s", journal.id);
-		if (cli->verbosity >= 0)
-			fprintf(stderr, "vlantrunk: rolled back interrupted transaction %s "
-					"(%zu requests undone%s)\n", journal.id,
+		note(o, VT_NOTE_INFO, "rolled back interrupted transaction %s "
+				      "(%zu requests undone%s)", journal.id,
 				rep.deleted + rep.created + rep.changed,
 				rep.vanished ? ", devices gone with their parent need nothing" : "");
 		vt_journal_free(&held->journal);
@@ -168,12 +195,11 @@ static int recover_one(const struct vt_cli *cli, const char *command, struct vt_
 		 rep.error[0] ? " first failure: " : "", rep.error);
 report:
 	/* The trunks it concerns carry the reason; a log line says it once per run too. */
-	if (cli->verbosity >= 0 && !cli->json)
-		fprintf(stderr, "vlantrunk: %s\n", held->reason);
+	note(o, VT_NOTE_REPORTED, "%s", held->reason);
 	return 0;
 }
 
-int vt_world_recover(const struct vt_cli *cli, const char *command, struct vt_world *world)
+int vt_world_recover(const struct vt_world_opts *o, struct vt_world *world)
 {
 	struct vt_journal_files files;
 	int ret = vt_journal_list(world->sd.dirfd, &files);
@@ -185,17 +211,17 @@ int vt_world_recover(const struct vt_cli *cli, const char *command, struct vt_wo
 			return VT_EXIT_CANNOT_RUN;
 		held->all = true;
 		snprintf(held->reason, sizeof(held->reason), "the state dir %s cannot be listed "
-			 "for journals (%s)", cli->state_dir, strerror(-ret));
+			 "for journals (%s)", o->state_dir, strerror(-ret));
 		return 0;
 	}
 	/* A journal never finished: its transaction sent nothing, there is nothing to undo. */
 	vt_journal_discard_partial(world->sd.dirfd);
 	/* Newest first: an undo log is undone from its end. */
 	for (size_t i = 0; i < files.n && !ret; i++)
-		ret = recover_one(cli, command, world, files.names[i]);
+		ret = recover_one(o, world, files.names[i]);
 	vt_journal_files_free(&files);
 	if (ret < 0) {
-		vt_report_failure(cli, command, "recovering: out of memory", NULL);
+		fail(world, NULL, "recovering: out of memory");
 		return VT_EXIT_CANNOT_RUN;
 	}
 	return ret;
@@ -230,53 +256,41 @@ void vt_world_held_free(struct vt_held *held, size_t n)
 	free(held);
 }
 
-int vt_world_lock(const struct vt_cli *cli, const char *command, struct vt_world *world,
-		  bool writer)
+int vt_world_lock(const struct vt_world_opts *o, struct vt_world *world, bool writer)
 {
-	char what[512];
 	int ret;
 
-	ret = vt_statedir_open(cli->state_dir, writer, &world->sd);
+	ret = vt_statedir_open(o->state_dir, writer, &world->sd);
 	if (ret == -ENOENT && !writer)
 		return 0;	/* no state dir: nothing was ever interrupted */
 	if (ret < 0 && !writer) {
 		/* A reader without rights to the state dir reads the kernel as it is. */
-		if (cli->verbosity > 0)
-			fprintf(stderr, "vlantrunk: state dir %s unreadable (%s): an interrupted "
-					"transaction would go unnoticed\n", cli->state_dir, strerror(-ret));
+		note(o, VT_NOTE_DEBUG, "state dir %s unreadable (%s): an interrupted "
+				       "transaction would go unnoticed", o->state_dir, strerror(-ret));
 		return 0;
 	}
 	if (ret < 0) {
-		snprintf(what, sizeof(what), "state dir %s: %s", cli->state_dir,
-			 ret == -EPERM ? "not owned by us, or writable by others" : strerror(-ret));
-		vt_report_failure(cli, command, what, "run as root; see `vlantrunk check`");
+		fail(world, "run as root; see `vlantrunk check`", "state dir %s: %s", o->state_dir,
+		     ret == -EPERM ? "not owned by us, or writable by others" : strerror(-ret));
 		return VT_EXIT_CANNOT_RUN;
 	}
-	ret = vt_statedir_lock(&world->sd, writer ? cli->wait : 0);
+	ret = vt_statedir_lock(&world->sd, writer ? o->wait : 0);
 	if (ret == -EWOULDBLOCK && !writer) {
 		/* A writer is at work: its transaction's trunks are BUILD. */
 		note_running(world);
 		return 0;
 	}
 	if (ret == -EWOULDBLOCK) {
-		snprintf(what, sizeof(what), "another vlantrunk holds the lock in %s (waited %d s)",
-			 cli->state_dir, cli->wait);
-		vt_report_failure(cli, command, what, "retry later, or raise --wait");
+		fail(world, "retry later, or raise --wait",
+		     "another vlantrunk holds the lock in %s (waited %d s)", o->state_dir, o->wait);
 		return VT_EXIT_CANNOT_RUN;
 	}
 	if (ret < 0) {
-		snprintf(what, sizeof(what), "cannot take the lock in %s: %s", cli->state_dir,
-			 strerror(-ret));
-		vt_report_failure(cli, command, what, "run as root; see `vlantrunk check`");
+		fail(world, "run as root; see `vlantrunk check`", "cannot take the lock in %s: %s",
+		     o->state_dir, strerror(-ret));
 		return VT_EXIT_CANNOT_RUN;
 	}
-	return vt_world_recover(cli, command, world);
-}
-
-int vt_read_links(const struct vt_link_source *source, struct vt_nl *nl,
-		  struct vt_link_table *into)
-{
-	return source ? source->read(source->arg, into) : vt_nl_dump_links(nl, into);
+	return vt_world_recover(o, world);
 }
 
 #define CONFIRM_MAX 32
@@ -316,28 +330,6 @@ static bool plan_holds(struct vt_world *world)
 	return true;
 }
 
-int vt_view_links(const struct vt_link_source *source, struct vt_nl *nl,
-		  struct vt_link_table *scratch, const struct vt_link_table **out)
-{
-	int ret;
-
-	if (source)
-		return source->view(source->arg, out);
-	ret = vt_nl_dump_links(nl, scratch);
-	*out = scratch;
-	return ret;
-}
-
-struct subport_owner {
-	const char *name;		/* a desired subport's */
-	const char *trunk;
-};
-
-static int cmp_owner(const void *a, const void *b)
-{
-	return strcmp(((const struct subport_owner *)a)->name, ((const struct subport_owner *)b)->name);
-}
-
 /*
  * What a kept journal holds: its own trunks; the trunks whose markers its
  * before-images carry (a device it took from another trunk); and the trunks
@@ -345,8 +337,8 @@ static int cmp_owner(const void *a, const void *b)
  * them changing such a device would make it unprovable, and the journal's
  * recovery could never finish.
  */
-static int hold_journal(const struct vt_held *h, const struct subport_owner *owners, size_t n_owners,
-			struct vt_plan_hold *holds, size_t *n)
+static int hold_journal(const struct vt_held *h, const struct vt_desired *d,
+			struct vt_name_table *owners, struct vt_plan_hold *holds, size_t *n)
 {
 	const struct vt_journal *j = &h->journal;
 
@@ -364,100 +356,91 @@ static int hold_journal(const struct vt_held *h, const struct subport_owner *own
 		if (owner)
 			holds[(*n)++] = (struct vt_plan_hold){ owner, h->reason };
 		for (size_t m = 0; m < 2; m++) {
-			struct subport_owner key = { .name = names[m] }, *hit;
+			const struct vt_name_entry *hit =
+				names[m][0] ? vt_name_table_find(owners, names[m], NULL) : NULL;
 
-			hit = names[m][0] && n_owners ?
-			      bsearch(&key, owners, n_owners, sizeof(key), cmp_owner) : NULL;
 			if (hit)
-				holds[(*n)++] = (struct vt_plan_hold){ hit->trunk, h->reason };
+				holds[(*n)++] = (struct vt_plan_hold){ d->trunks[hit->value].name,
+								       h->reason };
 		}
 	}
 	return 0;
 }
 
 /* The plan, with what kept journals concern held. */
-static int plan(const struct vt_cli *cli, struct vt_world *world)
+static int plan(const struct vt_world_opts *o, struct vt_world *world)
 {
 	const struct vt_desired *d = vt_world_intent(world);
-	struct subport_owner *owners = NULL;
+	struct vt_name_table owners = { 0 };	/* a desired subport's name: its trunk */
 	struct vt_plan_hold *holds = NULL;
-	size_t n = 0, cap = 0, n_owners = 0;
+	size_t n = 0, cap = 0;
 	int ret = -ENOMEM;
 
 	for (size_t i = 0; i < world->n_held; i++)
 		cap += 1 + world->held[i].journal.n_trunks + 3 * world->held[i].journal.n_entries;
 	if (world->n_held) {
-		for (size_t i = 0; i < d->n_trunks; i++)
-			n_owners += d->trunks[i].n_subports;
-		owners = calloc(n_owners ? n_owners : 1, sizeof(*owners));
 		holds = calloc(cap, sizeof(*holds));
-		if (!owners || !holds)
+		if (!holds)
 			goto out;
-		n_owners = 0;
 		for (size_t i = 0; i < d->n_trunks; i++)
 			for (size_t k = 0; k < d->trunks[i].n_subports; k++)
-				owners[n_owners++] = (struct subport_owner){
-					d->trunks[i].subports[k].name, d->trunks[i].name };
-		qsort(owners, n_owners, sizeof(*owners), cmp_owner);
+				if (vt_name_table_add(&owners, d->trunks[i].subports[k].name, i) < 0)
+					goto out;
 	}
 	for (size_t i = 0; i < world->n_held; i++)
-		hold_journal(&world->held[i], owners, n_owners, holds, &n);
-	ret = vt_plan_build_held(d, &world->links, cli->trunks, cli->n_trunks, holds, n,
+		hold_journal(&world->held[i], d, &owners, holds, &n);
+	ret = vt_plan_build_held(d, &world->links, o->trunks, o->n_trunks, holds, n,
 				 &world->plan);
 out:
-	free(owners);
+	vt_name_table_free(&owners);
 	free(holds);
 	return ret;
 }
 
-int vt_world_scan(const struct vt_cli *cli, const char *command, struct vt_world *world)
+int vt_world_scan(const struct vt_world_opts *o, struct vt_world *world)
 {
-	char what[256];
 	int ret;
 
-	ret = open_netlink(cli, command, world);
+	ret = open_netlink(world);
 	if (ret)
 		return ret;
-	ret = vt_read_links(world->source, world->nl, &world->links);
+	ret = vt_link_source_read(world->source, world->nl, &world->links);
 	if (ret < 0) {
-		snprintf(what, sizeof(what), "reading the kernel's links over rtnetlink: %s",
-			 strerror(-ret));
-		vt_report_failure(cli, command, what, "run `vlantrunk check` to see what is missing");
+		fail(world, "run `vlantrunk check` to see what is missing",
+		     "reading the kernel's links over rtnetlink: %s", strerror(-ret));
 		return VT_EXIT_CANNOT_RUN;
 	}
-	for (size_t i = 0; i < cli->n_trunks; i++) {
-		if (trunk_known(world, cli->trunks[i]) ||
-		    (!strcmp(command, "teardown") && desired_names(cli, cli->trunks[i])))
+	for (size_t i = 0; i < o->n_trunks; i++) {
+		if (trunk_known(world, o->trunks[i]) ||
+		    (!strcmp(o->command, "teardown") && desired_names(o, o->trunks[i])))
 			continue;
-		snprintf(what, sizeof(what), "--trunk %s: no such trunk in %s or in the kernel",
-			 cli->trunks[i], cli->config);
-		vt_report_failure(cli, command, what, NULL);
+		fail(world, NULL, "--trunk %s: no such trunk in %s or in the kernel", o->trunks[i],
+		     o->config);
 		return VT_EXIT_INVALID;
 	}
-	ret = plan(cli, world);
+	ret = plan(o, world);
 	if (ret == 0 && world->source && !plan_holds(world)) {
 		vt_plan_free(&world->plan);
 		ret = world->source->refresh(world->source->arg, &world->links);
 		if (ret == 0)
-			ret = plan(cli, world);
+			ret = plan(o, world);
 	}
 	if (ret < 0) {
-		snprintf(what, sizeof(what), "planning: %s", strerror(-ret));
-		vt_report_failure(cli, command, what, NULL);
+		fail(world, NULL, "planning: %s", strerror(-ret));
 		return VT_EXIT_CANNOT_RUN;
 	}
 	return 0;
 }
 
-int vt_world_read(const struct vt_cli *cli, const char *command, struct vt_world *world)
+int vt_world_read(const struct vt_world_opts *o, struct vt_world *world)
 {
-	int ret = vt_world_load(cli, command, world);
+	int ret = vt_world_load(o, world);
 
 	/* An interrupted transaction is rolled back before anything is read. */
 	if (!ret)
-		ret = vt_world_lock(cli, command, world, false);
+		ret = vt_world_lock(o, world, false);
 	if (!ret)
-		ret = vt_world_scan(cli, command, world);
+		ret = vt_world_scan(o, world);
 	return ret;
 }
 
@@ -474,6 +457,7 @@ void vt_world_free(struct vt_world *world)
 	if (!world->nl_borrowed)
 		vt_nl_close(world->nl);
 	vt_desired_free(&world->desired);
+	vt_diag_free(&world->failure.diags);
 	vt_statedir_close(&world->sd);
 	vt_journal_free(&world->running);
 	vt_world_held_free(world->held, world->n_held);

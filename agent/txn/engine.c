@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "link_source.h"
 #include "engine.h"
 #include "journal.h"
 #include "base/name_table.h"
@@ -657,7 +657,7 @@ static int verify(struct runner *r)
 	ret = confirm_changed(r);
 	/* The verdict is in before anything reads the links again: a view will do. */
 	if (ret == 0)
-		ret = vt_view_links(r->e->source, r->e->nl, &scratch, &links);
+		ret = vt_link_source_view(r->e->source, r->e->nl, &scratch, &links);
 	if (ret < 0) {
 		fail(r->txn, "verifying: cannot read the kernel's links: %s", strerror(-ret));
 		goto out;

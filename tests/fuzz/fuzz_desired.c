@@ -67,6 +67,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	vt_desired_free(&desired);
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	return 0;
 }

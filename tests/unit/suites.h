@@ -14,5 +14,6 @@ Suite *neutron_suite(void);
 Suite *plan_suite(void);
 Suite *journal_suite(void);
 Suite *plan_ipv6_suite(void);
+Suite *status_suite(void);
 
 #endif

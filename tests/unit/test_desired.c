@@ -52,7 +52,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 static void teardown(void)
 {
 	vt_desired_free(&desired);
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	if (tmpdir[0])
 		nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -609,7 +609,7 @@ START_TEST(test_empty_and_truncated_input)
 	expect_invalid(ret);
 	ck_assert_uint_eq(diags.n, 1);
 	ck_assert_str_eq(diags.v[0].file, "empty.json");
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	ret = vt_desired_parse("{\"version\":1,\"trunks\":[]}", 10, NULL, &desired, &diags);
 	expect_invalid(ret);
 	ck_assert_uint_eq(diags.n, 1);
@@ -683,7 +683,7 @@ START_TEST(test_control_characters_not_echoed)
 	diag = &diags.v[0];
 	ck_assert_ptr_null(strchr(diag->field, '\x1b'));
 	ck_assert_str_eq(diag->field, "a?[2Jb");
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 
 	/* U+009B is a one-character CSI; U+00E9 is just a letter */
 	expect_invalid(parse("{'version':1,'trunks':[],'\\u009b2J\\u00e9':1}"));
@@ -980,7 +980,7 @@ START_TEST(test_directory_without_json)
 	ck_assert_str_eq(diags.v[0].file, tmpdir);
 	ck_assert_ptr_nonnull(strstr(diags.v[0].message, "no *.json file"));
 
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	write_file("trunks.json.disabled", DOC(""), NULL, 0);
 	write_file("README", "", NULL, 0);
 	expect_invalid(vt_desired_load(tmpdir, &desired, &diags));
@@ -1042,7 +1042,7 @@ START_TEST(test_fifo_path)
 	ck_assert_uint_eq(diags.n, 1);
 	ck_assert_ptr_nonnull(strstr(diags.v[0].message, "neither a regular file"));
 	/* and in a directory, a FIFO is not a *.json file */
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	expect_invalid(vt_desired_load(tmpdir, &desired, &diags));
 	ck_assert_uint_eq(diags.n, 1);
 	ck_assert_ptr_nonnull(strstr(diags.v[0].message, "no *.json file"));
@@ -1132,7 +1132,7 @@ START_TEST(test_nesting_limit)
 	expect_invalid(ret);
 	ck_assert_uint_eq(diags.n, 1);
 	ck_assert_str_eq(diags.v[0].field, "x");
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 
 	text = nested_doc(VT_DESIRED_MAX_DEPTH);
 	ret = parse(text);
@@ -1182,7 +1182,7 @@ START_TEST(test_values_limit)
 	expect_invalid(ret);
 	ck_assert_uint_eq(diags.n, 1);
 	ck_assert_str_eq(diags.v[0].field, "x");
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 
 	text = values_doc(VT_DESIRED_MAX_VALUES - 3);
 	ret = parse(text);

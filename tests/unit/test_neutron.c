@@ -49,7 +49,7 @@ START_TEST(test_import_one_and_a_list)
 	ck_assert_uint_eq(d.n_trunks, 3);
 	ck_assert_uint_eq(d.trunks[2].subports[0].vlan, 4094);
 	vt_desired_free(&d);
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	free(text);
 	json_decref(doc);
 }

@@ -21,7 +21,7 @@
 #include "vt_desired.h"
 #include "vt_link.h"
 #include "vt_plan.h"
-#include "cli/cli.h"
+#include "report/report.h"
 
 /* The base kernel every test starts from. */
 enum { LO = 1, ETH0 = 2, ETH1 = 3, BR0 = 4, BR1 = 5, DUMMY0 = 6 };
@@ -131,7 +131,7 @@ static void load(const char *text)
 	ret = vt_desired_parse(json, strlen(json), "test.json", &desired, &diags);
 	if (diags.n)
 		vt_diag_format(&diags.v[0], what, sizeof(what));
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	free(json);
 	ck_assert_msg(ret == 0, "desired state rejected (%d): %s", ret, what);
 }
@@ -1667,7 +1667,7 @@ START_TEST(test_plan_json)
 	PLAN(DOC(T("{'name':'chg','vlan':10,'mtu':1300}," SP("ren", 30) "," SP("new", 50) ","
 		   SP("rec", 20)) "," TRUNK("down", "eth9", SP("d1", 5))));
 
-	doc = capture_json(vt_print_plan_json);
+	doc = capture_json(vt_json_print_plan);
 	ck_assert_str_eq(str_of(doc, "command"), "plan");
 	ck_assert_str_eq(str_of(doc, "result"), "cannot_converge");
 	ops = array_of(doc, "operations");
@@ -1716,7 +1716,7 @@ START_TEST(test_plan_json_in_sync)
 
 	vlan(10, "sa", ETH0, 10, MARK("t"));
 	PLAN(DOC(T(SP("sa", 10))));
-	doc = capture_json(vt_print_plan_json);
+	doc = capture_json(vt_json_print_plan);
 	ck_assert_str_eq(str_of(doc, "result"), "in_sync");
 	ck_assert_uint_eq(json_array_size(array_of(doc, "operations")), 0);
 	json_decref(doc);
@@ -1732,7 +1732,7 @@ START_TEST(test_status_json)
 	PLAN(DOC(T(SP("sa", 10)) "," TRUNK("c", "eth0", SP("sb", 20)) ","
 		 "{'name':'a','parent':'eth1','admin_state_up':false,'subports':[]}"));
 
-	doc = capture_json(vt_print_status_json);
+	doc = capture_json(vt_json_print_status);
 	ck_assert_str_eq(str_of(doc, "command"), "status");
 	trunks = array_of(doc, "trunks");
 	check_trunks_json(trunks);
@@ -1766,7 +1766,7 @@ START_TEST(test_plan_json_non_utf8)
 	vlan(12, "eth0.20", ETH0, 20, NULL);
 	PLAN(DOC(T(SP("sa", 5)) "," TRUNK("c", "eth1", SP("x2", 5)) "," TRUNK("k", "eth0", SP("sk", 20))));
 
-	doc = capture_json(vt_print_plan_json);
+	doc = capture_json(vt_json_print_plan);
 	ops = array_of(doc, "operations");
 	trunks = array_of(doc, "trunks");
 	ck_assert_uint_eq(json_array_size(ops), plan.n_ops);
@@ -1790,9 +1790,8 @@ START_TEST(test_plan_json_non_utf8)
 END_TEST
 
 /* What @print writes, as a string (the caller frees it). */
-static char *capture_printed(void (*print)(const struct vt_cli *, const struct vt_world *))
+static char *capture_printed(void (*print)(int verbosity, const struct vt_world *))
 {
-	struct vt_cli cli = { .verbosity = 0 };
 	struct vt_world w = { .desired = desired, .links = table, .plan = plan };
 	FILE *tmp = tmpfile();
 	char *text = calloc(1, 8192);
@@ -1803,7 +1802,7 @@ static char *capture_printed(void (*print)(const struct vt_cli *, const struct v
 	fflush(stdout);
 	saved = dup(STDOUT_FILENO);
 	ck_assert_int_ge(dup2(fileno(tmp), STDOUT_FILENO), 0);
-	print(&cli, &w);
+	print(0, &w);
 	fflush(stdout);
 	ck_assert_int_ge(dup2(saved, STDOUT_FILENO), 0);
 	close(saved);
@@ -1815,12 +1814,12 @@ static char *capture_printed(void (*print)(const struct vt_cli *, const struct v
 
 static char *capture_text(void)
 {
-	return capture_printed(vt_print_plan);
+	return capture_printed(vt_text_plan);
 }
 
 static char *capture_status_text(void)
 {
-	return capture_printed(vt_print_status);
+	return capture_printed(vt_text_status);
 }
 
 START_TEST(test_plan_text)
@@ -1978,7 +1977,7 @@ START_TEST(test_parent_altname_in_reports)
 	vlan(10, "sa", ETH0, 10, MARK("t"));
 	PLAN(DOC(TRUNK("t", LONG_ALT, SP("sa", 10)) "," TRUNK("m", "nowhere", SP("sm", 10))));
 
-	doc = capture_json(vt_print_status_json);
+	doc = capture_json(vt_json_print_status);
 	check_trunks_json(array_of(doc, "trunks"));
 	t = json_array_get(array_of(doc, "trunks"), trunk_index("t"));
 	ck_assert_str_eq(str_of(t, "parent"), LONG_ALT);

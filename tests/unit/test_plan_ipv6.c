@@ -77,7 +77,7 @@ static const struct vt_subport_report *plan_on(const char *parent, const char *f
 			*c = '"';
 	ck_assert_int_eq(vt_desired_parse(json, strlen(json), "t.json", &desired, &diags), 0);
 	free(json);
-	vt_diags_free(&diags);
+	vt_diag_free(&diags);
 	ck_assert_int_eq(vt_link_table_index(&table), 0);
 	ck_assert_int_eq(vt_plan_build(&desired, &table, NULL, 0, &plan), 0);
 	ck_assert_uint_eq(plan.n_trunks, 1);
