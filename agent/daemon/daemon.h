@@ -1,97 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * `vlantrunk agent`: one epoll loop that keeps the kernel converged. Every
- * change it makes goes through the same engine as `reconcile`.
+ * agent/daemon/: `vlantrunk agent`, one epoll loop that keeps the kernel
+ * converged. In: the command line's options (from cli/cmd_agent.c); the
+ * desired state's files, reloaded when they change; the kernel's link
+ * events; SIGHUP, SIGTERM and SIGINT; root's `status` or `reconcile` on
+ * agent.sock in the state dir. Out: runs of the same engine as `reconcile`
+ * (run/), one at a time and only between events, for the trunks events
+ * touched (every trunk at each periodic resync), a failing trunk backing
+ * off; and what they did, to the log (the systemd journal when systemd runs
+ * the agent, else stderr, where the runs' own notes also go), to systemd
+ * (READY, STATUS, WATCHDOG, STOPPING), to status.json's "agent" in the
+ * state dir, to the metrics textfile and to agent.sock's clients. All the
+ * agent's mutable state is in one struct vt_daemon (daemon_internal.h),
+ * handed to every function that needs it; there are no globals. It never
+ * deletes a managed device on the way out, and never waits for the state
+ * dir's lock: a busy lock is tried again each second. Who may include this
+ * header: cli/cmd_agent.c, and the folder's own files.
+ *
+ * Its files, from the loop down: daemon.c the loop (start, events, reload,
+ * stop); pass.c one reconcile pass and what it reports; mirror.c the copy
+ * of the kernel's links kept from events, which the runs read; schedule.c
+ * when to run and for which trunks (timers, marks, backoff); control.c
+ * agent.sock and watch.c the watch on the desired state, which never see
+ * struct vt_daemon; log.c the log; systemd.c libsystemd, loaded at start.
  */
 #ifndef VT_DAEMON_H
 #define VT_DAEMON_H
 
-#include <stdbool.h>
-#include <stdint.h>
+struct vt_cli;
 
-#include "cli/cli.h"
-#include "systemd.h"
-
-/* Per desired trunk: what the loop knows of it between runs. */
-struct vt_trunk_state {
-	char name[VT_TRUNK_NAME_MAX + 1];
-	bool dirty;			/* an event touched it: reconcile after the debounce */
-	unsigned int failures;		/* transactions failed in a row */
-	uint64_t retry_at;		/* CLOCK_MONOTONIC ns; 0 when not backing off */
-};
-
-/* A kept journal whose recovery failed: retried with backoff, while the rest is served. */
-struct vt_recovery {
-	char file[96];
-	unsigned int failures;		/* attempts failed in a row */
-	uint64_t retry_at;		/* CLOCK_MONOTONIC ns */
-	char reason[2048];		/* why the last attempt failed */
-};
-
-/* A name the loop looks events up by: a subport's, or a trunk's parent's. */
-struct vt_trunk_key {
-	const char *name;
-	size_t trunk;
-};
-
-struct vt_daemon_stats {
-	unsigned long runs, repairs, failures, rollbacks, recoveries, resyncs, overruns, reloads,
-		reload_errors;
-};
-
-/* The daemon's context: the only mutable state of the agent. */
-struct vt_daemon {
-	struct vt_cli cli;		/* trunks and n_trunks are set per run */
-	const char **names;		/* storage for cli.trunks */
-	struct vt_desired desired;	/* the last valid desired state */
-	char config_error[1100];	/* why the newest config was refused; "" when it was not */
-	struct vt_trunk_state *trunks;	/* parallel to desired.trunks */
-	struct vt_trunk_key *by_subport, *by_parent;	/* sorted by name */
-	struct vt_recovery *recoveries;	/* kept journals backing off */
-	size_t n_recoveries;
-	struct vt_held *held;		/* kept journals as the last run saw them: status holds their trunks */
-	size_t n_held;
-	bool all_dirty;			/* overrun, resync, reload: every trunk */
-	bool reload_pending;
-	bool debounce_armed;
-	bool stop;
-	bool journal;			/* log to the systemd journal */
-	struct vt_systemd systemd;
-	struct vt_nl *nl;		/* all requests go through it: its events are ours */
-	struct vt_monitor *mon;
-	/*
-	 * The kernel's links as the monitor's events say they are now: runs read
-	 * them here, not from a dump of everything (twice) per run. Stale after
-	 * an overrun or a failure to apply an event: then the next read dumps.
-	 */
-	struct vt_link_table links;
-	bool links_stale;
-	struct vt_link_source source;
-	int epfd, sigfd, inofd, debounce_fd, resync_fd, retry_fd, watchdog_fd, listen_fd;
-	char sock_path[4096];
-	/*
-	 * The config watch: on the config dir (or a file config's dir) or, while
-	 * that is missing, on its nearest existing ancestor until it is back.
-	 */
-	int config_wd;			/* -1: none */
-	bool config_is_dir;		/* as last seen: what to wait for while missing */
-	bool config_missing;		/* config_wd is an ancestor's */
-	/*
-	 * The state dir's watch, on its own inotify fd (the config watch may be
-	 * on the same inode: one instance would merge the two into one wd).
-	 */
-	int state_inofd, state_wd;
-	uint64_t state_dev, state_ino;	/* the state dir's, and agent.sock's, as made */
-	uint64_t sock_dev, sock_ino;
-	bool control_pending;		/* agent.sock or its dir went: check after the debounce */
-	bool lock_busy;			/* the last run found the lock taken (logged once) */
-	uint64_t config_fingerprint;	/* of the files last loaded (valid or not) */
-	struct vt_daemon_stats stats;
-	double last_run_ms;
-	long last_run_time;		/* Unix time */
-};
-
-/** vt_cmd_agent - run the agent until SIGTERM or SIGINT; the exit code. */
-int vt_cmd_agent(const struct vt_cli *cli);
+/**
+ * vt_daemon_run - the agent, with @cli's options: start as `reconcile` would
+ * (a valid desired state, a usable state dir; a kept journal does not stop
+ * it), then keep the kernel converged until SIGTERM or SIGINT. The exit
+ * code: 0 once stopped so; VT_EXIT_INVALID for a desired state it cannot
+ * start with; VT_EXIT_CANNOT_RUN when the state dir, rtnetlink or the loop
+ * fails it.
+ */
+int vt_daemon_run(const struct vt_cli *cli);
 
 #endif

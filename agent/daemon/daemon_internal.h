@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Shared by the agent's files only. */
+/*
+ * daemon_internal.h - for agent/daemon/'s own files only (no test includes
+ * it): the daemon's context, struct vt_daemon, which holds all the agent's
+ * mutable state, and the functions of schedule.c, mirror.c and pass.c that
+ * daemon.c and each other use. Each works on the context it is handed and
+ * keeps no state of its own. control.h, watch.h, log.h and systemd.h are
+ * below this: they never see the context.
+ */
 #ifndef VT_DAEMON_INTERNAL_H
 #define VT_DAEMON_INTERNAL_H
 
@@ -8,97 +15,180 @@
 
 #include <jansson.h>
 
+#include "base/name_table.h"
+#include "cli/cli.h"
+#include "control.h"
 #include "daemon.h"
+#include "log.h"
+#include "systemd.h"
+#include "watch.h"
+
+struct vt_run;
+
+/* Per desired trunk: what the loop knows of it between runs. */
+struct vt_trunk_state {
+	char name[VT_TRUNK_NAME_MAX + 1];
+	bool dirty;			/* an event touched it: reconcile after the debounce */
+	unsigned int failures;		/* transactions failed in a row */
+	uint64_t retry_at;		/* CLOCK_MONOTONIC ns; 0 when not backing off */
+};
+
+/* A kept journal whose recovery failed: retried with backoff, while the rest is served. */
+struct vt_recovery {
+	char file[96];
+	unsigned int failures;		/* attempts failed in a row */
+	uint64_t retry_at;		/* CLOCK_MONOTONIC ns */
+	char reason[2048];		/* why the last attempt failed */
+};
+
+struct vt_daemon_stats {
+	unsigned long runs, repairs, failures, rollbacks, recoveries, resyncs, overruns, reloads,
+		reload_errors;
+};
+
+/* The daemon's context: the only mutable state of the agent. */
+struct vt_daemon {
+	struct vt_cli cli;		/* trunks and n_trunks are set per run */
+	const char **names;		/* storage for cli.trunks */
+	struct vt_desired desired;	/* the last valid desired state */
+	char config_error[1100];	/* why the newest config was refused; "" when it was not */
+	struct vt_trunk_state *trunks;	/* parallel to desired.trunks */
+	/* Trunk indexes by subport name and by parent name: how events find their trunks. */
+	struct vt_name_table by_subport, by_parent;
+	struct vt_recovery *recoveries;	/* kept journals backing off */
+	size_t n_recoveries;
+	struct vt_held *held;		/* kept journals as the last run saw them: status holds their trunks */
+	size_t n_held;
+	bool all_dirty;			/* overrun, resync, reload: every trunk */
+	bool reload_pending;
+	bool debounce_armed;
+	bool stop;
+	struct vt_systemd systemd;
+	struct vt_log log;		/* through systemd's journal, or to stderr */
+	struct vt_nl *nl;		/* all requests go through it: its events are ours */
+	struct vt_monitor *mon;
+	/*
+	 * The kernel's links as the monitor's events say they are now: runs read
+	 * them here, not from a dump of everything (twice) per run. Stale after
+	 * an overrun or a failure to apply an event: then the next read dumps.
+	 */
+	struct vt_link_table links;
+	bool links_stale;
+	struct vt_link_source source;
+	int epfd, sigfd, debounce_fd, resync_fd, retry_fd, watchdog_fd;
+	struct vt_watch watch;		/* the desired state's files: when to reload */
+	struct vt_control control;	/* agent.sock: status and reconcile on request */
+	bool control_pending;		/* agent.sock or its dir went: check after the debounce */
+	bool lock_busy;			/* the last run found the lock taken (logged once) */
+	uint64_t config_fingerprint;	/* of the files last loaded (valid or not) */
+	struct vt_daemon_stats stats;
+	double last_run_ms;
+	long last_run_time;		/* Unix time */
+};
+
+/* schedule.c: when the agent runs, and for which trunks. */
+
+/** vt_schedule_now - CLOCK_MONOTONIC in ns: the clock of every deadline here. */
+uint64_t vt_schedule_now(void);
 
 /**
- * vt_daemon_index - per-trunk state and name indexes for d->desired, keeping
+ * vt_schedule_arm - timerfd @fd fires at @at (monotonic ns; 0 disarms it),
+ * then every @interval_ns (0: once).
+ */
+void vt_schedule_arm(int fd, uint64_t at, uint64_t interval_ns);
+
+/**
+ * vt_schedule_debounce - a run in @delay_ms, unless one is due sooner: the
+ * debounce timer is armed once and runs what has piled up by then.
+ */
+void vt_schedule_debounce(struct vt_daemon *d, uint64_t delay_ms);
+
+/**
+ * vt_schedule_index - per-trunk state and name indexes for d->desired, keeping
  * the backoff of trunks also in @old. 0 or -ENOMEM.
  */
-int vt_daemon_index(struct vt_daemon *d, const struct vt_trunk_state *old, size_t n_old);
+int vt_schedule_index(struct vt_daemon *d, const struct vt_trunk_state *old, size_t n_old);
 
 /**
- * vt_daemon_touch - mark the trunks a changed @link concerns, by its marker,
+ * vt_schedule_touch - mark the trunks a changed @link concerns, by its marker,
  * its name and its altnames; whether any. Call it with the device as it was
  * before the event too: a name or altname it lost concerns a trunk as well.
  */
-bool vt_daemon_touch(struct vt_daemon *d, const struct vt_link *link);
+bool vt_schedule_touch(struct vt_daemon *d, const struct vt_link *link);
 
 /**
- * vt_daemon_due - the names of the trunks to reconcile now (marked, or
+ * vt_schedule_due - the names of the trunks to reconcile now (marked, or
  * every trunk after an overrun or resync, less those backing off, plus those
  * whose retry is due) into d->names, their marks cleared: an event from now
  * on marks them for the run after. Returns how many.
  */
-size_t vt_daemon_due(struct vt_daemon *d, uint64_t now);
+size_t vt_schedule_due(struct vt_daemon *d, uint64_t now);
 
-/** vt_daemon_settle - a run's outcome for @trunk: back off on failure. */
-void vt_daemon_settle(struct vt_daemon *d, const char *trunk, bool failed, uint64_t now);
+/** vt_schedule_settle - a run's outcome for @trunk: back off on failure. */
+void vt_schedule_settle(struct vt_daemon *d, const char *trunk, bool failed, uint64_t now);
 
 /**
- * vt_daemon_recover_gate - a vt_recover_gate (arg: the daemon): a journal
+ * vt_schedule_recover_gate - a vt_recover_gate (arg: the daemon): a journal
  * whose recovery failed is tried again only once its backoff is over.
  */
-bool vt_daemon_recover_gate(void *arg, const char *file, char *why, size_t len);
+bool vt_schedule_recover_gate(void *arg, const char *file, char *why, size_t len);
 
 /**
- * vt_daemon_recovery_settle - what a run's recovery did: each kept journal
+ * vt_schedule_recovery_settle - what a run's recovery did: each kept journal
  * it tried backs off (1 s, doubling, up to 5 min); one no longer kept is
  * forgotten. 0 or -ENOMEM.
  */
-int vt_daemon_recovery_settle(struct vt_daemon *d, const struct vt_held *held, size_t n_held,
-			      uint64_t now);
+int vt_schedule_recovery_settle(struct vt_daemon *d, const struct vt_held *held, size_t n_held,
+				uint64_t now);
 
-/** vt_daemon_recovery_due - whether a kept journal's retry is due at @now. */
-bool vt_daemon_recovery_due(const struct vt_daemon *d, uint64_t now);
+/** vt_schedule_recovery_due - whether a kept journal's retry is due at @now. */
+bool vt_schedule_recovery_due(const struct vt_daemon *d, uint64_t now);
 
-/** vt_daemon_next_retry - the earliest retry due (monotonic ns), or 0. */
-uint64_t vt_daemon_next_retry(const struct vt_daemon *d);
+/** vt_schedule_next_retry - the earliest retry due (monotonic ns), or 0. */
+uint64_t vt_schedule_next_retry(const struct vt_daemon *d);
 
-/** vt_daemon_log - to the journal under systemd, else stderr. */
-void vt_daemon_log(const struct vt_daemon *d, int priority, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/** vt_schedule_pending - whether a trunk is marked, or every trunk is. */
+bool vt_schedule_pending(const struct vt_daemon *d);
 
-/** vt_daemon_status_json - `status --json` for the current kernel, plus the agent's own state. */
-json_t *vt_daemon_status_json(struct vt_daemon *d);
-
-/** vt_daemon_reconcile - run now; @reply (may be NULL) gets the run's JSON document. */
-int vt_daemon_reconcile(struct vt_daemon *d, json_t **reply);
-
-/** vt_control_open - listen on agent.sock in the state dir (0600). */
-int vt_control_open(struct vt_daemon *d);
-
-/** vt_control_serve - answer one client of the control socket. */
-void vt_control_serve(struct vt_daemon *d);
+/* mirror.c: the kernel's links as the monitor's events say they are now. */
 
 /**
- * vt_control_gone - drain the state dir's inotify fd: did agent.sock or the
- * state dir itself go (deleted, moved away)?
+ * vt_mirror_read - read the link events queued on the monitor into
+ * d->links, marking the trunks they concern. 0 or -errno (then the copy is
+ * stale: the next read dumps).
  */
-bool vt_control_gone(struct vt_daemon *d);
+int vt_mirror_read(struct vt_daemon *d);
+
+/** vt_mirror_source - the runs' link source: d->links, kept up to date from events. */
+struct vt_link_source vt_mirror_source(struct vt_daemon *d);
+
+/* pass.c: one reconcile pass, and what the agent reports of itself. */
 
 /**
- * vt_control_ensure - if the state dir or agent.sock is no longer the one the
- * agent made (removed, moved away, replaced), make the state dir again (0700)
- * and a new control socket in it, watch it, and log what happened. 0 when
- * all is in place, or -errno (logged; the old socket, if any, keeps serving).
+ * vt_pass_run - one reconcile pass over the trunks due now (all of them,
+ * backoff or not, when @reply asks: agent.sock's `reconcile`): the run, then
+ * what it did logged, backed off and counted, systemd told, the agent's
+ * record and the metrics textfile written, and the next run scheduled.
+ * @reply (may be NULL) gets the run's JSON document, or an error document.
+ * 0, or the exit code of a run that could not start (VT_EXIT_CANNOT_RUN for
+ * a busy lock): nothing was changed, and it is tried again in a second.
  */
-int vt_control_ensure(struct vt_daemon *d);
+int vt_pass_run(struct vt_daemon *d, json_t **reply);
+
+/** vt_pass_status - `status --json` for the kernel now, plus the agent's own state. */
+json_t *vt_pass_status(struct vt_daemon *d);
 
 /**
- * vt_watch_config - watch the config's directory (the config dir, or a file
- * config's directory) or, while it is missing, its nearest existing ancestor
- * (d->config_missing). 0 or -errno; the previous watch stays on failure.
+ * vt_pass_keep_held - what a run's recovery left: the kept journals back off,
+ * and their trunks stay held (ERROR) in status until a recovery verifies them.
+ * Takes @w's held journals.
  */
-int vt_watch_config(struct vt_daemon *d);
+void vt_pass_keep_held(struct vt_daemon *d, struct vt_world *w, uint64_t now);
 
-/**
- * vt_watch_refresh - watch again what is at the config path now, logging its
- * removal and its return; whether it must be reloaded (a directory other than
- * the one watched before is watched now).
- */
-bool vt_watch_refresh(struct vt_daemon *d);
+/** vt_pass_notify - systemd's STATUS= line: trunks by status after @run (may be NULL). */
+void vt_pass_notify(const struct vt_daemon *d, const struct vt_run *run);
 
-/** vt_watch_relevant - drain the inotify fd: did a desired-state file change? */
-bool vt_watch_relevant(struct vt_daemon *d);
+/** vt_pass_record - the agent's own state as status.json's "agent", in the state dir. */
+void vt_pass_record(const struct vt_daemon *d);
 
 #endif

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libsystemd for the agent, loaded when the agent starts: it brings six more
- * shared libraries, which every one-shot command would otherwise load (and
- * pay for, a third of a no-op reconcile) without using.
+ * systemd.h - libsystemd for the agent, for agent/daemon/ only. Loaded when
+ * the agent starts: it brings six more shared libraries, which every
+ * one-shot command would otherwise load (and pay for, a third of a no-op
+ * reconcile) without using.
  */
 #ifndef VT_SYSTEMD_H
 #define VT_SYSTEMD_H

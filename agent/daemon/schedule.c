@@ -1,44 +1,64 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The agent's view of its trunks between runs: which ones a link event
- * touches (found by name in sorted indexes, so a burst costs O(log n) per
- * event), and which are backing off after failures: trunks, and the
- * recoveries of kept journals.
+ * When the agent runs, and for which trunks: the timers (one debounce for
+ * a burst of events, retries), the trunks a link event touches (found by
+ * name in sorted name tables, so a burst costs O(log n) per event), and
+ * which are backing off after failures: trunks, and the recoveries of kept
+ * journals. Every deadline is CLOCK_MONOTONIC ns.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timerfd.h>
 #include <time.h>
 
-#include "daemon.h"
 #include "daemon_internal.h"
+#include "base/name_table.h"
 #include "vt_plan.h"
 
 #define BACKOFF_MIN_NS 1000000000ULL		/* 1 s */
 #define BACKOFF_MAX_NS (300 * 1000000000ULL)	/* 5 min */
 
-static int cmp_key(const void *a, const void *b)
+uint64_t vt_schedule_now(void)
 {
-	return strcmp(((const struct vt_trunk_key *)a)->name, ((const struct vt_trunk_key *)b)->name);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-int vt_daemon_index(struct vt_daemon *d, const struct vt_trunk_state *old, size_t n_old)
+/* One-shot at @at (monotonic ns; 0 disarms), or every @interval_ns. */
+void vt_schedule_arm(int fd, uint64_t at, uint64_t interval_ns)
+{
+	struct itimerspec its = {
+		.it_value = { (time_t)(at / 1000000000ULL), (long)(at % 1000000000ULL) },
+		.it_interval = { (time_t)(interval_ns / 1000000000ULL),
+				 (long)(interval_ns % 1000000000ULL) },
+	};
+
+	timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+void vt_schedule_debounce(struct vt_daemon *d, uint64_t delay_ms)
+{
+	if (d->debounce_armed)
+		return;
+	vt_schedule_arm(d->debounce_fd, vt_schedule_now() + delay_ms * 1000000ULL, 0);
+	d->debounce_armed = true;
+}
+
+int vt_schedule_index(struct vt_daemon *d, const struct vt_trunk_state *old, size_t n_old)
 {
 	const struct vt_desired *des = &d->desired;
-	size_t n_sub = 0, k = 0;
 
 	free(d->trunks);
-	free(d->by_subport);
-	free(d->by_parent);
+	vt_name_table_free(&d->by_subport);
+	vt_name_table_free(&d->by_parent);
 	free(d->names);
-	for (size_t i = 0; i < des->n_trunks; i++)
-		n_sub += des->trunks[i].n_subports;
 	d->trunks = calloc(des->n_trunks + 1, sizeof(*d->trunks));
-	d->by_parent = calloc(des->n_trunks + 1, sizeof(*d->by_parent));
-	d->by_subport = calloc(n_sub + 1, sizeof(*d->by_subport));
 	d->names = calloc(des->n_trunks + 1, sizeof(*d->names));
-	if (!d->trunks || !d->by_parent || !d->by_subport || !d->names)
+	if (!d->trunks || !d->names)
 		return -ENOMEM;
 
 	for (size_t i = 0; i < des->n_trunks; i++) {
@@ -51,12 +71,15 @@ int vt_daemon_index(struct vt_daemon *d, const struct vt_trunk_state *old, size_
 				d->trunks[i].failures = old[j].failures;
 				d->trunks[i].retry_at = old[j].retry_at;
 			}
-		d->by_parent[i] = (struct vt_trunk_key){ t->parent, i };
+		if (vt_name_table_add(&d->by_parent, t->parent, i) < 0)
+			return -ENOMEM;
 		for (size_t s = 0; s < t->n_subports; s++)
-			d->by_subport[k++] = (struct vt_trunk_key){ t->subports[s].name, i };
+			if (vt_name_table_add(&d->by_subport, t->subports[s].name, i) < 0)
+				return -ENOMEM;
 	}
-	qsort(d->by_parent, des->n_trunks, sizeof(*d->by_parent), cmp_key);
-	qsort(d->by_subport, n_sub, sizeof(*d->by_subport), cmp_key);
+	/* Sorted once here: lookups during a burst of events only read. */
+	vt_name_table_sort(&d->by_parent);
+	vt_name_table_sort(&d->by_subport);
 	return 0;
 }
 
@@ -68,29 +91,22 @@ static size_t trunk_named(const struct vt_daemon *d, const char *name)
 	return SIZE_MAX;
 }
 
-/* Mark every trunk @key names in @v. */
-static bool mark_by(struct vt_daemon *d, const struct vt_trunk_key *v, size_t n, const char *name)
+/* Mark every trunk @table has under @name. */
+static bool mark_by(struct vt_daemon *d, struct vt_name_table *table, const char *name)
 {
-	struct vt_trunk_key key = { .name = name };
-	const struct vt_trunk_key *hit = n ? bsearch(&key, v, n, sizeof(key), cmp_key) : NULL;
+	size_t n;
+	const struct vt_name_entry *hit = vt_name_table_find(table, name, &n);
 
-	if (!hit)
-		return false;
-	while (hit > v && !strcmp(hit[-1].name, name))
-		hit--;
-	for (; hit < v + n && !strcmp(hit->name, name); hit++)
-		d->trunks[hit->trunk].dirty = true;
-	return true;
+	for (size_t i = 0; i < n; i++)
+		d->trunks[hit[i].value].dirty = true;
+	return hit != NULL;
 }
 
-bool vt_daemon_touch(struct vt_daemon *d, const struct vt_link *link)
+bool vt_schedule_touch(struct vt_daemon *d, const struct vt_link *link)
 {
 	const char *owner = vt_marker_owner(link->alias);
-	size_t n_sub = 0;
 	bool touched = false;
 
-	for (size_t i = 0; i < d->desired.n_trunks; i++)
-		n_sub += d->desired.trunks[i].n_subports;
 	if (owner) {
 		size_t i = trunk_named(d, owner);
 
@@ -102,17 +118,17 @@ bool vt_daemon_touch(struct vt_daemon *d, const struct vt_link *link)
 		touched = true;
 	}
 	/* Its name is a subport's (deleted, renamed, taken) or a parent's (appeared, went). */
-	touched |= mark_by(d, d->by_subport, n_sub, link->name);
-	touched |= mark_by(d, d->by_parent, d->desired.n_trunks, link->name);
+	touched |= mark_by(d, &d->by_subport, link->name);
+	touched |= mark_by(d, &d->by_parent, link->name);
 	/* So is an altname: a parent may be named by one, and one takes a subport's name. */
 	for (size_t i = 0; i < link->n_altnames; i++) {
-		touched |= mark_by(d, d->by_subport, n_sub, link->altnames[i]);
-		touched |= mark_by(d, d->by_parent, d->desired.n_trunks, link->altnames[i]);
+		touched |= mark_by(d, &d->by_subport, link->altnames[i]);
+		touched |= mark_by(d, &d->by_parent, link->altnames[i]);
 	}
 	return touched;
 }
 
-size_t vt_daemon_due(struct vt_daemon *d, uint64_t now)
+size_t vt_schedule_due(struct vt_daemon *d, uint64_t now)
 {
 	size_t n = 0;
 	bool all = d->all_dirty;
@@ -130,6 +146,14 @@ size_t vt_daemon_due(struct vt_daemon *d, uint64_t now)
 	return n;
 }
 
+bool vt_schedule_pending(const struct vt_daemon *d)
+{
+	for (size_t i = 0; i < d->desired.n_trunks; i++)
+		if (d->trunks[i].dirty)
+			return true;
+	return d->all_dirty;
+}
+
 /* 1 s, 2 s, 4 s ... 5 min after the @failures-th failure in a row. */
 static uint64_t backoff(unsigned int failures)
 {
@@ -140,7 +164,7 @@ static uint64_t backoff(unsigned int failures)
 	return delay < BACKOFF_MAX_NS ? delay : BACKOFF_MAX_NS;
 }
 
-void vt_daemon_settle(struct vt_daemon *d, const char *trunk, bool failed, uint64_t now)
+void vt_schedule_settle(struct vt_daemon *d, const char *trunk, bool failed, uint64_t now)
 {
 	size_t i = trunk_named(d, trunk);
 	struct vt_trunk_state *t;
@@ -166,17 +190,15 @@ static struct vt_recovery *recovery_of(const struct vt_daemon *d, const char *fi
 	return NULL;
 }
 
-bool vt_daemon_recover_gate(void *arg, const char *file, char *why, size_t len)
+bool vt_schedule_recover_gate(void *arg, const char *file, char *why, size_t len)
 {
 	struct vt_daemon *d = arg;
 	const struct vt_recovery *r = recovery_of(d, file);
-	struct timespec ts;
 	uint64_t now;
 
 	if (!r)
 		return true;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	now = vt_schedule_now();
 	if (r->retry_at <= now)
 		return true;
 	snprintf(why, len, "next attempt in %llu s; the last one failed: %s",
@@ -184,8 +206,8 @@ bool vt_daemon_recover_gate(void *arg, const char *file, char *why, size_t len)
 	return false;
 }
 
-int vt_daemon_recovery_settle(struct vt_daemon *d, const struct vt_held *held, size_t n_held,
-			      uint64_t now)
+int vt_schedule_recovery_settle(struct vt_daemon *d, const struct vt_held *held, size_t n_held,
+				uint64_t now)
 {
 	struct vt_recovery *v;
 	size_t out = 0;
@@ -221,7 +243,7 @@ int vt_daemon_recovery_settle(struct vt_daemon *d, const struct vt_held *held, s
 	return 0;
 }
 
-bool vt_daemon_recovery_due(const struct vt_daemon *d, uint64_t now)
+bool vt_schedule_recovery_due(const struct vt_daemon *d, uint64_t now)
 {
 	for (size_t i = 0; i < d->n_recoveries; i++)
 		if (d->recoveries[i].retry_at <= now)
@@ -229,7 +251,7 @@ bool vt_daemon_recovery_due(const struct vt_daemon *d, uint64_t now)
 	return false;
 }
 
-uint64_t vt_daemon_next_retry(const struct vt_daemon *d)
+uint64_t vt_schedule_next_retry(const struct vt_daemon *d)
 {
 	uint64_t next = 0;
 
