@@ -44,6 +44,7 @@ $(BUILD)/%.o: %.c
 $(TEST_OBJS): override CFLAGS += $(CHECK_CFLAGS) -Inetlink -Iagent -Itests
 
 $(BUILD)/libvlantrunk.a: $(LIB_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/vlantrunk: $(BUILD)/agent/main.o $(BUILD)/libvlantrunk.a
