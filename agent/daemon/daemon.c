@@ -35,7 +35,7 @@ static uint64_t config_fingerprint(const struct vt_daemon *d)
 	struct stat st;
 
 	for (size_t i = 0; i <= d->desired.n_files; i++) {
-		const char *path = i ? d->desired.files[i - 1] : d->cli.config;
+		const char *path = i ? d->desired.files[i - 1] : d->cfg.config;
 		uint64_t fields[4] = { 0 };
 
 		if (stat(path, &st) == 0) {
@@ -62,7 +62,7 @@ static void reload(struct vt_daemon *d)
 	int ret;
 
 	d->reload_pending = false;
-	ret = vt_desired_load(d->cli.config, &fresh, &diags);
+	ret = vt_desired_load(d->cfg.config, &fresh, &diags);
 	if (ret < 0) {
 		/* The last good desired state keeps running. */
 		d->stats.reload_errors++;
@@ -125,7 +125,7 @@ static void dispatch(struct vt_daemon *d, int fd)
 		if (ret < 0)
 			vt_log(&d->log, LOG_ERR, "reading link events: %s", strerror(-ret));
 		if (vt_schedule_pending(d))
-			vt_schedule_debounce(d, (uint64_t)d->cli.debounce_ms);
+			vt_schedule_debounce(d, (uint64_t)d->cfg.debounce_ms);
 	} else if (fd == d->watch.fd) {
 		if (vt_watch_relevant(&d->watch)) {
 			d->reload_pending = true;
@@ -213,7 +213,7 @@ static int setup(struct vt_daemon *d)
 		return -errno;
 
 	/* The monitor first: nothing that happens from here on is missed. */
-	ret = vt_monitor_open(&d->mon, d->cli.rcvbuf);
+	ret = vt_monitor_open(&d->mon, d->cfg.rcvbuf);
 	if (!ret)
 		ret = vt_nl_open(&d->nl);
 	if (!ret)
@@ -222,8 +222,8 @@ static int setup(struct vt_daemon *d)
 		ret = vt_watch_open(&d->watch);
 	if (ret < 0)
 		return ret;
-	vt_schedule_arm(d->resync_fd, vt_schedule_now() + (uint64_t)d->cli.resync_s * 1000000000ULL,
-			(uint64_t)d->cli.resync_s * 1000000000ULL);
+	vt_schedule_arm(d->resync_fd, vt_schedule_now() + (uint64_t)d->cfg.resync_s * 1000000000ULL,
+			(uint64_t)d->cfg.resync_s * 1000000000ULL);
 	if (watchdog_us)
 		vt_schedule_arm(d->watchdog_fd, vt_schedule_now() + watchdog_us * 500ULL,
 				watchdog_us * 500ULL);
@@ -259,29 +259,27 @@ static void cleanup(struct vt_daemon *d)
 	vt_world_held_free(d->held, d->n_held);
 }
 
-int vt_daemon_run(const struct vt_cli *cli)
+int vt_daemon_run(const struct vt_daemon_config *cfg, struct vt_world *started)
 {
 	struct vt_daemon d = {
-		.cli = *cli,
+		.cfg = *cfg,
 		.epfd = -1, .sigfd = -1, .debounce_fd = -1, .resync_fd = -1, .retry_fd = -1,
 		.watchdog_fd = -1,
 		.log = {
 			.systemd = &d.systemd,
 			/* systemd connects stderr to the journal and says so. */
 			.journal = getenv("JOURNAL_STREAM") != NULL,
-			.quiet = cli->verbosity < 0,
+			.quiet = cfg->verbosity < 0,
 		},
 		.links_stale = true,	/* the first run dumps */
 	};
-	struct vt_world_opts o;
-	struct vt_world w;
-	int ret;
+	int ret = 0;
 
-	vt_control_init(&d.control, d.cli.state_dir,
+	vt_control_init(&d.control, d.cfg.state_dir,
 			&(struct vt_control_ops){ .status = control_status,
 						  .reconcile = control_reconcile, .arg = &d },
 			&d.log);
-	vt_watch_init(&d.watch, d.cli.config, &d.log);
+	vt_watch_init(&d.watch, d.cfg.config, &d.log);
 	d.source = vt_mirror_source(&d);
 	/*
 	 * A daemon's heap is reused run after run: kept, not handed back and
@@ -290,26 +288,11 @@ int vt_daemon_run(const struct vt_cli *cli)
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	vt_systemd_load(&d.systemd);	/* without it: no notifications, logs on stderr */
-	/* Start as `reconcile` would: a valid desired state, a usable state dir. */
-	vt_cli_world_opts(cli, "agent", &o);
-	vt_world_init(&w);
-	ret = vt_world_load(&o, &w);
-	/*
-	 * A kept journal does not stop the agent: the trunks it concerns are
-	 * ERROR, its recovery backs off, and every other trunk is served.
-	 */
-	if (!ret)
-		ret = vt_world_lock(&o, &w, true);
-	if (ret)
-		vt_failure_print(cli, "agent", &w.failure);
-	d.desired = w.desired;
-	w.desired = (struct vt_desired){ 0 };
-	if (!ret)
-		vt_pass_keep_held(&d, &w, vt_schedule_now());
-	vt_world_free(&w);	/* the lock is taken per run */
-	if (ret)
-		goto out;
-	d.cli.wait = 0;		/* runs never wait in flock(): the loop retries a busy lock */
+	/* The lock is taken per run: what the start read is kept, the rest let go. */
+	d.desired = started->desired;
+	started->desired = (struct vt_desired){ 0 };
+	vt_pass_keep_held(&d, started, vt_schedule_now());
+	vt_world_free(started);
 	if (vt_schedule_index(&d, NULL, 0) < 0 || setup(&d) < 0) {
 		vt_log(&d.log, LOG_ERR, "cannot start: %s", strerror(errno ? errno : ENOMEM));
 		ret = VT_EXIT_CANNOT_RUN;
@@ -320,7 +303,8 @@ int vt_daemon_run(const struct vt_cli *cli)
 	d.all_dirty = true;
 	vt_pass_run(&d, NULL);
 	vt_systemd_notify(&d.systemd, "READY=1");
-	vt_log(&d.log, LOG_NOTICE, "running: %zu trunks from %s", d.desired.n_trunks, cli->config);
+	vt_log(&d.log, LOG_NOTICE, "running: %zu trunks from %s", d.desired.n_trunks,
+	       cfg->config);
 
 	while (!d.stop) {
 		struct epoll_event events[16];

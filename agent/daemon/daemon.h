@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * agent/daemon/: `vlantrunk agent`, one epoll loop that keeps the kernel
- * converged. In: the command line's options (from cli/cmd_agent.c); the
+ * converged. In: its configuration and a started world (from
+ * cli/cmd_agent.c, which read the command line and ran phase 1); the
  * desired state's files, reloaded when they change; the kernel's link
  * events; SIGHUP, SIGTERM and SIGINT; root's `status` or `reconcile` on
  * agent.sock in the state dir. Out: runs of the same engine as `reconcile`
@@ -27,16 +28,28 @@
 #ifndef VT_DAEMON_H
 #define VT_DAEMON_H
 
-struct vt_cli;
+#include "run/world.h"
+
+/* How the agent was started: what it keeps for its whole life. */
+struct vt_daemon_config {
+	const char *config;		/* the desired state's file or directory, watched */
+	const char *state_dir;
+	int verbosity;			/* -1 quiet: notices and worse only; 1: debug notes too */
+	int debounce_ms;		/* after a link event, before repairing */
+	int resync_s;			/* a full reconcile this often */
+	int rcvbuf;			/* the event socket's receive buffer; 0: the default */
+	const char *textfile;		/* metrics for node-exporter after each run; or NULL */
+};
 
 /**
- * vt_daemon_run - the agent, with @cli's options: start as `reconcile` would
- * (a valid desired state, a usable state dir; a kept journal does not stop
- * it), then keep the kernel converged until SIGTERM or SIGINT. The exit
- * code: 0 once stopped so; VT_EXIT_INVALID for a desired state it cannot
- * start with; VT_EXIT_CANNOT_RUN when the state dir, rtnetlink or the loop
- * fails it.
+ * vt_daemon_run - the agent. @started is phase 1 as `reconcile` runs it,
+ * done by the caller: the desired state loaded (valid) and the state dir
+ * locked, its interrupted transactions recovered or kept (a kept journal
+ * does not stop the agent). The daemon takes its desired state and kept
+ * journals and frees the rest, the lock with it (each run takes it again),
+ * then keeps the kernel converged until SIGTERM or SIGINT. The exit code:
+ * 0 once stopped so; VT_EXIT_CANNOT_RUN when rtnetlink or the loop fails it.
  */
-int vt_daemon_run(const struct vt_cli *cli);
+int vt_daemon_run(const struct vt_daemon_config *cfg, struct vt_world *started);
 
 #endif

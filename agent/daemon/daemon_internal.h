@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 #include "base/name_table.h"
-#include "cli/cli.h"
+#include "run/run.h"
 #include "control.h"
 #include "daemon.h"
 #include "log.h"
@@ -48,8 +48,9 @@ struct vt_daemon_stats {
 
 /* The daemon's context: the only mutable state of the agent. */
 struct vt_daemon {
-	struct vt_cli cli;		/* trunks and n_trunks are set per run */
-	const char **names;		/* storage for cli.trunks */
+	struct vt_daemon_config cfg;	/* how it was started */
+	const char **names;		/* the trunks in the next run's scope ... */
+	size_t n_scope;			/* ... how many; 0: every trunk */
 	struct vt_desired desired;	/* the last valid desired state */
 	char config_error[1100];	/* why the newest config was refused; "" when it was not */
 	struct vt_trunk_state *trunks;	/* parallel to desired.trunks */

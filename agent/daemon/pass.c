@@ -24,7 +24,7 @@ static void note(void *arg, enum vt_note_level level, const char *text)
 {
 	const struct vt_daemon *d = arg;
 
-	if (level == VT_NOTE_DEBUG && d->cli.verbosity <= 0)
+	if (level == VT_NOTE_DEBUG && d->cfg.verbosity <= 0)
 		return;
 	vt_log(&d->log, level == VT_NOTE_DEBUG ? LOG_DEBUG : LOG_NOTICE, "%s", text);
 }
@@ -34,12 +34,11 @@ static void world_opts(const struct vt_daemon *d, const char *command, struct vt
 {
 	*o = (struct vt_world_opts){
 		.command = command,
-		.config = d->cli.config,
-		.state_dir = d->cli.state_dir,
-		.trunks = d->cli.trunks,
-		.n_trunks = d->cli.n_trunks,
-		.wait = d->cli.wait,
-		.note = note,
+		.config = d->cfg.config,
+		.state_dir = d->cfg.state_dir,
+		.trunks = d->names,
+		.n_trunks = d->n_scope,
+				.note = note,
 		.note_arg = (void *)d,
 	};
 }
@@ -63,18 +62,18 @@ static bool lock_busy(struct vt_daemon *d, json_t **reply)
 	struct vt_statedir sd = { .dirfd = -1, .lockfd = -1 };
 	bool busy;
 
-	busy = vt_statedir_open(d->cli.state_dir, false, &sd) == 0 &&
+	busy = vt_statedir_open(d->cfg.state_dir, false, &sd) == 0 &&
 	       vt_statedir_lock(&sd, 0) == -EWOULDBLOCK;
 	vt_statedir_close(&sd);	/* a lock taken here is released: the run takes its own */
 	if (!busy) {
 		if (d->lock_busy)
-			vt_log(&d->log, LOG_NOTICE, "the lock in %s is free again", d->cli.state_dir);
+			vt_log(&d->log, LOG_NOTICE, "the lock in %s is free again", d->cfg.state_dir);
 		d->lock_busy = false;
 		return false;
 	}
 	if (!d->lock_busy)
 		vt_log(&d->log, LOG_NOTICE, "another vlantrunk holds the lock in %s; trying again "
-		       "every second", d->cli.state_dir);
+		       "every second", d->cfg.state_dir);
 	d->lock_busy = true;
 	d->all_dirty = true;
 	vt_schedule_arm(d->retry_fd, vt_schedule_now() + LOCK_BUSY_RETRY_NS, 0);
@@ -88,7 +87,7 @@ static bool lock_busy(struct vt_daemon *d, json_t **reply)
 static json_t *agent_json(const struct vt_daemon *d)
 {
 	return json_pack("{s:i, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I}",
-			 "pid", (int)getpid(), "config", d->cli.config,
+			 "pid", (int)getpid(), "config", d->cfg.config,
 			 "config_error", d->config_error[0] ? vt_json_text(d->config_error) : json_null(),
 			 "runs", (json_int_t)d->stats.runs, "repairs", (json_int_t)d->stats.repairs,
 			 "failures", (json_int_t)d->stats.failures,
@@ -123,7 +122,7 @@ void vt_pass_record(const struct vt_daemon *d)
 {
 	struct vt_statedir sd;
 
-	if (vt_statedir_open(d->cli.state_dir, false, &sd) < 0)
+	if (vt_statedir_open(d->cfg.state_dir, false, &sd) < 0)
 		return;
 	vt_last_set(sd.dirfd, "agent", agent_json(d));
 	vt_statedir_close(&sd);
@@ -144,13 +143,13 @@ static void write_textfile(struct vt_daemon *d)
 	json_t *agent;
 	int ret;
 
-	if (!d->cli.textfile)
+	if (!d->cfg.textfile)
 		return;
 	vt_world_init(&w);
 	w.intent = &d->desired;
 	w.nl = d->nl;
 	w.nl_borrowed = true;
-	d->cli.n_trunks = 0;
+	d->n_scope = 0;
 	agent = agent_json(d);
 	lend_held(d, &w);
 	world_opts(d, "agent", &o);
@@ -158,9 +157,9 @@ static void write_textfile(struct vt_daemon *d)
 	if (ret)
 		log_failure(d, &w.failure);
 	if (ret == 0)
-		ret = vt_metrics_write(d->cli.textfile, &w.plan, agent);
+		ret = vt_metrics_write(d->cfg.textfile, &w.plan, agent);
 	if (ret < 0)
-		vt_log(&d->log, LOG_WARNING, "cannot write %s: %s", d->cli.textfile, strerror(-ret));
+		vt_log(&d->log, LOG_WARNING, "cannot write %s: %s", d->cfg.textfile, strerror(-ret));
 	json_decref(agent);
 	w.held = NULL;
 	w.n_held = 0;
@@ -236,9 +235,8 @@ int vt_pass_run(struct vt_daemon *d, json_t **reply)
 	n = vt_schedule_due(d, start);
 	if (!n && !d->all_dirty)
 		return 0;
-	d->cli.trunks = d->names;
-	/* Every trunk: no filter, so devices of trunks no longer desired go too. */
-	d->cli.n_trunks = d->all_dirty && n == d->desired.n_trunks ? 0 : n;
+		/* Every trunk: no filter, so devices of trunks no longer desired go too. */
+	d->n_scope = d->all_dirty && n == d->desired.n_trunks ? 0 : n;
 	if (d->all_dirty && n == 0 && d->desired.n_trunks)
 		return 0;	/* all backing off */
 	/* Taken: what is seen from now on (the run reads events too) asks for another run. */
@@ -281,7 +279,7 @@ int vt_pass_run(struct vt_daemon *d, json_t **reply)
 	if (ret == 0)
 		vt_schedule_arm(d->retry_fd, next, 0);
 	if (ret == 0 && vt_schedule_pending(d))
-		vt_schedule_debounce(d, (uint64_t)d->cli.debounce_ms);
+		vt_schedule_debounce(d, (uint64_t)d->cfg.debounce_ms);
 	return ret;
 }
 
@@ -295,11 +293,11 @@ json_t *vt_pass_status(struct vt_daemon *d)
 	w.intent = &d->desired;
 	w.nl = d->nl;
 	w.nl_borrowed = true;
-	d->cli.n_trunks = 0;
+	d->n_scope = 0;
 	lend_held(d, &w);
 	world_opts(d, "status", &o);
 	if (vt_world_scan(&o, &w) == 0) {
-		if (vt_statedir_open(d->cli.state_dir, false, &w.sd) == 0)
+		if (vt_statedir_open(d->cfg.state_dir, false, &w.sd) == 0)
 			vt_status_world(&w);
 		doc = vt_json_status(&w);
 		json_object_set_new(doc, "agent", agent_json(d));
