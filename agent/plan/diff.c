@@ -25,6 +25,16 @@ void vt_marker_format(char alias[VT_ALIAS_MAX + 1], const char *trunk)
 	snprintf(alias, VT_ALIAS_MAX + 1, VT_MARKER_PREFIX "%s", trunk);
 }
 
+uint32_t vt_diff_vlan_flags(uint32_t differs)
+{
+	uint32_t flags = 0;
+
+	for (size_t i = 0; i < sizeof(vlan_flag_diffs) / sizeof(vlan_flag_diffs[0]); i++)
+		if (differs & vlan_flag_diffs[i].diff)
+			flags |= vlan_flag_diffs[i].flag;
+	return flags;
+}
+
 static bool egress_equal(const struct vt_vlan *a, const struct vt_vlan *b)
 {
 	return a->n_egress == b->n_egress &&
@@ -97,9 +107,7 @@ void vt_spec_change(const struct vt_link *want, uint32_t differs, int ifindex,
 	memset(spec, 0, sizeof(*spec));
 	spec->link = *want;
 	spec->link.ifindex = ifindex;
-	for (size_t i = 0; i < sizeof(vlan_flag_diffs) / sizeof(vlan_flag_diffs[0]); i++)
-		if (differs & vlan_flag_diffs[i].diff)
-			spec->vlan_flags_mask |= vlan_flag_diffs[i].flag;
+	spec->vlan_flags_mask = vt_diff_vlan_flags(differs);
 	if (spec->vlan_flags_mask)
 		spec->fields |= VT_F_VLAN_FLAGS;
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)

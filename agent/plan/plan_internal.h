@@ -102,6 +102,9 @@ int vt_plan_effects(struct planner *p);
  */
 uint32_t vt_link_diff(const struct vt_link *want, const struct vt_link *have, uint32_t ignore);
 
+/** vt_diff_vlan_flags - the VT_VLAN_* flags the vt_diff bits of @differs name. */
+uint32_t vt_diff_vlan_flags(uint32_t differs);
+
 /**
  * vt_spec_create - a create request for all of @want; MTU, MAC and group only
  * when @optional has VT_F_MTU / VT_F_MAC / VT_F_GROUP; the master when @want
