@@ -199,7 +199,7 @@ $(FUZZ_BUILD)/fuzz_journal: tests/fuzz/fuzz_journal.c agent/txn/journal.c netlin
 
 # Recovery against tests/fuzz/fake_kernel.c, which stands in for netlink/.
 FUZZ_RESTORE_SRCS := tests/fuzz/fuzz_restore.c tests/fuzz/fake_kernel.c agent/txn/restore.c \
-	agent/txn/journal.c agent/plan/diff.c agent/plan/spec.c agent/plan/plan_names.c agent/base/name_table.c netlink/link_table.c
+	agent/txn/journal.c agent/plan/diff.c agent/plan/spec.c agent/plan/marker.c agent/base/name_table.c netlink/link_table.c
 
 $(FUZZ_BUILD)/fuzz_restore: $(FUZZ_RESTORE_SRCS) tests/fuzz/fake_kernel.h \
 		$(wildcard include/*.h) $(wildcard agent/*/*.h)

@@ -246,3 +246,28 @@ void vt_diff_values(enum vt_diff bit, const struct vt_subport_report *rep,
 		break;
 	}
 }
+
+const char *vt_diff_name(enum vt_diff bit)
+{
+	switch (bit) {
+	case VT_D_KIND: return "kind";
+	case VT_D_PARENT: return "parent";
+	case VT_D_VLAN: return "vlan";
+	case VT_D_PROTOCOL: return "protocol";
+	case VT_D_REORDER_HDR: return "reorder_hdr";
+	case VT_D_GVRP: return "gvrp";
+	case VT_D_LOOSE_BINDING: return "loose_binding";
+	case VT_D_MVRP: return "mvrp";
+	case VT_D_BRIDGE_BINDING: return "bridge_binding";
+	case VT_D_INGRESS: return "ingress_qos";
+	case VT_D_EGRESS: return "egress_qos";
+	case VT_D_MTU: return "mtu";
+	case VT_D_MAC: return "mac";
+	case VT_D_UP: return "up";
+	case VT_D_MASTER: return "master";
+	case VT_D_OWNER: return "owner";
+	case VT_D_NAME: return "name";
+	case VT_D_IPV6: return "ipv6";
+	}
+	return "?";
+}

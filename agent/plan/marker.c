@@ -12,3 +12,12 @@ void vt_marker_format(char alias[VT_ALIAS_MAX + 1], const char *trunk)
 {
 	snprintf(alias, VT_ALIAS_MAX + 1, VT_MARKER_PREFIX "%s", trunk);
 }
+
+const char *vt_marker_owner(const char *alias)
+{
+	size_t n = strlen(VT_MARKER_PREFIX);
+
+	if (strncmp(alias, VT_MARKER_PREFIX, n) || !alias[n])
+		return NULL;
+	return alias + n;
+}

@@ -102,3 +102,16 @@ void vt_subport_spec_change(const struct vt_subport_target *t, uint32_t differs,
 	    want.mtu >= VT_IPV6_MIN_MTU)
 		spec->fields |= VT_F_ADDR_GEN_MODE;
 }
+
+const char *vt_subport_state_name(enum vt_subport_state state)
+{
+	switch (state) {
+	case VT_SP_IN_SYNC: return "in_sync";
+	case VT_SP_MISSING: return "missing";
+	case VT_SP_DIFFERS: return "differs";
+	case VT_SP_CONFLICT: return "conflict";
+	case VT_SP_ADOPTABLE: return "adoptable";
+	case VT_SP_BLOCKED: return "blocked";
+	}
+	return "?";
+}
