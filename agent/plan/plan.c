@@ -39,14 +39,6 @@ static int cmp_key(const void *a, const void *b)
 	return (x->vlan > y->vlan) - (x->vlan < y->vlan);
 }
 
-static size_t link_pos(const struct planner *p, const struct vt_link *link)
-{
-	return (size_t)(link - p->links->links);
-}
-
-#define find_wanted vt_plan_find_wanted
-#define held vt_plan_held
-
 static const struct vt_link *find_vlan(const struct planner *p, int parent, uint16_t protocol,
 				       uint16_t vlan)
 {
@@ -235,7 +227,7 @@ static bool resolve_parent(struct planner *p, size_t ti, struct parent_view *v)
 		size_t oi = (size_t)tr->outer;
 		const struct vt_trunk_report *outer = p->report_of[oi] == SIZE_MAX ? NULL :
 						      &p->plan->trunks[p->report_of[oi]];
-		const struct wanted *w = find_wanted(p, tr->parent);
+		const struct wanted *w = vt_plan_find_wanted(p, tr->parent);
 		const struct vt_subport_report *orep;
 
 		/*
@@ -335,7 +327,7 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 		/* Only this trunk's own unclaimed device is renamed. Otherwise the key
 		 * is held by a stranger (conflict), or by a device some subport claims
 		 * by name, which is recreated or deleted first, freeing the key. */
-		if (have && (!owner || strcmp(owner, tr->name) || find_wanted(p, have->name) ||
+		if (have && (!owner || strcmp(owner, tr->name) || vt_plan_find_wanted(p, have->name) ||
 			     p->fate[link_pos(p, have)] != FATE_KEEP)) {
 			if (!owner)
 				holder = have;
@@ -497,15 +489,15 @@ static int plan_trunk(struct planner *p, size_t ti)
 		return -ENOMEM;
 
 	/* A kept journal concerns it: nothing changes until recovery verifies it. */
-	if (held(p, tr->name))
-		block(r, "%s%s", held(p, tr->name), "");
+	if (vt_plan_held(p, tr->name))
+		block(r, "%s%s", vt_plan_held(p, tr->name), "");
 	if (!resolve_parent(p, ti, &parent)) {
 		const struct vt_trunk_report *outer = tr->outer >= 0 &&
 			p->report_of[tr->outer] != SIZE_MAX ? &p->plan->trunks[p->report_of[tr->outer]] :
 			NULL;
 		char why[sizeof(r->reason)];
 
-		const struct wanted *w = outer ? find_wanted(p, tr->parent) : NULL;
+		const struct wanted *w = outer ? vt_plan_find_wanted(p, tr->parent) : NULL;
 		const char *because = w && outer->subports[w->subport].reason ?
 				      outer->subports[w->subport].reason : outer ? outer->reason : "";
 
@@ -605,7 +597,7 @@ static int plan_deletes(struct planner *p)
 		 * included. A device a desired subport names is that subport's to take
 		 * over, even when its trunk is not planned in this run.
 		 */
-		if (owner && p->fate[i] == FATE_KEEP && !find_wanted(p, t->links[i].name) &&
+		if (owner && p->fate[i] == FATE_KEEP && !vt_plan_find_wanted(p, t->links[i].name) &&
 		    (selected(p, owner) || find_named(reports, n_reports, owner)))
 			stale[n_stale++] = &t->links[i];
 	}
@@ -624,8 +616,8 @@ static int plan_deletes(struct planner *p)
 				/* Reports were sized for one per desired trunk and per device. */
 				r = add_report(p, owner, NULL);
 				snprintf(r->reason, sizeof(r->reason), "no longer desired");
-				if (held(p, owner)) {
-					block(r, "%s%s", held(p, owner), "");
+				if (vt_plan_held(p, owner)) {
+					block(r, "%s%s", vt_plan_held(p, owner), "");
 					set_status(r);
 				}
 			}

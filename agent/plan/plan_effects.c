@@ -48,11 +48,6 @@ struct walk {
 	int ret;
 };
 
-static size_t pos(const struct planner *p, const struct vt_link *l)
-{
-	return (size_t)(l - p->links->links);
-}
-
 static bool creates(const struct vt_op *op)
 {
 	return op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE;
@@ -60,7 +55,7 @@ static bool creates(const struct vt_op *op)
 
 static const struct vt_op *op_on(const struct planner *p, const struct vt_link *l)
 {
-	size_t i = p->op_of[pos(p, l)];
+	size_t i = p->op_of[link_pos(p, l)];
 
 	return i ? &p->plan->ops[i - 1] : NULL;
 }
@@ -165,9 +160,9 @@ static void record(struct walk *w, enum vt_effect_kind kind, const struct vt_lin
 	e->depth = depth;
 	e->cause_depth = w->op->depth;
 	/* One journal entry per device, however many effects reach it. */
-	e->journal = journal && !p->effected[pos(p, l)];
+	e->journal = journal && !p->effected[link_pos(p, l)];
 	if (e->journal)
-		p->effected[pos(p, l)] = 1;
+		p->effected[link_pos(p, l)] = 1;
 	e->restate = restate;
 	e->rollback = w->guard;
 	e->mtu = mtu;
@@ -221,7 +216,7 @@ static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int dept
 		const char *owner = vt_marker_owner(l->alias), *why;
 		bool child_stays, down_first;
 
-		if (l == dev || !l->is_vlan || w->p->fate[pos(w->p, l)] == FATE_DELETED ||
+		if (l == dev || !l->is_vlan || w->p->fate[link_pos(w->p, l)] == FATE_DELETED ||
 		    (own && creates(own)))
 			continue;
 		down_first = set_down_first(l, own) ||
@@ -272,7 +267,7 @@ static void bring_back(struct walk *w, const struct vt_link *l, const struct vt_
 	const struct vt_op *cause = w->op;
 
 	if (w->record) {
-		struct vt_op *op = &w->p->plan->ops[w->p->op_of[pos(w->p, l)] - 1];
+		struct vt_op *op = &w->p->plan->ops[w->p->op_of[link_pos(w->p, l)] - 1];
 
 		op->after.fields |= VT_F_UP;
 		op->after.link.up = true;
@@ -327,7 +322,7 @@ static void walk_down(struct walk *w, const struct vt_link *dev, unsigned int de
 		const char *owner = vt_marker_owner(l->alias), *why;
 
 		if (l == dev || !l->is_vlan || (l->vlan.flags & VT_VLAN_LOOSE_BINDING) ||
-		    w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
+		    w->p->fate[link_pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
 			continue;
 		if (!l->up) {
 			guard_down(w, l, dev, depth);
@@ -371,7 +366,7 @@ static void walk_mtu(struct walk *w, const struct vt_link *dev, unsigned int dep
 		const char *owner = vt_marker_owner(l->alias), *why;
 		const struct wanted *want;
 
-		if (l == dev || l->mtu <= mtu || w->p->fate[pos(w->p, l)] == FATE_DELETED ||
+		if (l == dev || l->mtu <= mtu || w->p->fate[link_pos(w->p, l)] == FATE_DELETED ||
 		    (own && creates(own)))
 			continue;
 		if (!own && !owner) {
@@ -429,7 +424,7 @@ static void walk_mac(struct walk *w, const struct vt_link *dev, const uint8_t *o
 		const char *owner = vt_marker_owner(l->alias), *why;
 
 		if (l == dev || !l->is_vlan || !l->up || !l->has_mac || memcmp(l->mac, old, VT_MAC_LEN) ||
-		    w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
+		    w->p->fate[link_pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
 			continue;
 		if (!own && !owner) {
 			refuse(w, "changing the MAC of %s would change that of %s too (the kernel passes "
@@ -471,7 +466,7 @@ void vt_plan_index_ops(struct planner *p)
 	memset(p->op_of, 0, (p->links->n ? p->links->n : 1) * sizeof(*p->op_of));
 	for (size_t i = 0; i < plan->n_ops; i++)
 		if (plan->ops[i].before && !plan->trunks[plan->ops[i].trunk].blocked)
-			p->op_of[pos(p, plan->ops[i].before)] = i + 1;
+			p->op_of[link_pos(p, plan->ops[i].before)] = i + 1;
 }
 
 bool vt_plan_effects_refused(struct planner *p, const struct vt_op *op, char *why, size_t len)

@@ -58,6 +58,12 @@ enum fate {
 	FATE_DELETED,			/* deleted or recreated by this plan */
 };
 
+/* The position of @link, one of p->links, in that table: the index of the per-link arrays. */
+static inline size_t link_pos(const struct planner *p, const struct vt_link *link)
+{
+	return (size_t)(link - p->links->links);
+}
+
 /** vt_plan_cmp_wanted - qsort order of struct wanted: by name. */
 int vt_plan_cmp_wanted(const void *a, const void *b);
 
