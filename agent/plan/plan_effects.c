@@ -459,16 +459,6 @@ static void walk_op(struct walk *w)
 		walk_down(w, op->before, op->depth, 0);
 }
 
-void vt_plan_index_ops(struct planner *p)
-{
-	const struct vt_plan *plan = p->plan;
-
-	memset(p->op_of, 0, (p->links->n ? p->links->n : 1) * sizeof(*p->op_of));
-	for (size_t i = 0; i < plan->n_ops; i++)
-		if (plan->ops[i].before && !plan->trunks[plan->ops[i].trunk].blocked)
-			p->op_of[link_pos(p, plan->ops[i].before)] = i + 1;
-}
-
 bool vt_plan_effects_refused(struct planner *p, const struct vt_op *op, char *why, size_t len)
 {
 	struct walk w = { .p = p, .op = op, .why = why, .len = len };

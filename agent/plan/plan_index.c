@@ -3,6 +3,7 @@
  * The planner's lookups, shared by plan.c and plan_effects.c: desired
  * subports by name, a link's children, holds, and transaction scopes.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,17 +55,125 @@ const struct vlan_key *vt_plan_children(const struct planner *p, int ifindex, si
 	return c;
 }
 
-size_t vt_plan_scope_root(const struct vt_plan *plan, size_t i)
+static int cmp_key(const void *a, const void *b)
 {
-	while (plan->trunks[i].scope != i)
-		i = plan->trunks[i].scope;
-	return i;
+	const struct vlan_key *x = a, *y = b;
+
+	if (x->parent != y->parent)
+		return x->parent < y->parent ? -1 : 1;
+	if (x->protocol != y->protocol)
+		return x->protocol < y->protocol ? -1 : 1;
+	return (x->vlan > y->vlan) - (x->vlan < y->vlan);
 }
 
-void vt_plan_join(struct vt_plan *plan, size_t x, size_t y)
+const struct vt_link *find_vlan(const struct planner *p, int parent, uint16_t protocol,
+				       uint16_t vlan)
 {
-	size_t a = vt_plan_scope_root(plan, x), b = vt_plan_scope_root(plan, y);
+	struct vlan_key key = { .parent = parent, .protocol = protocol, .vlan = vlan }, *found;
 
-	if (a != b)
-		plan->trunks[a].scope = b;
+	found = p->n_keys ? bsearch(&key, p->keys, p->n_keys, sizeof(key), cmp_key) : NULL;
+	return found ? found->link : NULL;
+}
+
+int build_indexes(struct planner *p)
+{
+	const struct vt_desired *d = p->desired;
+	const struct vt_link_table *t = p->links;
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n_trunks; i++)
+		n += d->trunks[i].n_subports;
+	p->wanted = calloc(n ? n : 1, sizeof(*p->wanted));
+	p->keys = calloc(t->n ? t->n : 1, sizeof(*p->keys));
+	p->children = calloc(t->n ? t->n : 1, sizeof(*p->children));
+	p->fate = calloc(t->n ? t->n : 1, 1);
+	p->report_of = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->report_of));
+	p->targets = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->targets));
+	p->mtu = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->mtu));
+	p->op_of = calloc(t->n ? t->n : 1, sizeof(*p->op_of));
+	p->effected = calloc(t->n ? t->n : 1, 1);
+	p->assumes_outer = calloc(d->n_trunks ? d->n_trunks : 1, 1);
+	if (!p->wanted || !p->keys || !p->children || !p->fate || !p->report_of ||
+	    !p->targets || !p->mtu || !p->op_of || !p->effected || !p->assumes_outer)
+		return -ENOMEM;
+
+	for (size_t i = 0; i < d->n_trunks; i++) {
+		const struct vt_trunk *tr = &d->trunks[i];
+
+		p->report_of[i] = SIZE_MAX;
+		p->targets[i] = calloc(tr->n_subports ? tr->n_subports : 1, sizeof(**p->targets));
+		p->mtu[i] = calloc(tr->n_subports ? tr->n_subports : 1, sizeof(**p->mtu));
+		if (!p->targets[i] || !p->mtu[i])
+			return -ENOMEM;
+		for (size_t j = 0; j < tr->n_subports; j++)
+			p->wanted[p->n_wanted++] = (struct wanted){ tr->subports[j].name, i, j };
+	}
+	qsort(p->wanted, p->n_wanted, sizeof(*p->wanted), vt_plan_cmp_wanted);
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct vt_link *l = &t->links[i];
+
+		if (l->is_vlan)
+			p->keys[p->n_keys++] = (struct vlan_key){ l->parent, l->vlan.protocol,
+								  l->vlan.id, l };
+		if (l->parent && l->parent != l->ifindex)
+			p->children[p->n_children++] = (struct vlan_key){ .parent = l->parent,
+									  .link = l };
+	}
+	qsort(p->keys, p->n_keys, sizeof(*p->keys), cmp_key);
+	qsort(p->children, p->n_children, sizeof(*p->children), vt_plan_cmp_parent);
+	return 0;
+}
+
+/*
+ * The device trunk @ti's parent names: on a plain parent what the kernel's
+ * own lookup finds, its name or one of its altnames; a QinQ parent is a
+ * subport, named as such. NULL when there is none.
+ */
+const struct vt_link *parent_link(const struct planner *p, size_t ti)
+{
+	const struct vt_trunk *tr = &p->desired->trunks[ti];
+
+	return tr->outer >= 0 ? vt_link_table_find_name(p->links, tr->parent) :
+				vt_link_table_resolve(p->links, tr->parent);
+}
+
+int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+const struct named *find_named(const struct named *v, size_t n, const char *name)
+{
+	struct named key = { .name = name };
+
+	return n ? bsearch(&key, v, n, sizeof(key), cmp_named) : NULL;
+}
+
+void planner_free(struct planner *p)
+{
+	for (size_t i = 0; i < p->desired->n_trunks && p->targets; i++) {
+		free(p->targets[i]);
+		free(p->mtu[i]);
+	}
+	free(p->targets);
+	free(p->mtu);
+	free(p->wanted);
+	free(p->keys);
+	free(p->children);
+	free(p->fate);
+	free(p->report_of);
+	free(p->op_of);
+	free(p->effected);
+	free(p->assumes_outer);
+}
+
+void vt_plan_index_ops(struct planner *p)
+{
+	const struct vt_plan *plan = p->plan;
+
+	memset(p->op_of, 0, (p->links->n ? p->links->n : 1) * sizeof(*p->op_of));
+	for (size_t i = 0; i < plan->n_ops; i++)
+		if (plan->ops[i].before && !plan->trunks[plan->ops[i].trunk].blocked)
+			p->op_of[link_pos(p, plan->ops[i].before)] = i + 1;
 }

@@ -148,4 +148,34 @@ bool vt_op_ipv6_cycle(const struct vt_op *op);
 /** vt_marker_format - "vlantrunk:<trunk>" into @alias. */
 void vt_marker_format(char alias[VT_ALIAS_MAX + 1], const char *trunk);
 
+/* Something findable by name: a trunk report, a trunk by its parent. */
+struct named {
+	const char *name;
+	size_t index;
+};
+
+/* Moved out of plan.c; each is renamed for its file next. */
+const struct vt_link *find_vlan(const struct planner *p, int parent, uint16_t protocol,
+				       uint16_t vlan);
+int build_indexes(struct planner *p);
+const struct vt_link *parent_link(const struct planner *p, size_t ti);
+void planner_free(struct planner *p);
+int cmp_named(const void *a, const void *b);
+const struct named *find_named(const struct named *v, size_t n, const char *name);
+bool selected(const struct planner *p, const char *trunk);
+bool in_scope(const struct planner *p, size_t ti);
+int join_dependent_scopes(struct planner *p);
+struct vt_trunk_report *add_report(struct planner *p, const char *name,
+					  const struct vt_trunk *want);
+struct vt_op *add_op(struct planner *p, enum vt_op_kind kind, size_t report,
+			    unsigned int depth);
+int plan_trunk(struct planner *p, size_t ti);
+void block(struct vt_trunk_report *r, const char *fmt, const char *a, const char *b);
+void set_status(struct vt_trunk_report *r);
+int plan_deletes(struct planner *p);
+int check_deletes(struct planner *p);
+unsigned int delete_depth(const struct planner *p, const struct vt_link *l);
+int cmp_op(const void *a, const void *b);
+void drop_blocked_ops(struct vt_plan *plan);
+
 #endif

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Scopes: which trunks this run plans (those it selects, and the trunks
+ * nested on them), and which trunks share a transaction, a union-find over
+ * report indexes (vt_trunk_report.scope) joined where one trunk's
+ * operations depend on another's.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan_internal.h"
+
+bool selected(const struct planner *p, const char *trunk)
+{
+	if (!p->n_only)
+		return true;
+	for (size_t i = 0; i < p->n_only; i++)
+		if (!strcmp(p->only[i], trunk))
+			return true;
+	return false;
+}
+
+bool in_scope(const struct planner *p, size_t ti)
+{
+	const struct vt_desired *d = p->desired;
+
+	/* A selected trunk brings the trunks nested on its subports along. */
+	for (int guard = 0; guard <= (int)d->n_trunks; guard++) {
+		if (selected(p, d->trunks[ti].name))
+			return true;
+		if (d->trunks[ti].outer < 0)
+			return false;
+		ti = (size_t)d->trunks[ti].outer;
+	}
+	return false;
+}
+
+static const struct named *owner_report(const struct named *reports, size_t n,
+					const struct vt_link *link)
+{
+	const char *owner = link ? vt_marker_owner(link->alias) : NULL;
+
+	return owner ? find_named(reports, n, owner) : NULL;
+}
+
+/*
+ * Trunks whose operations depend on each other share a transaction, or one
+ * could commit while the other rolls back under it: a device that sits on
+ * another trunk's device (QinQ as the kernel has it, also for trunks no
+ * longer desired), and a create that needs the VLAN another trunk's device
+ * frees (a swap across trunks). Desired nesting is joined in plan_trunk().
+ */
+int join_dependent_scopes(struct planner *p)
+{
+	struct vt_plan *plan = p->plan;
+	struct named *reports = calloc(plan->n_trunks ? plan->n_trunks : 1, sizeof(*reports));
+
+	if (!reports)
+		return -ENOMEM;
+	for (size_t i = 0; i < plan->n_trunks; i++)
+		reports[i] = (struct named){ plan->trunks[i].name, i };
+	qsort(reports, plan->n_trunks, sizeof(*reports), cmp_named);
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		const struct vt_op *op = &plan->ops[i];
+		const struct named *owner = NULL;
+
+		if (op->before)
+			owner = owner_report(reports, plan->n_trunks,
+					     vt_link_table_find_ifindex(p->links, op->before->parent));
+		if (owner)
+			vt_plan_join(plan, op->trunk, owner->index);
+		if (op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE) {
+			const struct vt_subport_report *rep = &plan->trunks[op->trunk].subports[op->subport];
+			const struct vt_link *holder = rep->target.parent ?
+				find_vlan(p, rep->target.parent, rep->want->protocol, rep->want->vlan) : NULL;
+
+			owner = holder && p->fate[link_pos(p, holder)] == FATE_DELETED ?
+				owner_report(reports, plan->n_trunks, holder) : NULL;
+			if (owner)
+				vt_plan_join(plan, op->trunk, owner->index);
+		}
+	}
+	for (size_t i = 0; i < plan->n_trunks; i++)
+		plan->trunks[i].scope = vt_plan_scope_root(plan, i);
+	free(reports);
+	return 0;
+}
+
+size_t vt_plan_scope_root(const struct vt_plan *plan, size_t i)
+{
+	while (plan->trunks[i].scope != i)
+		i = plan->trunks[i].scope;
+	return i;
+}
+
+void vt_plan_join(struct vt_plan *plan, size_t x, size_t y)
+{
+	size_t a = vt_plan_scope_root(plan, x), b = vt_plan_scope_root(plan, y);
+
+	if (a != b)
+		plan->trunks[a].scope = b;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Managed devices no desired subport claims (strays, and the devices of
+ * trunks no longer desired): their deletes, under their owner's report.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan_internal.h"
+
+static int cmp_owner(const void *a, const void *b)
+{
+	const struct vt_link *const *x = a, *const *y = b;
+
+	return strcmp((*x)->alias, (*y)->alias);
+}
+
+/* Managed devices no desired subport claims, grouped by owner. */
+int plan_deletes(struct planner *p)
+{
+	const struct vt_link_table *t = p->links;
+	struct vt_plan *plan = p->plan;
+	size_t n_reports = plan->n_trunks, n_stale = 0;
+	struct named *reports = calloc(n_reports ? n_reports : 1, sizeof(*reports));
+	const struct vt_link **stale = calloc(t->n ? t->n : 1, sizeof(*stale));
+	struct vt_trunk_report *r = NULL;
+	int ret = -ENOMEM;
+
+	if (!reports || !stale)
+		goto out;
+	for (size_t i = 0; i < n_reports; i++)
+		reports[i] = (struct named){ plan->trunks[i].name, i };
+	qsort(reports, n_reports, sizeof(*reports), cmp_named);
+	for (size_t i = 0; i < t->n; i++) {
+		const char *owner = vt_marker_owner(t->links[i].alias);
+
+		/*
+		 * A trunk nested on a selected one is in scope (it has a report), strays
+		 * included. A device a desired subport names is that subport's to take
+		 * over, even when its trunk is not planned in this run.
+		 */
+		if (owner && p->fate[i] == FATE_KEEP && !vt_plan_find_wanted(p, t->links[i].name) &&
+		    (selected(p, owner) || find_named(reports, n_reports, owner)))
+			stale[n_stale++] = &t->links[i];
+	}
+	qsort(stale, n_stale, sizeof(*stale), cmp_owner);
+
+	for (size_t i = 0; i < n_stale; i++) {
+		const char *owner = vt_marker_owner(stale[i]->alias);
+		struct vt_op *op;
+
+		if (!r || strcmp(r->name, owner)) {
+			const struct named *found = find_named(reports, n_reports, owner);
+
+			if (found) {
+				r = &plan->trunks[found->index];
+			} else {
+				/* Reports were sized for one per desired trunk and per device. */
+				r = add_report(p, owner, NULL);
+				snprintf(r->reason, sizeof(r->reason), "no longer desired");
+				if (vt_plan_held(p, owner)) {
+					block(r, "%s%s", vt_plan_held(p, owner), "");
+					set_status(r);
+				}
+			}
+		}
+		/* A trunk that cannot converge is left as it is, strays included. */
+		if (!r->can_converge)
+			continue;
+		p->fate[link_pos(p, stale[i])] = FATE_DELETED;
+		op = add_op(p, VT_OP_DELETE, (size_t)(r - plan->trunks), 0);
+		if (!op)
+			goto out;
+		op->subport = SIZE_MAX;
+		op->before = stale[i];
+		/* Every subport may match and still a stray device of the trunk waits. */
+		if (r->status != VT_TRUNK_DEGRADED && r->want)
+			snprintf(r->reason, sizeof(r->reason), "stray device %s to delete",
+				 stale[i]->name);
+		r->status = VT_TRUNK_DEGRADED;
+	}
+	ret = 0;
+out:
+	free(reports);
+	free(stale);
+	return ret;
+}
