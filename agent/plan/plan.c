@@ -17,7 +17,7 @@
 static int cmp_depth(const void *a, const void *b, void *arg)
 {
 	const struct vt_desired *d = arg;
-	size_t x = ((const struct named *)a)->index, y = ((const struct named *)b)->index;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
 	if (d->trunks[x].depth != d->trunks[y].depth)
 		return d->trunks[x].depth < d->trunks[y].depth ? -1 : 1;
@@ -39,7 +39,7 @@ int vt_plan_build_held(const struct vt_desired *desired, const struct vt_link_ta
 		.holds = holds, .n_holds = n_holds,
 	};
 	size_t max_reports = desired->n_trunks + links->n;
-	struct named *order = NULL;
+	size_t *order = NULL;
 	int ret;
 
 	memset(plan, 0, sizeof(*plan));
@@ -52,17 +52,17 @@ int vt_plan_build_held(const struct vt_desired *desired, const struct vt_link_ta
 		ret = order ? 0 : -ENOMEM;
 	}
 	for (size_t i = 0; ret == 0 && i < desired->n_trunks; i++)
-		order[i] = (struct named){ .index = i };
+		order[i] = i;
 	if (ret == 0)
 		qsort_r(order, desired->n_trunks, sizeof(*order), cmp_depth, (void *)desired);
 	for (size_t i = 0; ret == 0 && i < desired->n_trunks; i++)
-		if (in_scope(&p, order[i].index))
-			ret = plan_trunk(&p, order[i].index);
+		if (in_scope(&p, order[i]))
+			ret = plan_trunk(&p, order[i]);
 	free(order);
 	if (ret == 0)
 		ret = plan_deletes(&p);
 	if (ret == 0)
-		ret = join_dependent_scopes(&p);
+		join_dependent_scopes(&p);
 	if (ret == 0) {
 		for (size_t i = 0; i < plan->n_ops; i++)
 			if (plan->ops[i].kind == VT_OP_DELETE)

@@ -131,6 +131,21 @@ static const struct vt_op *claimed_before(const struct planner *p, const struct 
 }
 
 /*
+ * The desired trunk whose parent is the device called @name, the first of
+ * them when several are, or SIZE_MAX.
+ */
+static size_t parent_of(struct vt_name_table *parents, const char *name)
+{
+	size_t n, first = SIZE_MAX;
+	const struct vt_name_entry *e = vt_name_table_find(parents, name, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (e[i].value < first)
+			first = e[i].value;
+	return first;
+}
+
+/*
  * Anything deleted must not take an unplanned device, or a desired parent,
  * with it, and no create may collide with a device the plan keeps or with
  * another create (claimed_before()). Blocking a trunk keeps the devices its
@@ -143,21 +158,21 @@ int check_deletes(struct planner *p)
 {
 	const struct vt_desired *d = p->desired;
 	struct vt_plan *plan = p->plan;
-	struct named *parents = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*parents));
+	struct vt_name_table parents = { 0 };
 	struct claim *claims = NULL;
 	size_t n_claims = 0;
 	bool again = true;
 	int ret = -ENOMEM;
 
-	if (!parents || collect_claims(p, &claims, &n_claims) < 0)
+	if (collect_claims(p, &claims, &n_claims) < 0)
 		goto out;
 	/* By the devices' own names: a trunk may name its parent by an altname. */
 	for (size_t i = 0; i < d->n_trunks; i++) {
 		const struct vt_link *l = parent_link(p, i);
 
-		parents[i] = (struct named){ l ? l->name : d->trunks[i].parent, i };
+		if (vt_name_table_add(&parents, l ? l->name : d->trunks[i].parent, i) < 0)
+			goto out;
 	}
-	qsort(parents, d->n_trunks, sizeof(*parents), cmp_named);
 
 	while (again) {
 		again = false;
@@ -166,7 +181,7 @@ int check_deletes(struct planner *p)
 			struct vt_op *op = &plan->ops[i];
 			struct vt_trunk_report *r = &plan->trunks[op->trunk];
 			const struct vt_link *child = NULL, *holder;
-			const struct named *trunk = NULL;
+			size_t trunk = SIZE_MAX;
 			const struct vt_op *twin;
 			char what[256];
 
@@ -175,14 +190,14 @@ int check_deletes(struct planner *p)
 			if (op->kind == VT_OP_DELETE || op->kind == VT_OP_RECREATE)
 				child = undeleted_child(p, op->before);
 			if (op->kind == VT_OP_DELETE)
-				trunk = find_named(parents, d->n_trunks, op->before->name);
+				trunk = parent_of(&parents, op->before->name);
 			holder = key_holder(p, op);
 			if (child) {
 				block(r, "deleting %s would delete %s with it, which this plan does not touch",
 				      op->before->name, child->name);
-			} else if (trunk) {
+			} else if (trunk != SIZE_MAX) {
 				block(r, "%s is the parent of desired trunk %s", op->before->name,
-				      d->trunks[trunk->index].name);
+				      d->trunks[trunk].name);
 			} else if (holder) {
 				snprintf(what, sizeof(what), "%s %u on %s is held by %s, which this plan keeps",
 					 vt_protocol_name(r->want->subports[op->subport].protocol),
@@ -230,7 +245,7 @@ int check_deletes(struct planner *p)
 	}
 	ret = 0;
 out:
-	free(parents);
+	vt_name_table_free(&parents);
 	free(claims);
 	return ret;
 }

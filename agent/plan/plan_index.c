@@ -9,11 +9,6 @@
 
 #include "plan_internal.h"
 
-int vt_plan_cmp_wanted(const void *a, const void *b)
-{
-	return strcmp(((const struct wanted *)a)->name, ((const struct wanted *)b)->name);
-}
-
 int vt_plan_cmp_parent(const void *a, const void *b)
 {
 	const struct vlan_key *x = a, *y = b;
@@ -21,12 +16,11 @@ int vt_plan_cmp_parent(const void *a, const void *b)
 	return (x->parent > y->parent) - (x->parent < y->parent);
 }
 
-const struct wanted *vt_plan_find_wanted(const struct planner *p, const char *name)
+const struct wanted *vt_plan_find_wanted(struct planner *p, const char *name)
 {
-	struct wanted key = { .name = name };
+	size_t i = vt_name_table_get(&p->wanted_names, name, SIZE_MAX);
 
-	return p->n_wanted ? bsearch(&key, p->wanted, p->n_wanted, sizeof(key), vt_plan_cmp_wanted) :
-			     NULL;
+	return i == SIZE_MAX ? NULL : &p->wanted[i];
 }
 
 const char *vt_plan_held(const struct planner *p, const char *trunk)
@@ -105,10 +99,15 @@ int build_indexes(struct planner *p)
 		p->mtu[i] = calloc(tr->n_subports ? tr->n_subports : 1, sizeof(**p->mtu));
 		if (!p->targets[i] || !p->mtu[i])
 			return -ENOMEM;
-		for (size_t j = 0; j < tr->n_subports; j++)
+		for (size_t j = 0; j < tr->n_subports; j++) {
+			if (vt_name_table_add(&p->wanted_names, tr->subports[j].name, p->n_wanted) < 0)
+				return -ENOMEM;
 			p->wanted[p->n_wanted++] = (struct wanted){ tr->subports[j].name, i, j };
+		}
 	}
-	qsort(p->wanted, p->n_wanted, sizeof(*p->wanted), vt_plan_cmp_wanted);
+	for (size_t i = 0; i < p->n_only; i++)
+		if (vt_name_table_add(&p->only_names, p->only[i], i) < 0)
+			return -ENOMEM;
 
 	for (size_t i = 0; i < t->n; i++) {
 		const struct vt_link *l = &t->links[i];
@@ -138,18 +137,6 @@ const struct vt_link *parent_link(const struct planner *p, size_t ti)
 				vt_link_table_resolve(p->links, tr->parent);
 }
 
-int cmp_named(const void *a, const void *b)
-{
-	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
-}
-
-const struct named *find_named(const struct named *v, size_t n, const char *name)
-{
-	struct named key = { .name = name };
-
-	return n ? bsearch(&key, v, n, sizeof(key), cmp_named) : NULL;
-}
-
 void planner_free(struct planner *p)
 {
 	for (size_t i = 0; i < p->desired->n_trunks && p->targets; i++) {
@@ -159,6 +146,9 @@ void planner_free(struct planner *p)
 	free(p->targets);
 	free(p->mtu);
 	free(p->wanted);
+	vt_name_table_free(&p->wanted_names);
+	vt_name_table_free(&p->only_names);
+	vt_name_table_free(&p->reports);
 	free(p->keys);
 	free(p->children);
 	free(p->fate);

@@ -3,6 +3,7 @@
 #ifndef VT_PLAN_INTERNAL_H
 #define VT_PLAN_INTERNAL_H
 
+#include "base/name_table.h"
 #include "vt_plan.h"
 
 /* A desired subport, findable by name across every trunk. */
@@ -29,8 +30,11 @@ struct planner {
 	const struct vt_plan_hold *holds;
 	size_t n_holds;
 
-	struct wanted *wanted;		/* sorted by name */
+	struct wanted *wanted;		/* in desired order */
 	size_t n_wanted;
+	struct vt_name_table wanted_names;	/* subport name -> index into wanted */
+	struct vt_name_table only_names;	/* the trunk names @only selects */
+	struct vt_name_table reports;	/* trunk name -> index into plan->trunks: every report */
 	struct vlan_key *keys;		/* sorted by (parent, protocol, vlan) */
 	size_t n_keys;
 	struct vlan_key *children;	/* every link with a parent, sorted by parent */
@@ -64,9 +68,6 @@ static inline size_t link_pos(const struct planner *p, const struct vt_link *lin
 	return (size_t)(link - p->links->links);
 }
 
-/** vt_plan_cmp_wanted - qsort order of struct wanted: by name. */
-int vt_plan_cmp_wanted(const void *a, const void *b);
-
 /** vt_plan_cmp_parent - qsort order of struct vlan_key in planner.children: by parent. */
 int vt_plan_cmp_parent(const void *a, const void *b);
 
@@ -83,7 +84,7 @@ const char *vt_plan_held(const struct planner *p, const char *trunk);
 void vt_plan_join(struct vt_plan *plan, size_t x, size_t y);
 
 /** vt_plan_find_wanted - the desired subport called @name, or NULL. */
-const struct wanted *vt_plan_find_wanted(const struct planner *p, const char *name);
+const struct wanted *vt_plan_find_wanted(struct planner *p, const char *name);
 
 /**
  * vt_plan_effects_refused - whether the kernel's side effects of @op (see
@@ -148,23 +149,15 @@ bool vt_op_ipv6_cycle(const struct vt_op *op);
 /** vt_marker_format - "vlantrunk:<trunk>" into @alias. */
 void vt_marker_format(char alias[VT_ALIAS_MAX + 1], const char *trunk);
 
-/* Something findable by name: a trunk report, a trunk by its parent. */
-struct named {
-	const char *name;
-	size_t index;
-};
-
 /* Moved out of plan.c; each is renamed for its file next. */
 const struct vt_link *find_vlan(const struct planner *p, int parent, uint16_t protocol,
 				       uint16_t vlan);
 int build_indexes(struct planner *p);
 const struct vt_link *parent_link(const struct planner *p, size_t ti);
 void planner_free(struct planner *p);
-int cmp_named(const void *a, const void *b);
-const struct named *find_named(const struct named *v, size_t n, const char *name);
-bool selected(const struct planner *p, const char *trunk);
-bool in_scope(const struct planner *p, size_t ti);
-int join_dependent_scopes(struct planner *p);
+bool selected(struct planner *p, const char *trunk);
+bool in_scope(struct planner *p, size_t ti);
+void join_dependent_scopes(struct planner *p);
 struct vt_trunk_report *add_report(struct planner *p, const char *name,
 					  const struct vt_trunk *want);
 struct vt_op *add_op(struct planner *p, enum vt_op_kind kind, size_t report,

@@ -11,17 +11,12 @@
 
 #include "plan_internal.h"
 
-bool selected(const struct planner *p, const char *trunk)
+bool selected(struct planner *p, const char *trunk)
 {
-	if (!p->n_only)
-		return true;
-	for (size_t i = 0; i < p->n_only; i++)
-		if (!strcmp(p->only[i], trunk))
-			return true;
-	return false;
+	return !p->n_only || vt_name_table_find(&p->only_names, trunk, NULL);
 }
 
-bool in_scope(const struct planner *p, size_t ti)
+bool in_scope(struct planner *p, size_t ti)
 {
 	const struct vt_desired *d = p->desired;
 
@@ -36,12 +31,12 @@ bool in_scope(const struct planner *p, size_t ti)
 	return false;
 }
 
-static const struct named *owner_report(const struct named *reports, size_t n,
-					const struct vt_link *link)
+/* The report of the trunk whose device @link is, or SIZE_MAX. */
+static size_t owner_report(struct planner *p, const struct vt_link *link)
 {
 	const char *owner = link ? vt_marker_owner(link->alias) : NULL;
 
-	return owner ? find_named(reports, n, owner) : NULL;
+	return owner ? vt_name_table_get(&p->reports, owner, SIZE_MAX) : SIZE_MAX;
 }
 
 /*
@@ -51,40 +46,31 @@ static const struct named *owner_report(const struct named *reports, size_t n,
  * longer desired), and a create that needs the VLAN another trunk's device
  * frees (a swap across trunks). Desired nesting is joined in plan_trunk().
  */
-int join_dependent_scopes(struct planner *p)
+void join_dependent_scopes(struct planner *p)
 {
 	struct vt_plan *plan = p->plan;
-	struct named *reports = calloc(plan->n_trunks ? plan->n_trunks : 1, sizeof(*reports));
 
-	if (!reports)
-		return -ENOMEM;
-	for (size_t i = 0; i < plan->n_trunks; i++)
-		reports[i] = (struct named){ plan->trunks[i].name, i };
-	qsort(reports, plan->n_trunks, sizeof(*reports), cmp_named);
 	for (size_t i = 0; i < plan->n_ops; i++) {
 		const struct vt_op *op = &plan->ops[i];
-		const struct named *owner = NULL;
+		size_t owner = SIZE_MAX;
 
 		if (op->before)
-			owner = owner_report(reports, plan->n_trunks,
-					     vt_link_table_find_ifindex(p->links, op->before->parent));
-		if (owner)
-			vt_plan_join(plan, op->trunk, owner->index);
+			owner = owner_report(p, vt_link_table_find_ifindex(p->links, op->before->parent));
+		if (owner != SIZE_MAX)
+			vt_plan_join(plan, op->trunk, owner);
 		if (op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE) {
 			const struct vt_subport_report *rep = &plan->trunks[op->trunk].subports[op->subport];
 			const struct vt_link *holder = rep->target.parent ?
 				find_vlan(p, rep->target.parent, rep->want->protocol, rep->want->vlan) : NULL;
 
 			owner = holder && p->fate[link_pos(p, holder)] == FATE_DELETED ?
-				owner_report(reports, plan->n_trunks, holder) : NULL;
-			if (owner)
-				vt_plan_join(plan, op->trunk, owner->index);
+				owner_report(p, holder) : SIZE_MAX;
+			if (owner != SIZE_MAX)
+				vt_plan_join(plan, op->trunk, owner);
 		}
 	}
 	for (size_t i = 0; i < plan->n_trunks; i++)
 		plan->trunks[i].scope = vt_plan_scope_root(plan, i);
-	free(reports);
-	return 0;
 }
 
 size_t vt_plan_scope_root(const struct vt_plan *plan, size_t i)

@@ -22,17 +22,13 @@ int plan_deletes(struct planner *p)
 {
 	const struct vt_link_table *t = p->links;
 	struct vt_plan *plan = p->plan;
-	size_t n_reports = plan->n_trunks, n_stale = 0;
-	struct named *reports = calloc(n_reports ? n_reports : 1, sizeof(*reports));
+	size_t n_stale = 0;
 	const struct vt_link **stale = calloc(t->n ? t->n : 1, sizeof(*stale));
 	struct vt_trunk_report *r = NULL;
 	int ret = -ENOMEM;
 
-	if (!reports || !stale)
+	if (!stale)
 		goto out;
-	for (size_t i = 0; i < n_reports; i++)
-		reports[i] = (struct named){ plan->trunks[i].name, i };
-	qsort(reports, n_reports, sizeof(*reports), cmp_named);
 	for (size_t i = 0; i < t->n; i++) {
 		const char *owner = vt_marker_owner(t->links[i].alias);
 
@@ -42,7 +38,7 @@ int plan_deletes(struct planner *p)
 		 * over, even when its trunk is not planned in this run.
 		 */
 		if (owner && p->fate[i] == FATE_KEEP && !vt_plan_find_wanted(p, t->links[i].name) &&
-		    (selected(p, owner) || find_named(reports, n_reports, owner)))
+		    (selected(p, owner) || vt_name_table_find(&p->reports, owner, NULL)))
 			stale[n_stale++] = &t->links[i];
 	}
 	qsort(stale, n_stale, sizeof(*stale), cmp_owner);
@@ -52,13 +48,15 @@ int plan_deletes(struct planner *p)
 		struct vt_op *op;
 
 		if (!r || strcmp(r->name, owner)) {
-			const struct named *found = find_named(reports, n_reports, owner);
+			size_t found = vt_name_table_get(&p->reports, owner, SIZE_MAX);
 
-			if (found) {
-				r = &plan->trunks[found->index];
+			if (found != SIZE_MAX) {
+				r = &plan->trunks[found];
 			} else {
 				/* Reports were sized for one per desired trunk and per device. */
 				r = add_report(p, owner, NULL);
+				if (!r)
+					goto out;
 				snprintf(r->reason, sizeof(r->reason), "no longer desired");
 				if (vt_plan_held(p, owner)) {
 					block(r, "%s%s", vt_plan_held(p, owner), "");
@@ -83,7 +81,6 @@ int plan_deletes(struct planner *p)
 	}
 	ret = 0;
 out:
-	free(reports);
 	free(stale);
 	return ret;
 }

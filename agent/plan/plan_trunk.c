@@ -38,6 +38,8 @@ struct vt_trunk_report *add_report(struct planner *p, const char *name,
 	r->want = want;
 	r->scope = plan->n_trunks;
 	r->can_converge = true;
+	if (vt_name_table_add(&p->reports, r->name, plan->n_trunks) < 0)
+		return NULL;
 	plan->n_trunks++;
 	return r;
 }
@@ -333,6 +335,8 @@ int plan_trunk(struct planner *p, size_t ti)
 	struct parent_view parent = { .up = true };
 	int ret;
 
+	if (!r)
+		return -ENOMEM;
 	p->report_of[ti] = ri;
 	if (tr->outer >= 0 && p->report_of[tr->outer] != SIZE_MAX)
 		r->scope = p->plan->trunks[p->report_of[tr->outer]].scope;
