@@ -101,24 +101,15 @@ static void __attribute__((format(printf, 2, 3))) refuse(struct walk *w, const c
 }
 
 /* Why a managed device's trunk cannot take a side effect now, or NULL. */
-static const char *unavailable(const struct planner *p, const char *owner)
+static const char *unavailable(struct planner *p, const char *owner)
 {
 	const char *hold = vt_plan_held(p, owner);
 
 	if (hold)
 		return hold;
-	for (size_t i = 0; i < p->plan->n_trunks; i++)
-		if (!strcmp(p->plan->trunks[i].name, owner))
-			return NULL;
+	if (vt_name_table_find(&p->reports, owner, NULL))
+		return NULL;
 	return "it is not in this run's scope";
-}
-
-static size_t report_named(const struct planner *p, const char *name)
-{
-	for (size_t i = 0; i < p->plan->n_trunks; i++)
-		if (!strcmp(p->plan->trunks[i].name, name))
-			return i;
-	return SIZE_MAX;
 }
 
 static void record(struct walk *w, enum vt_effect_kind kind, const struct vt_link *l,
@@ -486,7 +477,7 @@ int vt_plan_effects(struct planner *p)
 	/* A trunk whose device changes with another's: one transaction, one rollback. */
 	for (size_t i = 0; i < plan->n_effects; i++) {
 		const char *owner = vt_marker_owner(plan->effects[i].link->alias);
-		size_t r = owner ? report_named(p, owner) : SIZE_MAX;
+		size_t r = owner ? vt_name_table_get(&p->reports, owner, SIZE_MAX) : SIZE_MAX;
 
 		if (r != SIZE_MAX)
 			vt_plan_join(plan, plan->effects[i].trunk, r);
