@@ -175,8 +175,8 @@ struct vt_plan {
 	size_t n_effects;
 };
 
-/** vt_effect_kind_name - "brings up", "sets down", "lowers the mtu of". */
-const char *vt_effect_kind_name(enum vt_effect_kind kind);
+/** vt_plan_effects_kind_name - "brings up", "sets down", "lowers the mtu of". */
+const char *vt_plan_effects_kind_name(enum vt_effect_kind kind);
 
 /**
  * vt_plan_build - compare @desired with @links and plan the operations.

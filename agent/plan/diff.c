@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A device against what it should be (a desired subport, or a journal's
- * before-image): which fields differ, and the request that makes it right.
- * Unmanaged settings (an unset mtu or mac) never differ.
+ * before-image): which fields differ (enum vt_diff), and how each reads in a
+ * report: its name, stable as --json relies on it, and its two values.
  */
 #include <stdio.h>
 #include <string.h>
@@ -36,7 +36,7 @@ static bool egress_equal(const struct vt_vlan *a, const struct vt_vlan *b)
 	       (!a->n_egress || !memcmp(a->egress, b->egress, a->n_egress * sizeof(*a->egress)));
 }
 
-uint32_t vt_link_diff(const struct vt_link *want, const struct vt_link *have, uint32_t ignore)
+uint32_t vt_diff_link(const struct vt_link *want, const struct vt_link *have, uint32_t ignore)
 {
 	uint32_t d = 0;
 

@@ -1,18 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The planner: desired state and one link dump in, per-trunk reports and the
- * ordered operations out. O(N log N): every lookup goes through a sorted
- * index, never a scan.
+ * The planner's entry points: vt_plan_build_held() runs the steps
+ * plan_internal.h lists, in that order, on one struct planner. Lookups by
+ * name or by VLAN key go through sorted indexes (plan_index.c), never a
+ * scan of the links.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plan_internal.h"
-#include "vt_array.h"
 
 static int cmp_depth(const void *a, const void *b, void *arg)
 {
@@ -44,7 +42,7 @@ int vt_plan_build_held(const struct vt_desired *desired, const struct vt_link_ta
 
 	memset(plan, 0, sizeof(*plan));
 	plan->trunks = calloc(max_reports ? max_reports : 1, sizeof(*plan->trunks));
-	ret = plan->trunks ? build_indexes(&p) : -ENOMEM;
+	ret = plan->trunks ? vt_plan_index_build(&p) : -ENOMEM;
 
 	/* Outer trunks first: an inner trunk's parent is what its outer trunk makes of it. */
 	if (ret == 0) {
@@ -56,18 +54,16 @@ int vt_plan_build_held(const struct vt_desired *desired, const struct vt_link_ta
 	if (ret == 0)
 		qsort_r(order, desired->n_trunks, sizeof(*order), cmp_depth, (void *)desired);
 	for (size_t i = 0; ret == 0 && i < desired->n_trunks; i++)
-		if (in_scope(&p, order[i]))
-			ret = plan_trunk(&p, order[i]);
+		if (vt_plan_scope_includes(&p, order[i]))
+			ret = vt_plan_trunk(&p, order[i]);
 	free(order);
 	if (ret == 0)
-		ret = plan_deletes(&p);
+		ret = vt_plan_stale(&p);
 	if (ret == 0)
-		join_dependent_scopes(&p);
+		vt_plan_scope_join_dependent(&p);
 	if (ret == 0) {
-		for (size_t i = 0; i < plan->n_ops; i++)
-			if (plan->ops[i].kind == VT_OP_DELETE)
-				plan->ops[i].depth = delete_depth(&p, plan->ops[i].before);
-		ret = check_deletes(&p);
+		vt_plan_order_depths(&p);
+		ret = vt_plan_check(&p);
 	}
 	if (ret == 0) {
 		ret = vt_plan_effects(&p);
@@ -77,13 +73,10 @@ int vt_plan_build_held(const struct vt_desired *desired, const struct vt_link_ta
 	if (ret == 0) {
 		for (size_t i = 0; i < plan->n_trunks; i++)
 			if (plan->trunks[i].blocked)
-				set_status(&plan->trunks[i]);
-		drop_blocked_ops(plan);
-		/* No op planned: ops is NULL, which qsort may not be given even for 0. */
-		if (plan->n_ops)
-			qsort(plan->ops, plan->n_ops, sizeof(*plan->ops), cmp_op);
+				vt_trunk_status_derive(&plan->trunks[i]);
+		vt_plan_order(plan);
 	}
-	planner_free(&p);
+	vt_plan_index_free(&p);
 	if (ret < 0)
 		vt_plan_free(plan);
 	return ret;

@@ -20,7 +20,7 @@
 static const struct vt_link *undeleted_child(const struct planner *p, const struct vt_link *link)
 {
 	size_t n;
-	const struct vlan_key *c = vt_plan_children(p, link->ifindex, &n);
+	const struct vlan_key *c = vt_plan_index_children(p, link->ifindex, &n);
 
 	for (size_t i = 0; i < n; i++)
 		if (c[i].link != link && p->fate[link_pos(p, c[i].link)] != FATE_DELETED)
@@ -45,7 +45,7 @@ static const struct vt_link *key_holder(const struct planner *p, const struct vt
 	/* On a parent this plan creates or recreates, nothing is there yet. */
 	if (!rep->target.parent)
 		return NULL;
-	holder = find_vlan(p, rep->target.parent, rep->want->protocol, rep->want->vlan);
+	holder = vt_plan_index_vlan(p, rep->target.parent, rep->want->protocol, rep->want->vlan);
 	return holder && p->fate[link_pos(p, holder)] != FATE_DELETED ? holder : NULL;
 }
 
@@ -154,7 +154,7 @@ static size_t parent_of(struct vt_name_table *parents, const char *name)
  * whose plan assumed it went ahead: so repeat until nothing changes. Each
  * round blocks at least one more trunk.
  */
-int check_deletes(struct planner *p)
+int vt_plan_check(struct planner *p)
 {
 	const struct vt_desired *d = p->desired;
 	struct vt_plan *plan = p->plan;
@@ -168,7 +168,7 @@ int check_deletes(struct planner *p)
 		goto out;
 	/* By the devices' own names: a trunk may name its parent by an altname. */
 	for (size_t i = 0; i < d->n_trunks; i++) {
-		const struct vt_link *l = parent_link(p, i);
+		const struct vt_link *l = vt_plan_index_parent(p, i);
 
 		if (vt_name_table_add(&parents, l ? l->name : d->trunks[i].parent, i) < 0)
 			goto out;
@@ -193,16 +193,16 @@ int check_deletes(struct planner *p)
 				trunk = parent_of(&parents, op->before->name);
 			holder = key_holder(p, op);
 			if (child) {
-				block(r, "deleting %s would delete %s with it, which this plan does not touch",
-				      op->before->name, child->name);
+				vt_trunk_block(r, "deleting %s would delete %s with it, which this plan "
+					       "does not touch", op->before->name, child->name);
 			} else if (trunk != SIZE_MAX) {
-				block(r, "%s is the parent of desired trunk %s", op->before->name,
-				      d->trunks[trunk].name);
+				vt_trunk_block(r, "%s is the parent of desired trunk %s",
+					       op->before->name, d->trunks[trunk].name);
 			} else if (holder) {
 				snprintf(what, sizeof(what), "%s %u on %s is held by %s, which this plan keeps",
 					 vt_protocol_name(r->want->subports[op->subport].protocol),
 					 r->want->subports[op->subport].vlan, op->parent_name, holder->name);
-				block(r, "subport %s: %s", op->after.link.name, what);
+				vt_trunk_block(r, "subport %s: %s", op->after.link.name, what);
 			} else if ((twin = claimed_before(p, claims, n_claims, i))) {
 				snprintf(what, sizeof(what), "%s %u on %s is also wanted by subport %s "
 					 "of trunk %s: both trunks' parents name %s",
@@ -210,9 +210,9 @@ int check_deletes(struct planner *p)
 					 twin->after.link.vlan.id, op->parent_name,
 					 twin->after.link.name, plan->trunks[twin->trunk].name,
 					 op->parent_name);
-				block(r, "subport %s: %s", op->after.link.name, what);
+				vt_trunk_block(r, "subport %s: %s", op->after.link.name, what);
 			} else if (vt_plan_effects_refused(p, op, what, sizeof(what))) {
-				block(r, "%s%s", what, "");
+				vt_trunk_block(r, "%s%s", what, "");
 			}
 			again |= r->blocked;
 		}
@@ -229,7 +229,7 @@ int check_deletes(struct planner *p)
 			if (outer->blocked && p->assumes_outer[r->want - d->trunks]) {
 				snprintf(what, sizeof(what), "its parent %.15s waits for outer trunk %.64s: %.300s",
 					 r->want->parent, outer->name, outer->reason);
-				block(r, "%s%s", what, "");
+				vt_trunk_block(r, "%s%s", what, "");
 				again = true;
 			}
 		}

@@ -12,7 +12,7 @@
  *    took its address from it (vlan_sync_address()); one that is down takes
  *    it when it next comes up;
  * and each of those devices passes it on to the devices on it. (Deleting a
- * device deletes them all: check_deletes() in plan.c refuses that.)
+ * device deletes them all: vt_plan_check() in plan.c refuses that.)
  *
  * A device changed so is journaled like one the plan changes, so a rollback
  * restores it; one brought up that must stay down is set down again right
@@ -103,7 +103,7 @@ static void __attribute__((format(printf, 2, 3))) refuse(struct walk *w, const c
 /* Why a managed device's trunk cannot take a side effect now, or NULL. */
 static const char *unavailable(struct planner *p, const char *owner)
 {
-	const char *hold = vt_plan_held(p, owner);
+	const char *hold = vt_plan_index_held(p, owner);
 
 	if (hold)
 		return hold;
@@ -200,7 +200,7 @@ static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int dept
 
 	if (level > MAX_STACK)
 		return;
-	c = vt_plan_children(w->p, dev->ifindex, &n);
+	c = vt_plan_index_children(w->p, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
@@ -306,7 +306,7 @@ static void walk_down(struct walk *w, const struct vt_link *dev, unsigned int de
 
 	if (level > MAX_STACK)
 		return;
-	c = vt_plan_children(w->p, dev->ifindex, &n);
+	c = vt_plan_index_children(w->p, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
@@ -350,7 +350,7 @@ static void walk_mtu(struct walk *w, const struct vt_link *dev, unsigned int dep
 
 	if (level > MAX_STACK)
 		return;
-	c = vt_plan_children(w->p, dev->ifindex, &n);
+	c = vt_plan_index_children(w->p, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
@@ -372,7 +372,7 @@ static void walk_mtu(struct walk *w, const struct vt_link *dev, unsigned int dep
 				  "changed: %s", w->op->before->name, mtu, l->name, owner, why);
 			return;
 		}
-		want = vt_plan_find_wanted(w->p, l->name);
+		want = vt_plan_index_wanted(w->p, l->name);
 		if (!own && want) {
 			const struct vt_trunk *tr = &w->p->desired->trunks[want->trunk];
 			const struct vt_subport *sp = &tr->subports[want->subport];
@@ -408,7 +408,7 @@ static void walk_mac(struct walk *w, const struct vt_link *dev, const uint8_t *o
 
 	if (level > MAX_STACK)
 		return;
-	c = vt_plan_children(w->p, dev->ifindex, &n);
+	c = vt_plan_index_children(w->p, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
@@ -480,12 +480,12 @@ int vt_plan_effects(struct planner *p)
 		size_t r = owner ? vt_name_table_get(&p->reports, owner, SIZE_MAX) : SIZE_MAX;
 
 		if (r != SIZE_MAX)
-			vt_plan_join(plan, plan->effects[i].trunk, r);
+			vt_plan_scope_join(plan, plan->effects[i].trunk, r);
 	}
 	return 0;
 }
 
-const char *vt_effect_kind_name(enum vt_effect_kind kind)
+const char *vt_plan_effects_kind_name(enum vt_effect_kind kind)
 {
 	switch (kind) {
 	case VT_EFFECT_UP: return "brings up";

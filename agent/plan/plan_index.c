@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The planner's lookups, shared by plan.c and plan_effects.c: desired
- * subports by name, a link's children, holds, and transaction scopes.
+ * The planner's indexes, built once per plan, and its lookups: desired
+ * subports by name, VLAN devices by (parent, protocol, vlan), a link's
+ * children, a trunk's parent device, holds, and the op on each link.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,21 +10,22 @@
 
 #include "plan_internal.h"
 
-int vt_plan_cmp_parent(const void *a, const void *b)
+/* qsort order of struct vlan_key in planner.children: by parent. */
+static int cmp_parent(const void *a, const void *b)
 {
 	const struct vlan_key *x = a, *y = b;
 
 	return (x->parent > y->parent) - (x->parent < y->parent);
 }
 
-const struct wanted *vt_plan_find_wanted(struct planner *p, const char *name)
+const struct wanted *vt_plan_index_wanted(struct planner *p, const char *name)
 {
 	size_t i = vt_name_table_get(&p->wanted_names, name, SIZE_MAX);
 
 	return i == SIZE_MAX ? NULL : &p->wanted[i];
 }
 
-const char *vt_plan_held(const struct planner *p, const char *trunk)
+const char *vt_plan_index_held(const struct planner *p, const char *trunk)
 {
 	for (size_t i = 0; i < p->n_holds; i++)
 		if (!p->holds[i].trunk || !strcmp(p->holds[i].trunk, trunk))
@@ -31,14 +33,14 @@ const char *vt_plan_held(const struct planner *p, const char *trunk)
 	return NULL;
 }
 
-const struct vlan_key *vt_plan_children(const struct planner *p, int ifindex, size_t *n)
+const struct vlan_key *vt_plan_index_children(const struct planner *p, int ifindex, size_t *n)
 {
 	struct vlan_key key = { .parent = ifindex };
 	const struct vlan_key *c, *end;
 
 	*n = 0;
 	c = p->n_children ? bsearch(&key, p->children, p->n_children, sizeof(key),
-				    vt_plan_cmp_parent) : NULL;
+				    cmp_parent) : NULL;
 	if (!c)
 		return NULL;
 	while (c > p->children && c[-1].parent == ifindex)
@@ -60,8 +62,8 @@ static int cmp_key(const void *a, const void *b)
 	return (x->vlan > y->vlan) - (x->vlan < y->vlan);
 }
 
-const struct vt_link *find_vlan(const struct planner *p, int parent, uint16_t protocol,
-				       uint16_t vlan)
+const struct vt_link *vt_plan_index_vlan(const struct planner *p, int parent, uint16_t protocol,
+					 uint16_t vlan)
 {
 	struct vlan_key key = { .parent = parent, .protocol = protocol, .vlan = vlan }, *found;
 
@@ -69,7 +71,7 @@ const struct vt_link *find_vlan(const struct planner *p, int parent, uint16_t pr
 	return found ? found->link : NULL;
 }
 
-int build_indexes(struct planner *p)
+int vt_plan_index_build(struct planner *p)
 {
 	const struct vt_desired *d = p->desired;
 	const struct vt_link_table *t = p->links;
@@ -120,7 +122,7 @@ int build_indexes(struct planner *p)
 									  .link = l };
 	}
 	qsort(p->keys, p->n_keys, sizeof(*p->keys), cmp_key);
-	qsort(p->children, p->n_children, sizeof(*p->children), vt_plan_cmp_parent);
+	qsort(p->children, p->n_children, sizeof(*p->children), cmp_parent);
 	return 0;
 }
 
@@ -129,7 +131,7 @@ int build_indexes(struct planner *p)
  * own lookup finds, its name or one of its altnames; a QinQ parent is a
  * subport, named as such. NULL when there is none.
  */
-const struct vt_link *parent_link(const struct planner *p, size_t ti)
+const struct vt_link *vt_plan_index_parent(const struct planner *p, size_t ti)
 {
 	const struct vt_trunk *tr = &p->desired->trunks[ti];
 
@@ -137,7 +139,7 @@ const struct vt_link *parent_link(const struct planner *p, size_t ti)
 				vt_link_table_resolve(p->links, tr->parent);
 }
 
-void planner_free(struct planner *p)
+void vt_plan_index_free(struct planner *p)
 {
 	for (size_t i = 0; i < p->desired->n_trunks && p->targets; i++) {
 		free(p->targets[i]);

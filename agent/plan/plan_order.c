@@ -3,10 +3,12 @@
  * The order the engine commits a plan's operations in, and the depth of a
  * device to delete that it goes by.
  */
+#include <stdlib.h>
+
 #include "plan_internal.h"
 
 /* Depth of a device to delete: how many managed VLANs it sits on. */
-unsigned int delete_depth(const struct planner *p, const struct vt_link *l)
+static unsigned int delete_depth(const struct planner *p, const struct vt_link *l)
 {
 	unsigned int depth = 0;
 
@@ -36,7 +38,7 @@ static int op_phase(const struct vt_op *op)
 	}
 }
 
-int cmp_op(const void *a, const void *b)
+static int cmp_op(const void *a, const void *b)
 {
 	const struct vt_op *x = a, *y = b;
 	int px = op_phase(x), py = op_phase(y);
@@ -49,7 +51,7 @@ int cmp_op(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-void drop_blocked_ops(struct vt_plan *plan)
+static void drop_blocked_ops(struct vt_plan *plan)
 {
 	size_t out = 0;
 
@@ -57,4 +59,21 @@ void drop_blocked_ops(struct vt_plan *plan)
 		if (!plan->trunks[plan->ops[i].trunk].blocked)
 			plan->ops[out++] = plan->ops[i];
 	plan->n_ops = out;
+}
+
+void vt_plan_order_depths(struct planner *p)
+{
+	struct vt_plan *plan = p->plan;
+
+	for (size_t i = 0; i < plan->n_ops; i++)
+		if (plan->ops[i].kind == VT_OP_DELETE)
+			plan->ops[i].depth = delete_depth(p, plan->ops[i].before);
+}
+
+void vt_plan_order(struct vt_plan *plan)
+{
+	drop_blocked_ops(plan);
+	/* No op planned: ops is NULL, which qsort may not be given even for 0. */
+	if (plan->n_ops)
+		qsort(plan->ops, plan->n_ops, sizeof(*plan->ops), cmp_op);
 }

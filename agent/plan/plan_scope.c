@@ -5,24 +5,20 @@
  * report indexes (vt_trunk_report.scope) joined where one trunk's
  * operations depend on another's.
  */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "plan_internal.h"
 
-bool selected(struct planner *p, const char *trunk)
+bool vt_plan_scope_selected(struct planner *p, const char *trunk)
 {
 	return !p->n_only || vt_name_table_find(&p->only_names, trunk, NULL);
 }
 
-bool in_scope(struct planner *p, size_t ti)
+bool vt_plan_scope_includes(struct planner *p, size_t ti)
 {
 	const struct vt_desired *d = p->desired;
 
 	/* A selected trunk brings the trunks nested on its subports along. */
 	for (int guard = 0; guard <= (int)d->n_trunks; guard++) {
-		if (selected(p, d->trunks[ti].name))
+		if (vt_plan_scope_selected(p, d->trunks[ti].name))
 			return true;
 		if (d->trunks[ti].outer < 0)
 			return false;
@@ -44,9 +40,9 @@ static size_t owner_report(struct planner *p, const struct vt_link *link)
  * could commit while the other rolls back under it: a device that sits on
  * another trunk's device (QinQ as the kernel has it, also for trunks no
  * longer desired), and a create that needs the VLAN another trunk's device
- * frees (a swap across trunks). Desired nesting is joined in plan_trunk().
+ * frees (a swap across trunks). Desired nesting is joined in vt_plan_trunk().
  */
-void join_dependent_scopes(struct planner *p)
+void vt_plan_scope_join_dependent(struct planner *p)
 {
 	struct vt_plan *plan = p->plan;
 
@@ -57,16 +53,17 @@ void join_dependent_scopes(struct planner *p)
 		if (op->before)
 			owner = owner_report(p, vt_link_table_find_ifindex(p->links, op->before->parent));
 		if (owner != SIZE_MAX)
-			vt_plan_join(plan, op->trunk, owner);
+			vt_plan_scope_join(plan, op->trunk, owner);
 		if (op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE) {
 			const struct vt_subport_report *rep = &plan->trunks[op->trunk].subports[op->subport];
 			const struct vt_link *holder = rep->target.parent ?
-				find_vlan(p, rep->target.parent, rep->want->protocol, rep->want->vlan) : NULL;
+				vt_plan_index_vlan(p, rep->target.parent, rep->want->protocol,
+						   rep->want->vlan) : NULL;
 
 			owner = holder && p->fate[link_pos(p, holder)] == FATE_DELETED ?
 				owner_report(p, holder) : SIZE_MAX;
 			if (owner != SIZE_MAX)
-				vt_plan_join(plan, op->trunk, owner);
+				vt_plan_scope_join(plan, op->trunk, owner);
 		}
 	}
 	for (size_t i = 0; i < plan->n_trunks; i++)
@@ -80,7 +77,7 @@ size_t vt_plan_scope_root(const struct vt_plan *plan, size_t i)
 	return i;
 }
 
-void vt_plan_join(struct vt_plan *plan, size_t x, size_t y)
+void vt_plan_scope_join(struct vt_plan *plan, size_t x, size_t y)
 {
 	size_t a = vt_plan_scope_root(plan, x), b = vt_plan_scope_root(plan, y);
 

@@ -18,7 +18,7 @@ static int cmp_owner(const void *a, const void *b)
 }
 
 /* Managed devices no desired subport claims, grouped by owner. */
-int plan_deletes(struct planner *p)
+int vt_plan_stale(struct planner *p)
 {
 	const struct vt_link_table *t = p->links;
 	struct vt_plan *plan = p->plan;
@@ -37,8 +37,8 @@ int plan_deletes(struct planner *p)
 		 * included. A device a desired subport names is that subport's to take
 		 * over, even when its trunk is not planned in this run.
 		 */
-		if (owner && p->fate[i] == FATE_KEEP && !vt_plan_find_wanted(p, t->links[i].name) &&
-		    (selected(p, owner) || vt_name_table_find(&p->reports, owner, NULL)))
+		if (owner && p->fate[i] == FATE_KEEP && !vt_plan_index_wanted(p, t->links[i].name) &&
+		    (vt_plan_scope_selected(p, owner) || vt_name_table_find(&p->reports, owner, NULL)))
 			stale[n_stale++] = &t->links[i];
 	}
 	qsort(stale, n_stale, sizeof(*stale), cmp_owner);
@@ -54,13 +54,13 @@ int plan_deletes(struct planner *p)
 				r = &plan->trunks[found];
 			} else {
 				/* Reports were sized for one per desired trunk and per device. */
-				r = add_report(p, owner, NULL);
+				r = vt_plan_trunk_add_report(p, owner, NULL);
 				if (!r)
 					goto out;
 				snprintf(r->reason, sizeof(r->reason), "no longer desired");
-				if (vt_plan_held(p, owner)) {
-					block(r, "%s%s", vt_plan_held(p, owner), "");
-					set_status(r);
+				if (vt_plan_index_held(p, owner)) {
+					vt_trunk_block(r, "%s%s", vt_plan_index_held(p, owner), "");
+					vt_trunk_status_derive(r);
 				}
 			}
 		}
@@ -68,7 +68,7 @@ int plan_deletes(struct planner *p)
 		if (!r->can_converge)
 			continue;
 		p->fate[link_pos(p, stale[i])] = FATE_DELETED;
-		op = add_op(p, VT_OP_DELETE, (size_t)(r - plan->trunks), 0);
+		op = vt_plan_trunk_add_op(p, VT_OP_DELETE, (size_t)(r - plan->trunks), 0);
 		if (!op)
 			goto out;
 		op->subport = SIZE_MAX;

@@ -13,7 +13,7 @@
  *  3. else create it.
  * A create, or a recreate, whose key an unmanaged VLAN device holds is a
  * conflict; one whose key a managed device holds that this plan does not
- * delete blocks its trunk (check_deletes()).
+ * delete blocks its trunk (vt_plan_check()).
  * Renames thus only ever target free names, and swaps of VLAN ids or names
  * become recreates whose deletes all run before any create: no step collides.
  */
@@ -27,8 +27,8 @@
 #include "plan_internal.h"
 #include "vt_array.h"
 
-struct vt_trunk_report *add_report(struct planner *p, const char *name,
-					  const struct vt_trunk *want)
+struct vt_trunk_report *vt_plan_trunk_add_report(struct planner *p, const char *name,
+						 const struct vt_trunk *want)
 {
 	struct vt_plan *plan = p->plan;
 	struct vt_trunk_report *r = &plan->trunks[plan->n_trunks];
@@ -44,8 +44,8 @@ struct vt_trunk_report *add_report(struct planner *p, const char *name,
 	return r;
 }
 
-struct vt_op *add_op(struct planner *p, enum vt_op_kind kind, size_t report,
-			    unsigned int depth)
+struct vt_op *vt_plan_trunk_add_op(struct planner *p, enum vt_op_kind kind, size_t report,
+				   unsigned int depth)
 {
 	struct vt_plan *plan = p->plan;
 	struct vt_op *op;
@@ -104,7 +104,7 @@ static void view_link(const struct vt_link *link, struct parent_view *v)
 static bool resolve_parent(struct planner *p, size_t ti, struct parent_view *v)
 {
 	const struct vt_trunk *tr = &p->desired->trunks[ti];
-	const struct vt_link *link = parent_link(p, ti);
+	const struct vt_link *link = vt_plan_index_parent(p, ti);
 
 	v->ifindex = 0;
 	v->name = tr->parent;
@@ -112,7 +112,7 @@ static bool resolve_parent(struct planner *p, size_t ti, struct parent_view *v)
 		size_t oi = (size_t)tr->outer;
 		const struct vt_trunk_report *outer = p->report_of[oi] == SIZE_MAX ? NULL :
 						      &p->plan->trunks[p->report_of[oi]];
-		const struct wanted *w = vt_plan_find_wanted(p, tr->parent);
+		const struct wanted *w = vt_plan_index_wanted(p, tr->parent);
 		const struct vt_subport_report *orep;
 
 		/*
@@ -181,7 +181,7 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 	if (!have && (holder = vt_link_table_find_altname(p->links, sp->name))) {
 		if (altname_conflict(rep, sp->name, holder) < 0)
 			return -ENOMEM;
-		block(r, "subport %s: %s", sp->name, rep->reason);
+		vt_trunk_block(r, "subport %s: %s", sp->name, rep->reason);
 		return 0;
 	}
 	if (have) {
@@ -199,7 +199,7 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 						   "does not manage", sp->name,
 						   have->kind[0] ? have->kind : "plain") < 0)
 					return -ENOMEM;
-				block(r, "subport %s: %s", sp->name, rep->reason);
+				vt_trunk_block(r, "subport %s: %s", sp->name, rep->reason);
 				return 0;
 			}
 		}
@@ -207,12 +207,12 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 	} else if (parent) {
 		const char *owner;
 
-		have = find_vlan(p, parent, sp->protocol, sp->vlan);
+		have = vt_plan_index_vlan(p, parent, sp->protocol, sp->vlan);
 		owner = have ? vt_marker_owner(have->alias) : NULL;
 		/* Only this trunk's own unclaimed device is renamed. Otherwise the key
 		 * is held by a stranger (conflict), or by a device some subport claims
 		 * by name, which is recreated or deleted first, freeing the key. */
-		if (have && (!owner || strcmp(owner, tr->name) || vt_plan_find_wanted(p, have->name) ||
+		if (have && (!owner || strcmp(owner, tr->name) || vt_plan_index_wanted(p, have->name) ||
 			     p->fate[link_pos(p, have)] != FATE_KEEP)) {
 			if (!owner)
 				holder = have;
@@ -238,8 +238,8 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 		}
 		rep->state = vt_marker_owner(have->alias) ? VT_SP_DIFFERS : VT_SP_ADOPTABLE;
 		if (rep->differs & VT_D_RECREATE) {
-			const struct vt_link *key = parent ? find_vlan(p, parent, sp->protocol,
-								       sp->vlan) : NULL;
+			const struct vt_link *key = parent ?
+				vt_plan_index_vlan(p, parent, sp->protocol, sp->vlan) : NULL;
 
 			/* The new device needs its key free, as a create does. */
 			if (key && key != have && !vt_marker_owner(key->alias))
@@ -255,14 +255,14 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 				   vt_protocol_name(sp->protocol), sp->vlan, t->parent_name,
 				   holder->name) < 0)
 			return -ENOMEM;
-		block(r, "subport %s: %s", sp->name, rep->reason);
+		vt_trunk_block(r, "subport %s: %s", sp->name, rep->reason);
 		return 0;
 	}
 	/* Only now: a conflict above leaves the device as it is. */
 	if (kind == VT_OP_RECREATE)
 		p->fate[link_pos(p, have)] = FATE_DELETED;
 
-	op = add_op(p, kind, ri, tr->depth);
+	op = vt_plan_trunk_add_op(p, kind, ri, tr->depth);
 	if (!op)
 		return -ENOMEM;
 	op->subport = si;
@@ -312,25 +312,27 @@ static void check_feasible(struct planner *p, size_t ti, size_t ri, const struct
 			const struct vt_link *m = vt_link_table_resolve(p->links, sp->master);
 
 			if (!m)
-				block(r, "subport %s: master %s does not exist", sp->name, sp->master);
+				vt_trunk_block(r, "subport %s: master %s does not exist", sp->name,
+					       sp->master);
 			else if (strcmp(m->kind, "bridge"))
-				block(r, "subport %s: master %s is not a bridge", sp->name, sp->master);
+				vt_trunk_block(r, "subport %s: master %s is not a bridge", sp->name,
+					       sp->master);
 			else
 				t->master = m->ifindex;
 		}
 		if ((sp->managed & VT_SP_MTU) && parent_mtu && sp->mtu > parent_mtu) {
 			snprintf(num, sizeof(num), "%u exceeds parent %s's MTU %u", sp->mtu,
 				 tr->parent, parent_mtu);
-			block(r, "subport %s: mtu %s", sp->name, num);
+			vt_trunk_block(r, "subport %s: mtu %s", sp->name, num);
 		}
 	}
 }
 
-int plan_trunk(struct planner *p, size_t ti)
+int vt_plan_trunk(struct planner *p, size_t ti)
 {
 	const struct vt_trunk *tr = &p->desired->trunks[ti];
 	size_t ri = p->plan->n_trunks;
-	struct vt_trunk_report *r = add_report(p, tr->name, tr);
+	struct vt_trunk_report *r = vt_plan_trunk_add_report(p, tr->name, tr);
 	size_t first_op = p->plan->n_ops;
 	struct parent_view parent = { .up = true };
 	int ret;
@@ -346,15 +348,15 @@ int plan_trunk(struct planner *p, size_t ti)
 		return -ENOMEM;
 
 	/* A kept journal concerns it: nothing changes until recovery verifies it. */
-	if (vt_plan_held(p, tr->name))
-		block(r, "%s%s", vt_plan_held(p, tr->name), "");
+	if (vt_plan_index_held(p, tr->name))
+		vt_trunk_block(r, "%s%s", vt_plan_index_held(p, tr->name), "");
 	if (!resolve_parent(p, ti, &parent)) {
 		const struct vt_trunk_report *outer = tr->outer >= 0 &&
 			p->report_of[tr->outer] != SIZE_MAX ? &p->plan->trunks[p->report_of[tr->outer]] :
 			NULL;
 		char why[sizeof(r->reason)];
 
-		const struct wanted *w = outer ? vt_plan_find_wanted(p, tr->parent) : NULL;
+		const struct wanted *w = outer ? vt_plan_index_wanted(p, tr->parent) : NULL;
 		const char *because = w && outer->subports[w->subport].reason ?
 				      outer->subports[w->subport].reason : outer ? outer->reason : "";
 
@@ -373,7 +375,7 @@ int plan_trunk(struct planner *p, size_t ti)
 			if (subport_reason(&r->subports[si], "%s", why) < 0)
 				return -ENOMEM;
 		}
-		set_status(r);
+		vt_trunk_status_derive(r);
 		return 0;
 	}
 	r->parent_device = parent.name;
@@ -401,6 +403,6 @@ int plan_trunk(struct planner *p, size_t ti)
 				p->fate[link_pos(p, p->plan->ops[i].before)] = FATE_CLAIMED;
 		p->plan->n_ops = first_op;
 	}
-	set_status(r);
+	vt_trunk_status_derive(r);
 	return 0;
 }

@@ -9,7 +9,8 @@
 
 #include "plan_internal.h"
 
-void vt_target_link(const struct vt_subport_target *t, struct vt_link *link)
+/* The device @t describes; it borrows the subport's egress map. */
+static void target_link(const struct vt_subport_target *t, struct vt_link *link)
 {
 	const struct vt_subport *sp = t->sp;
 
@@ -67,8 +68,8 @@ uint32_t vt_subport_diff(const struct vt_subport_target *t, const struct vt_link
 {
 	struct vt_link want;
 
-	vt_target_link(t, &want);
-	return vt_link_diff(&want, have, unmanaged(t) | VT_D_IPV6) |
+	target_link(t, &want);
+	return vt_diff_link(&want, have, unmanaged(t) | VT_D_IPV6) |
 	       (ipv6_differs(t->sp, have) ? VT_D_IPV6 : 0);
 }
 
@@ -76,7 +77,7 @@ void vt_subport_spec_create(const struct vt_subport_target *t, struct vt_link_sp
 {
 	struct vt_link want;
 
-	vt_target_link(t, &want);
+	target_link(t, &want);
 	vt_spec_create(&want, (t->sp->managed & VT_SP_MTU ? VT_F_MTU : 0) |
 			      (t->sp->managed & VT_SP_MAC ? VT_F_MAC : 0), spec);
 	/*
@@ -94,7 +95,7 @@ void vt_subport_spec_change(const struct vt_subport_target *t, uint32_t differs,
 {
 	struct vt_link want;
 
-	vt_target_link(t, &want);
+	target_link(t, &want);
 	vt_spec_change(&want, differs, have->ifindex, spec);
 	/* Raised from below 1280, the MTU makes IPv6 state anew from the namespace's
 	 * defaults: with ipv6 false it is turned off again, before the device is up. */

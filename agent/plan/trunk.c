@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * A trunk's report (struct vt_trunk_report): the names its statuses are
- * reported with, stable, as --json relies on them.
+ * A trunk's report (struct vt_trunk_report): blocking it, its status as the
+ * kernel shows it, derived from its subports' states (run/status.c goes on
+ * from there: a transaction, a writer at work, the last run), and the names
+ * statuses are reported with, stable as --json relies on them.
  */
 #include <stdio.h>
 
@@ -19,7 +21,7 @@ const char *vt_trunk_status_name(enum vt_trunk_status status)
 	return "?";
 }
 
-void block(struct vt_trunk_report *r, const char *fmt, const char *a, const char *b)
+void vt_trunk_block(struct vt_trunk_report *r, const char *fmt, const char *a, const char *b)
 {
 	if (!r->blocked)
 		snprintf(r->reason, sizeof(r->reason), fmt, a, b);
@@ -27,7 +29,7 @@ void block(struct vt_trunk_report *r, const char *fmt, const char *a, const char
 	r->can_converge = false;
 }
 
-void set_status(struct vt_trunk_report *r)
+void vt_trunk_status_derive(struct vt_trunk_report *r)
 {
 	size_t counts[VT_SP_BLOCKED + 1] = { 0 };
 

@@ -317,7 +317,7 @@ static bool plan_holds(struct vt_world *world)
 			continue;
 		if (++checked > CONFIRM_MAX || vt_nl_get_link(world->nl, before->ifindex, &now) < 0)
 			return false;
-		same = !strcmp(now.name, before->name) && !vt_link_diff(before, &now, 0);
+		same = !strcmp(now.name, before->name) && !vt_diff_link(before, &now, 0);
 		vt_link_release(&now);
 		if (!same)
 			return false;

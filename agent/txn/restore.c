@@ -357,7 +357,7 @@ static const struct vt_link *device_of(struct restorer *r, const struct vt_journ
 		l = NULL;
 	r->proof_depth--;
 	/* Not IPv6: a restore interrupted before it set that is still this device. */
-	return !l || vt_link_diff(&want, l, VT_D_IPV6) || l->group != want.group ? NULL : l;
+	return !l || vt_diff_link(&want, l, VT_D_IPV6) || l->group != want.group ? NULL : l;
 }
 
 static int by_ifindex(const void *a, const void *b)
@@ -877,7 +877,7 @@ static int change_back(struct restorer *r)
 			    !(have = proven(r, e)))
 				continue;
 			resolve(r, e, have->parent, &want);
-			d = vt_link_diff(&want, have, VT_D_PARENT | VT_D_KIND | VT_D_VLAN | VT_D_PROTOCOL);
+			d = vt_diff_link(&want, have, VT_D_PARENT | VT_D_KIND | VT_D_VLAN | VT_D_PROTOCOL);
 			if (renamed_since(e, have))
 				d &= ~VT_D_NAME;
 			if ((d & VT_D_IPV6) || ipv6_anew(e, have, &want))
@@ -965,7 +965,7 @@ static void verify(struct restorer *r)
 		if (parent_of(r, e, &parent) != PARENT_THERE)
 			parent = -1;
 		resolve(r, e, parent, &want);
-		d = vt_link_diff(&want, have, renamed ? VT_D_NAME : 0);
+		d = vt_diff_link(&want, have, renamed ? VT_D_NAME : 0);
 		if (!d && have->group == want.group)
 			continue;
 		if (!d) {
