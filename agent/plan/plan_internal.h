@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * plan_internal.h - the planner's own state (struct planner) and what its
- * files share. Included by agent/plan/'s files only, and by the unit tests;
+ * files share. Included by agent/plan/'s files only (and unit tests of them);
  * callers of the planner include vt_plan.h, the engine and recovery the
  * link model's own headers (diff.h, spec.h, op.h).
  *
@@ -21,6 +21,9 @@
 #define VT_PLAN_INTERNAL_H
 
 #include "base/name_table.h"
+#include "diff.h"
+#include "op.h"
+#include "spec.h"
 #include "vt_plan.h"
 
 /* A desired subport, findable by name across every trunk. */
@@ -220,28 +223,7 @@ void vt_plan_order_depths(struct planner *p);
  */
 void vt_plan_order(struct vt_plan *plan);
 
-/* The link model (diff.c, spec.c, subport.c, marker.c, op.c). */
-
-/** vt_diff_vlan_flags - the VT_VLAN_* flags the vt_diff bits of @differs name. */
-uint32_t vt_diff_vlan_flags(uint32_t differs);
-
-/**
- * vt_diff_link - enum vt_diff bits in which @have differs from @want,
- * leaving out the bits of @ignore. A MAC is compared only when @want has one.
- */
-uint32_t vt_diff_link(const struct vt_link *want, const struct vt_link *have, uint32_t ignore);
-
-/**
- * vt_spec_create - a create request for all of @want; MTU, MAC and group only
- * when @optional has VT_F_MTU / VT_F_MAC / VT_F_GROUP; the master when @want
- * has one.
- * The spec borrows @want's egress map.
- */
-void vt_spec_create(const struct vt_link *want, uint32_t optional, struct vt_link_spec *spec);
-
-/** vt_spec_change - a change of device @ifindex for the bits of @differs. */
-void vt_spec_change(const struct vt_link *want, uint32_t differs, int ifindex,
-		    struct vt_link_spec *spec);
+/* subport.c and marker.c; diff.h, spec.h and op.h hold the rest of the link model. */
 
 /** vt_subport_diff - enum vt_diff bits in which @have differs from @t. */
 uint32_t vt_subport_diff(const struct vt_subport_target *t, const struct vt_link *have);
@@ -252,15 +234,6 @@ void vt_subport_spec_create(const struct vt_subport_target *t, struct vt_link_sp
 /** vt_subport_spec_change - only what @differs names, for a change of @have. */
 void vt_subport_spec_change(const struct vt_subport_target *t, uint32_t differs,
 			    const struct vt_link *have, struct vt_link_spec *spec);
-
-/**
- * vt_op_ipv6_cycle - whether @op sets its device down and up again for IPv6:
- * a change that raises the MTU of a device that is up, and stays up, from
- * below 1280 to 1280 or more while turning IPv6 off. The kernel makes IPv6
- * state anew at that MTU, and on a device that is up a link-local address
- * at once: so down, MTU, IPv6 off, then up.
- */
-bool vt_op_ipv6_cycle(const struct vt_op *op);
 
 /** vt_marker_format - "vlantrunk:<trunk>" into @alias. */
 void vt_marker_format(char alias[VT_ALIAS_MAX + 1], const char *trunk);

@@ -11,7 +11,7 @@
 
 #include "world.h"
 #include "txn/journal.h"
-#include "plan/plan_internal.h"
+#include "plan/diff.h"
 #include "txn/restore.h"
 
 static void __attribute__((format(printf, 3, 4)))

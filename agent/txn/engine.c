@@ -35,7 +35,7 @@
 #include "engine.h"
 #include "journal.h"
 #include "base/name_table.h"
-#include "plan/plan_internal.h"
+#include "plan/op.h"
 
 enum step {
 	STEP_DELETE,

@@ -8,7 +8,8 @@
 #include <sys/random.h>
 
 #include "base/name_table.h"
-#include "plan/plan_internal.h"
+#include "plan/diff.h"
+#include "plan/spec.h"
 #include "restore.h"
 
 #define MAX_DEPTH 64
