@@ -12,7 +12,7 @@
  *    took its address from it (vlan_sync_address()); one that is down takes
  *    it when it next comes up;
  * and each of those devices passes it on to the devices on it. (Deleting a
- * device deletes them all: vt_plan_check() in plan.c refuses that.)
+ * device deletes them all: vt_plan_check() in plan_check.c refuses that.)
  *
  * A device changed so is journaled like one the plan changes, so a rollback
  * restores it; one brought up that must stay down is set down again right
