@@ -204,7 +204,7 @@ $(FUZZ_BUILD)/fuzz_journal: $(FUZZ_JOURNAL_SRCS) $(wildcard include/*.h) agent/t
 # Recovery against tests/fuzz/fake_kernel.c, which stands in for netlink/.
 FUZZ_RESTORE_SRCS := tests/fuzz/fuzz_restore.c tests/fuzz/fake_kernel.c agent/txn/restore.c \
 	agent/txn/proof.c agent/txn/recreate.c agent/txn/pick.c \
-	agent/txn/journal.c agent/plan/diff.c agent/plan/plan_names.c agent/base/name_table.c \
+	agent/txn/journal.c agent/plan/diff.c agent/plan/spec.c agent/plan/marker.c agent/base/name_table.c \
 	agent/base/atomic_file.c netlink/link_table.c
 
 $(FUZZ_BUILD)/fuzz_restore: $(FUZZ_RESTORE_SRCS) tests/fuzz/fake_kernel.h \

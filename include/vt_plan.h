@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vt_plan.h - the desired state compared with one link dump: what is in
- * sync, what differs, what conflicts, and the ordered operations that would
- * converge the kernel.
+ * vt_plan.h - agent/plan/, the planner: the desired state compared with one
+ * link dump. Pure: (desired state, link table, holds of kept journals) in;
+ * per-trunk reports (what is in sync, what differs, what conflicts, and
+ * why) and the ordered operations that would converge the kernel, with the
+ * side effects the kernel adds to them, out (struct vt_plan). It never
+ * speaks to the kernel, does no I/O, prints nothing and keeps nothing
+ * between plans; the plan borrows from its inputs. Every layer above it and
+ * the tests include this header; the engine and recovery also include the
+ * link model's plan/diff.h, plan/spec.h and plan/op.h; plan/plan_internal.h
+ * is the planner's own.
  */
 #ifndef VT_PLAN_H
 #define VT_PLAN_H
@@ -52,6 +59,11 @@ enum vt_subport_state {
 	VT_SP_BLOCKED,			/* its trunk's parent is missing, or the trunk is blocked */
 };
 
+/*
+ * A plan's reports carry the status the kernel shows (plan/trunk.c,
+ * vt_trunk_status_derive()); a run's status, with its transaction, a writer
+ * at work and the last run, is run/status.c's vt_status_trunk().
+ */
 enum vt_trunk_status {
 	VT_TRUNK_ACTIVE,
 	VT_TRUNK_DOWN,
@@ -175,8 +187,8 @@ struct vt_plan {
 	size_t n_effects;
 };
 
-/** vt_effect_kind_name - "brings up", "sets down", "lowers the mtu of". */
-const char *vt_effect_kind_name(enum vt_effect_kind kind);
+/** vt_plan_effects_kind_name - "brings up", "sets down", "lowers the mtu of". */
+const char *vt_plan_effects_kind_name(enum vt_effect_kind kind);
 
 /**
  * vt_plan_build - compare @desired with @links and plan the operations.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A device against what it should be (a desired subport, or a journal's
- * before-image): which fields differ, and the request that makes it right.
- * Unmanaged settings (an unset mtu or mac) never differ.
+ * before-image): which fields differ (enum vt_diff), and how each reads in a
+ * report: its name, stable as --json relies on it, and its two values.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,9 +20,14 @@ static const struct {
 	{ VT_VLAN_BRIDGE_BINDING, VT_D_BRIDGE_BINDING },
 };
 
-void vt_marker_format(char alias[VT_ALIAS_MAX + 1], const char *trunk)
+uint32_t vt_diff_vlan_flags(uint32_t differs)
 {
-	snprintf(alias, VT_ALIAS_MAX + 1, VT_MARKER_PREFIX "%s", trunk);
+	uint32_t flags = 0;
+
+	for (size_t i = 0; i < sizeof(vlan_flag_diffs) / sizeof(vlan_flag_diffs[0]); i++)
+		if (differs & vlan_flag_diffs[i].diff)
+			flags |= vlan_flag_diffs[i].flag;
+	return flags;
 }
 
 static bool egress_equal(const struct vt_vlan *a, const struct vt_vlan *b)
@@ -31,7 +36,7 @@ static bool egress_equal(const struct vt_vlan *a, const struct vt_vlan *b)
 	       (!a->n_egress || !memcmp(a->egress, b->egress, a->n_egress * sizeof(*a->egress)));
 }
 
-uint32_t vt_link_diff(const struct vt_link *want, const struct vt_link *have, uint32_t ignore)
+uint32_t vt_diff_link(const struct vt_link *want, const struct vt_link *have, uint32_t ignore)
 {
 	uint32_t d = 0;
 
@@ -68,145 +73,6 @@ uint32_t vt_link_diff(const struct vt_link *want, const struct vt_link *have, ui
 	     have->ipv6.disabled != want->ipv6.disabled))
 		d |= VT_D_IPV6;
 	return d & ~ignore;
-}
-
-void vt_spec_create(const struct vt_link *want, uint32_t optional, struct vt_link_spec *spec)
-{
-	memset(spec, 0, sizeof(*spec));
-	spec->link = *want;
-	spec->fields = VT_F_NAME | VT_F_PARENT | VT_F_VLAN_ID | VT_F_PROTOCOL |
-		       VT_F_VLAN_FLAGS | VT_F_INGRESS | VT_F_EGRESS | VT_F_UP | VT_F_ALIAS |
-		       (optional & (VT_F_MTU | VT_F_MAC | VT_F_GROUP));
-	spec->vlan_flags_mask = VT_VLAN_FLAGS_ALL;
-	if (want->master)
-		spec->fields |= VT_F_MASTER;
-}
-
-void vt_spec_change(const struct vt_link *want, uint32_t differs, int ifindex,
-		    struct vt_link_spec *spec)
-{
-	static const struct {
-		uint32_t diff, field;
-	} fields[] = {
-		{ VT_D_NAME, VT_F_NAME }, { VT_D_INGRESS, VT_F_INGRESS },
-		{ VT_D_EGRESS, VT_F_EGRESS }, { VT_D_MTU, VT_F_MTU }, { VT_D_MAC, VT_F_MAC },
-		{ VT_D_UP, VT_F_UP }, { VT_D_MASTER, VT_F_MASTER }, { VT_D_OWNER, VT_F_ALIAS },
-		{ VT_D_IPV6, VT_F_ADDR_GEN_MODE },
-	};
-
-	memset(spec, 0, sizeof(*spec));
-	spec->link = *want;
-	spec->link.ifindex = ifindex;
-	for (size_t i = 0; i < sizeof(vlan_flag_diffs) / sizeof(vlan_flag_diffs[0]); i++)
-		if (differs & vlan_flag_diffs[i].diff)
-			spec->vlan_flags_mask |= vlan_flag_diffs[i].flag;
-	if (spec->vlan_flags_mask)
-		spec->fields |= VT_F_VLAN_FLAGS;
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (differs & fields[i].diff)
-			spec->fields |= fields[i].field;
-}
-
-void vt_target_link(const struct vt_subport_target *t, struct vt_link *link)
-{
-	const struct vt_subport *sp = t->sp;
-
-	memset(link, 0, sizeof(*link));
-	snprintf(link->name, sizeof(link->name), "%s", sp->name);
-	snprintf(link->kind, sizeof(link->kind), "vlan");
-	link->parent = t->parent;
-	link->is_vlan = true;
-	link->vlan.id = sp->vlan;
-	link->vlan.protocol = sp->protocol;
-	link->vlan.flags = sp->vlan_flags;
-	memcpy(link->vlan.ingress, sp->ingress, sizeof(sp->ingress));
-	/* Borrowed: the desired state outlives every plan made from it. */
-	link->vlan.egress = sp->egress;
-	link->vlan.n_egress = sp->n_egress;
-	link->mtu = sp->mtu;
-	memcpy(link->mac, sp->mac, VT_MAC_LEN);
-	link->has_mac = sp->managed & VT_SP_MAC;
-	link->up = t->up;
-	link->master = t->master;
-	vt_marker_format(link->alias, t->trunk);
-	/*
-	 * ipv6 false: what the device must hold. ipv6 true: the kernel's own
-	 * defaults, which the namespace may set otherwise (the engine asks it);
-	 * not a state to compare with, see ipv6_differs().
-	 */
-	link->ipv6.present = !sp->ipv6;
-	link->ipv6.addr_gen_mode = sp->ipv6 ? VT_ADDR_GEN_EUI64 : VT_ADDR_GEN_NONE;
-	link->ipv6.disabled = !sp->ipv6;
-}
-
-/*
- * subport.ipv6 against the device's IPv6 state. Without any (an MTU below
- * 1280, or no IPv6 in the kernel), or with a desired MTU that takes it below,
- * there is nothing to differ. true asks only that addresses be generated.
- */
-static bool ipv6_differs(const struct vt_subport *sp, const struct vt_link *have)
-{
-	if (!have->ipv6.present || ((sp->managed & VT_SP_MTU) && sp->mtu < VT_IPV6_MIN_MTU))
-		return false;
-	if (sp->ipv6)
-		return have->ipv6.addr_gen_mode == VT_ADDR_GEN_NONE;
-	return have->ipv6.addr_gen_mode != VT_ADDR_GEN_NONE || !have->ipv6.disabled;
-}
-
-static uint32_t unmanaged(const struct vt_subport_target *t)
-{
-	return (t->sp->managed & VT_SP_MTU ? 0 : VT_D_MTU) |
-	       (t->sp->managed & VT_SP_MAC ? 0 : VT_D_MAC) |
-	       /* a parent yet to be created is compared by the planner */
-	       (t->parent ? 0 : VT_D_PARENT);
-}
-
-uint32_t vt_subport_diff(const struct vt_subport_target *t, const struct vt_link *have)
-{
-	struct vt_link want;
-
-	vt_target_link(t, &want);
-	return vt_link_diff(&want, have, unmanaged(t) | VT_D_IPV6) |
-	       (ipv6_differs(t->sp, have) ? VT_D_IPV6 : 0);
-}
-
-void vt_subport_spec_create(const struct vt_subport_target *t, struct vt_link_spec *spec)
-{
-	struct vt_link want;
-
-	vt_target_link(t, &want);
-	vt_spec_create(&want, (t->sp->managed & VT_SP_MTU ? VT_F_MTU : 0) |
-			      (t->sp->managed & VT_SP_MAC ? VT_F_MAC : 0), spec);
-	/*
-	 * The kernel takes no address generation mode at creation: the engine
-	 * sets it (and disable_ipv6) before the device is first up. A device
-	 * below an MTU of 1280 has no IPv6 state to set; an unknown MTU is a
-	 * VLAN's usual one, its parent's.
-	 */
-	if (!t->sp->ipv6 && (!t->mtu || t->mtu >= VT_IPV6_MIN_MTU))
-		spec->fields |= VT_F_ADDR_GEN_MODE;
-}
-
-void vt_subport_spec_change(const struct vt_subport_target *t, uint32_t differs,
-			    const struct vt_link *have, struct vt_link_spec *spec)
-{
-	struct vt_link want;
-
-	vt_target_link(t, &want);
-	vt_spec_change(&want, differs, have->ifindex, spec);
-	/* Raised from below 1280, the MTU makes IPv6 state anew from the namespace's
-	 * defaults: with ipv6 false it is turned off again, before the device is up. */
-	if (!t->sp->ipv6 && (differs & VT_D_MTU) && have->mtu < VT_IPV6_MIN_MTU &&
-	    want.mtu >= VT_IPV6_MIN_MTU)
-		spec->fields |= VT_F_ADDR_GEN_MODE;
-}
-
-bool vt_op_ipv6_cycle(const struct vt_op *op)
-{
-	return op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_ADDR_GEN_MODE) &&
-	       (op->after.fields & VT_F_MTU) && op->before->up &&
-	       op->before->mtu < VT_IPV6_MIN_MTU && op->after.link.mtu >= VT_IPV6_MIN_MTU &&
-	       (!(op->after.fields & VT_F_UP) || op->after.link.up);
 }
 
 /*
@@ -379,4 +245,29 @@ void vt_diff_values(enum vt_diff bit, const struct vt_subport_report *rep,
 		snprintf(want, len, "%s", sp->ipv6 ? "true" : "false");
 		break;
 	}
+}
+
+const char *vt_diff_name(enum vt_diff bit)
+{
+	switch (bit) {
+	case VT_D_KIND: return "kind";
+	case VT_D_PARENT: return "parent";
+	case VT_D_VLAN: return "vlan";
+	case VT_D_PROTOCOL: return "protocol";
+	case VT_D_REORDER_HDR: return "reorder_hdr";
+	case VT_D_GVRP: return "gvrp";
+	case VT_D_LOOSE_BINDING: return "loose_binding";
+	case VT_D_MVRP: return "mvrp";
+	case VT_D_BRIDGE_BINDING: return "bridge_binding";
+	case VT_D_INGRESS: return "ingress_qos";
+	case VT_D_EGRESS: return "egress_qos";
+	case VT_D_MTU: return "mtu";
+	case VT_D_MAC: return "mac";
+	case VT_D_UP: return "up";
+	case VT_D_MASTER: return "master";
+	case VT_D_OWNER: return "owner";
+	case VT_D_NAME: return "name";
+	case VT_D_IPV6: return "ipv6";
+	}
+	return "?";
 }

@@ -12,7 +12,7 @@
  *    took its address from it (vlan_sync_address()); one that is down takes
  *    it when it next comes up;
  * and each of those devices passes it on to the devices on it. (Deleting a
- * device deletes them all: check_deletes() in plan.c refuses that.)
+ * device deletes them all: vt_plan_check() in plan_check.c refuses that.)
  *
  * A device changed so is journaled like one the plan changes, so a rollback
  * restores it; one brought up that must stay down is set down again right
@@ -48,11 +48,6 @@ struct walk {
 	int ret;
 };
 
-static size_t pos(const struct planner *p, const struct vt_link *l)
-{
-	return (size_t)(l - p->links->links);
-}
-
 static bool creates(const struct vt_op *op)
 {
 	return op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE;
@@ -60,7 +55,7 @@ static bool creates(const struct vt_op *op)
 
 static const struct vt_op *op_on(const struct planner *p, const struct vt_link *l)
 {
-	size_t i = p->op_of[pos(p, l)];
+	size_t i = p->op_of[link_pos(p, l)];
 
 	return i ? &p->plan->ops[i - 1] : NULL;
 }
@@ -106,24 +101,15 @@ static void __attribute__((format(printf, 2, 3))) refuse(struct walk *w, const c
 }
 
 /* Why a managed device's trunk cannot take a side effect now, or NULL. */
-static const char *unavailable(const struct planner *p, const char *owner)
+static const char *unavailable(struct planner *p, const char *owner)
 {
-	const char *hold = vt_plan_held(p, owner);
+	const char *hold = vt_plan_index_held(p, owner);
 
 	if (hold)
 		return hold;
-	for (size_t i = 0; i < p->plan->n_trunks; i++)
-		if (!strcmp(p->plan->trunks[i].name, owner))
-			return NULL;
+	if (vt_name_table_find(&p->reports, owner, NULL))
+		return NULL;
 	return "it is not in this run's scope";
-}
-
-static size_t report_named(const struct planner *p, const char *name)
-{
-	for (size_t i = 0; i < p->plan->n_trunks; i++)
-		if (!strcmp(p->plan->trunks[i].name, name))
-			return i;
-	return SIZE_MAX;
 }
 
 static void record(struct walk *w, enum vt_effect_kind kind, const struct vt_link *l,
@@ -165,9 +151,9 @@ static void record(struct walk *w, enum vt_effect_kind kind, const struct vt_lin
 	e->depth = depth;
 	e->cause_depth = w->op->depth;
 	/* One journal entry per device, however many effects reach it. */
-	e->journal = journal && !p->effected[pos(p, l)];
+	e->journal = journal && !p->effected[link_pos(p, l)];
 	if (e->journal)
-		p->effected[pos(p, l)] = 1;
+		p->effected[link_pos(p, l)] = 1;
 	e->restate = restate;
 	e->rollback = w->guard;
 	e->mtu = mtu;
@@ -214,14 +200,14 @@ static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int dept
 
 	if (level > MAX_STACK)
 		return;
-	c = vt_plan_children(w->p, dev->ifindex, &n);
+	c = vt_plan_index_children(w->p, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
 		const char *owner = vt_marker_owner(l->alias), *why;
 		bool child_stays, down_first;
 
-		if (l == dev || !l->is_vlan || w->p->fate[pos(w->p, l)] == FATE_DELETED ||
+		if (l == dev || !l->is_vlan || w->p->fate[link_pos(w->p, l)] == FATE_DELETED ||
 		    (own && creates(own)))
 			continue;
 		down_first = set_down_first(l, own) ||
@@ -272,7 +258,7 @@ static void bring_back(struct walk *w, const struct vt_link *l, const struct vt_
 	const struct vt_op *cause = w->op;
 
 	if (w->record) {
-		struct vt_op *op = &w->p->plan->ops[w->p->op_of[pos(w->p, l)] - 1];
+		struct vt_op *op = &w->p->plan->ops[w->p->op_of[link_pos(w->p, l)] - 1];
 
 		op->after.fields |= VT_F_UP;
 		op->after.link.up = true;
@@ -320,14 +306,14 @@ static void walk_down(struct walk *w, const struct vt_link *dev, unsigned int de
 
 	if (level > MAX_STACK)
 		return;
-	c = vt_plan_children(w->p, dev->ifindex, &n);
+	c = vt_plan_index_children(w->p, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
 		const char *owner = vt_marker_owner(l->alias), *why;
 
 		if (l == dev || !l->is_vlan || (l->vlan.flags & VT_VLAN_LOOSE_BINDING) ||
-		    w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
+		    w->p->fate[link_pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
 			continue;
 		if (!l->up) {
 			guard_down(w, l, dev, depth);
@@ -364,14 +350,14 @@ static void walk_mtu(struct walk *w, const struct vt_link *dev, unsigned int dep
 
 	if (level > MAX_STACK)
 		return;
-	c = vt_plan_children(w->p, dev->ifindex, &n);
+	c = vt_plan_index_children(w->p, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
 		const char *owner = vt_marker_owner(l->alias), *why;
 		const struct wanted *want;
 
-		if (l == dev || l->mtu <= mtu || w->p->fate[pos(w->p, l)] == FATE_DELETED ||
+		if (l == dev || l->mtu <= mtu || w->p->fate[link_pos(w->p, l)] == FATE_DELETED ||
 		    (own && creates(own)))
 			continue;
 		if (!own && !owner) {
@@ -386,7 +372,7 @@ static void walk_mtu(struct walk *w, const struct vt_link *dev, unsigned int dep
 				  "changed: %s", w->op->before->name, mtu, l->name, owner, why);
 			return;
 		}
-		want = vt_plan_find_wanted(w->p, l->name);
+		want = vt_plan_index_wanted(w->p, l->name);
 		if (!own && want) {
 			const struct vt_trunk *tr = &w->p->desired->trunks[want->trunk];
 			const struct vt_subport *sp = &tr->subports[want->subport];
@@ -422,14 +408,14 @@ static void walk_mac(struct walk *w, const struct vt_link *dev, const uint8_t *o
 
 	if (level > MAX_STACK)
 		return;
-	c = vt_plan_children(w->p, dev->ifindex, &n);
+	c = vt_plan_index_children(w->p, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
 		const char *owner = vt_marker_owner(l->alias), *why;
 
 		if (l == dev || !l->is_vlan || !l->up || !l->has_mac || memcmp(l->mac, old, VT_MAC_LEN) ||
-		    w->p->fate[pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
+		    w->p->fate[link_pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
 			continue;
 		if (!own && !owner) {
 			refuse(w, "changing the MAC of %s would change that of %s too (the kernel passes "
@@ -464,16 +450,6 @@ static void walk_op(struct walk *w)
 		walk_down(w, op->before, op->depth, 0);
 }
 
-void vt_plan_index_ops(struct planner *p)
-{
-	const struct vt_plan *plan = p->plan;
-
-	memset(p->op_of, 0, (p->links->n ? p->links->n : 1) * sizeof(*p->op_of));
-	for (size_t i = 0; i < plan->n_ops; i++)
-		if (plan->ops[i].before && !plan->trunks[plan->ops[i].trunk].blocked)
-			p->op_of[pos(p, plan->ops[i].before)] = i + 1;
-}
-
 bool vt_plan_effects_refused(struct planner *p, const struct vt_op *op, char *why, size_t len)
 {
 	struct walk w = { .p = p, .op = op, .why = why, .len = len };
@@ -501,15 +477,15 @@ int vt_plan_effects(struct planner *p)
 	/* A trunk whose device changes with another's: one transaction, one rollback. */
 	for (size_t i = 0; i < plan->n_effects; i++) {
 		const char *owner = vt_marker_owner(plan->effects[i].link->alias);
-		size_t r = owner ? report_named(p, owner) : SIZE_MAX;
+		size_t r = owner ? vt_name_table_get(&p->reports, owner, SIZE_MAX) : SIZE_MAX;
 
 		if (r != SIZE_MAX)
-			vt_plan_join(plan, plan->effects[i].trunk, r);
+			vt_plan_scope_join(plan, plan->effects[i].trunk, r);
 	}
 	return 0;
 }
 
-const char *vt_effect_kind_name(enum vt_effect_kind kind)
+const char *vt_plan_effects_kind_name(enum vt_effect_kind kind)
 {
 	switch (kind) {
 	case VT_EFFECT_UP: return "brings up";

@@ -1,34 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The planner's lookups, shared by plan.c and plan_effects.c: desired
- * subports by name, a link's children, holds, and transaction scopes.
+ * The planner's indexes, built once per plan, and its lookups: desired
+ * subports by name, VLAN devices by (parent, protocol, vlan), a link's
+ * children, a trunk's parent device, holds, and the op on each link.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plan_internal.h"
 
-int vt_plan_cmp_wanted(const void *a, const void *b)
-{
-	return strcmp(((const struct wanted *)a)->name, ((const struct wanted *)b)->name);
-}
-
-int vt_plan_cmp_parent(const void *a, const void *b)
+/* qsort order of struct vlan_key in planner.children: by parent. */
+static int cmp_parent(const void *a, const void *b)
 {
 	const struct vlan_key *x = a, *y = b;
 
 	return (x->parent > y->parent) - (x->parent < y->parent);
 }
 
-const struct wanted *vt_plan_find_wanted(const struct planner *p, const char *name)
+const struct wanted *vt_plan_index_wanted(struct planner *p, const char *name)
 {
-	struct wanted key = { .name = name };
+	size_t i = vt_name_table_get(&p->wanted_names, name, SIZE_MAX);
 
-	return p->n_wanted ? bsearch(&key, p->wanted, p->n_wanted, sizeof(key), vt_plan_cmp_wanted) :
-			     NULL;
+	return i == SIZE_MAX ? NULL : &p->wanted[i];
 }
 
-const char *vt_plan_held(const struct planner *p, const char *trunk)
+const char *vt_plan_index_held(const struct planner *p, const char *trunk)
 {
 	for (size_t i = 0; i < p->n_holds; i++)
 		if (!p->holds[i].trunk || !strcmp(p->holds[i].trunk, trunk))
@@ -36,14 +33,14 @@ const char *vt_plan_held(const struct planner *p, const char *trunk)
 	return NULL;
 }
 
-const struct vlan_key *vt_plan_children(const struct planner *p, int ifindex, size_t *n)
+const struct vlan_key *vt_plan_index_children(const struct planner *p, int ifindex, size_t *n)
 {
 	struct vlan_key key = { .parent = ifindex };
 	const struct vlan_key *c, *end;
 
 	*n = 0;
 	c = p->n_children ? bsearch(&key, p->children, p->n_children, sizeof(key),
-				    vt_plan_cmp_parent) : NULL;
+				    cmp_parent) : NULL;
 	if (!c)
 		return NULL;
 	while (c > p->children && c[-1].parent == ifindex)
@@ -54,17 +51,121 @@ const struct vlan_key *vt_plan_children(const struct planner *p, int ifindex, si
 	return c;
 }
 
-size_t vt_plan_scope_root(const struct vt_plan *plan, size_t i)
+static int cmp_key(const void *a, const void *b)
 {
-	while (plan->trunks[i].scope != i)
-		i = plan->trunks[i].scope;
-	return i;
+	const struct vlan_key *x = a, *y = b;
+
+	if (x->parent != y->parent)
+		return x->parent < y->parent ? -1 : 1;
+	if (x->protocol != y->protocol)
+		return x->protocol < y->protocol ? -1 : 1;
+	return (x->vlan > y->vlan) - (x->vlan < y->vlan);
 }
 
-void vt_plan_join(struct vt_plan *plan, size_t x, size_t y)
+const struct vt_link *vt_plan_index_vlan(const struct planner *p, int parent, uint16_t protocol,
+					 uint16_t vlan)
 {
-	size_t a = vt_plan_scope_root(plan, x), b = vt_plan_scope_root(plan, y);
+	struct vlan_key key = { .parent = parent, .protocol = protocol, .vlan = vlan }, *found;
 
-	if (a != b)
-		plan->trunks[a].scope = b;
+	found = p->n_keys ? bsearch(&key, p->keys, p->n_keys, sizeof(key), cmp_key) : NULL;
+	return found ? found->link : NULL;
+}
+
+int vt_plan_index_build(struct planner *p)
+{
+	const struct vt_desired *d = p->desired;
+	const struct vt_link_table *t = p->links;
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n_trunks; i++)
+		n += d->trunks[i].n_subports;
+	p->wanted = calloc(n ? n : 1, sizeof(*p->wanted));
+	p->keys = calloc(t->n ? t->n : 1, sizeof(*p->keys));
+	p->children = calloc(t->n ? t->n : 1, sizeof(*p->children));
+	p->fate = calloc(t->n ? t->n : 1, 1);
+	p->report_of = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->report_of));
+	p->targets = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->targets));
+	p->mtu = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->mtu));
+	p->op_of = calloc(t->n ? t->n : 1, sizeof(*p->op_of));
+	p->effected = calloc(t->n ? t->n : 1, 1);
+	p->assumes_outer = calloc(d->n_trunks ? d->n_trunks : 1, 1);
+	if (!p->wanted || !p->keys || !p->children || !p->fate || !p->report_of ||
+	    !p->targets || !p->mtu || !p->op_of || !p->effected || !p->assumes_outer)
+		return -ENOMEM;
+
+	for (size_t i = 0; i < d->n_trunks; i++) {
+		const struct vt_trunk *tr = &d->trunks[i];
+
+		p->report_of[i] = SIZE_MAX;
+		p->targets[i] = calloc(tr->n_subports ? tr->n_subports : 1, sizeof(**p->targets));
+		p->mtu[i] = calloc(tr->n_subports ? tr->n_subports : 1, sizeof(**p->mtu));
+		if (!p->targets[i] || !p->mtu[i])
+			return -ENOMEM;
+		for (size_t j = 0; j < tr->n_subports; j++) {
+			if (vt_name_table_add(&p->wanted_names, tr->subports[j].name, p->n_wanted) < 0)
+				return -ENOMEM;
+			p->wanted[p->n_wanted++] = (struct wanted){ tr->subports[j].name, i, j };
+		}
+	}
+	for (size_t i = 0; i < p->n_only; i++)
+		if (vt_name_table_add(&p->only_names, p->only[i], i) < 0)
+			return -ENOMEM;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct vt_link *l = &t->links[i];
+
+		if (l->is_vlan)
+			p->keys[p->n_keys++] = (struct vlan_key){ l->parent, l->vlan.protocol,
+								  l->vlan.id, l };
+		if (l->parent && l->parent != l->ifindex)
+			p->children[p->n_children++] = (struct vlan_key){ .parent = l->parent,
+									  .link = l };
+	}
+	qsort(p->keys, p->n_keys, sizeof(*p->keys), cmp_key);
+	qsort(p->children, p->n_children, sizeof(*p->children), cmp_parent);
+	return 0;
+}
+
+/*
+ * The device trunk @ti's parent names: on a plain parent what the kernel's
+ * own lookup finds, its name or one of its altnames; a QinQ parent is a
+ * subport, named as such. NULL when there is none.
+ */
+const struct vt_link *vt_plan_index_parent(const struct planner *p, size_t ti)
+{
+	const struct vt_trunk *tr = &p->desired->trunks[ti];
+
+	return tr->outer >= 0 ? vt_link_table_find_name(p->links, tr->parent) :
+				vt_link_table_resolve(p->links, tr->parent);
+}
+
+void vt_plan_index_free(struct planner *p)
+{
+	for (size_t i = 0; i < p->desired->n_trunks && p->targets; i++) {
+		free(p->targets[i]);
+		free(p->mtu[i]);
+	}
+	free(p->targets);
+	free(p->mtu);
+	free(p->wanted);
+	vt_name_table_free(&p->wanted_names);
+	vt_name_table_free(&p->only_names);
+	vt_name_table_free(&p->reports);
+	free(p->keys);
+	free(p->children);
+	free(p->fate);
+	free(p->report_of);
+	free(p->op_of);
+	free(p->effected);
+	free(p->assumes_outer);
+}
+
+void vt_plan_index_ops(struct planner *p)
+{
+	const struct vt_plan *plan = p->plan;
+
+	memset(p->op_of, 0, (p->links->n ? p->links->n : 1) * sizeof(*p->op_of));
+	for (size_t i = 0; i < plan->n_ops; i++)
+		if (plan->ops[i].before && !plan->trunks[plan->ops[i].trunk].blocked)
+			p->op_of[link_pos(p, plan->ops[i].before)] = i + 1;
 }

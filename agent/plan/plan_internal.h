@@ -1,8 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Shared by the planner's files only. */
+/*
+ * plan_internal.h - the planner's own state (struct planner) and what its
+ * files share. Included by agent/plan/'s files only (and unit tests of them);
+ * callers of the planner include vt_plan.h, the engine and recovery the
+ * link model's own headers (diff.h, spec.h, op.h).
+ *
+ * vt_plan_build_held() (plan.c) makes a plan in these steps:
+ *   plan_index.c   index the links and the desired subports
+ *   plan_trunk.c   each trunk in scope, outer trunks first: its parent as
+ *                  the plan leaves it, each subport matched and planned
+ *   plan_stale.c   delete the managed devices no subport claims
+ *   plan_scope.c   join the trunks whose operations depend on each other
+ *   plan_check.c   block the trunks whose operations the kernel would
+ *                  refuse half-way, until no more are
+ *   plan_effects.c the kernel's side effects of the operations that remain
+ *   plan_order.c   the commit order
+ * trunk.c blocks a trunk and derives its status from its subports' states.
+ */
 #ifndef VT_PLAN_INTERNAL_H
 #define VT_PLAN_INTERNAL_H
 
+#include "base/name_table.h"
+#include "diff.h"
+#include "op.h"
+#include "spec.h"
 #include "vt_plan.h"
 
 /* A desired subport, findable by name across every trunk. */
@@ -29,8 +50,11 @@ struct planner {
 	const struct vt_plan_hold *holds;
 	size_t n_holds;
 
-	struct wanted *wanted;		/* sorted by name */
+	struct wanted *wanted;		/* in desired order */
 	size_t n_wanted;
+	struct vt_name_table wanted_names;	/* subport name -> index into wanted */
+	struct vt_name_table only_names;	/* the trunk names @only selects */
+	struct vt_name_table reports;	/* trunk name -> index into plan->trunks: every report */
 	struct vlan_key *keys;		/* sorted by (parent, protocol, vlan) */
 	size_t n_keys;
 	struct vlan_key *children;	/* every link with a parent, sorted by parent */
@@ -58,26 +82,120 @@ enum fate {
 	FATE_DELETED,			/* deleted or recreated by this plan */
 };
 
-/** vt_plan_cmp_wanted - qsort order of struct wanted: by name. */
-int vt_plan_cmp_wanted(const void *a, const void *b);
+/* The position of @link, one of p->links, in that table: the index of the per-link arrays. */
+static inline size_t link_pos(const struct planner *p, const struct vt_link *link)
+{
+	return (size_t)(link - p->links->links);
+}
 
-/** vt_plan_cmp_parent - qsort order of struct vlan_key in planner.children: by parent. */
-int vt_plan_cmp_parent(const void *a, const void *b);
+/* plan_index.c: the planner's indexes, built once per plan. */
+
+/** vt_plan_index_build - allocate @p's per-link and per-trunk state and index it. 0 or -ENOMEM. */
+int vt_plan_index_build(struct planner *p);
+
+/** vt_plan_index_free - free what vt_plan_index_build() allocated, and the name tables. */
+void vt_plan_index_free(struct planner *p);
+
+/** vt_plan_index_wanted - the desired subport called @name, or NULL. */
+const struct wanted *vt_plan_index_wanted(struct planner *p, const char *name);
+
+/** vt_plan_index_vlan - the VLAN device with this (parent, protocol, vlan), or NULL. */
+const struct vt_link *vt_plan_index_vlan(const struct planner *p, int parent, uint16_t protocol,
+					 uint16_t vlan);
+
+/** vt_plan_index_children - the links whose parent is @ifindex: *@n of them from the result. */
+const struct vlan_key *vt_plan_index_children(const struct planner *p, int ifindex, size_t *n);
+
+/**
+ * vt_plan_index_parent - the device desired trunk @ti's parent names: on a
+ * plain parent its name or an altname, a QinQ parent by its name. NULL when
+ * there is none.
+ */
+const struct vt_link *vt_plan_index_parent(const struct planner *p, size_t ti);
+
+/** vt_plan_index_held - why a kept journal holds @trunk (struct vt_plan_hold), or NULL. */
+const char *vt_plan_index_held(const struct planner *p, const char *trunk);
+
+/** vt_plan_index_ops - rebuild p->op_of from the ops of trunks not blocked. */
+void vt_plan_index_ops(struct planner *p);
+
+/* plan_trunk.c: one desired trunk. */
+
+/**
+ * vt_plan_trunk - plan desired trunk @ti: its report, its subports' states
+ * and their operations. An outer trunk is planned before the trunks nested
+ * on it. 0 or -ENOMEM.
+ */
+int vt_plan_trunk(struct planner *p, size_t ti);
+
+/**
+ * vt_plan_trunk_add_report - a new report for trunk @name (@want: NULL when
+ * no longer desired), in p->reports too; NULL when out of memory.
+ * plan->trunks has room for one per desired trunk and per link.
+ */
+struct vt_trunk_report *vt_plan_trunk_add_report(struct planner *p, const char *name,
+						 const struct vt_trunk *want);
+
+/** vt_plan_trunk_add_op - a new zeroed op of report @report, in planning order; NULL: -ENOMEM. */
+struct vt_op *vt_plan_trunk_add_op(struct planner *p, enum vt_op_kind kind, size_t report,
+				   unsigned int depth);
+
+/* trunk.c: a trunk's report. */
+
+/**
+ * vt_trunk_block - @r is blocked: no operations, ERROR. Its reason is
+ * @fmt with @a and @b, unless it was blocked for another reason first.
+ */
+void vt_trunk_block(struct vt_trunk_report *r, const char *fmt, const char *a, const char *b);
+
+/**
+ * vt_trunk_status_derive - @r's status as the kernel shows it, and the
+ * reason, from its subports' states: ERROR when blocked, DOWN when it cannot
+ * converge or is down by choice or by its parent, ACTIVE in sync, else
+ * DEGRADED. run/status.c's vt_status_trunk() takes it from there.
+ */
+void vt_trunk_status_derive(struct vt_trunk_report *r);
+
+/* plan_stale.c */
+
+/**
+ * vt_plan_stale - delete the managed devices no desired subport claims,
+ * of the trunks in scope: each under its owner's report, added when the
+ * trunk is no longer desired. 0 or -ENOMEM.
+ */
+int vt_plan_stale(struct planner *p);
+
+/* plan_scope.c: this run's scope, and the transactions' scopes. */
+
+/** vt_plan_scope_selected - whether the run selects trunk @trunk (every trunk without @only). */
+bool vt_plan_scope_selected(struct planner *p, const char *trunk);
+
+/** vt_plan_scope_includes - whether desired trunk @ti is planned: selected, or nested on one. */
+bool vt_plan_scope_includes(struct planner *p, size_t ti);
 
 /** vt_plan_scope_root - the report that stands for @i's transaction scope. */
 size_t vt_plan_scope_root(const struct vt_plan *plan, size_t i);
 
-/** vt_plan_children - the links whose parent is @ifindex: *@n of them from the result. */
-const struct vlan_key *vt_plan_children(const struct planner *p, int ifindex, size_t *n);
+/** vt_plan_scope_join - trunk reports @x and @y share a transaction (scopes made flat later). */
+void vt_plan_scope_join(struct vt_plan *plan, size_t x, size_t y);
 
-/** vt_plan_held - why a kept journal holds @trunk (struct vt_plan_hold), or NULL. */
-const char *vt_plan_held(const struct planner *p, const char *trunk);
+/**
+ * vt_plan_scope_join_dependent - join the scopes of trunks whose operations
+ * depend on each other's devices, and make every scope flat.
+ */
+void vt_plan_scope_join_dependent(struct planner *p);
 
-/** vt_plan_join - trunk reports @x and @y share a transaction (scopes made flat later). */
-void vt_plan_join(struct vt_plan *plan, size_t x, size_t y);
+/* plan_check.c */
 
-/** vt_plan_find_wanted - the desired subport called @name, or NULL. */
-const struct wanted *vt_plan_find_wanted(const struct planner *p, const char *name);
+/**
+ * vt_plan_check - block every trunk whose operations the kernel would
+ * refuse half-way through a commit (deletes that take other devices along,
+ * creates whose key is taken, side effects it may not cause), and the
+ * trunks that relied on them, until no more are. 0 or -ENOMEM.
+ */
+int vt_plan_check(struct planner *p);
+
+/* plan_effects.c */
 
 /**
  * vt_plan_effects_refused - whether the kernel's side effects of @op (see
@@ -86,9 +204,6 @@ const struct wanted *vt_plan_find_wanted(const struct planner *p, const char *na
  */
 bool vt_plan_effects_refused(struct planner *p, const struct vt_op *op, char *why, size_t len);
 
-/** vt_plan_index_ops - rebuild p->op_of from the ops of trunks not blocked. */
-void vt_plan_index_ops(struct planner *p);
-
 /**
  * vt_plan_effects - record the side effects of every op of a trunk not
  * blocked in plan->effects, and join the scopes of the trunks they touch.
@@ -96,26 +211,19 @@ void vt_plan_index_ops(struct planner *p);
  */
 int vt_plan_effects(struct planner *p);
 
-/**
- * vt_link_diff - enum vt_diff bits in which @have differs from @want,
- * leaving out the bits of @ignore. A MAC is compared only when @want has one.
- */
-uint32_t vt_link_diff(const struct vt_link *want, const struct vt_link *have, uint32_t ignore);
+/* plan_order.c */
+
+/** vt_plan_order_depths - each delete's depth: how many managed VLANs its device sits on. */
+void vt_plan_order_depths(struct planner *p);
 
 /**
- * vt_spec_create - a create request for all of @want; MTU, MAC and group only
- * when @optional has VT_F_MTU / VT_F_MAC / VT_F_GROUP; the master when @want
- * has one.
- * The spec borrows @want's egress map.
+ * vt_plan_order - drop the ops of blocked trunks and sort the rest in commit
+ * order: deletes and recreates inner first, then changes and renames, then
+ * creates outer first; within one depth, in planning order.
  */
-void vt_spec_create(const struct vt_link *want, uint32_t optional, struct vt_link_spec *spec);
+void vt_plan_order(struct vt_plan *plan);
 
-/** vt_spec_change - a change of device @ifindex for the bits of @differs. */
-void vt_spec_change(const struct vt_link *want, uint32_t differs, int ifindex,
-		    struct vt_link_spec *spec);
-
-/** vt_target_link - the device @t describes; it borrows the subport's egress map. */
-void vt_target_link(const struct vt_subport_target *t, struct vt_link *link);
+/* subport.c and marker.c; diff.h, spec.h and op.h hold the rest of the link model. */
 
 /** vt_subport_diff - enum vt_diff bits in which @have differs from @t. */
 uint32_t vt_subport_diff(const struct vt_subport_target *t, const struct vt_link *have);
@@ -126,15 +234,6 @@ void vt_subport_spec_create(const struct vt_subport_target *t, struct vt_link_sp
 /** vt_subport_spec_change - only what @differs names, for a change of @have. */
 void vt_subport_spec_change(const struct vt_subport_target *t, uint32_t differs,
 			    const struct vt_link *have, struct vt_link_spec *spec);
-
-/**
- * vt_op_ipv6_cycle - whether @op sets its device down and up again for IPv6:
- * a change that raises the MTU of a device that is up, and stays up, from
- * below 1280 to 1280 or more while turning IPv6 off. The kernel makes IPv6
- * state anew at that MTU, and on a device that is up a link-local address
- * at once: so down, MTU, IPv6 off, then up.
- */
-bool vt_op_ipv6_cycle(const struct vt_op *op);
 
 /** vt_marker_format - "vlantrunk:<trunk>" into @alias. */
 void vt_marker_format(char alias[VT_ALIAS_MAX + 1], const char *trunk);

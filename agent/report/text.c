@@ -73,7 +73,7 @@ void vt_text_plan(int verbosity, const struct vt_world *w)
 
 		if (e->rollback)
 			continue;
-		printf("= the kernel %s %s", vt_effect_kind_name(e->kind), e->link->name);
+		printf("= the kernel %s %s", vt_plan_effects_kind_name(e->kind), e->link->name);
 		if (e->kind == VT_EFFECT_MTU)
 			printf(" to %u", e->mtu);
 		printf(" (with %s)%s\n", e->cause->name,

@@ -13,7 +13,7 @@
 #include "world.h"
 #include "txn/journal.h"
 #include "txn/journal_files.h"
-#include "plan/plan_internal.h"
+#include "plan/diff.h"
 #include "txn/restore.h"
 
 static void fail(struct vt_world *world, const char *hint, const char *fmt, ...)
@@ -323,7 +323,7 @@ static bool plan_holds(struct vt_world *world)
 			continue;
 		if (++checked > CONFIRM_MAX || vt_nl_get_link(world->nl, before->ifindex, &now) < 0)
 			return false;
-		same = !strcmp(now.name, before->name) && !vt_link_diff(before, &now, 0);
+		same = !strcmp(now.name, before->name) && !vt_diff_link(before, &now, 0);
 		vt_link_release(&now);
 		if (!same)
 			return false;

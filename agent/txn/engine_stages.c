@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "engine_internal.h"
-#include "plan/plan_internal.h"
+#include "plan/op.h"
 
 enum step {
 	STEP_DELETE,

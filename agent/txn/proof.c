@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/plan_internal.h"
+#include "plan/diff.h"
 #include "restore_internal.h"
 
 /*
@@ -267,7 +267,7 @@ const struct vt_link *vt_proof_device_of(struct restorer *r, const struct vt_jou
 		l = NULL;
 	r->proof_depth--;
 	/* Not IPv6: a restore interrupted before it set that is still this device. */
-	return !l || vt_link_diff(&want, l, VT_D_IPV6) || l->group != want.group ? NULL : l;
+	return !l || vt_diff_link(&want, l, VT_D_IPV6) || l->group != want.group ? NULL : l;
 }
 
 static int by_ifindex(const void *a, const void *b)

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "pick.h"
-#include "plan/plan_internal.h"
+#include "plan/spec.h"
 #include "restore_internal.h"
 
 /*

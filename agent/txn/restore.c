@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include "base/name_table.h"
-#include "plan/plan_internal.h"
+#include "plan/diff.h"
+#include "plan/spec.h"
 #include "restore_internal.h"
 
 /*
@@ -256,7 +257,7 @@ static int change_back(struct restorer *r)
 			    !(have = vt_proof_proven(r, e)))
 				continue;
 			vt_proof_resolve(r, e, have->parent, &want);
-			d = vt_link_diff(&want, have, VT_D_PARENT | VT_D_KIND | VT_D_VLAN | VT_D_PROTOCOL);
+			d = vt_diff_link(&want, have, VT_D_PARENT | VT_D_KIND | VT_D_VLAN | VT_D_PROTOCOL);
 			if (vt_proof_renamed_since(e, have))
 				d &= ~VT_D_NAME;
 			if ((d & VT_D_IPV6) || ipv6_anew(e, have, &want))
@@ -344,7 +345,7 @@ static void verify(struct restorer *r)
 		if (vt_proof_parent_of(r, e, &parent) != PARENT_THERE)
 			parent = -1;
 		vt_proof_resolve(r, e, parent, &want);
-		d = vt_link_diff(&want, have, renamed ? VT_D_NAME : 0);
+		d = vt_diff_link(&want, have, renamed ? VT_D_NAME : 0);
 		if (!d && have->group == want.group)
 			continue;
 		if (!d) {

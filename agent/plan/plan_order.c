@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The order the engine commits a plan's operations in, and the depth of a
+ * device to delete that it goes by.
+ */
+#include <stdlib.h>
+
+#include "plan_internal.h"
+
+/* Depth of a device to delete: how many managed VLANs it sits on. */
+static unsigned int delete_depth(const struct planner *p, const struct vt_link *l)
+{
+	unsigned int depth = 0;
+
+	for (int guard = 0; guard < 16; guard++) {
+		const struct vt_link *up = vt_link_table_find_ifindex(p->links, l->parent);
+
+		if (!l->is_vlan || !up || up == l || !up->is_vlan)
+			break;
+		depth++;
+		l = up;
+	}
+	return depth;
+}
+
+/* Commit order: deletes (and recreates) inner first, then changes, then creates outer first. */
+static int op_phase(const struct vt_op *op)
+{
+	switch (op->kind) {
+	case VT_OP_DELETE:
+	case VT_OP_RECREATE:
+		return 0;
+	case VT_OP_CHANGE:
+	case VT_OP_RENAME:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+static int cmp_op(const void *a, const void *b)
+{
+	const struct vt_op *x = a, *y = b;
+	int px = op_phase(x), py = op_phase(y);
+
+	if (px != py)
+		return px - py;
+	if (x->depth != y->depth)
+		return px == 0 ? (int)y->depth - (int)x->depth : (int)x->depth - (int)y->depth;
+	/* Within a depth: the order of planning. */
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void drop_blocked_ops(struct vt_plan *plan)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < plan->n_ops; i++)
+		if (!plan->trunks[plan->ops[i].trunk].blocked)
+			plan->ops[out++] = plan->ops[i];
+	plan->n_ops = out;
+}
+
+void vt_plan_order_depths(struct planner *p)
+{
+	struct vt_plan *plan = p->plan;
+
+	for (size_t i = 0; i < plan->n_ops; i++)
+		if (plan->ops[i].kind == VT_OP_DELETE)
+			plan->ops[i].depth = delete_depth(p, plan->ops[i].before);
+}
+
+void vt_plan_order(struct vt_plan *plan)
+{
+	drop_blocked_ops(plan);
+	/* No op planned: ops is NULL, which qsort may not be given even for 0. */
+	if (plan->n_ops)
+		qsort(plan->ops, plan->n_ops, sizeof(*plan->ops), cmp_op);
+}

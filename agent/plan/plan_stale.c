@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Managed devices no desired subport claims (strays, and the devices of
+ * trunks no longer desired): their deletes, under their owner's report.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan_internal.h"
+
+/* A device to delete, and its owner's report as it was before any was added here. */
+struct stale {
+	const struct vt_link *link;
+	size_t report;			/* SIZE_MAX: its trunk has none yet */
+};
+
+/* By owner, then in the links' order (that of their deletes), as a stable sort leaves them. */
+static int cmp_owner(const void *a, const void *b)
+{
+	const struct stale *x = a, *y = b;
+	int c = strcmp(x->link->alias, y->link->alias);
+
+	return c ? c : (x->link > y->link) - (x->link < y->link);
+}
+
+/* Managed devices no desired subport claims, grouped by owner. */
+int vt_plan_stale(struct planner *p)
+{
+	const struct vt_link_table *t = p->links;
+	struct vt_plan *plan = p->plan;
+	size_t n_stale = 0;
+	struct stale *stale = calloc(t->n ? t->n : 1, sizeof(*stale));
+	struct vt_trunk_report *r = NULL;
+	int ret = -ENOMEM;
+
+	if (!stale)
+		goto out;
+	for (size_t i = 0; i < t->n; i++) {
+		const char *owner = vt_marker_owner(t->links[i].alias);
+		size_t report;
+
+		if (!owner || p->fate[i] != FATE_KEEP || vt_plan_index_wanted(p, t->links[i].name))
+			continue;
+		/* Looked up before the loop below adds reports: each add would have the
+		 * table sorted again at the next lookup. */
+		report = vt_name_table_get(&p->reports, owner, SIZE_MAX);
+		/*
+		 * A trunk nested on a selected one is in scope (it has a report), strays
+		 * included. A device a desired subport names is that subport's to take
+		 * over, even when its trunk is not planned in this run.
+		 */
+		if (report != SIZE_MAX || vt_plan_scope_selected(p, owner))
+			stale[n_stale++] = (struct stale){ &t->links[i], report };
+	}
+	qsort(stale, n_stale, sizeof(*stale), cmp_owner);
+
+	for (size_t i = 0; i < n_stale; i++) {
+		const struct vt_link *l = stale[i].link;
+		const char *owner = vt_marker_owner(l->alias);
+		struct vt_op *op;
+
+		if (!r || strcmp(r->name, owner)) {
+			if (stale[i].report != SIZE_MAX) {
+				r = &plan->trunks[stale[i].report];
+			} else {
+				/* Reports were sized for one per desired trunk and per device. */
+				r = vt_plan_trunk_add_report(p, owner, NULL);
+				if (!r)
+					goto out;
+				snprintf(r->reason, sizeof(r->reason), "no longer desired");
+				if (vt_plan_index_held(p, owner)) {
+					vt_trunk_block(r, "%s%s", vt_plan_index_held(p, owner), "");
+					vt_trunk_status_derive(r);
+				}
+			}
+		}
+		/* A trunk that cannot converge is left as it is, strays included. */
+		if (!r->can_converge)
+			continue;
+		p->fate[link_pos(p, l)] = FATE_DELETED;
+		op = vt_plan_trunk_add_op(p, VT_OP_DELETE, (size_t)(r - plan->trunks), 0);
+		if (!op)
+			goto out;
+		op->subport = SIZE_MAX;
+		op->before = l;
+		/* Every subport may match and still a stray device of the trunk waits. */
+		if (r->status != VT_TRUNK_DEGRADED && r->want)
+			snprintf(r->reason, sizeof(r->reason), "stray device %s to delete", l->name);
+		r->status = VT_TRUNK_DEGRADED;
+	}
+	ret = 0;
+out:
+	free(stale);
+	return ret;
+}
