@@ -156,6 +156,13 @@ void vt_trunk_block(struct vt_trunk_report *r, const char *fmt, const char *a, c
  */
 void vt_trunk_status_derive(struct vt_trunk_report *r);
 
+/**
+ * vt_trunk_stray - a managed device of @r's trunk that no subport claims is
+ * to be deleted: @r is DEGRADED, and says so when nothing else was wrong.
+ * With vt_trunk_status_derive(), the only code that sets a plan's status.
+ */
+void vt_trunk_stray(struct vt_trunk_report *r, const char *device);
+
 /* plan_stale.c */
 
 /**

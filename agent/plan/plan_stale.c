@@ -85,10 +85,7 @@ int vt_plan_stale(struct planner *p)
 			goto out;
 		op->subport = SIZE_MAX;
 		op->before = l;
-		/* Every subport may match and still a stray device of the trunk waits. */
-		if (r->status != VT_TRUNK_DEGRADED && r->want)
-			snprintf(r->reason, sizeof(r->reason), "stray device %s to delete", l->name);
-		r->status = VT_TRUNK_DEGRADED;
+		vt_trunk_stray(r, l->name);
 	}
 	ret = 0;
 out:

@@ -58,3 +58,11 @@ void vt_trunk_status_derive(struct vt_trunk_report *r)
 			 counts[VT_SP_IN_SYNC], r->n_subports, counts[VT_SP_MISSING],
 			 counts[VT_SP_DIFFERS] + counts[VT_SP_ADOPTABLE]);
 }
+
+void vt_trunk_stray(struct vt_trunk_report *r, const char *device)
+{
+	/* Every subport may match and still a stray device of the trunk waits. */
+	if (r->status != VT_TRUNK_DEGRADED && r->want)
+		snprintf(r->reason, sizeof(r->reason), "stray device %s to delete", device);
+	r->status = VT_TRUNK_DEGRADED;
+}
