@@ -66,7 +66,7 @@ $(BUILD)/kernel-tests: $(KERNEL_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libvlantrunk.a
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: man-lint completion-check $(BUILD)/vlantrunk $(BUILD)/vlantrunk-faulty $(BUILD)/unit-tests $(BUILD)/kernel-tests
+check-run: layout-check man-lint completion-check $(BUILD)/vlantrunk $(BUILD)/vlantrunk-faulty $(BUILD)/unit-tests $(BUILD)/kernel-tests
 	@echo "== unit tests (no kernel needed)"
 	$(BUILD)/unit-tests
 	@echo "== kernel tests (real kernel with 802.1Q, in the sandbox)"
@@ -78,9 +78,13 @@ check-run: man-lint completion-check $(BUILD)/vlantrunk $(BUILD)/vlantrunk-fault
 		{ tail -n 40 $(BUILD)/demo.log; exit 1; }
 	@$(MAKE) --no-print-directory ansible-test
 
-# The man pages, linted: any mandoc warning fails. The bash completion, driven
-# as bash drives it.
-.PHONY: man-lint completion-check
+# The layout README.md describes (layers, no call cycles, exports named after
+# their files, files of at most 600 lines). The man pages, linted: any mandoc
+# warning fails. The bash completion, driven as bash drives it.
+.PHONY: layout-check man-lint completion-check
+layout-check:
+	scripts/layout-check
+
 man-lint:
 	mandoc -Tlint -Wwarning docs/vlantrunk.8 docs/vlantrunk.json.5
 
