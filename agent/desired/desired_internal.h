@@ -46,9 +46,9 @@ struct vt_diag_where {
  * Returns 0 or -ENOMEM.
  */
 int vt_diag_report(struct vt_desired_build *build, const struct vt_diag_where *where,
-		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int vt_diag_vreport(struct vt_desired_build *build, const struct vt_diag_where *where,
-		       const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+		    const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 /*
  * vt_diag_count_unlisted - past VT_DIAGS_MAX, one last diagnostic says how
@@ -110,15 +110,15 @@ int vt_doc_bool(struct vt_doc *doc, const char *key, const json_t *value, bool *
 
 /* vt_doc_integer - read an integer in [@min, @max] into *@dst, or report why not. 0 or -ENOMEM. */
 int vt_doc_integer(struct vt_doc *doc, const char *key, const json_t *value,
-			const char *what, json_int_t min, json_int_t max, json_int_t *dst);
+		   const char *what, json_int_t min, json_int_t max, json_int_t *dst);
 
 /* vt_doc_string - read a string of at most @size - 1 bytes into @dst, or report why not. 0 or -ENOMEM. */
 int vt_doc_string(struct vt_doc *doc, const char *key, const json_t *value,
-		       const char **dst, size_t *len);
+		  const char **dst, size_t *len);
 
 /* vt_doc_ifname - read an interface name the kernel would take into @dst, or report why not. 0 or -ENOMEM. */
 int vt_doc_ifname(struct vt_doc *doc, const char *key, const json_t *value, char *dst,
-		       size_t size);
+		  size_t size);
 
 /* vt_doc_trunk_name - read a trunk name into @dst, or report why not. 0 or -ENOMEM. */
 int vt_doc_trunk_name(struct vt_doc *doc, const json_t *value, char dst[VT_TRUNK_NAME_MAX + 1]);
