@@ -175,7 +175,8 @@ clean:
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
 FUZZ_CC ?= clang
-FUZZ_SRCS := tests/fuzz/fuzz_desired.c $(wildcard agent/desired/*.c) netlink/link_table.c
+FUZZ_SRCS := tests/fuzz/fuzz_desired.c $(wildcard agent/desired/*.c) agent/base/name_table.c \
+	netlink/link_table.c
 
 .PHONY: fuzz
 fuzz: $(FUZZ_BUILD)/fuzz_desired $(FUZZ_BUILD)/fuzz_journal $(FUZZ_BUILD)/fuzz_restore
@@ -193,7 +194,7 @@ fuzz: $(FUZZ_BUILD)/fuzz_desired $(FUZZ_BUILD)/fuzz_journal $(FUZZ_BUILD)/fuzz_r
 FUZZ_FLAGS = -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Iagent $(DEPS_CFLAGS)
 
-$(FUZZ_BUILD)/fuzz_desired: $(FUZZ_SRCS) $(wildcard include/*.h agent/desired/*.h)
+$(FUZZ_BUILD)/fuzz_desired: $(FUZZ_SRCS) $(wildcard include/*.h agent/desired/*.h) agent/base/name_table.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS) $(shell $(PKG_CONFIG) --libs jansson)
 

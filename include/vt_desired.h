@@ -112,8 +112,9 @@ struct vt_diags {
 int vt_desired_load(const char *path, struct vt_desired *out, struct vt_diags *diags);
 
 /**
- * vt_desired_parse - the same for one document in memory; @file names it in
- * diagnostics. Used by the loader and by the fuzzer.
+ * vt_desired_parse - the same for one document in memory; @file (NULL:
+ * "<input>") names it in diagnostics. For import-neutron's check of what it
+ * prints, the tests and the fuzzer; the loader parses each file as this does.
  */
 int vt_desired_parse(const char *buf, size_t len, const char *file,
 		     struct vt_desired *out, struct vt_diags *diags);

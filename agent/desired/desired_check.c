@@ -5,29 +5,37 @@
  * QinQ nesting (outer trunk, depth, no cycles), masters that can be bridges.
  *
  * Names are sorted rather than compared pairwise: up to VT_DESIRED_MAX_SUBPORTS
- * subports must be checked in O(n log n). Values that were invalid (empty
+ * subports must be checked in O(n log n). Duplicates are found by a sort and
+ * a scan, which reports them in name order, each against the first of its
+ * name in file order; that first is the one a master or a parent of that
+ * name is looked up as, in the name table. Values that were invalid (empty
  * names, vlan 0) were reported already and are skipped here.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/name_table.h"
 #include "desired_internal.h"
 
 #define NO_SUBPORT ((size_t)-1)
-
-struct check {
-	struct vt_desired_build *build;
-	struct vt_desired *desired;
-	size_t *position;		/* of each trunk in its file's "trunks" */
-};
 
 /* A subport (or, with subport NO_SUBPORT, a trunk) in sortable form. */
 struct ref {
 	const char *name;		/* subport or trunk name, or the parent's */
 	uint16_t protocol, vlan;
 	size_t trunk, subport;
+};
+
+struct check {
+	struct vt_desired_build *build;
+	struct vt_desired *desired;
+	size_t *position;		/* of each trunk in its file's "trunks" */
+	struct ref *subports;		/* every named subport, sorted by name */
+	/* each subport name -> its first in subports (the first in file order) */
+	struct vt_name_table subport_names;
 };
 
 static int cmp_refs_by_name(const void *a, const void *b)
@@ -141,53 +149,41 @@ out:
 	return ret;
 }
 
-/* Every named subport, sorted by name; the caller frees *@refsp. */
-static int sort_subport_names(struct check *check, struct ref **refsp, size_t *np)
+/*
+ * Sort the named subports into check->subports, and put the first of each
+ * name into check->subport_names; each later one of a name is a duplicate,
+ * reported against that first.
+ */
+static int check_subport_names(struct check *check)
 {
 	struct vt_desired *desired = check->desired;
 	struct ref *refs;
-	size_t n = 0;
-
-	refs = calloc(check->build->n_subports ? check->build->n_subports : 1, sizeof(*refs));
-	if (!refs)
-		return -ENOMEM;
-	for (size_t i = 0; i < desired->n_trunks; i++)
-		for (size_t j = 0; j < desired->trunks[i].n_subports; j++)
-			if (desired->trunks[i].subports[j].name[0])
-				refs[n++] = (struct ref){ .name = desired->trunks[i].subports[j].name,
-							  .trunk = i, .subport = j };
-	qsort(refs, n, sizeof(*refs), cmp_refs_by_name);
-	*refsp = refs;
-	*np = n;
-	return 0;
-}
-
-/* The first subport called @name, or NULL. */
-static const struct ref *find_subport(const struct ref *refs, size_t n, const char *name)
-{
-	size_t low = 0, high = n;
-
-	while (low < high) {
-		size_t mid = low + (high - low) / 2;
-
-		if (strcmp(refs[mid].name, name) < 0)
-			low = mid + 1;
-		else
-			high = mid;
-	}
-	return low < n && !strcmp(refs[low].name, name) ? &refs[low] : NULL;
-}
-
-static int check_subport_names(struct check *check, const struct ref *refs, size_t n)
-{
-	size_t first = 0;
+	size_t n = 0, first = 0;
 	int ret = 0;
 
-	for (size_t i = 1; i < n; i++) {
+	refs = calloc(check->build->n_subports ? check->build->n_subports : 1, sizeof(*refs));
+	if (!refs) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	check->subports = refs;
+	for (size_t i = 0; i < desired->n_trunks; i++) {
+		const struct vt_trunk *trunk = &desired->trunks[i];
+
+		for (size_t j = 0; j < trunk->n_subports; j++)
+			if (trunk->subports[j].name[0])
+				refs[n++] = (struct ref){ .name = trunk->subports[j].name,
+							  .trunk = i, .subport = j };
+	}
+	qsort(refs, n, sizeof(*refs), cmp_refs_by_name);
+	for (size_t i = 0; i < n; i++) {
 		char earlier[VT_IFNAMSIZ + VT_TRUNK_NAME_MAX + 320];
 
-		if (strcmp(refs[i].name, refs[first].name)) {
+		if (!i || strcmp(refs[i].name, refs[first].name)) {
 			first = i;
+			ret = vt_name_table_add(&check->subport_names, refs[i].name, i);
+			if (ret)
+				goto out;
 			continue;
 		}
 		describe(check, refs[first].trunk, refs[first].subport, refs[i].trunk,
@@ -195,13 +191,22 @@ static int check_subport_names(struct check *check, const struct ref *refs, size
 		ret = report_at(check, refs[i].trunk, refs[i].subport, "name",
 				"the name is already used by %s", earlier);
 		if (ret)
-			break;
+			goto out;
 	}
+out:
 	return ret;
 }
 
+/* The subport called @name (the first in file order, if there are more), or NULL. */
+static const struct ref *find_subport(struct check *check, const char *name)
+{
+	size_t i = vt_name_table_get(&check->subport_names, name, SIZE_MAX);
+
+	return i == SIZE_MAX ? NULL : &check->subports[i];
+}
+
 /* A VLAN device cannot take slaves: a master that is a subport is a mistake. */
-static int check_masters(struct check *check, const struct ref *refs, size_t n)
+static int check_masters(struct check *check)
 {
 	struct vt_desired *desired = check->desired;
 	int ret = 0;
@@ -214,7 +219,7 @@ static int check_masters(struct check *check, const struct ref *refs, size_t n)
 
 			if (!(subport->managed & VT_SP_MASTER))
 				continue;
-			other = find_subport(refs, n, subport->master);
+			other = find_subport(check, subport->master);
 			if (!other)
 				continue;
 			describe(check, other->trunk, other->subport, i, what, sizeof(what));
@@ -230,7 +235,7 @@ out:
 }
 
 /* Set trunk.outer where a trunk's parent is a subport; a trunk's own is an error. */
-static int find_outer_trunks(struct check *check, const struct ref *refs, size_t n)
+static int find_outer_trunks(struct check *check)
 {
 	struct vt_desired *desired = check->desired;
 	int ret = 0;
@@ -241,7 +246,7 @@ static int find_outer_trunks(struct check *check, const struct ref *refs, size_t
 
 		if (!trunk->parent[0])
 			continue;
-		carrier = find_subport(refs, n, trunk->parent);
+		carrier = find_subport(check, trunk->parent);
 		if (!carrier)
 			continue;
 		if (carrier->trunk == i) {
@@ -385,8 +390,6 @@ int vt_desired_check(struct vt_desired_build *build)
 {
 	struct vt_desired *desired = build->out;
 	struct check check = { .build = build, .desired = desired };
-	struct ref *subports = NULL;
-	size_t n_subports = 0;
 	int ret;
 
 	check.position = calloc(desired->n_trunks ? desired->n_trunks : 1,
@@ -402,16 +405,13 @@ int vt_desired_check(struct vt_desired_build *build)
 	ret = check_trunk_names(&check);
 	if (ret)
 		goto out;
-	ret = sort_subport_names(&check, &subports, &n_subports);
+	ret = check_subport_names(&check);
 	if (ret)
 		goto out;
-	ret = check_subport_names(&check, subports, n_subports);
+	ret = check_masters(&check);
 	if (ret)
 		goto out;
-	ret = check_masters(&check, subports, n_subports);
-	if (ret)
-		goto out;
-	ret = find_outer_trunks(&check, subports, n_subports);
+	ret = find_outer_trunks(&check);
 	if (ret)
 		goto out;
 	ret = nest_trunks(&check);
@@ -419,7 +419,8 @@ int vt_desired_check(struct vt_desired_build *build)
 		goto out;
 	ret = check_vlans(&check);
 out:
-	free(subports);
+	vt_name_table_free(&check.subport_names);
+	free(check.subports);
 	free(check.position);
 	return ret;
 }

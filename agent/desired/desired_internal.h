@@ -1,10 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * desired_internal.h - what the desired-state loader's files share, and
- * only they (and its unit tests and fuzz harness): desired.c (files and
- * directories), diag.c (the diagnostics), doc.c (one JSON document's
- * typed fields and problems), desired_parse.c (a document into structs),
- * qos.c (the QoS maps) and desired_check.c (rules across trunks and files).
+ * agent/desired/: the desired-state loader. In: a path, a JSON file or a
+ * directory whose *.json files are read in strcmp order, or one document
+ * in memory. Out: a validated struct vt_desired (every trunk and subport
+ * as declared, defaults filled in, QinQ nesting resolved into outer and
+ * depth) or, when anything is wrong, an empty one and struct vt_diags that
+ * say what and where: every problem, not just the first, up to
+ * VT_DIAGS_MAX. It reads files and nothing else: it never speaks to the
+ * kernel, prints nothing and keeps nothing between loads, and a limit on
+ * every size keeps any input from exhausting memory or stack. Its seam is
+ * include/vt_desired.h, which the layers above, the tests and the fuzz
+ * harness include; this header is for the folder's own files only.
+ *
+ * Its files, each calling, of this folder, only those after it: desired.c
+ * reads a file or a directory's files, has each parsed, then the whole
+ * checked; desired_parse.c one document into trunks and subports; qos.c a
+ * subport's QoS maps; doc.c one document's typed fields and where a
+ * problem in them is; desired_check.c the rules across trunks and files
+ * (unique names and vlans, masters, QinQ nesting); diag.c the diagnostics
+ * they all report through. Below, each file's functions, from the bottom up.
  */
 #ifndef VT_DESIRED_INTERNAL_H
 #define VT_DESIRED_INTERNAL_H
@@ -31,6 +45,8 @@ struct vt_desired_build {
 /* One wording whether a file is too big to read or a buffer too big to parse. */
 #define VT_DESIRED_TOO_BIG_FMT "it is larger than the limit of %u bytes"
 
+/* diag.c */
+
 /* Where a problem is; NULL or "" for what does not apply. */
 struct vt_diag_where {
 	const char *file;
@@ -41,14 +57,14 @@ struct vt_diag_where {
 };
 
 /*
- * vt_diag_report - record one problem. Control characters in the text
- * (from the input) become '?'. Past VT_DIAGS_MAX it is only counted.
- * Returns 0 or -ENOMEM.
+ * vt_diag_report - record one problem. Control characters and broken UTF-8
+ * in the text (from the input) become '?'. Past VT_DIAGS_MAX it is only
+ * counted. Returns 0 or -ENOMEM.
  */
 int vt_diag_report(struct vt_desired_build *build, const struct vt_diag_where *where,
-		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int vt_diag_vreport(struct vt_desired_build *build, const struct vt_diag_where *where,
-		       const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+		    const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 /*
  * vt_diag_count_unlisted - past VT_DIAGS_MAX, one last diagnostic says how
@@ -56,21 +72,9 @@ int vt_diag_vreport(struct vt_desired_build *build, const struct vt_diag_where *
  */
 int vt_diag_count_unlisted(struct vt_desired_build *build);
 
-/*
- * vt_desired_parse_doc - append the trunks of one JSON document (@file
- * names it) to build->out, reporting every problem. Returns 0 or -ENOMEM.
- */
-int vt_desired_parse_doc(struct vt_desired_build *build, const char *buf, size_t len,
-			 const char *file);
+/* doc.c */
 
-/*
- * vt_desired_check - the rules that span trunks and files: unique names,
- * unique (parent, protocol, vlan), QinQ nesting; fills trunk.outer and
- * trunk.depth. Returns 0 or -ENOMEM.
- */
-int vt_desired_check(struct vt_desired_build *build);
-
-/* One JSON document being read (doc.c): where a problem report points. */
+/* One JSON document being read: where a problem report points. */
 struct vt_doc {
 	struct vt_desired_build *build;
 	const char *file;
@@ -97,42 +101,81 @@ int vt_doc_problem(struct vt_doc *doc, const char *key, const char *fmt, ...)
 /* vt_doc_kind - the JSON kind of @value, as a problem names it ("a string", "null", ...). */
 const char *vt_doc_kind(const json_t *value);
 
-/* vt_doc_wrong_kind - report that @key holds @value where @want was expected. 0 or -ENOMEM. */
+/* vt_doc_wrong_kind - report that @key holds @value where @expected was. 0 or -ENOMEM. */
 int vt_doc_wrong_kind(struct vt_doc *doc, const char *key, const json_t *value,
 		      const char *expected);
 
-/* vt_doc_check_keys - report every key of @object not in @rules (with the closest known one) and every required key missing. 0 or -ENOMEM. */
+/*
+ * vt_doc_check_keys - report every key of @object not in @rules (with the
+ * closest known one, as a guess at a typo) and every required key missing.
+ * 0 or -ENOMEM.
+ */
 int vt_doc_check_keys(struct vt_doc *doc, json_t *object, const struct vt_doc_key *rules,
 		      size_t n_rules);
 
-/* vt_doc_bool - read a boolean into *@dst, or report why not. 0 or -ENOMEM. */
+/*
+ * The readers of one field's @value: each stores it and returns 1 when it
+ * is valid, reports why not and returns 0 when it is not (leaving @dst as
+ * it was), or returns -ENOMEM.
+ */
+
+/* vt_doc_bool - true or false into *@dst. */
 int vt_doc_bool(struct vt_doc *doc, const char *key, const json_t *value, bool *dst);
 
-/* vt_doc_integer - read an integer in [@min, @max] into *@dst, or report why not. 0 or -ENOMEM. */
+/* vt_doc_integer - an integer in [@min, @max] into *@dst; @what names it in messages. */
 int vt_doc_integer(struct vt_doc *doc, const char *key, const json_t *value,
-			const char *what, json_int_t min, json_int_t max, json_int_t *dst);
+		   const char *what, json_int_t min, json_int_t max, json_int_t *dst);
 
-/* vt_doc_string - read a string of at most @size - 1 bytes into @dst, or report why not. 0 or -ENOMEM. */
+/*
+ * vt_doc_string - a string: *@dst points to @value's bytes, *@len says how
+ * many (they may hold a NUL byte).
+ */
 int vt_doc_string(struct vt_doc *doc, const char *key, const json_t *value,
-		       const char **dst, size_t *len);
+		  const char **dst, size_t *len);
 
-/* vt_doc_ifname - read an interface name the kernel would take into @dst, or report why not. 0 or -ENOMEM. */
+/*
+ * vt_doc_ifname - an interface name the kernel would take into @dst: @size
+ * is VT_IFNAMSIZ for a name, VT_ALTIFNAMSIZ where an altname will do.
+ */
 int vt_doc_ifname(struct vt_doc *doc, const char *key, const json_t *value, char *dst,
-		       size_t size);
+		  size_t size);
 
-/* vt_doc_trunk_name - read a trunk name into @dst, or report why not. 0 or -ENOMEM. */
+/* vt_doc_trunk_name - a trunk's "name", 1 to VT_TRUNK_NAME_MAX of [A-Za-z0-9_.-], into @dst. */
 int vt_doc_trunk_name(struct vt_doc *doc, const json_t *value, char dst[VT_TRUNK_NAME_MAX + 1]);
 
-/* vt_doc_protocol - read "802.1Q" or "802.1ad" into *@dst (its ethertype), or report why not. 0 or -ENOMEM. */
+/* vt_doc_protocol - "802.1Q" or "802.1ad" into *@dst, as its ethertype. */
 int vt_doc_protocol(struct vt_doc *doc, const json_t *value, uint16_t *dst);
 
-/* vt_doc_mac - read a unicast MAC address into @dst, or report why not. 0 or -ENOMEM. */
+/* vt_doc_mac - a unicast MAC address, not all zero, into @dst. */
 int vt_doc_mac(struct vt_doc *doc, const json_t *value, uint8_t dst[VT_MAC_LEN]);
 
-/* vt_qos_egress - read a subport's egress_qos map (skb priority -> PCP) from @value. 0 or -ENOMEM. */
+/* qos.c: each reports every problem in its map. 0 or -ENOMEM. */
+
+/* vt_qos_egress - read a subport's egress_qos map (skb priority -> PCP) from @value. */
 int vt_qos_egress(struct vt_doc *doc, json_t *value, struct vt_subport *subport);
 
-/* vt_qos_ingress - read a subport's ingress_qos map (PCP -> skb priority) from @value. 0 or -ENOMEM. */
+/* vt_qos_ingress - read a subport's ingress_qos map (PCP -> skb priority) from @value. */
 int vt_qos_ingress(struct vt_doc *doc, json_t *value, struct vt_subport *subport);
+
+/* desired_check.c */
+
+/*
+ * vt_desired_check - the rules that span trunks and files: unique trunk
+ * and subport names, unique (parent, protocol, vlan), no master that is a
+ * subport, QinQ nesting without cycles; fills trunk.outer and trunk.depth.
+ * Returns 0 or -ENOMEM.
+ */
+int vt_desired_check(struct vt_desired_build *build);
+
+/* desired_parse.c */
+
+/*
+ * vt_desired_parse_doc - append the trunks of one JSON document (@file
+ * names it) to build->out, reporting every problem; a copy of @file joins
+ * build->out->files once the document is within the size limits. Returns 0
+ * or -ENOMEM.
+ */
+int vt_desired_parse_doc(struct vt_desired_build *build, const char *buf, size_t len,
+			 const char *file);
 
 #endif

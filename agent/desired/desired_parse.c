@@ -186,13 +186,15 @@ static int parse_subports(struct vt_doc *doc, json_t *array, size_t trunk_pos,
 	}
 	n = json_array_size(array);
 	if (n > VT_DESIRED_MAX_TRUNK_SUBPORTS) {
-		ret = vt_doc_problem(doc, "subports", "%zu subports, more than a trunk can have (%d: "
-			      "each vlan once per protocol)", n, VT_DESIRED_MAX_TRUNK_SUBPORTS);
+		ret = vt_doc_problem(doc, "subports",
+				     "%zu subports, more than a trunk can have (%d: "
+				     "each vlan once per protocol)",
+				     n, VT_DESIRED_MAX_TRUNK_SUBPORTS);
 		goto out;
 	}
 	if (n > VT_DESIRED_MAX_SUBPORTS - doc->build->n_subports) {
 		ret = vt_doc_problem(doc, "subports", "more than %d subports in all, the limit",
-			      VT_DESIRED_MAX_SUBPORTS);
+				     VT_DESIRED_MAX_SUBPORTS);
 		goto out;
 	}
 	if (!n)
@@ -246,7 +248,7 @@ static int parse_trunk(struct vt_doc *doc, json_t *object, size_t pos, struct vt
 	 */
 	value = json_object_get(object, "parent");
 	if (value && (ret = vt_doc_ifname(doc, "parent", value, trunk->parent,
-					sizeof(trunk->parent))) < 0)
+					  sizeof(trunk->parent))) < 0)
 		goto out;
 	value = json_object_get(object, "admin_state_up");
 	if (value && (ret = vt_doc_bool(doc, "admin_state_up", value, &trunk->admin_state_up)) < 0)
@@ -273,7 +275,7 @@ static int parse_trunks(struct vt_doc *doc, json_t *array)
 	n = json_array_size(array);
 	if (n > VT_DESIRED_MAX_TRUNKS - out->n_trunks) {
 		ret = vt_doc_problem(doc, "trunks", "more than %d trunks in all, the limit",
-			      VT_DESIRED_MAX_TRUNKS);
+				     VT_DESIRED_MAX_TRUNKS);
 		goto out;
 	}
 	if (!n)
@@ -288,7 +290,8 @@ static int parse_trunks(struct vt_doc *doc, json_t *array)
 		struct vt_trunk *trunk = &out->trunks[out->n_trunks++];
 		json_t *object = json_array_get(array, i);
 
-		*trunk = (struct vt_trunk){ .admin_state_up = true, .file = doc->file, .outer = -1 };
+		*trunk = (struct vt_trunk){ .admin_state_up = true, .file = doc->file,
+					    .outer = -1 };
 		snprintf(doc->path, sizeof(doc->path), "trunks[%zu]", i);
 		doc->trunk = "";
 		if (json_is_object(object))
@@ -351,8 +354,8 @@ static int check_document_size(struct vt_desired_build *build, struct vt_diag_wh
 				where->line = line;
 				where->column = column;
 				return vt_diag_report(build, where,
-							 "nested deeper than %d levels, the limit",
-							 VT_DESIRED_MAX_DEPTH);
+						      "nested deeper than %d levels, the limit",
+						      VT_DESIRED_MAX_DEPTH);
 			}
 		} else if ((c == ']' || c == '}') && depth) {
 			depth--;
@@ -362,7 +365,7 @@ static int check_document_size(struct vt_desired_build *build, struct vt_diag_wh
 	}
 	if (values > VT_DESIRED_MAX_VALUES)
 		return vt_diag_report(build, where, "more than %u JSON values, the limit",
-					 VT_DESIRED_MAX_VALUES);
+				      VT_DESIRED_MAX_VALUES);
 	return 1;
 }
 
@@ -387,7 +390,8 @@ static int parse_document(struct vt_doc *doc, json_t *root)
 	int ret;
 
 	if (!json_is_object(root)) {
-		ret = vt_doc_problem(doc, NULL, "the document must be an object, not %s", vt_doc_kind(root));
+		ret = vt_doc_problem(doc, NULL, "the document must be an object, not %s",
+				     vt_doc_kind(root));
 		goto out;
 	}
 	ret = vt_doc_check_keys(doc, root, document_keys, N_RULES(document_keys));
@@ -396,13 +400,14 @@ static int parse_document(struct vt_doc *doc, json_t *root)
 	value = json_object_get(root, "version");
 	if (value && json_is_integer(value) && json_integer_value(value) != VT_DESIRED_VERSION) {
 		/* Another version's schema is unknown: checking on would only add noise. */
-		ret = vt_doc_problem(doc, "version", "version %" JSON_INTEGER_FORMAT " is not supported; "
-			      "this vlantrunk reads version %d", json_integer_value(value),
-			      VT_DESIRED_VERSION);
+		ret = vt_doc_problem(doc, "version",
+				     "version %" JSON_INTEGER_FORMAT " is not supported; "
+				     "this vlantrunk reads version %d", json_integer_value(value),
+				     VT_DESIRED_VERSION);
 		goto out;
 	}
 	if (value && (ret = vt_doc_integer(doc, "version", value, "version", VT_DESIRED_VERSION,
-					 VT_DESIRED_VERSION, &version)) < 0)
+					   VT_DESIRED_VERSION, &version)) < 0)
 		goto out;
 	value = json_object_get(root, "trunks");
 	if (value && (ret = parse_trunks(doc, value)) < 0)
@@ -423,7 +428,7 @@ int vt_desired_parse_doc(struct vt_desired_build *build, const char *buf, size_t
 
 	if (len > VT_DESIRED_MAX_FILE_SIZE) {
 		ret = vt_diag_report(build, &where, VT_DESIRED_TOO_BIG_FMT,
-					VT_DESIRED_MAX_FILE_SIZE);
+				     VT_DESIRED_MAX_FILE_SIZE);
 		goto out;
 	}
 	ret = check_document_size(build, &where, buf, len);

@@ -83,7 +83,7 @@ static struct vt_diag *add_diag(struct vt_diags *diags, const struct vt_diag_whe
 }
 
 int vt_diag_vreport(struct vt_desired_build *build, const struct vt_diag_where *where,
-		       const char *fmt, va_list ap)
+		    const char *fmt, va_list ap)
 {
 	struct vt_diag *diag;
 
@@ -100,7 +100,7 @@ int vt_diag_vreport(struct vt_desired_build *build, const struct vt_diag_where *
 }
 
 int vt_diag_report(struct vt_desired_build *build, const struct vt_diag_where *where,
-		      const char *fmt, ...)
+		   const char *fmt, ...)
 {
 	va_list ap;
 	int ret;

@@ -169,7 +169,7 @@ out:
 
 /* @what names the quantity in messages, e.g. "vlan". */
 int vt_doc_integer(struct vt_doc *doc, const char *key, const json_t *value,
-			const char *what, json_int_t min, json_int_t max, json_int_t *dst)
+		   const char *what, json_int_t min, json_int_t max, json_int_t *dst)
 {
 	json_int_t number;
 	int ret;
@@ -181,8 +181,8 @@ int vt_doc_integer(struct vt_doc *doc, const char *key, const json_t *value,
 	number = json_integer_value(value);
 	if (number < min || number > max) {
 		ret = vt_doc_problem(doc, key, "%s %" JSON_INTEGER_FORMAT " is out of range %"
-			      JSON_INTEGER_FORMAT "-%" JSON_INTEGER_FORMAT,
-			      what, number, min, max);
+				     JSON_INTEGER_FORMAT "-%" JSON_INTEGER_FORMAT,
+				     what, number, min, max);
 		goto out;
 	}
 	*dst = number;
@@ -192,7 +192,7 @@ out:
 }
 
 int vt_doc_string(struct vt_doc *doc, const char *key, const json_t *value,
-		       const char **dst, size_t *len)
+		  const char **dst, size_t *len)
 {
 	int ret;
 
@@ -240,7 +240,7 @@ static const char *ifname_problem(const char *name, size_t len, size_t size)
 
 /* An interface name into @dst, of @size bytes (VT_IFNAMSIZ or VT_ALTIFNAMSIZ). */
 int vt_doc_ifname(struct vt_doc *doc, const char *key, const json_t *value, char *dst,
-		       size_t size)
+		  size_t size)
 {
 	const char *name = "", *why;
 	size_t len = 0;
@@ -251,7 +251,8 @@ int vt_doc_ifname(struct vt_doc *doc, const char *key, const json_t *value, char
 		goto out;
 	why = ifname_problem(name, len, size);
 	if (why) {
-		ret = vt_doc_problem(doc, key, "\"%.32s\" is not a valid interface name: %s", name, why);
+		ret = vt_doc_problem(doc, key, "\"%.32s\" is not a valid interface name: %s",
+				     name, why);
 		goto out;
 	}
 	memcpy(dst, name, len + 1);
@@ -284,9 +285,10 @@ int vt_doc_trunk_name(struct vt_doc *doc, const json_t *value, char dst[VT_TRUNK
 	if (ret <= 0)
 		goto out;
 	if (!is_trunk_name(name, len)) {
-		ret = vt_doc_problem(doc, "name", "\"%.80s\" is not a valid trunk name: it must be 1-%d "
-			      "characters of A-Z, a-z, 0-9, '_', '.' and '-'",
-			      name, VT_TRUNK_NAME_MAX);
+		ret = vt_doc_problem(doc, "name",
+				     "\"%.80s\" is not a valid trunk name: it must be 1-%d "
+				     "characters of A-Z, a-z, 0-9, '_', '.' and '-'",
+				     name, VT_TRUNK_NAME_MAX);
 		goto out;
 	}
 	memcpy(dst, name, len + 1);
@@ -309,8 +311,8 @@ int vt_doc_protocol(struct vt_doc *doc, const json_t *value, uint16_t *dst)
 	} else if (!strcmp(name, "802.1ad")) {
 		*dst = VT_PROTO_8021AD;
 	} else {
-		ret = vt_doc_problem(doc, "protocol", "\"%.32s\" is neither \"802.1Q\" nor \"802.1ad\"",
-			      name);
+		ret = vt_doc_problem(doc, "protocol",
+				     "\"%.32s\" is neither \"802.1Q\" nor \"802.1ad\"", name);
 		goto out;
 	}
 	ret = 1;
@@ -357,13 +359,14 @@ int vt_doc_mac(struct vt_doc *doc, const json_t *value, uint8_t dst[VT_MAC_LEN])
 	if (ret <= 0)
 		goto out;
 	if (!parse_mac(text, len, mac)) {
-		ret = vt_doc_problem(doc, "mac", "\"%.32s\" is not a MAC address like 02:00:00:00:00:01",
-			      text);
+		ret = vt_doc_problem(doc, "mac",
+				     "\"%.32s\" is not a MAC address like 02:00:00:00:00:01", text);
 		goto out;
 	}
 	if (mac[0] & 1) {
-		ret = vt_doc_problem(doc, "mac", "%s is a multicast address; a device needs a unicast one",
-			      text);
+		ret = vt_doc_problem(doc, "mac",
+				     "%s is a multicast address; a device needs a unicast one",
+				     text);
 		goto out;
 	}
 	if (!memcmp(mac, zero, sizeof(zero))) {

@@ -65,8 +65,9 @@ static int reject_duplicate_priorities(struct vt_doc *doc, const struct egress_i
 			continue;
 		*found = true;
 		snprintf(field, sizeof(field), "egress_qos.\"%.20s\"", items[i].key);
-		ret = vt_doc_problem(doc, field, "skb priority %" PRIu32 " is also mapped by key \"%.20s\"",
-			      items[i].from, items[i - 1].key);
+		ret = vt_doc_problem(doc, field,
+				     "skb priority %" PRIu32 " is also mapped by key \"%.20s\"",
+				     items[i].from, items[i - 1].key);
 		if (ret)
 			break;
 	}
@@ -84,18 +85,19 @@ int vt_qos_egress(struct vt_doc *doc, json_t *value, struct vt_subport *subport)
 
 	if (!json_is_object(value)) {
 		ret = vt_doc_wrong_kind(doc, "egress_qos", value,
-				 "an object mapping skb priorities to PCPs");
+					"an object mapping skb priorities to PCPs");
 		goto out;
 	}
 	n = json_object_size(value);
 	if (n > VT_DESIRED_MAX_EGRESS) {
 		ret = vt_doc_problem(doc, "egress_qos", "%zu entries, more than the limit of %d",
-			      n, VT_DESIRED_MAX_EGRESS);
+				     n, VT_DESIRED_MAX_EGRESS);
 		goto out;
 	}
 	if (n > VT_DESIRED_MAX_EGRESS_TOTAL - doc->build->n_egress) {
-		ret = vt_doc_problem(doc, "egress_qos", "more than %u egress_qos entries in all, the limit",
-			      VT_DESIRED_MAX_EGRESS_TOTAL);
+		ret = vt_doc_problem(doc, "egress_qos",
+				     "more than %u egress_qos entries in all, the limit",
+				     VT_DESIRED_MAX_EGRESS_TOTAL);
 		goto out;
 	}
 	if (!n)
@@ -115,11 +117,13 @@ int vt_qos_egress(struct vt_doc *doc, json_t *value, struct vt_subport *subport)
 		snprintf(field, sizeof(field), "egress_qos.\"%.20s\"", key);
 		err = parse_decimal_u32(key, &from);
 		if (err == -ERANGE) {
-			ret = vt_doc_problem(doc, field, "skb priority %.20s is out of range 0-%" PRIu32,
-				      key, UINT32_MAX);
+			ret = vt_doc_problem(doc, field,
+					     "skb priority %.20s is out of range 0-%" PRIu32,
+					     key, UINT32_MAX);
 		} else if (err) {
-			ret = vt_doc_problem(doc, field, "key \"%.20s\" is not an skb priority: it must "
-				      "be a decimal number 0-%" PRIu32, key, UINT32_MAX);
+			ret = vt_doc_problem(doc, field,
+					     "key \"%.20s\" is not an skb priority: it must "
+					     "be a decimal number 0-%" PRIu32, key, UINT32_MAX);
 		} else {
 			ret = vt_doc_integer(doc, field, pcp, "PCP", 0, VT_PCP_MAX, &to);
 			if (ret > 0) {
@@ -162,7 +166,7 @@ int vt_qos_ingress(struct vt_doc *doc, json_t *value, struct vt_subport *subport
 
 	if (!json_is_object(value)) {
 		ret = vt_doc_wrong_kind(doc, "ingress_qos", value,
-				 "an object mapping PCPs to skb priorities");
+					"an object mapping PCPs to skb priorities");
 		goto out;
 	}
 	json_object_foreach(value, key, priority) {
@@ -173,13 +177,15 @@ int vt_qos_ingress(struct vt_doc *doc, json_t *value, struct vt_subport *subport
 		snprintf(field, sizeof(field), "ingress_qos.\"%.20s\"", key);
 		if (parse_decimal_u32(key, &pcp) || pcp > VT_PCP_MAX) {
 			ret = vt_doc_problem(doc, field, "key \"%.20s\" is not a PCP: it must be a "
-				      "decimal number 0-%d", key, VT_PCP_MAX);
+					     "decimal number 0-%d", key, VT_PCP_MAX);
 		} else if (seen[pcp]) {
-			ret = vt_doc_problem(doc, field, "PCP %" PRIu32 " is also mapped by key \"%.20s\"",
-				      pcp, seen[pcp]);
+			ret = vt_doc_problem(doc, field,
+					     "PCP %" PRIu32 " is also mapped by key \"%.20s\"",
+					     pcp, seen[pcp]);
 		} else {
 			seen[pcp] = key;
-			ret = vt_doc_integer(doc, field, priority, "skb priority", 0, UINT32_MAX, &to);
+			ret = vt_doc_integer(doc, field, priority, "skb priority", 0, UINT32_MAX,
+					     &to);
 			if (ret > 0)
 				subport->ingress[pcp] = (uint32_t)to;
 		}
