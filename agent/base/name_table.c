@@ -23,10 +23,19 @@ static int by_name(const void *a, const void *b)
 		      ((const struct vt_name_entry *)b)->name);
 }
 
+/* Entries of one name in the order of their values: a lookup's first is the lowest. */
+static int by_name_value(const void *a, const void *b)
+{
+	const struct vt_name_entry *x = a, *y = b;
+	int c = by_name(a, b);
+
+	return c ? c : (x->value > y->value) - (x->value < y->value);
+}
+
 void vt_name_table_sort(struct vt_name_table *t)
 {
 	if (t->sorted != t->n) {
-		qsort(t->v, t->n, sizeof(*t->v), by_name);
+		qsort(t->v, t->n, sizeof(*t->v), by_name_value);
 		t->sorted = t->n;
 	}
 }

@@ -33,7 +33,8 @@ int vt_name_table_add(struct vt_name_table *t, const char *name, size_t value);
  * vt_name_table_find - the entries for @name: the first of them, *@n set to
  * how many (when @n is not NULL), or NULL when there is none. Sorts what was
  * added since the last lookup first; the entries stay valid until the next
- * add. Entries of one name come in no particular order.
+ * add. Entries of one name come in the order of their values (the order
+ * they were added in, where values are positions).
  */
 const struct vt_name_entry *vt_name_table_find(struct vt_name_table *t, const char *name,
 					       size_t *n);

@@ -5,7 +5,7 @@
  * of run/ (or daemon/ for `agent`), handing the result to a report/
  * renderer and returning the exit code. This is the only code that sees the
  * options, and with report/ the only code that prints. main.c parses the
- * command line and includes this header; nothing else does.
+ * command line; it and cli/'s own files include this header, nothing else.
  */
 #ifndef VT_CLI_H
 #define VT_CLI_H

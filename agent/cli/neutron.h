@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* From OpenStack Neutron's trunk documents to a vlantrunk desired state. */
+/*
+ * From OpenStack Neutron's trunk documents to a vlantrunk desired state.
+ * For cli/cmd_import.c and main.c (the default prefix), and the unit tests.
+ */
 #ifndef VT_NEUTRON_H
 #define VT_NEUTRON_H
 

@@ -9,7 +9,7 @@
  * (run/), one at a time and only between events, for the trunks events
  * touched (every trunk at each periodic resync), a failing trunk backing
  * off; and what they did, to the log (the systemd journal when systemd runs
- * the agent, else stderr, where the runs' own notes also go), to systemd
+ * the agent, else stderr; the runs' own notes and failures too), to systemd
  * (READY, STATUS, WATCHDOG, STOPPING), to status.json's "agent" in the
  * state dir, to the metrics textfile and to agent.sock's clients. All the
  * agent's mutable state is in one struct vt_daemon (daemon_internal.h),

@@ -19,14 +19,18 @@
 
 #define LOCK_BUSY_RETRY_NS 1000000000ULL
 
-/* A run's notes for people go to the agent's log. */
+/*
+ * A run's notes for people go to the agent's log at info (as on stderr, which
+ * the journal records at info), so -q drops them as it drops every note; the
+ * debugging ones only with -v.
+ */
 static void note(void *arg, enum vt_note_level level, const char *text)
 {
 	const struct vt_daemon *d = arg;
 
 	if (level == VT_NOTE_DEBUG && d->cfg.verbosity <= 0)
 		return;
-	vt_log(&d->log, level == VT_NOTE_DEBUG ? LOG_DEBUG : LOG_NOTICE, "%s", text);
+	vt_log(&d->log, level == VT_NOTE_DEBUG ? LOG_DEBUG : LOG_INFO, "%s", text);
 }
 
 /* What a run of @command is asked, with the trunks in scope set per run. */
@@ -38,7 +42,7 @@ static void world_opts(const struct vt_daemon *d, const char *command, struct vt
 		.state_dir = d->cfg.state_dir,
 		.trunks = d->names,
 		.n_trunks = d->n_scope,
-				.note = note,
+		.note = note,
 		.note_arg = (void *)d,
 	};
 }
@@ -200,7 +204,7 @@ static void settle(struct vt_daemon *d, const struct vt_run *run, uint64_t now)
  */
 void vt_pass_keep_held(struct vt_daemon *d, struct vt_world *w, uint64_t now)
 {
-	/* Each failed attempt was logged by the run (on stderr, the journal under systemd). */
+	/* Each failed attempt was logged by the run (the agent's log: the journal under systemd). */
 	if (vt_schedule_recovery_settle(d, w->held, w->n_held, now) < 0)
 		vt_log(&d->log, LOG_ERR, "out of memory noting kept journals");
 	vt_world_held_free(d->held, d->n_held);
@@ -235,7 +239,7 @@ int vt_pass_run(struct vt_daemon *d, json_t **reply)
 	n = vt_schedule_due(d, start);
 	if (!n && !d->all_dirty)
 		return 0;
-		/* Every trunk: no filter, so devices of trunks no longer desired go too. */
+	/* Every trunk: no filter, so devices of trunks no longer desired go too. */
 	d->n_scope = d->all_dirty && n == d->desired.n_trunks ? 0 : n;
 	if (d->all_dirty && n == 0 && d->desired.n_trunks)
 		return 0;	/* all backing off */
@@ -301,6 +305,8 @@ json_t *vt_pass_status(struct vt_daemon *d)
 			vt_status_world(&w);
 		doc = vt_json_status(&w);
 		json_object_set_new(doc, "agent", agent_json(d));
+	} else {
+		log_failure(d, &w.failure);
 	}
 	w.held = NULL;
 	w.n_held = 0;

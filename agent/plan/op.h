@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * op.h - what the engine must know of a planned operation (struct vt_op)
- * beyond its request. For the planner and the engine (txn/engine.c).
+ * beyond its request. For the planner and the engine
+ * (txn/engine_stages.c).
  */
 #ifndef VT_PLAN_OP_H
 #define VT_PLAN_OP_H

@@ -2,8 +2,8 @@
 /*
  * spec.h - the request that makes a device what it should be (struct
  * vt_link_spec): all of it for a create, the fields that differ for a
- * change. For the planner, and for recovery (txn/restore.c), which puts a
- * device back from a journal's image of it.
+ * change. For the planner, and for recovery (txn/restore.c and
+ * txn/recreate.c), which puts a device back from a journal's image of it.
  */
 #ifndef VT_PLAN_SPEC_H
 #define VT_PLAN_SPEC_H

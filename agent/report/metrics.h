@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Prometheus text exposition: `status --format prometheus` and the agent's textfile. */
+/*
+ * Prometheus text exposition: `status --format prometheus` and the agent's
+ * textfile. For cli/cmd_status.c and the daemon.
+ */
 #ifndef VT_METRICS_H
 #define VT_METRICS_H
 

@@ -3,7 +3,7 @@
  * last.h - status.json in the state dir: each trunk's status after the last
  * run that touched it, and why it failed if it did, and the agent's own
  * figures. Replaced atomically; read by `status` (through status.h) to keep
- * a failure's reason. run/ and the daemon include it.
+ * a failure's reason. run/, cli/cmd_status.c and the daemon include it.
  */
 #ifndef VT_LAST_H
 #define VT_LAST_H

@@ -3,7 +3,7 @@
  * run.h - one reconcile (or teardown) run, as the CLI and the agent both
  * need it: phase 1 (world.h: validate, lock, recover, dump, plan,
  * feasibility) changes nothing; phase 2 commits (txn/engine.h). Returns
- * outcomes and an exit code; never prints. cli/ and daemon/ include it.
+ * outcomes and an exit code; never prints. cli/, report/ and daemon/ include it.
  */
 #ifndef VT_RUN_H
 #define VT_RUN_H

@@ -208,8 +208,10 @@ int vt_world_recover(const struct vt_world_opts *o, struct vt_world *world)
 	if (ret < 0) {
 		struct vt_held *held = add_held(world);
 
-		if (!held)
+		if (!held) {
+			fail(world, NULL, "recovering: out of memory");
 			return VT_EXIT_CANNOT_RUN;
+		}
 		held->all = true;
 		snprintf(held->reason, sizeof(held->reason), "the state dir %s cannot be listed "
 			 "for journals (%s)", o->state_dir, strerror(-ret));

@@ -117,7 +117,8 @@ int vt_world_lock(const struct vt_world_opts *o, struct vt_world *world, bool wr
  * vt_world_recover - roll back every interrupted transaction whose journal is
  * there, newest first. One that cannot be verified (or read, or is backing
  * off) is kept and noted in .held: the plan then holds the trunks it
- * concerns, and serves the others. 0, or 5 when rtnetlink cannot be opened.
+ * concerns, and serves the others. 0, or 5 when rtnetlink cannot be opened
+ * or memory runs out.
  */
 int vt_world_recover(const struct vt_world_opts *o, struct vt_world *world);
 

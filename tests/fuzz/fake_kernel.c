@@ -75,7 +75,7 @@ struct vt_batch {
 };
 
 /* ------------------------------------------------------------------------ */
-/* getrandom() too is the fake kernel's: restore.c picks ifindexes with it,
+/* getrandom() too is the fake kernel's: pick.c picks ifindexes with it,
  * and a fuzz input must replay the same way. */
 
 static uint64_t fk_random = 0x9e3779b97f4a7c15ULL;

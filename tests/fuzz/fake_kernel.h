@@ -56,7 +56,7 @@ int fk_add(struct vt_nl *nl, const struct vt_link *link, enum fk_role role);
 /** fk_set_faults - faults from now on; counters restart. */
 void fk_set_faults(struct vt_nl *nl, const struct fk_faults *faults);
 
-/** fk_seed_random - what getrandom() returns from now on (restore.c picks ifindexes with it). */
+/** fk_seed_random - what getrandom() returns from now on (pick.c picks ifindexes with it). */
 void fk_seed_random(uint64_t seed);
 
 /** fk_records - the starting devices' records; *n set to their count. */

@@ -29,7 +29,7 @@
  * first time, not counted as a violation, unless VT_FUZZ_ISSUE12=abort.
  *
  * A few of the fake kernel's choices come from a hash of the journal's id,
- * which the fuzzer varies freely: what getrandom() gives restore.c, which
+ * which the fuzzer varies freely: what getrandom() gives pick.c, which
  * operator devices are up, which entries get look-alikes, and a dump that
  * fails or a request whose answer is lost.
  */

@@ -18,6 +18,7 @@ int main(void)
 	srunner_add_suite(sr, journal_suite());
 	srunner_add_suite(sr, plan_ipv6_suite());
 	srunner_add_suite(sr, status_suite());
+	srunner_add_suite(sr, name_table_suite());
 	srunner_add_suite(sr, atomic_file_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

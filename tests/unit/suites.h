@@ -15,6 +15,7 @@ Suite *plan_suite(void);
 Suite *journal_suite(void);
 Suite *plan_ipv6_suite(void);
 Suite *status_suite(void);
+Suite *name_table_suite(void);
 Suite *atomic_file_suite(void);
 
 #endif
