@@ -16,25 +16,18 @@
 
 #include "base/atomic_file.h"
 #include "suites.h"
+#include "tmpdir.h"
 
-static char dir[] = "/tmp/vt-unit-atomic.XXXXXX";
-static int dirfd_;
+static struct ut_tmpdir tmp;
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/vt-unit-atomic.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	dirfd_ = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ck_assert_int_ge(dirfd_, 0);
+	ut_tmpdir_make(&tmp, "atomic");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	close(dirfd_);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ut_tmpdir_remove(&tmp);
 }
 
 static int fill_text(int fd, void *arg)
@@ -61,7 +54,7 @@ static int print_text(FILE *f, void *arg)
 static const char *content(const char *name)
 {
 	static char buf[64];
-	int fd = openat(dirfd_, name, O_RDONLY);
+	int fd = openat(tmp.fd, name, O_RDONLY);
 	ssize_t n;
 
 	ck_assert_int_ge(fd, 0);
@@ -74,17 +67,17 @@ static const char *content(const char *name)
 
 static bool exists(const char *name)
 {
-	return faccessat(dirfd_, name, F_OK, 0) == 0;
+	return faccessat(tmp.fd, name, F_OK, 0) == 0;
 }
 
 START_TEST(test_replaces_with_mode)
 {
 	struct stat st;
 
-	ck_assert_int_eq(vt_atomic_file_write(dirfd_, "f", 0600, 0, fill_text, "old"), 0);
-	ck_assert_int_eq(vt_atomic_file_write(dirfd_, "f", 0600, 0, fill_text, "new"), 0);
+	ck_assert_int_eq(vt_atomic_file_write(tmp.fd, "f", 0600, 0, fill_text, "old"), 0);
+	ck_assert_int_eq(vt_atomic_file_write(tmp.fd, "f", 0600, 0, fill_text, "new"), 0);
 	ck_assert_str_eq(content("f"), "new");
-	ck_assert_int_eq(fstatat(dirfd_, "f", &st, 0), 0);
+	ck_assert_int_eq(fstatat(tmp.fd, "f", &st, 0), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
 	ck_assert(!exists("f.tmp"));
 }
@@ -92,9 +85,9 @@ END_TEST
 
 START_TEST(test_noreplace_refuses_existing)
 {
-	ck_assert_int_eq(vt_atomic_file_write(dirfd_, "j", 0600, VT_ATOMIC_FILE_NOREPLACE,
+	ck_assert_int_eq(vt_atomic_file_write(tmp.fd, "j", 0600, VT_ATOMIC_FILE_NOREPLACE,
 					      fill_text, "first"), 0);
-	ck_assert_int_eq(vt_atomic_file_write(dirfd_, "j", 0600, VT_ATOMIC_FILE_NOREPLACE,
+	ck_assert_int_eq(vt_atomic_file_write(tmp.fd, "j", 0600, VT_ATOMIC_FILE_NOREPLACE,
 					      fill_text, "second"), -EEXIST);
 	ck_assert_str_eq(content("j"), "first");
 	ck_assert(!exists("j.tmp"));
@@ -103,14 +96,14 @@ END_TEST
 
 START_TEST(test_failed_fill_keeps_old_and_no_tmp)
 {
-	ck_assert_int_eq(vt_atomic_file_write(dirfd_, "f", 0600, 0, fill_text, "old"), 0);
-	ck_assert_int_eq(vt_atomic_file_write(dirfd_, "f", 0600, 0, fill_fails, NULL), -ENOSPC);
+	ck_assert_int_eq(vt_atomic_file_write(tmp.fd, "f", 0600, 0, fill_text, "old"), 0);
+	ck_assert_int_eq(vt_atomic_file_write(tmp.fd, "f", 0600, 0, fill_fails, NULL), -ENOSPC);
 	ck_assert_str_eq(content("f"), "old");
 	ck_assert(!exists("f.tmp"));
 	/* A stale temporary file of an earlier crash is written over, not appended to. */
-	ck_assert_int_eq(vt_atomic_file_write(dirfd_, "g", 0600, 0, fill_text, "stale, longer"), 0);
-	ck_assert_int_eq(renameat(dirfd_, "g", dirfd_, "f.tmp"), 0);
-	ck_assert_int_eq(vt_atomic_file_write(dirfd_, "f", 0600, 0, fill_text, "new"), 0);
+	ck_assert_int_eq(vt_atomic_file_write(tmp.fd, "g", 0600, 0, fill_text, "stale, longer"), 0);
+	ck_assert_int_eq(renameat(tmp.fd, "g", tmp.fd, "f.tmp"), 0);
+	ck_assert_int_eq(vt_atomic_file_write(tmp.fd, "f", 0600, 0, fill_text, "new"), 0);
 	ck_assert_str_eq(content("f"), "new");
 }
 END_TEST
@@ -121,7 +114,7 @@ START_TEST(test_print_and_dir_of_path)
 	const char *name;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/m.prom", dir);
+	snprintf(path, sizeof(path), "%s/m.prom", tmp.path);
 	fd = vt_atomic_file_dir(path, &name);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_str_eq(name, "m.prom");
@@ -137,10 +130,10 @@ START_TEST(test_print_and_dir_of_path)
 	fd = vt_atomic_file_dir("/m.prom", &name);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	snprintf(path, sizeof(path), "%s/", dir);
+	snprintf(path, sizeof(path), "%s/", tmp.path);
 	ck_assert_int_eq(vt_atomic_file_dir(path, &name), -EISDIR);
 	ck_assert_int_eq(vt_atomic_file_dir("", &name), -ENOENT);
-	snprintf(path, sizeof(path), "%s/missing/m.prom", dir);
+	snprintf(path, sizeof(path), "%s/missing/m.prom", tmp.path);
 	ck_assert_int_eq(vt_atomic_file_dir(path, &name), -ENOENT);
 }
 END_TEST

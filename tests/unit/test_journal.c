@@ -16,25 +16,18 @@
 #include "txn/journal.h"
 #include "txn/journal_files.h"
 #include "suites.h"
+#include "tmpdir.h"
 
-static char dir[] = "/tmp/vt-unit-journal.XXXXXX";
-static int dirfd_;
+static struct ut_tmpdir tmp;
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/vt-unit-journal.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	dirfd_ = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ck_assert_int_ge(dirfd_, 0);
+	ut_tmpdir_make(&tmp, "journal");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	close(dirfd_);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ut_tmpdir_remove(&tmp);
 }
 
 /* A journal of one create and one change, with @id. */
@@ -70,7 +63,7 @@ static void poke(const char *file, long offset, char c)
 	char path[256];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	snprintf(path, sizeof(path), "%s/%s", tmp.path, file);
 	f = fopen(path, "r+");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(fseek(f, offset, offset < 0 ? SEEK_END : SEEK_SET), 0);
@@ -83,9 +76,9 @@ START_TEST(test_round_trip)
 	struct vt_journal j, back;
 
 	sample(&j, "100-1-1-aa");
-	ck_assert_int_eq(vt_journal_write(dirfd_, &j), 0);
+	ck_assert_int_eq(vt_journal_write(tmp.fd, &j), 0);
 	ck_assert_str_eq(j.file, "journal-100-1-1-aa");
-	ck_assert_int_eq(vt_journal_read(dirfd_, j.file, &back), 0);
+	ck_assert_int_eq(vt_journal_read(tmp.fd, j.file, &back), 0);
 	ck_assert_str_eq(back.id, j.id);
 	ck_assert_uint_eq(back.group, j.group);
 	ck_assert_uint_eq(back.n_entries, 2);
@@ -108,8 +101,8 @@ START_TEST(test_round_trip_without_ipv6_state)
 	sample(&j, "100-1-1-ab");
 	j.entries[1].image.ipv6 = (struct vt_ipv6){ .present = false };
 	j.entries[1].image.mtu = 1200;
-	ck_assert_int_eq(vt_journal_write(dirfd_, &j), 0);
-	ck_assert_int_eq(vt_journal_read(dirfd_, j.file, &back), 0);
+	ck_assert_int_eq(vt_journal_write(tmp.fd, &j), 0);
+	ck_assert_int_eq(vt_journal_read(tmp.fd, j.file, &back), 0);
 	ck_assert(!back.entries[1].image.ipv6.present);
 	ck_assert_uint_eq(back.entries[1].image.mtu, 1200);
 	vt_journal_free(&back);
@@ -128,7 +121,7 @@ static void write_summed(const char *id, const char *body)
 		h ^= (unsigned char)*p;
 		h *= 1099511628211ULL;
 	}
-	snprintf(path, sizeof(path), "%s/journal-%s", dir, id);
+	snprintf(path, sizeof(path), "%s/journal-%s", tmp.path, id);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fprintf(f, "%s,\"sum\":\"%016llx\"}\n", body, (unsigned long long)h);
@@ -151,7 +144,7 @@ START_TEST(test_v2_without_ipv6_reads)
 
 	snprintf(body, sizeof(body), V2_HEAD "}]", "100-1-1-ee");
 	write_summed("100-1-1-ee", body);
-	ck_assert_int_eq(vt_journal_read(dirfd_, "journal-100-1-1-ee", &back), 0);
+	ck_assert_int_eq(vt_journal_read(tmp.fd, "journal-100-1-1-ee", &back), 0);
 	ck_assert_uint_eq(back.n_entries, 1);
 	ck_assert_str_eq(back.entries[0].image.name, "s11");
 	ck_assert(back.entries[0].image.up);
@@ -178,7 +171,7 @@ START_TEST(test_bad_ipv6_member_refused)
 	snprintf(body, sizeof(body), V2_HEAD ",\"ipv6\":%s}]", id, bad[_i]);
 	write_summed(id, body);
 	snprintf(body, sizeof(body), "journal-%s", id);
-	ck_assert_int_eq(vt_journal_read(dirfd_, body, &back), -EBADMSG);
+	ck_assert_int_eq(vt_journal_read(tmp.fd, body, &back), -EBADMSG);
 
 	/* The same with a good member reads. */
 	snprintf(id, sizeof(id), "100-1-1-g%d", _i);
@@ -186,7 +179,7 @@ START_TEST(test_bad_ipv6_member_refused)
 		 id);
 	write_summed(id, body);
 	snprintf(body, sizeof(body), "journal-%s", id);
-	ck_assert_int_eq(vt_journal_read(dirfd_, body, &back), 0);
+	ck_assert_int_eq(vt_journal_read(tmp.fd, body, &back), 0);
 	ck_assert(back.entries[0].image.ipv6.present);
 	ck_assert_uint_eq(back.entries[0].image.ipv6.addr_gen_mode, VT_ADDR_GEN_RANDOM);
 	ck_assert(!back.entries[0].image.ipv6.disabled);
@@ -202,8 +195,8 @@ START_TEST(test_changed_or_short_is_refused)
 	struct stat st;
 
 	sample(&j, "100-1-1-bb");
-	ck_assert_int_eq(vt_journal_write(dirfd_, &j), 0);
-	snprintf(path, sizeof(path), "%s/%s", dir, j.file);
+	ck_assert_int_eq(vt_journal_write(tmp.fd, &j), 0);
+	snprintf(path, sizeof(path), "%s/%s", tmp.path, j.file);
 	ck_assert_int_eq(stat(path, &st), 0);
 	/* "s10" becomes "s20": still JSON, but not what was written. */
 	for (long off = 0; off < st.st_size - 25; off++) {
@@ -214,13 +207,13 @@ START_TEST(test_changed_or_short_is_refused)
 		c = (char)fgetc(f);
 		fclose(f);
 		poke(j.file, off, c == '1' ? '2' : c == '"' ? '\'' : (char)(c ^ 1));
-		ck_assert_msg(vt_journal_read(dirfd_, j.file, &back) == -EBADMSG, "byte %ld", off);
+		ck_assert_msg(vt_journal_read(tmp.fd, j.file, &back) == -EBADMSG, "byte %ld", off);
 		poke(j.file, off, c);
 	}
-	ck_assert_int_eq(vt_journal_read(dirfd_, j.file, &back), 0);
+	ck_assert_int_eq(vt_journal_read(tmp.fd, j.file, &back), 0);
 	vt_journal_free(&back);
 	ck_assert_int_eq(truncate(path, st.st_size - 2), 0);
-	ck_assert_int_eq(vt_journal_read(dirfd_, j.file, &back), -EBADMSG);
+	ck_assert_int_eq(vt_journal_read(tmp.fd, j.file, &back), -EBADMSG);
 	vt_journal_free(&j);
 }
 END_TEST
@@ -231,11 +224,11 @@ START_TEST(test_never_written_over)
 	struct vt_journal kept, other, back;
 
 	sample(&kept, "100-1-1-cc");
-	ck_assert_int_eq(vt_journal_write(dirfd_, &kept), 0);
+	ck_assert_int_eq(vt_journal_write(tmp.fd, &kept), 0);
 	sample(&other, "100-1-1-cc");
 	other.entries[0].image.vlan.id = 99;
-	ck_assert_int_eq(vt_journal_write(dirfd_, &other), -EEXIST);
-	ck_assert_int_eq(vt_journal_read(dirfd_, kept.file, &back), 0);
+	ck_assert_int_eq(vt_journal_write(tmp.fd, &other), -EEXIST);
+	ck_assert_int_eq(vt_journal_read(tmp.fd, kept.file, &back), 0);
 	ck_assert_uint_eq(back.entries[0].image.vlan.id, 10);
 	vt_journal_free(&back);
 	vt_journal_free(&kept);
@@ -253,20 +246,20 @@ START_TEST(test_list_newest_first_and_partial_discarded)
 
 	for (size_t i = 0; i < 4; i++) {
 		sample(&j, ids[i]);
-		ck_assert_int_eq(vt_journal_write(dirfd_, &j), 0);
+		ck_assert_int_eq(vt_journal_write(tmp.fd, &j), 0);
 		vt_journal_free(&j);
 	}
-	fd = openat(dirfd_, "journal-2000-1-1-ee.tmp", O_WRONLY | O_CREAT, 0600);
+	fd = openat(tmp.fd, "journal-2000-1-1-ee.tmp", O_WRONLY | O_CREAT, 0600);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	ck_assert_int_eq(vt_journal_files_list(dirfd_, &files), 0);
+	ck_assert_int_eq(vt_journal_files_list(tmp.fd, &files), 0);
 	ck_assert_uint_eq(files.n, 4);
 	ck_assert_str_eq(files.names[0], "journal-1000-2-10-cc");
 	ck_assert_str_eq(files.names[1], "journal-1000-2-2-dd");
 	ck_assert_str_eq(files.names[3], "journal-99-5-1-aa");
 	vt_journal_files_free(&files);
-	ck_assert_int_eq(vt_journal_files_discard_partial(dirfd_), 1);
-	ck_assert_int_ne(faccessat(dirfd_, "journal-2000-1-1-ee.tmp", F_OK, 0), 0);
+	ck_assert_int_eq(vt_journal_files_discard_partial(tmp.fd), 1);
+	ck_assert_int_ne(faccessat(tmp.fd, "journal-2000-1-1-ee.tmp", F_OK, 0), 0);
 }
 END_TEST
 
@@ -277,8 +270,8 @@ START_TEST(test_untagged_group_refused)
 
 	sample(&j, "100-1-1-dd");
 	j.group = 5;
-	ck_assert_int_eq(vt_journal_write(dirfd_, &j), 0);
-	ck_assert_int_eq(vt_journal_read(dirfd_, j.file, &back), -EBADMSG);
+	ck_assert_int_eq(vt_journal_write(tmp.fd, &j), 0);
+	ck_assert_int_eq(vt_journal_read(tmp.fd, j.file, &back), -EBADMSG);
 	ck_assert(!vt_journal_group_ours(5) && vt_journal_group_ours(VT_JOURNAL_GROUP_TAG | 5));
 	vt_journal_free(&j);
 }
@@ -310,8 +303,8 @@ START_TEST(test_impossible_egress_map_refused)
 		ck_assert_ptr_nonnull(l->vlan.egress);
 		memcpy(l->vlan.egress, maps[m], sizeof(maps[m]));
 		l->vlan.n_egress = 2;
-		ck_assert_int_eq(vt_journal_write(dirfd_, &j), 0);
-		ck_assert_msg(vt_journal_read(dirfd_, j.file, &back) == (m ? -EBADMSG : 0), "map %zu", m);
+		ck_assert_int_eq(vt_journal_write(tmp.fd, &j), 0);
+		ck_assert_msg(vt_journal_read(tmp.fd, j.file, &back) == (m ? -EBADMSG : 0), "map %zu", m);
 		if (!m) {
 			ck_assert_uint_eq(back.entries[1].image.vlan.n_egress, 2);
 			vt_journal_free(&back);

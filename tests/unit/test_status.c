@@ -4,10 +4,8 @@
  * records and what `status` shows afterwards must agree.
  */
 #include <check.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -15,6 +13,7 @@
 #include "run/status.h"
 #include "run/world.h"
 #include "suites.h"
+#include "tmpdir.h"
 
 static struct vt_trunk want = { .name = "t", .parent = "eth0", .admin_state_up = true };
 
@@ -79,7 +78,7 @@ END_TEST
 /* What a failed run records is what `status` shows while the kernel is out of sync. */
 START_TEST(test_recorded_failure_is_shown_while_out_of_sync)
 {
-	char dir[] = "/tmp/vt-status-XXXXXX";
+	struct ut_tmpdir tmp;
 	struct vt_trunk_report runs = report(VT_TRUNK_DEGRADED);
 	struct vt_txn txn = { .outcome = VT_TXN_ROLLBACK_INCOMPLETE };
 	struct vt_status_facts f = { .txn = &txn, .ops = 1 };
@@ -87,12 +86,11 @@ START_TEST(test_recorded_failure_is_shown_while_out_of_sync)
 	struct vt_world w;
 	struct vt_plan plan = { .trunks = &runs, .n_trunks = 1 };
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(txn.remains, sizeof(txn.remains), "t.11 is still there");
 	vt_status_trunk(&runs, &f, &o);
+	ut_tmpdir_make(&tmp, "status");
 	vt_world_init(&w);
-	w.sd.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ck_assert_int_ge(w.sd.dirfd, 0);
+	w.sd.dirfd = tmp.fd;
 	ck_assert_int_eq(vt_last_record(w.sd.dirfd, &plan, &o), 0);
 
 	w.plan.trunks = calloc(1, sizeof(*w.plan.trunks));
@@ -113,11 +111,10 @@ START_TEST(test_recorded_failure_is_shown_while_out_of_sync)
 	free(w.plan.trunks);
 	w.plan.trunks = NULL;
 	w.plan.n_trunks = 0;
-	unlinkat(w.sd.dirfd, "status.json", 0);
-	close(w.sd.dirfd);
+	/* The directory is the test's: the world must not close it. */
 	w.sd.dirfd = -1;
 	vt_world_free(&w);
-	unlinkat(AT_FDCWD, dir, AT_REMOVEDIR);
+	ut_tmpdir_remove(&tmp);
 }
 END_TEST
 

@@ -1,0 +1,36 @@
+b3/agent/daemon/pass.o: agent/daemon/pass.c \
+ agent/daemon/daemon_internal.h agent/base/name_table.h agent/run/run.h \
+ agent/run/status.h agent/run/exit.h agent/txn/engine.h agent/txn/txn.h \
+ include/vt_desired.h include/vt_link.h include/vt_netlink.h \
+ include/vt_plan.h include/vt_desired.h agent/run/world.h \
+ agent/txn/journal.h include/vt_link.h agent/txn/link_source.h \
+ agent/txn/statedir.h agent/daemon/control.h agent/daemon/log.h \
+ agent/daemon/daemon.h agent/run/world.h agent/daemon/systemd.h \
+ agent/daemon/watch.h agent/run/last.h agent/report/metrics.h \
+ agent/report/report.h
+agent/daemon/daemon_internal.h:
+agent/base/name_table.h:
+agent/run/run.h:
+agent/run/status.h:
+agent/run/exit.h:
+agent/txn/engine.h:
+agent/txn/txn.h:
+include/vt_desired.h:
+include/vt_link.h:
+include/vt_netlink.h:
+include/vt_plan.h:
+include/vt_desired.h:
+agent/run/world.h:
+agent/txn/journal.h:
+include/vt_link.h:
+agent/txn/link_source.h:
+agent/txn/statedir.h:
+agent/daemon/control.h:
+agent/daemon/log.h:
+agent/daemon/daemon.h:
+agent/run/world.h:
+agent/daemon/systemd.h:
+agent/daemon/watch.h:
+agent/run/last.h:
+agent/report/metrics.h:
+agent/report/report.h:

@@ -1,0 +1,19 @@
+b3/agent/txn/engine_stages.o: agent/txn/engine_stages.c \
+ agent/txn/engine_internal.h agent/base/name_table.h agent/txn/engine.h \
+ agent/txn/txn.h include/vt_desired.h include/vt_link.h \
+ include/vt_netlink.h include/vt_plan.h include/vt_desired.h \
+ agent/txn/journal.h include/vt_link.h agent/txn/restore.h \
+ agent/plan/op.h
+agent/txn/engine_internal.h:
+agent/base/name_table.h:
+agent/txn/engine.h:
+agent/txn/txn.h:
+include/vt_desired.h:
+include/vt_link.h:
+include/vt_netlink.h:
+include/vt_plan.h:
+include/vt_desired.h:
+agent/txn/journal.h:
+include/vt_link.h:
+agent/txn/restore.h:
+agent/plan/op.h:
