@@ -31,3 +31,16 @@ void vt_cli_world_opts(const struct vt_cli *cli, const char *command, struct vt_
 		.note_arg = (void *)cli,
 	};
 }
+
+int vt_cli_read(const struct vt_cli *cli, const char *command, struct vt_world *world)
+{
+	struct vt_world_opts o;
+	int ret;
+
+	vt_cli_world_opts(cli, command, &o);
+	vt_world_init(world);
+	ret = vt_world_read(&o, world);
+	if (ret)
+		vt_failure_print(cli, command, &world->failure);
+	return ret;
+}

@@ -43,6 +43,13 @@ struct vt_cli {
  */
 void vt_cli_world_opts(const struct vt_cli *cli, const char *command, struct vt_world_opts *o);
 
+/**
+ * vt_cli_read - phase 1 for a command that reads (vt_world_read() into
+ * @world, which is the caller's to free either way): 0, or the exit code
+ * with the failure already said.
+ */
+int vt_cli_read(const struct vt_cli *cli, const char *command, struct vt_world *world);
+
 /** vt_failure_print - say @f once: human on stderr, or the JSON document on stdout. */
 void vt_failure_print(const struct vt_cli *cli, const char *command, const struct vt_failure *f);
 

@@ -13,15 +13,10 @@ static int exit_for_plan(const struct vt_plan *plan)
 
 int vt_cmd_plan(const struct vt_cli *cli)
 {
-	struct vt_world_opts o;
 	struct vt_world world;
-	int ret;
+	int ret = vt_cli_read(cli, "plan", &world);
 
-	vt_cli_world_opts(cli, "plan", &o);
-	vt_world_init(&world);
-	ret = vt_world_read(&o, &world);
 	if (ret) {
-		vt_failure_print(cli, "plan", &world.failure);
 		vt_world_free(&world);
 		return ret;
 	}

@@ -10,15 +10,10 @@
 
 int vt_cmd_status(const struct vt_cli *cli)
 {
-	struct vt_world_opts o;
 	struct vt_world world;
-	int ret;
+	int ret = vt_cli_read(cli, "status", &world);
 
-	vt_cli_world_opts(cli, "status", &o);
-	vt_world_init(&world);
-	ret = vt_world_read(&o, &world);
 	if (ret) {
-		vt_failure_print(cli, "status", &world.failure);
 		vt_world_free(&world);
 		return ret;
 	}
