@@ -57,7 +57,13 @@ struct vt_subport {
 	uint32_t managed;		/* enum vt_subport_setting bits */
 	uint32_t mtu;			/* with VT_SP_MTU */
 	uint8_t mac[VT_MAC_LEN];	/* with VT_SP_MAC */
-	char master[VT_IFNAMSIZ];	/* with VT_SP_MASTER */
+	char master[VT_IFNAMSIZ];	/* with VT_SP_MASTER, in the subport's namespace */
+	/*
+	 * The network namespace it lives in, as written: NULL for vlantrunk's
+	 * own, else an `ip netns` name (no '/') or an absolute path to a
+	 * namespace file. Owned by vt_desired. See vt_desired_netns_path().
+	 */
+	char *netns;
 };
 
 struct vt_trunk {
@@ -118,6 +124,16 @@ int vt_desired_load(const char *path, struct vt_desired *out, struct vt_diags *d
  */
 int vt_desired_parse(const char *buf, size_t len, const char *file,
 		     struct vt_desired *out, struct vt_diags *diags);
+
+/* Room for a namespace path: PATH_MAX, with the terminating NUL. */
+#define VT_NETNS_PATH_MAX 4096
+
+/**
+ * vt_desired_netns_path - the file that names namespace @netns (a subport's
+ * .netns, not NULL): "/run/netns/NAME" for a name, the path itself for an
+ * absolute path. -ENAMETOOLONG when it does not fit @len.
+ */
+int vt_desired_netns_path(const char *netns, char *buf, size_t len);
 
 /** vt_desired_free - free what @desired holds; it becomes empty. */
 void vt_desired_free(struct vt_desired *desired);
