@@ -1506,6 +1506,130 @@ START_TEST(test_netns_path)
 }
 END_TEST
 
+/* Every pod wants its eth1: one name, each in its own namespace, all valid. */
+START_TEST(test_netns_names_unique_per_namespace)
+{
+	expect_valid(DOC("{'name':'a','parent':'eth0','subports':["
+			 NS_SP("eth1", 10, "'ns1'") "," NS_SP("eth1", 11, "'ns2'") ","
+			 "{'name':'eth1','vlan':12},"
+			 NS_SP("eth1", 13, "'/proc/1/ns/net'") "," NS_SP("eth3", 14, "null") "]},"
+			 "{'name':'b','parent':'eth1','subports':["
+			 NS_SP("eth1", 10, "'/var/run/netns/ns1'") "," NS_SP("eth2", 11, "'ns1'") ","
+			 NS_SP("eth1", 12, "'/proc/2/ns/net'") "]}"));
+	ck_assert_uint_eq(desired.n_trunks, 2);
+	ck_assert_str_eq(desired.trunks[0].subports[1].netns, "ns2");
+	ck_assert_ptr_null(desired.trunks[0].subports[2].netns);
+	ck_assert_ptr_null(desired.trunks[0].subports[4].netns);
+}
+END_TEST
+
+/* Twice in one namespace, however it is written: the duplicate name of old. */
+static const struct {
+	const char *first, *second, *words;
+} netns_duplicates[] = {
+	{ "'ns1'", "'ns1'", "the name is already used by subport \"eth1\" of trunk \"a\", "
+			    "in namespace \"/run/netns/ns1\"" },
+	{ "'ns1'", "'/run/netns/ns1'", "in namespace \"/run/netns/ns1\"" },
+	{ "'/run/netns/ns1'", "'ns1'", "in namespace \"/run/netns/ns1\"" },
+	{ "'/proc/7/ns/net'", "'/proc/7/ns/net'", "subport \"eth1\" of trunk \"a\", "
+						  "in namespace \"/proc/7/ns/net\"" },
+	{ "null", "null", "the name is already used by subport \"eth1\" of trunk \"a\"" },
+};
+
+START_TEST(test_netns_duplicate_names)
+{
+	char *text;
+
+	ck_assert_int_ne(asprintf(&text, DOC("{'name':'a','parent':'eth0','subports':["
+					     NS_SP("eth1", 10, "%s") "]},"
+					     "{'name':'b','parent':'eth0','subports':["
+					     NS_SP("eth1", 11, "%s") "]}"),
+				  netns_duplicates[_i].first, netns_duplicates[_i].second), -1);
+	expect_one_problem(text, "trunks[1].subports[0].name", netns_duplicates[_i].words);
+	free(text);
+	ck_assert_str_eq(diags.v[0].trunk, "b");
+	ck_assert_str_eq(diags.v[0].subport, "eth1");
+}
+END_TEST
+
+/* A netns that was refused puts the subport in no namespace: no second, false problem. */
+START_TEST(test_netns_invalid_not_own_namespace)
+{
+	expect_one_problem(DOC("{'name':'a','parent':'eth0','subports':["
+			       "{'name':'eth1','vlan':10}," NS_SP("eth1", 11, "''") "]}"),
+			   "trunks[0].subports[1].netns", "it is empty");
+	vt_diag_free(&diags);
+	expect_invalid(parse(DOC("{'name':'a','parent':'eth0','subports':["
+				 NS_SP("x", 12, "'a b'") ",{'name':'y','vlan':13,'master':'x'}]}")));
+	ck_assert_msg(diags.n == 1, "%zu diagnostics:%s", diags.n, all_diags());
+}
+END_TEST
+
+/* The kernel keys a VLAN by (parent, protocol, id), wherever the device lives. */
+START_TEST(test_netns_vlan_still_unique_per_parent)
+{
+	expect_one_problem(DOC("{'name':'a','parent':'eth0','subports':["
+			       NS_SP("eth1", 10, "'ns1'") "," NS_SP("eth1", 10, "'ns2'") "]}"),
+			   "trunks[0].subports[1].vlan",
+			   "vlan 10 (802.1Q) on \"eth0\" is already used by subport \"eth1\"");
+}
+END_TEST
+
+/* A master is a device of the subport's own namespace. */
+START_TEST(test_netns_master)
+{
+	expect_one_problem(DOC("{'name':'a','parent':'eth0','subports':["
+			       NS_SP("x", 1, "'ns1'") ",{'name':'y','vlan':2,'netns':'/run/netns/ns1',"
+			       "'master':'x'}]}"),
+			   "trunks[0].subports[1].master",
+			   "\"x\" is subport \"x\" of trunk \"a\", a VLAN device, not a bridge");
+	vt_diag_free(&diags);
+	/* the same name elsewhere is another device: the bridge may well be called so */
+	expect_valid(DOC("{'name':'a','parent':'eth0','subports':["
+			 NS_SP("x", 1, "'ns1'") ",{'name':'y','vlan':2,'master':'x'},"
+			 "{'name':'z','vlan':3},{'name':'w','vlan':4,'netns':'ns2','master':'z'},"
+			 "{'name':'v','vlan':5,'netns':'ns2','master':'x'}]}"));
+}
+END_TEST
+
+#define OWN_NAMESPACE_ONLY "a trunk's parent stays in vlantrunk's own namespace"
+
+/* A trunk's parent is a device of vlantrunk's own namespace, never a subport elsewhere. */
+START_TEST(test_netns_parent_in_other_namespace)
+{
+	const struct vt_diag *diag;
+
+	expect_one_problem(DOC("{'name':'a','parent':'eth0','subports':[" NS_SP("s", 10, "'pod1'")
+			       "]},{'name':'b','parent':'s','subports':[{'name':'c','vlan':5}]}"),
+			   "trunks[1].parent",
+			   "parent \"s\" is subport \"s\" of trunk \"a\" in namespace \"pod1\": "
+			   OWN_NAMESPACE_ONLY);
+	diag = &diags.v[0];
+	ck_assert_str_eq(diag->trunk, "b");
+	ck_assert_str_eq(diag->subport, "");
+	vt_diag_free(&diags);
+	/* also a trunk's own subport elsewhere: not its parent, and not the host's device */
+	expect_one_problem(DOC("{'name':'a','parent':'eth1','subports':["
+			       NS_SP("eth1", 10, "'/proc/9/ns/net'") "]}"),
+			   "trunks[0].parent",
+			   "parent \"eth1\" is subport \"eth1\" of trunk \"a\" in namespace "
+			   "\"/proc/9/ns/net\": " OWN_NAMESPACE_ONLY);
+}
+END_TEST
+
+/* A subport of that name in vlantrunk's own namespace is the outer one, as ever. */
+START_TEST(test_netns_parent_own_namespace_wins)
+{
+	expect_valid(DOC("{'name':'x','parent':'eth1','subports':[" NS_SP("s", 10, "'pod1'") "]},"
+			 "{'name':'b','parent':'s','subports':[" NS_SP("c", 5, "'pod2'") "]},"
+			 "{'name':'a','parent':'eth0','subports':[{'name':'s','vlan':10}]}"));
+	ck_assert_int_eq(desired.trunks[0].outer, -1);
+	ck_assert_int_eq(desired.trunks[1].outer, 2);
+	ck_assert_uint_eq(desired.trunks[1].depth, 1);
+	ck_assert_str_eq(desired.trunks[1].subports[0].netns, "pod2");
+}
+END_TEST
+
 #define N_CASES(cases) ((int)(sizeof(cases) / sizeof((cases)[0])))
 
 Suite *desired_suite(void)
@@ -1590,6 +1714,13 @@ Suite *desired_suite(void)
 	tcase_add_test(netns, test_netns_nul);
 	tcase_add_test(netns, test_netns_with_other_problems);
 	tcase_add_test(netns, test_netns_path);
+	tcase_add_test(netns, test_netns_names_unique_per_namespace);
+	tcase_add_loop_test(netns, test_netns_duplicate_names, 0, N_CASES(netns_duplicates));
+	tcase_add_test(netns, test_netns_invalid_not_own_namespace);
+	tcase_add_test(netns, test_netns_vlan_still_unique_per_parent);
+	tcase_add_test(netns, test_netns_master);
+	tcase_add_test(netns, test_netns_parent_in_other_namespace);
+	tcase_add_test(netns, test_netns_parent_own_namespace_wins);
 	suite_add_tcase(suite, netns);
 	return suite;
 }
