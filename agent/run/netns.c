@@ -122,6 +122,23 @@ static int print_remembered(FILE *f, void *arg)
 	return ret;
 }
 
+int vt_netns_check(struct vt_world *world)
+{
+	const struct vt_desired *d = world->intent ? world->intent : &world->desired;
+	int code = 0;
+
+	for (size_t i = 0; i < d->n_trunks; i++)
+		for (size_t k = 0; k < d->trunks[i].n_subports; k++) {
+			const struct vt_subport *sp = &d->trunks[i].subports[k];
+			char path[VT_NETNS_PATH_MAX];
+
+			if (sp->netns && vt_desired_netns_path(sp->netns, path, sizeof(path)) == 0 &&
+			    vt_nl_netns_probe(path) == -ENOTTY)
+				code = not_a_netns(world, &d->trunks[i], k, path);
+		}
+	return code;
+}
+
 int vt_netns_register(struct vt_world *world)
 {
 	int code = register_desired(world);
