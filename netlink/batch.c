@@ -45,8 +45,9 @@ struct vt_part {
 	 * A create into another namespace: sent on the own namespace's socket,
 	 * where its parent's ifindex is, with IFLA_NET_NS_FD added at sending
 	 * (the descriptor is the socket's, not the batch's). The kernel then
-	 * makes the device in the target namespace directly: its name and
-	 * ifindex are checked there, never here (Linux 6.1 rtnl_newlink_create()).
+	 * makes the device in the target namespace directly: its name is checked
+	 * there (Linux 6.1 rtnl_newlink_create()); a nonzero ifindex is looked
+	 * up here first (a device here with it: EEXIST), then taken there.
 	 */
 	bool into;
 	struct vt_req_result result;

@@ -60,6 +60,11 @@ void vt_trunk_status_derive(struct vt_trunk_report *r)
 		return;
 	}
 	r->status = VT_TRUNK_DEGRADED;
+	/* SPEC: its trunk DEGRADED with that reason, the namespace named */
+	if (!r->reason[0] && vt_trunk_netns_missing(r))
+		snprintf(r->reason, sizeof(r->reason), "subport %s: %s",
+			 vt_trunk_netns_missing(r)->want->name,
+			 vt_trunk_netns_missing(r)->reason ? vt_trunk_netns_missing(r)->reason : "");
 	if (!r->reason[0])
 		snprintf(r->reason, sizeof(r->reason),
 			 "%zu of %zu subports in sync (%zu missing, %zu differ)",

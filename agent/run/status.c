@@ -11,6 +11,14 @@
 /* A trunk whose transaction applied: what its desired state asks for. */
 static enum vt_trunk_status settled(const struct vt_trunk_report *r, char *reason, size_t len)
 {
+	const struct vt_subport_report *waits = vt_trunk_netns_missing(r);
+
+	/* Applied all it could: a subport whose namespace is not there still waits. */
+	if (r->want && waits) {
+		snprintf(reason, len, "subport %s: %s", waits->want->name,
+			 waits->reason ? waits->reason : "its network namespace does not exist");
+		return VT_TRUNK_DEGRADED;
+	}
 	if (!r->want)
 		snprintf(reason, len, "removed");
 	else if (!r->want->admin_state_up)

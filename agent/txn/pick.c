@@ -17,7 +17,11 @@ int vt_pick_ifindex(const struct vt_link_table *links, int *next)
 			r = (uint32_t)(uintptr_t)links ^ (uint32_t)links->n;
 		*next = VT_IFINDEX_BASE + (int)(r % VT_IFINDEX_SPAN);
 	}
-	/* Free in every namespace read: a create may go to any of them. */
+	/*
+	 * Free in every namespace read: a create may go to any of them, and one
+	 * into another namespace is sent from the own one, where the kernel
+	 * looks the ifindex up first (taken there: EEXIST).
+	 */
 	for (;;) {
 		bool taken = vt_link_table_find_ifindex(links, VT_NS_OWN, *next);
 

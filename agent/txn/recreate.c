@@ -193,9 +193,17 @@ int vt_recreate_deleted(struct restorer *r)
 			if (e->state != VT_ENTRY_PRESENT || e->depth != depth ||
 			    vt_proof_device_of(r, e) || !recreatable(r, i, &want))
 				continue;
-			/* Its old ifindex when free: then it is back exactly as it was. */
+			/*
+			 * Its old ifindex when free: then it is back exactly as it was. A
+			 * create into another namespace is sent from the own one, where the
+			 * kernel looks a nonzero ifindex up first (an existing device there:
+			 * EEXIST, Linux 6.1 __rtnl_newlink()): it must be free here too.
+			 */
 			r->chosen[i] = vt_link_table_find_ifindex(&r->links, e->image.ns,
-								  e->image.ifindex) ?
+								  e->image.ifindex) ||
+				       (e->image.ns != VT_NS_OWN &&
+					vt_link_table_find_ifindex(&r->links, VT_NS_OWN,
+								   e->image.ifindex)) ?
 				       vt_pick_ifindex(&r->links, &r->next_ifindex) : e->image.ifindex;
 			want.ifindex = r->chosen[i];
 			/* In the transaction's group until marked: see recreated_unmarked(). */
