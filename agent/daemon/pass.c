@@ -182,15 +182,17 @@ static void settle(struct vt_daemon *d, const struct vt_run *run, uint64_t now)
 		failed = o.txn && o.txn->outcome != VT_TXN_APPLIED;
 		if (o.txn && !failed) {
 			d->stats.repairs++;
-			vt_log(&d->log, LOG_INFO, "trunk %s: %s, %zu operation%s applied", r->name,
-			       vt_trunk_status_name(o.status), o.ops, o.ops == 1 ? "" : "s");
+			vt_log(&d->log, LOG_INFO, "trunk %s: %s, %zu operation%s applied%s%s", r->name,
+			       vt_trunk_status_name(o.status), o.ops, o.ops == 1 ? "" : "s",
+			       o.reason && o.reason[0] ? ": " : "", o.reason ? o.reason : "");
 		} else if (failed) {
 			d->stats.failures++;
 			d->stats.rollbacks += o.txn->outcome == VT_TXN_ROLLED_BACK;
 			vt_log(&d->log, LOG_ERR, "trunk %s: %s: %s", r->name,
 			       o.txn->outcome == VT_TXN_ROLLED_BACK ? "failed, rolled back" :
 			       "failed, ROLLBACK INCOMPLETE", o.reason);
-		} else if (!r->can_converge) {
+		} else if (!r->can_converge || vt_trunk_netns_missing(r)) {
+			/* A namespace gone (or not there yet): its subports wait, named. */
 			vt_log(&d->log, LOG_WARNING, "trunk %s: %s: %s", r->name,
 			       vt_trunk_status_name(r->status), r->reason);
 		}
