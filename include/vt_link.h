@@ -73,7 +73,24 @@ struct vt_vlan {
 	size_t n_egress;
 };
 
+/* vt_link.ns of a device in vlantrunk's own network namespace. */
+#define VT_NS_OWN 0
+
 struct vt_link {
+	/*
+	 * Its network namespace: VT_NS_OWN, or the slot of one the table lists
+	 * (vt_link_table.netns). An ifindex and a name are unique only within a
+	 * namespace: a device is (ns, ifindex), and (ns, name) by name.
+	 */
+	uint16_t ns;
+	uint16_t parent_ns;		/* the namespace .parent is an ifindex of */
+	/*
+	 * IFLA_LINK_NETNSID as the kernel sent it (-1: none, the parent is in
+	 * the device's own namespace): an id relative to the namespace the
+	 * message came from. netlink/ turns it into .parent_ns; a parent in a
+	 * namespace the table does not list makes .parent 0.
+	 */
+	int32_t link_netnsid;
 	int ifindex;
 	char name[VT_IFNAMSIZ];
 	char kind[VT_KINDSIZ];		/* "" for a device without IFLA_INFO_KIND */
@@ -138,17 +155,33 @@ struct vt_altname_ref {
 };
 
 /*
- * A snapshot of the kernel's links, indexed by ifindex, by name and by
- * altname. The kernel keeps names and altnames unique together in a
- * namespace: a string is at most one device's name or altname.
+ * A network namespace a snapshot covers besides vlantrunk's own, by one of
+ * the files that name it. Several files may name one namespace (a name in
+ * /run/netns and /proc/PID/ns/net): they share a slot.
+ */
+struct vt_netns_name {
+	char *path;			/* the namespace file (owned) */
+	uint16_t slot;			/* vt_link.ns of its devices, never VT_NS_OWN */
+	/* Its identity while it lives: the nsfs file's st_dev and st_ino. */
+	uint64_t dev, ino;
+};
+
+/*
+ * A snapshot of the kernel's links, indexed by (namespace, ifindex), by
+ * (namespace, name) and by (namespace, altname). The kernel keeps names and
+ * altnames unique together in a namespace: a string is at most one device's
+ * name or altname there.
  */
 struct vt_link_table {
-	struct vt_link *links;		/* sorted by ifindex */
+	struct vt_link *links;		/* sorted by (ns, ifindex) */
 	size_t n;
 	size_t cap;
-	struct vt_link **by_name;	/* sorted by name */
-	struct vt_altname_ref *by_altname;	/* sorted by name; NULL when no link has one */
+	struct vt_link **by_name;	/* sorted by (ns, name) */
+	struct vt_altname_ref *by_altname;	/* sorted by (ns, name); NULL when no link has one */
 	size_t n_by_altname;
+	/* the other namespaces read, by path (sorted); none when only the own one was */
+	struct vt_netns_name *netns;
+	size_t n_netns;
 };
 
 /**
@@ -165,7 +198,25 @@ int vt_link_table_add(struct vt_link_table *table, struct vt_link *link);
 int vt_link_table_index(struct vt_link_table *table);
 
 /**
- * vt_link_table_put - @link replaces the link with its ifindex, or joins the
+ * vt_link_table_add_netns - the table covers namespace @slot, named by @path
+ * (copied), with identity (@dev, @ino). Returns 0 or -ENOMEM.
+ */
+int vt_link_table_add_netns(struct vt_link_table *table, const char *path, uint16_t slot,
+			    uint64_t dev, uint64_t ino);
+
+/**
+ * vt_link_table_netns - the entry for the namespace file @path, or NULL when
+ * the snapshot does not cover it (it did not exist when read).
+ */
+const struct vt_netns_name *vt_link_table_netns(const struct vt_link_table *table,
+						const char *path);
+
+/** vt_link_table_netns_slot - an entry naming namespace @slot (not VT_NS_OWN), or NULL. */
+const struct vt_netns_name *vt_link_table_netns_slot(const struct vt_link_table *table,
+						     uint16_t slot);
+
+/**
+ * vt_link_table_put - @link replaces the link with its (ns, ifindex), or joins the
  * table in ifindex order; the table takes ownership of link->vlan.egress and
  * link->altnames.
  * For a table kept up to date from link events: lookups by name need
@@ -173,8 +224,8 @@ int vt_link_table_index(struct vt_link_table *table);
  */
 int vt_link_table_put(struct vt_link_table *table, struct vt_link *link);
 
-/** vt_link_table_drop - remove the link with @ifindex, if any (as _put() for lookups). */
-void vt_link_table_drop(struct vt_link_table *table, int ifindex);
+/** vt_link_table_drop - remove the link (@ns, @ifindex), if any (as _put() for lookups). */
+void vt_link_table_drop(struct vt_link_table *table, uint16_t ns, int ifindex);
 
 /**
  * vt_link_table_copy - @dst (cleared first) becomes an indexed deep copy of
@@ -182,9 +233,9 @@ void vt_link_table_drop(struct vt_link_table *table, int ifindex);
  */
 int vt_link_table_copy(struct vt_link_table *dst, const struct vt_link_table *src);
 
-/** vt_link_table_find_ifindex - the link with @ifindex, or NULL. */
+/** vt_link_table_find_ifindex - the link with @ifindex in namespace @ns, or NULL. */
 const struct vt_link *vt_link_table_find_ifindex(const struct vt_link_table *table,
-						 int ifindex);
+						 uint16_t ns, int ifindex);
 
 /**
  * vt_link_table_find_name - the link called @name, or NULL. By the device's
@@ -192,11 +243,11 @@ const struct vt_link *vt_link_table_find_ifindex(const struct vt_link_table *tab
  * goes by this.
  */
 const struct vt_link *vt_link_table_find_name(const struct vt_link_table *table,
-					      const char *name);
+					      uint16_t ns, const char *name);
 
-/** vt_link_table_find_altname - the link one of whose altnames is @name, or NULL. */
+/** vt_link_table_find_altname - the link in @ns one of whose altnames is @name, or NULL. */
 const struct vt_link *vt_link_table_find_altname(const struct vt_link_table *table,
-						 const char *name);
+						 uint16_t ns, const char *name);
 
 /**
  * vt_link_table_resolve - the link the kernel's own name lookup finds for
@@ -205,7 +256,12 @@ const struct vt_link *vt_link_table_find_altname(const struct vt_link_table *tab
  * taken: the kernel refuses to create or rename a device to another's altname
  * (EEXIST). O(log n), as the other lookups.
  */
-const struct vt_link *vt_link_table_resolve(const struct vt_link_table *table, const char *name);
+const struct vt_link *vt_link_table_resolve(const struct vt_link_table *table, uint16_t ns,
+					    const char *name);
+
+/** vt_link_table_parent - the device @link's .parent names, or NULL. */
+const struct vt_link *vt_link_table_parent(const struct vt_link_table *table,
+					   const struct vt_link *link);
 
 /** vt_link_table_clear - free everything the table holds; it stays usable. */
 void vt_link_table_clear(struct vt_link_table *table);

@@ -37,9 +37,60 @@ uint32_t vt_nl_portid(const struct vt_nl *nl);
 /** vt_nl_strict - whether the kernel accepted NETLINK_GET_STRICT_CHK. */
 bool vt_nl_strict(const struct vt_nl *nl);
 
+/* ------------------------------------------------------------------------ */
+/*
+ * Other network namespaces. A request socket serves vlantrunk's own
+ * namespace (VT_NS_OWN) and each namespace registered on it, by slot (1, 2,
+ * ...): a device is (slot, ifindex) from here up. Requests about a device go
+ * to a socket opened inside its namespace, which needs CAP_SYS_ADMIN once
+ * per namespace (setns()), as do its sysctls; a VLAN is created from the own
+ * namespace straight into its target (IFLA_NET_NS_FD), so its parent's
+ * ifindex is the own namespace's. A registered namespace is held open (so it
+ * outlives `ip netns del`) until vt_nl_netns_forget(): register for a run,
+ * never for longer.
+ */
+
 /**
- * vt_nl_dump_links - read every link of the socket's network namespace into
- * @table (cleared first; indexed on return).
+ * vt_nl_netns_open - register the namespace the file @path names; *@slot
+ * says its slot (the one it has already when another file named it).
+ *
+ * -ENOENT when it is not there: no such file, or an empty regular file (what
+ * `ip netns add` leaves for an instant before its bind mount, and after a
+ * failed one); -ENOTTY when the file is something else than a network
+ * namespace (a directory, a file, another kind of namespace); -EPERM without
+ * the privilege to enter it; another negative errno.
+ */
+int vt_nl_netns_open(struct vt_nl *nl, const char *path, uint16_t *slot);
+
+/**
+ * vt_nl_netns_find - register the namespace whose identity is (@dev, @ino):
+ * by @path when it still names it, else by a name in /run/netns or a
+ * process's /proc/PID/ns/net that does. -ENOENT when no file names it: it
+ * is gone (or only a descriptor somewhere holds it).
+ */
+int vt_nl_netns_find(struct vt_nl *nl, const char *path, uint64_t dev, uint64_t ino,
+		     uint16_t *slot);
+
+/** vt_nl_netns_identity - the identity of registered namespace @slot. -ENOENT when none. */
+int vt_nl_netns_identity(const struct vt_nl *nl, uint16_t slot, uint64_t *dev, uint64_t *ino);
+
+/**
+ * vt_nl_netns_nsid - registered namespace @slot's id in the own namespace:
+ * what link events from it carry (vt_monitor_fn), and what stays assigned
+ * after vt_nl_netns_forget() until the namespace dies. -ENOENT when none.
+ */
+int vt_nl_netns_nsid(const struct vt_nl *nl, uint16_t slot);
+
+/** vt_nl_netns_count - how many namespaces are registered. */
+size_t vt_nl_netns_count(const struct vt_nl *nl);
+
+/** vt_nl_netns_forget - close every registered namespace; slots start over. */
+void vt_nl_netns_forget(struct vt_nl *nl);
+
+/**
+ * vt_nl_dump_links - read every link of the own namespace and of each one
+ * registered into @table (cleared first; indexed on return, with the
+ * registered namespaces' files in table->netns).
  *
  * Statistics are not asked for. A dump the kernel marks as interrupted
  * (NLM_F_DUMP_INTR: the set changed meanwhile) is read to its end and
@@ -48,11 +99,19 @@ bool vt_nl_strict(const struct vt_nl *nl);
 int vt_nl_dump_links(struct vt_nl *nl, struct vt_link_table *table);
 
 /**
- * vt_nl_get_link - read the one device @ifindex into @link (which then owns
- * its egress map). -ENODEV when there is none: a device being deleted is
- * gone from here before its deletion is announced.
+ * vt_nl_dump_netns - add every link of each registered namespace (and their
+ * files) to @table, which holds the own namespace's already, and index it:
+ * for a copy of the own namespace kept up to date from events.
  */
-int vt_nl_get_link(struct vt_nl *nl, int ifindex, struct vt_link *link);
+int vt_nl_dump_netns(struct vt_nl *nl, struct vt_link_table *table);
+
+/**
+ * vt_nl_get_link - read the one device (@ns, @ifindex) into @link (which then
+ * owns its egress map). -ENODEV when there is none: a device being deleted
+ * is gone from here before its deletion is announced; -ENOENT when @ns is
+ * not registered.
+ */
+int vt_nl_get_link(struct vt_nl *nl, uint16_t ns, int ifindex, struct vt_link *link);
 
 /* ------------------------------------------------------------------------ */
 
@@ -98,6 +157,12 @@ void vt_batch_reset(struct vt_batch *batch);
 /** vt_batch_count - how many requests the batch holds. */
 size_t vt_batch_count(const struct vt_batch *batch);
 
+/*
+ * A request goes to the namespace of the device it is about: spec->link.ns
+ * for a create, @current->ns for a change (spec->link.ns without @current),
+ * @ns for a delete.
+ */
+
 /**
  * vt_batch_create - queue the creation of a VLAN device.
  *
@@ -135,10 +200,10 @@ int vt_batch_change(struct vt_batch *batch, const struct vt_link *current,
 
 /**
  * vt_batch_delete - queue the deletion of the device @ifindex (or, when it
- * is 0, of the device called @name).
+ * is 0, of the device called @name) of namespace @ns.
  * Returns the request's index in the batch, or -EINVAL / -ENOMEM.
  */
-int vt_batch_delete(struct vt_batch *batch, int ifindex, const char *name);
+int vt_batch_delete(struct vt_batch *batch, uint16_t ns, int ifindex, const char *name);
 
 /**
  * vt_batch_delete_group - queue the deletion of every device in @group (not
@@ -147,7 +212,7 @@ int vt_batch_delete(struct vt_batch *batch, int ifindex, const char *name);
  * Only for a group known to hold nothing but devices the caller may delete.
  * Returns the request's index in the batch, or -EINVAL / -ENOMEM.
  */
-int vt_batch_delete_group(struct vt_batch *batch, uint32_t group);
+int vt_batch_delete_group(struct vt_batch *batch, uint16_t ns, uint32_t group);
 
 /** vt_batch_op - what request @index asks. */
 enum vt_req_op vt_batch_op(const struct vt_batch *batch, size_t index);
@@ -166,7 +231,9 @@ const struct vt_req_result *vt_batch_result(const struct vt_batch *batch,
  * else success. Returns 0 when every request was answered (whether it
  * succeeded or not), or a negative errno when the exchange itself broke; then
  * the requests not answered are QUEUED (not sent) or UNKNOWN (sent, or partly
- * sent, outcome not known: re-read the kernel).
+ * sent, outcome not known: re-read the kernel). A request for a namespace
+ * not registered is answered -ENOENT, unsent. Requests go in order across
+ * namespaces: the next socket's are sent once the last one's are answered.
  */
 int vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch);
 
@@ -188,8 +255,9 @@ size_t vt_batch_failures(const struct vt_batch *batch);
 
 /*
  * IPv6 settings the kernel has no rtnetlink attribute for, as the sysctls
- * under VT_IPV6_CONF_DIR. They are the namespace's of the socket @nl: so a
- * caller never opens those files itself.
+ * under VT_IPV6_CONF_DIR. They are a namespace's: @ns's, entered for the
+ * write (setns()) when it is not the own one; so a caller never opens those
+ * files itself.
  */
 #define VT_IPV6_CONF_DIR "/proc/sys/net/ipv6/conf"
 
@@ -205,7 +273,7 @@ struct vt_ipv6_defaults {
  * (/proc/sys/net/ipv6 missing: ipv6.disable=1): then no device has IPv6 state
  * and there is nothing to set. A file that cannot be read is -1 in @out.
  */
-int vt_nl_ipv6_defaults(struct vt_nl *nl, struct vt_ipv6_defaults *out);
+int vt_nl_ipv6_defaults(struct vt_nl *nl, uint16_t ns, struct vt_ipv6_defaults *out);
 
 /**
  * vt_nl_set_ipv6_disabled - write @disabled to conf/<@name>/disable_ipv6 (by
@@ -213,7 +281,7 @@ int vt_nl_ipv6_defaults(struct vt_nl *nl, struct vt_ipv6_defaults *out);
  * when there is no such directory (no such device, or one without IPv6 state),
  * else the write's negative errno. The kernel sends no link event for it.
  */
-int vt_nl_set_ipv6_disabled(struct vt_nl *nl, const char *name, bool disabled);
+int vt_nl_set_ipv6_disabled(struct vt_nl *nl, uint16_t ns, const char *name, bool disabled);
 
 /* ------------------------------------------------------------------------ */
 
@@ -221,12 +289,15 @@ enum vt_link_event {
 	VT_EV_NEWLINK,		/* a link appeared or changed: its new state */
 	VT_EV_DELLINK,		/* a link went: its last state */
 	VT_EV_RESYNC,		/* events were lost (overrun): dump again */
+	VT_EV_NETNS,		/* a namespace got or lost its id here: one came or went */
 };
 
 struct vt_monitor;
 
 /**
- * vt_monitor_open - subscribe to RTNLGRP_LINK.
+ * vt_monitor_open - subscribe to RTNLGRP_LINK and RTNLGRP_NSID, in the own
+ * namespace and in every namespace that has an id in it
+ * (NETLINK_LISTEN_ALL_NSID: registering one gives it an id).
  *
  * @rcvbuf is the receive buffer in bytes, 0 for vlantrunk's default (large,
  * as bursts of link events are common). The socket is non-blocking.
@@ -240,14 +311,17 @@ void vt_monitor_close(struct vt_monitor *mon);
 int vt_monitor_fd(const struct vt_monitor *mon);
 
 /*
- * Called once per event; @link is NULL for VT_EV_RESYNC. @origin is the port
+ * Called once per event; @link is NULL for VT_EV_RESYNC and VT_EV_NETNS.
+ * @nsid is -1 for an event of the own namespace, else the id of the
+ * namespace it came from (vt_nl_netns_nsid()), with @link as that namespace
+ * sees it (its .ns is VT_NS_OWN and its .parent not mapped). @origin is the port
  * id of the socket whose request caused the event, so a program can tell its
  * own changes from others'; 0 when the kernel acted on its own, or does not
  * say (Linux 6.1 does not for every event). A negative return stops
  * vt_monitor_read() with that value.
  */
 typedef int (*vt_monitor_fn)(enum vt_link_event event, const struct vt_link *link,
-			     uint32_t origin, void *arg);
+			     int32_t nsid, uint32_t origin, void *arg);
 
 /**
  * vt_monitor_read - deliver every event already queued, without blocking.

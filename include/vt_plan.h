@@ -82,9 +82,14 @@ const char *vt_trunk_status_name(enum vt_trunk_status status);
 struct vt_subport_target {
 	const struct vt_subport *sp;
 	const char *trunk;		/* owner, for the marker */
+	/*
+	 * The namespace it is to live in (vt_link.ns); -1 when its netns is not
+	 * there: it is then missing, and nothing is planned for it.
+	 */
+	int ns;
 	const char *parent_name;	/* the parent device's own name, never an altname */
 	int parent;			/* ifindex; 0 when the parent is yet to be (re)created */
-	int master;			/* ifindex; 0 for none */
+	int master;			/* ifindex in .ns; 0 for none */
 	bool up;			/* subport.up and the trunk's admin_state_up */
 	uint32_t mtu;			/* once converged: its own, else its parent's; 0: unknown */
 };

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <netlink/msg.h>
 
@@ -39,6 +40,15 @@ struct vt_part {
 	uint32_t len;
 	uint32_t seq;
 	bool follows;		/* not its request's first: sent once those before took effect */
+	uint16_t ns;		/* the namespace of the device it is about */
+	/*
+	 * A create into another namespace: sent on the own namespace's socket,
+	 * where its parent's ifindex is, with IFLA_NET_NS_FD added at sending
+	 * (the descriptor is the socket's, not the batch's). The kernel then
+	 * makes the device in the target namespace directly: its name and
+	 * ifindex are checked there, never here (Linux 6.1 rtnl_newlink_create()).
+	 */
+	bool into;
 	struct vt_req_result result;
 };
 
@@ -105,7 +115,8 @@ size_t vt_batch_failures(const struct vt_batch *batch)
 }
 
 /* Copies the messages' bytes: libnl's nl_msgs (a page each, at least) are freed at once. */
-static int queue(struct vt_batch *batch, enum vt_req_op op, struct nl_msg *const *msg, size_t n)
+static int queue(struct vt_batch *batch, enum vt_req_op op, uint16_t ns,
+		 struct nl_msg *const *msg, size_t n)
 {
 	size_t len = 0;
 	struct vt_request *reqs;
@@ -145,6 +156,8 @@ static int queue(struct vt_batch *batch, enum vt_req_op op, struct nl_msg *const
 			.offset = batch->len,
 			.len = nlh->nlmsg_len,
 			.follows = i > 0,
+			.ns = ns,
+			.into = op == VT_REQ_CREATE && i == 0 && ns != VT_NS_OWN,
 		};
 		batch->len += NLMSG_ALIGN(nlh->nlmsg_len);
 	}
@@ -152,18 +165,19 @@ static int queue(struct vt_batch *batch, enum vt_req_op op, struct nl_msg *const
 }
 
 /* A request of one message (deletes, plain creates). */
-static int queue_one(struct vt_batch *batch, enum vt_req_op op, int built, struct nl_msg *msg)
+static int queue_one(struct vt_batch *batch, enum vt_req_op op, uint16_t ns, int built,
+		     struct nl_msg *msg)
 {
-	int ret = built < 0 ? built : queue(batch, op, &msg, 1);
+	int ret = built < 0 ? built : queue(batch, op, ns, &msg, 1);
 
 	nlmsg_free(msg);
 	return ret;
 }
 
-static int queue_msgs(struct vt_batch *batch, enum vt_req_op op, int built,
+static int queue_msgs(struct vt_batch *batch, enum vt_req_op op, uint16_t ns, int built,
 		      struct vt_nl_msgs *msgs)
 {
-	int ret = built < 0 ? built : queue(batch, op, msgs->msg, msgs->n);
+	int ret = built < 0 ? built : queue(batch, op, ns, msgs->msg, msgs->n);
 
 	vt_nl_msgs_free(msgs);
 	return ret;
@@ -174,7 +188,7 @@ int vt_batch_create(struct vt_batch *batch, const struct vt_link_spec *spec)
 	struct vt_nl_msgs msgs;
 	int ret = vt_nl_build_create(spec, &msgs);
 
-	return queue_msgs(batch, VT_REQ_CREATE, ret, &msgs);
+	return queue_msgs(batch, VT_REQ_CREATE, spec->link.ns, ret, &msgs);
 }
 
 int vt_batch_create_plain(struct vt_batch *batch, const char *name, const char *kind)
@@ -182,7 +196,7 @@ int vt_batch_create_plain(struct vt_batch *batch, const char *name, const char *
 	struct nl_msg *msg = NULL;
 	int ret = vt_nl_build_create_plain(name, kind, &msg);
 
-	return queue_one(batch, VT_REQ_CREATE, ret, msg);
+	return queue_one(batch, VT_REQ_CREATE, VT_NS_OWN, ret, msg);
 }
 
 int vt_batch_change(struct vt_batch *batch, const struct vt_link *current,
@@ -191,27 +205,28 @@ int vt_batch_change(struct vt_batch *batch, const struct vt_link *current,
 	struct vt_nl_msgs msgs;
 	int ret = vt_nl_build_change(current, spec, &msgs);
 
-	return queue_msgs(batch, VT_REQ_CHANGE, ret, &msgs);
+	/* The device as dumped says where it is; without it, the spec does. */
+	return queue_msgs(batch, VT_REQ_CHANGE, current ? current->ns : spec->link.ns, ret, &msgs);
 }
 
-int vt_batch_delete(struct vt_batch *batch, int ifindex, const char *name)
+int vt_batch_delete(struct vt_batch *batch, uint16_t ns, int ifindex, const char *name)
 {
 	struct nl_msg *msg = NULL;
 	int ret = vt_nl_build_delete(ifindex, name, &msg);
 
-	return queue_one(batch, VT_REQ_DELETE, ret, msg);
+	return queue_one(batch, VT_REQ_DELETE, ns, ret, msg);
 }
 
-int vt_batch_delete_group(struct vt_batch *batch, uint32_t group)
+int vt_batch_delete_group(struct vt_batch *batch, uint16_t ns, uint32_t group)
 {
 	struct nl_msg *msg = NULL;
 	int ret = vt_nl_build_delete_group(group, &msg);
 
-	return queue_one(batch, VT_REQ_DELETE, ret, msg);
+	return queue_one(batch, VT_REQ_DELETE, ns, ret, msg);
 }
 
 /* Record the acks in one datagram for messages [first, end). */
-static size_t take_acks(struct vt_nl *nl, struct vt_batch *batch, size_t first,
+static size_t take_acks(uint32_t portid, struct vt_batch *batch, size_t first,
 			size_t end, const char *buf, size_t len)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
@@ -222,7 +237,7 @@ static size_t take_acks(struct vt_nl *nl, struct vt_batch *batch, size_t first,
 		uint32_t offset = nlh->nlmsg_seq - batch->parts[first].seq;
 		struct vt_req_result *res;
 
-		if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != nl->portid)
+		if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != portid)
 			continue;
 		/* Sequence numbers run consecutively through a chunk. */
 		if (offset >= end - first)
@@ -237,18 +252,19 @@ static size_t take_acks(struct vt_nl *nl, struct vt_batch *batch, size_t first,
 	return answered;
 }
 
-static int read_acks(struct vt_nl *nl, struct vt_batch *batch, size_t first, size_t end)
+static int read_acks(struct vt_nl *nl, struct mnl_socket *sock, uint32_t portid,
+		     struct vt_batch *batch, size_t first, size_t end)
 {
 	size_t outstanding = end - first;
 	int ret = 0;
 
 	while (outstanding) {
-		ssize_t n = vt_nl_recv(nl->sock, nl->buf, VT_NL_RECV_BUF, MSG_DONTWAIT);
+		ssize_t n = vt_nl_recv(sock, nl->buf, VT_NL_RECV_BUF, MSG_DONTWAIT);
 
 		if (n == -EINTR)
 			continue;
 		if (n == -EAGAIN) {
-			struct pollfd pfd = { .fd = mnl_socket_get_fd(nl->sock), .events = POLLIN };
+			struct pollfd pfd = { .fd = mnl_socket_get_fd(sock), .events = POLLIN };
 			int p;
 
 			if (ret)	/* after an overrun, what is queued is all there is */
@@ -273,7 +289,7 @@ static int read_acks(struct vt_nl *nl, struct vt_batch *batch, size_t first, siz
 			ret = (int)n;
 			break;
 		}
-		outstanding -= take_acks(nl, batch, first, end, nl->buf, (size_t)n);
+		outstanding -= take_acks(portid, batch, first, end, nl->buf, (size_t)n);
 	}
 	return outstanding ? (ret ? ret : -EIO) : 0;
 }
@@ -347,19 +363,39 @@ static int send_parts(struct vt_nl *nl, struct vt_batch *batch, size_t from, siz
 	}
 
 	while (next < to) {
+		struct mnl_socket *sock;
+		uint32_t portid;
+		uint16_t via;
 		size_t first;
 
 		while (next < to && batch->parts[next].follows && !took_effect(&batch->parts[next - 1]))
 			next++;
+		if (next == to)
+			break;
+		via = batch->parts[next].into ? VT_NS_OWN : batch->parts[next].ns;
+		if (vt_nl_endpoint(nl, via, &sock, &portid) < 0 ||
+		    (batch->parts[next].into && vt_nl_netns_fd(nl, batch->parts[next].ns) < 0)) {
+			/* a namespace not registered: nothing of it is sent */
+			batch->parts[next].result = (struct vt_req_result){
+				.state = VT_REQ_ANSWERED, .error = -ENOENT };
+			next++;
+			continue;
+		}
 		first = next;
 		while (next < to && next - first < VT_CHUNK_MSGS) {
 			struct vt_part *part = &batch->parts[next];
 			struct nlmsghdr *nlh = mnl_nlmsg_batch_current(mb);
+			size_t len = part->len + (part->into ? MNL_ATTR_HDRLEN + 4 : 0);
 
+			/* One datagram goes to one socket: a namespace's requests start a chunk. */
 			if (next > first && (part->follows ||
-					     mnl_nlmsg_batch_size(mb) + part->len > limit))
+					     (part->into ? VT_NS_OWN : part->ns) != via ||
+					     mnl_nlmsg_batch_size(mb) + len > limit))
 				break;
 			memcpy(nlh, batch->msgs + part->offset, part->len);
+			if (part->into)
+				mnl_attr_put_u32(nlh, IFLA_NET_NS_FD,
+						 (uint32_t)vt_nl_netns_fd(nl, part->ns));
 			nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
 			nlh->nlmsg_seq = part->seq = ++nl->seq;
 			nlh->nlmsg_pid = 0;
@@ -369,14 +405,14 @@ static int send_parts(struct vt_nl *nl, struct vt_batch *batch, size_t from, siz
 		}
 		if (first == next)
 			break;
-		if (mnl_socket_sendto(nl->sock, mnl_nlmsg_batch_head(mb),
+		if (mnl_socket_sendto(sock, mnl_nlmsg_batch_head(mb),
 				      mnl_nlmsg_batch_size(mb)) < 0) {
 			ret = -errno;	/* a netlink datagram is taken whole or not at all */
 			break;
 		}
 		for (size_t i = first; i < next; i++)
 			batch->parts[i].result.state = VT_REQ_UNKNOWN;
-		ret = read_acks(nl, batch, first, next);
+		ret = read_acks(nl, sock, portid, batch, first, next);
 		if (ret < 0)
 			break;
 		mnl_nlmsg_batch_reset(mb);

@@ -152,6 +152,9 @@ static void decode_object(struct nl_object *obj, void *arg)
 	s = rtnl_link_get_type(rl);
 	snprintf(link->kind, sizeof(link->kind), "%s", s ? s : "");
 	link->parent = rtnl_link_get_link(rl);
+	/* A parent in another namespace: IFLA_LINK is an ifindex there (dump.c maps it). */
+	if (rtnl_link_get_link_netnsid(rl, &link->link_netnsid) < 0)
+		link->link_netnsid = -1;
 	link->master = rtnl_link_get_master(rl);
 	link->mtu = rtnl_link_get_mtu(rl);
 	link->up = rtnl_link_get_flags(rl) & IFF_UP;

@@ -11,7 +11,7 @@
 
 #define VT_DUMP_ATTEMPTS 8
 
-static int send_request(struct vt_nl *nl, int ifindex, uint32_t *seq)
+static int send_request(struct vt_nl *nl, struct mnl_socket *sock, int ifindex, uint32_t *seq)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -26,14 +26,14 @@ static int send_request(struct vt_nl *nl, int ifindex, uint32_t *seq)
 	/* Statistics are most of a link message and all of its cost to build. */
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 
-	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	return 0;
 }
 
 /* Returns 1 when the dump ended, 0 for more to come, or a negative errno. */
-static int take_links(struct vt_nl *nl, uint32_t seq, const char *buf, size_t len,
-		      struct vt_link_table *table, bool *interrupted)
+static int take_links(struct vt_nl *nl, uint16_t ns, uint32_t portid, uint32_t seq,
+		      const char *buf, size_t len, struct vt_link_table *table, bool *interrupted)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 	int left = (int)len;
@@ -42,7 +42,7 @@ static int take_links(struct vt_nl *nl, uint32_t seq, const char *buf, size_t le
 		struct vt_link link;
 		int ret;
 
-		if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != nl->portid)
+		if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
 			continue;	/* a stale answer from an earlier exchange */
 		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 			*interrupted = true;
@@ -58,6 +58,7 @@ static int take_links(struct vt_nl *nl, uint32_t seq, const char *buf, size_t le
 			ret = vt_nl_decode_link(nlh, &link);
 			if (ret < 0)
 				return ret;
+			vt_nl_map_parent(nl, ns, &link);
 			ret = vt_link_table_add(table, &link);
 			if (ret < 0) {
 				vt_link_release(&link);
@@ -71,57 +72,109 @@ static int take_links(struct vt_nl *nl, uint32_t seq, const char *buf, size_t le
 	return 0;
 }
 
-static int dump_once(struct vt_nl *nl, struct vt_link_table *table, bool *interrupted)
+/* The links of namespace @ns, added to @table. */
+static int dump_ns(struct vt_nl *nl, uint16_t ns, struct vt_link_table *table, bool *interrupted)
 {
-	uint32_t seq;
-	int ret;
+	struct mnl_socket *sock;
+	uint32_t seq, portid;
+	int ret = vt_nl_endpoint(nl, ns, &sock, &portid);
 
-	vt_link_table_clear(table);
-	*interrupted = false;
-	ret = send_request(nl, 0, &seq);
+	if (!ret)
+		ret = send_request(nl, sock, 0, &seq);
 	while (ret == 0) {
-		ssize_t n = vt_nl_recv(nl->sock, nl->buf, VT_NL_RECV_BUF, 0);
+		ssize_t n = vt_nl_recv(sock, nl->buf, VT_NL_RECV_BUF, 0);
 
 		if (n == -EINTR)
 			continue;
 		if (n < 0)
 			return (int)n;
-		ret = take_links(nl, seq, nl->buf, (size_t)n, table, interrupted);
+		ret = take_links(nl, ns, portid, seq, nl->buf, (size_t)n, table, interrupted);
 	}
 	return ret < 0 ? ret : 0;
 }
 
-int vt_nl_dump_links(struct vt_nl *nl, struct vt_link_table *table)
+/* Every registered namespace's links and files into @table. */
+static int dump_others(struct vt_nl *nl, struct vt_link_table *table, bool *interrupted)
 {
+	int ret = 0;
+
+	for (uint16_t ns = 1; ns <= nl->n_ns && !ret; ns++)
+		ret = dump_ns(nl, ns, table, interrupted);
+	for (size_t i = 0; i < nl->n_paths && !ret; i++) {
+		const struct vt_nl_ns *n = &nl->ns[nl->paths[i].slot - 1];
+
+		ret = vt_link_table_add_netns(table, nl->paths[i].path, nl->paths[i].slot,
+					      n->dev, n->ino);
+	}
+	return ret;
+}
+
+/*
+ * Links changed during a dump (NLM_F_DUMP_INTR): a mix of before and after
+ * is no snapshot, so it is taken again; each namespace's dump is consistent
+ * on its own, as the kernel's are.
+ */
+static int dump(struct vt_nl *nl, struct vt_link_table *table, bool own)
+{
+	/* without @own: the caller's own-namespace links, put back on each attempt */
+	struct vt_link_table keep = { 0 };
 	int ret = -EAGAIN;
 
+	if (!own) {
+		keep = *table;
+		*table = (struct vt_link_table){ 0 };
+	}
 	for (int attempt = 0; attempt < VT_DUMP_ATTEMPTS; attempt++) {
-		bool interrupted;
+		bool interrupted = false;
 
-		ret = dump_once(nl, table, &interrupted);
+		if (own) {
+			vt_link_table_clear(table);
+			ret = dump_ns(nl, VT_NS_OWN, table, &interrupted);
+		} else {
+			ret = vt_link_table_copy(table, &keep);
+		}
+		if (!ret)
+			ret = dump_others(nl, table, &interrupted);
 		if (ret < 0)
 			break;
-		/* Links changed during the dump: a mix of before and after is no snapshot. */
 		if (interrupted) {
 			ret = -EAGAIN;
 			continue;
 		}
-		return vt_link_table_index(table);
+		ret = vt_link_table_index(table);
+		goto out;
 	}
 	vt_link_table_clear(table);
+out:
+	vt_link_table_clear(&keep);
 	return ret;
 }
 
-int vt_nl_get_link(struct vt_nl *nl, int ifindex, struct vt_link *link)
+int vt_nl_dump_links(struct vt_nl *nl, struct vt_link_table *table)
 {
-	uint32_t seq;
+	return dump(nl, table, true);
+}
+
+int vt_nl_dump_netns(struct vt_nl *nl, struct vt_link_table *table)
+{
+	if (!nl->n_ns)
+		return vt_link_table_index(table);
+	return dump(nl, table, false);
+}
+
+int vt_nl_get_link(struct vt_nl *nl, uint16_t ns, int ifindex, struct vt_link *link)
+{
+	struct mnl_socket *sock;
+	uint32_t seq, portid;
 	int ret;
 
 	if (ifindex <= 0)
 		return -EINVAL;
-	ret = send_request(nl, ifindex, &seq);
+	ret = vt_nl_endpoint(nl, ns, &sock, &portid);
+	if (!ret)
+		ret = send_request(nl, sock, ifindex, &seq);
 	while (ret == 0) {
-		ssize_t n = vt_nl_recv(nl->sock, nl->buf, VT_NL_RECV_BUF, 0);
+		ssize_t n = vt_nl_recv(sock, nl->buf, VT_NL_RECV_BUF, 0);
 		const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->buf;
 		int left = (int)n;
 
@@ -130,10 +183,14 @@ int vt_nl_get_link(struct vt_nl *nl, int ifindex, struct vt_link *link)
 		if (n < 0)
 			return (int)n;
 		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != nl->portid)
+			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
 				continue;	/* a stale answer from an earlier exchange */
-			if (nlh->nlmsg_type == RTM_NEWLINK)
-				return vt_nl_decode_link(nlh, link);
+			if (nlh->nlmsg_type == RTM_NEWLINK) {
+				ret = vt_nl_decode_link(nlh, link);
+				if (!ret)
+					vt_nl_map_parent(nl, ns, link);
+				return ret;
+			}
 			ret = vt_nl_parse_error(nlh, NULL, 0);
 			return ret < 0 ? ret : -EPROTO;
 		}

@@ -2,12 +2,16 @@
 /*
  * The IPv6 settings rtnetlink cannot reach: disable_ipv6 has no attribute
  * (IFLA_INET6_CONF is reported, never accepted), so it is a sysctl write.
- * /proc/sys/net belongs to the network namespace of the process that opens
- * it: the namespace @nl's socket was opened in, as long as no other is
- * entered between (see vt_netlink.h).
+ * /proc/sys/net belongs to the network namespace of the thread that looks a
+ * path up in it (the kernel resolves net sysctls through
+ * current->nsproxy->net_ns, at every lookup, even from an open directory):
+ * another namespace's are reached only from inside it, entered for the one
+ * open() and left at once.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +20,12 @@
 #include "nl_internal.h"
 #include "vt_netlink.h"
 
-/* A small integer from @path: -1 when it cannot be read or is no number. */
-static int read_int(const char *path)
+/* A small integer from @fd (closed): -1 when it cannot be read or is no number. */
+static int read_int(int fd)
 {
 	char buf[32], *end;
 	ssize_t n;
 	long v;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
@@ -38,16 +41,43 @@ static int read_int(const char *path)
 	return (int)v;
 }
 
-int vt_nl_ipv6_defaults(struct vt_nl *nl, struct vt_ipv6_defaults *out)
+/*
+ * open(@path, @flags) inside namespace @ns. A thread that cannot get back
+ * home must not go on: every later file and socket would be the pod's.
+ */
+static int open_in(struct vt_nl *nl, uint16_t ns, const char *path, int flags)
 {
-	(void)nl;
+	int fd, err, nsfd = vt_nl_netns_fd(nl, ns);
+
+	if (ns == VT_NS_OWN)
+		return open(path, flags | O_CLOEXEC);
+	if (nsfd < 0 || nl->self_fd < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (setns(nsfd, CLONE_NEWNET) < 0)
+		return -1;
+	fd = open(path, flags | O_CLOEXEC);
+	err = errno;
+	if (setns(nl->self_fd, CLONE_NEWNET) < 0)
+		abort();
+	errno = err;
+	return fd;
+}
+
+int vt_nl_ipv6_defaults(struct vt_nl *nl, uint16_t ns, struct vt_ipv6_defaults *out)
+{
+	int fd;
+
 	out->addr_gen_mode = -1;
 	out->disable_ipv6 = -1;
 	/* ipv6.disable=1 registers no IPv6 sysctls at all. */
 	if (access("/proc/sys/net/ipv6", F_OK) < 0)
 		return errno == ENOENT ? -ENOENT : -errno;
-	out->addr_gen_mode = read_int(VT_IPV6_CONF_DIR "/default/addr_gen_mode");
-	out->disable_ipv6 = read_int(VT_IPV6_CONF_DIR "/default/disable_ipv6");
+	fd = open_in(nl, ns, VT_IPV6_CONF_DIR "/default/addr_gen_mode", O_RDONLY);
+	out->addr_gen_mode = read_int(fd);
+	fd = open_in(nl, ns, VT_IPV6_CONF_DIR "/default/disable_ipv6", O_RDONLY);
+	out->disable_ipv6 = read_int(fd);
 	if (out->addr_gen_mode > VT_ADDR_GEN_MAX)
 		out->addr_gen_mode = -1;
 	if (out->disable_ipv6 > 1)
@@ -55,12 +85,11 @@ int vt_nl_ipv6_defaults(struct vt_nl *nl, struct vt_ipv6_defaults *out)
 	return 0;
 }
 
-int vt_nl_set_ipv6_disabled(struct vt_nl *nl, const char *name, bool disabled)
+int vt_nl_set_ipv6_disabled(struct vt_nl *nl, uint16_t ns, const char *name, bool disabled)
 {
 	char path[sizeof(VT_IPV6_CONF_DIR) + VT_IFNAMSIZ + 16];
 	int fd, ret = 0;
 
-	(void)nl;
 	/*
 	 * A name is one path component; "all" and "default" are the namespace's
 	 * own settings, not devices (the kernel cannot register a device of
@@ -71,7 +100,7 @@ int vt_nl_set_ipv6_disabled(struct vt_nl *nl, const char *name, bool disabled)
 	    !strcmp(name, "default"))
 		return -EINVAL;
 	snprintf(path, sizeof(path), VT_IPV6_CONF_DIR "/%s/disable_ipv6", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open_in(nl, ns, path, O_WRONLY);
 	if (fd < 0)
 		return -errno;
 	if (write(fd, disabled ? "1\n" : "0\n", 2) != 2)

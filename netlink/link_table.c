@@ -24,24 +24,31 @@ int vt_link_table_add(struct vt_link_table *table, struct vt_link *link)
 	return 0;
 }
 
+/* Links sort by namespace first: an ifindex or a name is unique only within one. */
+static int cmp_ns(uint16_t a, uint16_t b)
+{
+	return (a > b) - (a < b);
+}
+
 static int cmp_ifindex(const void *a, const void *b)
 {
 	const struct vt_link *la = a, *lb = b;
 
-	return (la->ifindex > lb->ifindex) - (la->ifindex < lb->ifindex);
+	return cmp_ns(la->ns, lb->ns) ?: (la->ifindex > lb->ifindex) - (la->ifindex < lb->ifindex);
 }
 
 static int cmp_name(const void *a, const void *b)
 {
 	const struct vt_link *const *la = a, *const *lb = b;
 
-	return strcmp((*la)->name, (*lb)->name);
+	return cmp_ns((*la)->ns, (*lb)->ns) ?: strcmp((*la)->name, (*lb)->name);
 }
 
 static int cmp_altname(const void *a, const void *b)
 {
-	return strcmp(((const struct vt_altname_ref *)a)->name,
-		      ((const struct vt_altname_ref *)b)->name);
+	const struct vt_altname_ref *ra = a, *rb = b;
+
+	return cmp_ns(ra->link->ns, rb->link->ns) ?: strcmp(ra->name, rb->name);
 }
 
 /* Almost no device has an altname: then there is no index to allocate at all. */
@@ -87,9 +94,9 @@ int vt_link_table_index(struct vt_link_table *table)
 }
 
 const struct vt_link *vt_link_table_find_ifindex(const struct vt_link_table *table,
-						 int ifindex)
+						 uint16_t ns, int ifindex)
 {
-	struct vt_link key = { .ifindex = ifindex };
+	struct vt_link key = { .ns = ns, .ifindex = ifindex };
 
 	if (!table->n)
 		return NULL;
@@ -97,9 +104,9 @@ const struct vt_link *vt_link_table_find_ifindex(const struct vt_link_table *tab
 }
 
 const struct vt_link *vt_link_table_find_name(const struct vt_link_table *table,
-					      const char *name)
+					      uint16_t ns, const char *name)
 {
-	struct vt_link key, *keyp = &key, **found;
+	struct vt_link key = { .ns = ns }, *keyp = &key, **found;
 
 	if (!table->n || !table->by_name || strlen(name) >= sizeof(key.name))
 		return NULL;
@@ -109,9 +116,10 @@ const struct vt_link *vt_link_table_find_name(const struct vt_link_table *table,
 }
 
 const struct vt_link *vt_link_table_find_altname(const struct vt_link_table *table,
-						 const char *name)
+						 uint16_t ns, const char *name)
 {
-	struct vt_altname_ref key = { .name = name }, *found;
+	struct vt_link in = { .ns = ns };
+	struct vt_altname_ref key = { .name = name, .link = &in }, *found;
 
 	if (!table->n_by_altname)
 		return NULL;
@@ -119,11 +127,73 @@ const struct vt_link *vt_link_table_find_altname(const struct vt_link_table *tab
 	return found ? found->link : NULL;
 }
 
-const struct vt_link *vt_link_table_resolve(const struct vt_link_table *table, const char *name)
+const struct vt_link *vt_link_table_resolve(const struct vt_link_table *table, uint16_t ns,
+					    const char *name)
 {
-	const struct vt_link *l = vt_link_table_find_name(table, name);
+	const struct vt_link *l = vt_link_table_find_name(table, ns, name);
 
-	return l ? l : vt_link_table_find_altname(table, name);
+	return l ? l : vt_link_table_find_altname(table, ns, name);
+}
+
+const struct vt_link *vt_link_table_parent(const struct vt_link_table *table,
+					   const struct vt_link *link)
+{
+	return link->parent ? vt_link_table_find_ifindex(table, link->parent_ns, link->parent) :
+			      NULL;
+}
+
+static int cmp_netns(const void *a, const void *b)
+{
+	return strcmp(((const struct vt_netns_name *)a)->path,
+		      ((const struct vt_netns_name *)b)->path);
+}
+
+int vt_link_table_add_netns(struct vt_link_table *table, const char *path, uint16_t slot,
+			    uint64_t dev, uint64_t ino)
+{
+	struct vt_netns_name *v;
+	char *copy = strdup(path);
+
+	if (!copy)
+		return -ENOMEM;
+	v = realloc(table->netns, (table->n_netns + 1) * sizeof(*v));
+	if (!v) {
+		free(copy);
+		return -ENOMEM;
+	}
+	table->netns = v;
+	v[table->n_netns++] = (struct vt_netns_name){ copy, slot, dev, ino };
+	/* a few namespaces at most per run: keeping them sorted as they come is cheap */
+	qsort(v, table->n_netns, sizeof(*v), cmp_netns);
+	return 0;
+}
+
+const struct vt_netns_name *vt_link_table_netns(const struct vt_link_table *table,
+						const char *path)
+{
+	struct vt_netns_name key = { .path = (char *)path };
+
+	if (!table->n_netns)
+		return NULL;
+	return bsearch(&key, table->netns, table->n_netns, sizeof(key), cmp_netns);
+}
+
+const struct vt_netns_name *vt_link_table_netns_slot(const struct vt_link_table *table,
+						     uint16_t slot)
+{
+	for (size_t i = 0; i < table->n_netns; i++)
+		if (table->netns[i].slot == slot)
+			return &table->netns[i];
+	return NULL;
+}
+
+static void netns_clear(struct vt_link_table *table)
+{
+	for (size_t i = 0; i < table->n_netns; i++)
+		free(table->netns[i].path);
+	free(table->netns);
+	table->netns = NULL;
+	table->n_netns = 0;
 }
 
 /* Lookups by name and altname wait for vt_link_table_index() again. */
@@ -136,15 +206,16 @@ static void unindex(struct vt_link_table *table)
 	table->n_by_altname = 0;
 }
 
-/* Where a link with @ifindex is, or would go, in the table's ifindex order. */
-static size_t position(const struct vt_link_table *table, int ifindex)
+/* Where the link (@ns, @ifindex) is, or would go, in the table's order. */
+static size_t position(const struct vt_link_table *table, uint16_t ns, int ifindex)
 {
+	struct vt_link key = { .ns = ns, .ifindex = ifindex };
 	size_t lo = 0, hi = table->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (table->links[mid].ifindex < ifindex)
+		if (cmp_ifindex(&table->links[mid], &key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -154,10 +225,10 @@ static size_t position(const struct vt_link_table *table, int ifindex)
 
 int vt_link_table_put(struct vt_link_table *table, struct vt_link *link)
 {
-	size_t at = position(table, link->ifindex);
+	size_t at = position(table, link->ns, link->ifindex);
 	struct vt_link *links;
 
-	if (at < table->n && table->links[at].ifindex == link->ifindex) {
+	if (at < table->n && !cmp_ifindex(&table->links[at], link)) {
 		vt_link_release(&table->links[at]);
 	} else {
 		links = vt_array_grow(table->links, &table->cap, table->n + 1, sizeof(*links), 64);
@@ -176,11 +247,11 @@ int vt_link_table_put(struct vt_link_table *table, struct vt_link *link)
 	return 0;
 }
 
-void vt_link_table_drop(struct vt_link_table *table, int ifindex)
+void vt_link_table_drop(struct vt_link_table *table, uint16_t ns, int ifindex)
 {
-	size_t at = position(table, ifindex);
+	size_t at = position(table, ns, ifindex);
 
-	if (at == table->n || table->links[at].ifindex != ifindex)
+	if (at == table->n || table->links[at].ns != ns || table->links[at].ifindex != ifindex)
 		return;
 	vt_link_release(&table->links[at]);
 	memmove(&table->links[at], &table->links[at + 1], (table->n - at - 1) * sizeof(*table->links));
@@ -202,6 +273,9 @@ int vt_link_table_copy(struct vt_link_table *dst, const struct vt_link_table *sr
 		if (!ret)
 			dst->n++;
 	}
+	for (size_t i = 0; i < src->n_netns && !ret; i++)
+		ret = vt_link_table_add_netns(dst, src->netns[i].path, src->netns[i].slot,
+					      src->netns[i].dev, src->netns[i].ino);
 	if (!ret)
 		ret = vt_link_table_index(dst);
 	if (ret)
@@ -295,6 +369,7 @@ void vt_link_table_clear(struct vt_link_table *table)
 	free(table->links);
 	free(table->by_name);
 	free(table->by_altname);
+	netns_clear(table);
 	memset(table, 0, sizeof(*table));
 }
 

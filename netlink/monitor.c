@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The link event monitor (RTNLGRP_LINK), with overruns turned into resyncs. */
+/*
+ * The link event monitor (RTNLGRP_LINK), with overruns turned into resyncs,
+ * for the own namespace and every one with an id in it: with
+ * NETLINK_LISTEN_ALL_NSID, the kernel delivers another namespace's events
+ * to a socket here as long as that namespace has an id here, tagged with it;
+ * the socket holds no reference on those namespaces, so they still die when
+ * their last user goes (RTNLGRP_NSID then says RTM_DELNSID).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #include <linux/rtnetlink.h>
 
@@ -38,6 +46,13 @@ int vt_monitor_open(struct vt_monitor **out, int rcvbuf)
 	if (ret < 0)
 		goto err;
 	fd = mnl_socket_get_fd(mon->sock);
+	{
+		int one = 1, group = RTNLGRP_NSID;
+
+		/* Both since Linux 4.6; without them, only the own namespace is watched. */
+		(void)setsockopt(fd, SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, &one, sizeof(one));
+		(void)setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group));
+	}
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
 		ret = -errno;
 		mnl_socket_close(mon->sock);
@@ -65,7 +80,8 @@ int vt_monitor_fd(const struct vt_monitor *mon)
 	return mnl_socket_get_fd(mon->sock);
 }
 
-static int deliver(const char *buf, size_t len, vt_monitor_fn fn, void *arg, int *count)
+static int deliver(const char *buf, size_t len, int32_t nsid, vt_monitor_fn fn, void *arg,
+		   int *count)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 	int left = (int)len;
@@ -77,12 +93,19 @@ static int deliver(const char *buf, size_t len, vt_monitor_fn fn, void *arg, int
 
 		const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 
-		if (nlh->nlmsg_type == RTM_NEWLINK)
+		if (nlh->nlmsg_type == RTM_NEWLINK) {
 			event = VT_EV_NEWLINK;
-		else if (nlh->nlmsg_type == RTM_DELLINK)
+		} else if (nlh->nlmsg_type == RTM_DELLINK) {
 			event = VT_EV_DELLINK;
-		else
+		} else if (nlh->nlmsg_type == RTM_NEWNSID || nlh->nlmsg_type == RTM_DELNSID) {
+			ret = fn(VT_EV_NETNS, NULL, nsid, 0, arg);
+			if (ret < 0)
+				return ret;
+			(*count)++;
 			continue;
+		} else {
+			continue;
+		}
 		/*
 		 * A bridge reports its ports on the same group (br_ifinfo_notify(),
 		 * family AF_BRIDGE, bridge port attributes only): an RTM_DELLINK of
@@ -95,7 +118,7 @@ static int deliver(const char *buf, size_t len, vt_monitor_fn fn, void *arg, int
 		if (ret < 0)
 			return ret;
 		/* A notification names the requester's port as its sender-side pid. */
-		ret = fn(event, &link, nlh->nlmsg_pid, arg);
+		ret = fn(event, &link, nsid, nlh->nlmsg_pid, arg);
 		vt_link_release(&link);
 		if (ret < 0)
 			return ret;
@@ -109,7 +132,9 @@ int vt_monitor_read(struct vt_monitor *mon, vt_monitor_fn fn, void *arg)
 	int count = 0;
 
 	for (;;) {
-		ssize_t n = vt_nl_recv(mon->sock, mon->buf, VT_NL_RECV_BUF, MSG_DONTWAIT);
+		int32_t nsid;
+		ssize_t n = vt_nl_recv_from(mon->sock, mon->buf, VT_NL_RECV_BUF, MSG_DONTWAIT,
+					    &nsid);
 		int ret;
 
 		if (n == -EAGAIN)
@@ -118,7 +143,7 @@ int vt_monitor_read(struct vt_monitor *mon, vt_monitor_fn fn, void *arg)
 			continue;
 		if (n == -ENOBUFS) {
 			/* The kernel dropped events: only a fresh dump tells the truth now. */
-			ret = fn(VT_EV_RESYNC, NULL, 0, arg);
+			ret = fn(VT_EV_RESYNC, NULL, -1, 0, arg);
 			if (ret < 0)
 				return ret;
 			count++;
@@ -126,7 +151,7 @@ int vt_monitor_read(struct vt_monitor *mon, vt_monitor_fn fn, void *arg)
 		}
 		if (n < 0)
 			return (int)n;
-		ret = deliver(mon->buf, (size_t)n, fn, arg, &count);
+		ret = deliver(mon->buf, (size_t)n, nsid, fn, arg, &count);
 		if (ret < 0)
 			return ret;
 	}

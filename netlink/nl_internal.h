@@ -36,6 +36,29 @@
 /* The largest request message vlantrunk builds. */
 #define VT_NL_MSG_MAX (VT_NL_MSG_BASE + VT_NL_EGRESS_PER_MSG * VT_NL_QOS_MAPPING_SIZE)
 
+/*
+ * Another network namespace, while registered (netns.c): a socket opened in
+ * it, for every request about its devices (the kernel looks a change's
+ * ifindex up in the requesting socket's namespace: Linux 6.1 answers a
+ * change with IFLA_TARGET_NETNSID with ENODEV), and its file, for creating
+ * a device straight into it (IFLA_NET_NS_FD) and for its sysctls. Both pin
+ * the namespace: they are closed when the run ends (vt_nl_netns_forget()).
+ */
+struct vt_nl_ns {
+	int fd;
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint64_t dev, ino;	/* the nsfs file's identity */
+	int32_t nsid;		/* its id in vlantrunk's own namespace */
+	int32_t own_id;		/* vlantrunk's own namespace's id in it */
+};
+
+/* A file that named a registered namespace. */
+struct vt_nl_path {
+	char *path;
+	uint16_t slot;
+};
+
 struct vt_nl {
 	struct mnl_socket *sock;
 	uint32_t portid;
@@ -43,7 +66,28 @@ struct vt_nl {
 	bool strict;
 	size_t send_max;	/* the largest datagram the send buffer takes */
 	char *buf;	/* VT_NL_RECV_BUF bytes */
+	int self_fd;	/* vlantrunk's own namespace, -1 until one is registered */
+	struct vt_nl_ns *ns;	/* slot k is ns[k - 1] */
+	size_t n_ns;
+	struct vt_nl_path *paths;
+	size_t n_paths;
 };
+
+/**
+ * vt_nl_endpoint - the socket for requests about devices in namespace @ns,
+ * and its port id. -ENOENT for a slot not registered.
+ */
+int vt_nl_endpoint(struct vt_nl *nl, uint16_t ns, struct mnl_socket **sock, uint32_t *portid);
+
+/**
+ * vt_nl_map_parent - @link came from namespace @ns: set its .ns and turn
+ * its IFLA_LINK_NETNSID into .parent_ns (.parent 0 when the parent is in a
+ * namespace not registered).
+ */
+void vt_nl_map_parent(const struct vt_nl *nl, uint16_t ns, struct vt_link *link);
+
+/** vt_nl_netns_fd - the file of registered namespace @ns (not VT_NS_OWN), or -1. */
+int vt_nl_netns_fd(const struct vt_nl *nl, uint16_t ns);
 
 /**
  * vt_nl_socket_open - a NETLINK_ROUTE socket with extended and capped acks,
@@ -59,6 +103,13 @@ int vt_nl_socket_open(struct mnl_socket **out, unsigned int groups, int rcvbuf,
  * -ENOSPC when it did not fit, or a negative errno from recvmsg().
  */
 ssize_t vt_nl_recv(struct mnl_socket *sock, void *buf, size_t len, int flags);
+
+/**
+ * vt_nl_recv_from - vt_nl_recv(), and *@nsid the id of the namespace the
+ * datagram came from (NETLINK_LISTEN_ALL_NSID), -1 for the own one.
+ */
+ssize_t vt_nl_recv_from(struct mnl_socket *sock, void *buf, size_t len, int flags,
+			int32_t *nsid);
 
 /**
  * vt_nl_parse_error - the error code of an NLMSG_ERROR or NLMSG_DONE message

@@ -66,16 +66,20 @@ int vt_nl_socket_open(struct mnl_socket **out, unsigned int groups, int rcvbuf,
 	return 0;
 }
 
-ssize_t vt_nl_recv(struct mnl_socket *sock, void *buf, size_t len, int flags)
+ssize_t vt_nl_recv_from(struct mnl_socket *sock, void *buf, size_t len, int flags,
+			int32_t *nsid)
 {
 	for (;;) {
 		struct sockaddr_nl addr;
 		struct iovec iov = { .iov_base = buf, .iov_len = len };
+		char control[CMSG_SPACE(sizeof(int))];
 		struct msghdr msg = {
 			.msg_name = &addr,
 			.msg_namelen = sizeof(addr),
 			.msg_iov = &iov,
 			.msg_iovlen = 1,
+			.msg_control = nsid ? control : NULL,
+			.msg_controllen = nsid ? sizeof(control) : 0,
 		};
 		ssize_t n = recvmsg(mnl_socket_get_fd(sock), &msg, flags);
 
@@ -87,8 +91,22 @@ ssize_t vt_nl_recv(struct mnl_socket *sock, void *buf, size_t len, int flags)
 		if (msg.msg_namelen != sizeof(addr) || addr.nl_family != AF_NETLINK ||
 		    addr.nl_pid != 0)
 			continue;
+		if (nsid) {
+			/* Only what comes from another namespace carries its id. */
+			*nsid = -1;
+			for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+				if (c->cmsg_level == SOL_NETLINK &&
+				    c->cmsg_type == NETLINK_LISTEN_ALL_NSID &&
+				    c->cmsg_len >= CMSG_LEN(sizeof(int)))
+					memcpy(nsid, CMSG_DATA(c), sizeof(int));
+		}
 		return n;
 	}
+}
+
+ssize_t vt_nl_recv(struct mnl_socket *sock, void *buf, size_t len, int flags)
+{
+	return vt_nl_recv_from(sock, buf, len, flags, NULL);
 }
 
 /*
@@ -123,6 +141,7 @@ int vt_nl_open(struct vt_nl **out)
 	if (ret < 0)
 		goto err;
 	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->self_fd = -1;
 	nl->send_max = send_max(mnl_socket_get_fd(nl->sock));
 	/* Distinct sequence numbers per process make stale answers recognisable. */
 	nl->seq = (uint32_t)getpid() << 16;
@@ -134,10 +153,31 @@ err:
 	return ret;
 }
 
+/* Here, with the sockets' lifecycle: registering them is netns.c's. */
+void vt_nl_netns_forget(struct vt_nl *nl)
+{
+	for (size_t k = 0; k < nl->n_ns; k++) {
+		mnl_socket_close(nl->ns[k].sock);
+		close(nl->ns[k].fd);
+	}
+	free(nl->ns);
+	nl->ns = NULL;
+	nl->n_ns = 0;
+	for (size_t i = 0; i < nl->n_paths; i++)
+		free(nl->paths[i].path);
+	free(nl->paths);
+	nl->paths = NULL;
+	nl->n_paths = 0;
+	if (nl->self_fd >= 0)
+		close(nl->self_fd);
+	nl->self_fd = -1;
+}
+
 void vt_nl_close(struct vt_nl *nl)
 {
 	if (!nl)
 		return;
+	vt_nl_netns_forget(nl);
 	mnl_socket_close(nl->sock);
 	free(nl->buf);
 	free(nl);

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 
 #define PROBE_PARENT "vtprobe0"
 #define PROBE_VLAN "vtprobe0.42"
+#define PROBE_NETNS_VLAN "vtprobe0.43"
 
 struct check {
 	const char *name;
@@ -79,6 +81,48 @@ static void check_netlink(struct check *c)
 	vt_nl_close(nl);
 }
 
+/*
+ * A VLAN made straight into another throwaway namespace, its parent staying
+ * here, as a subport with a netns is: 0, or 14 when that fails.
+ */
+static int probe_netns(struct vt_nl *nl, struct vt_batch *batch, int parent)
+{
+	struct vt_link_spec spec = { .fields = VT_F_NAME | VT_F_PARENT | VT_F_VLAN_ID };
+	struct vt_link_table links = { 0 };
+	const struct vt_link *vlan;
+	char path[64];
+	int here, there, status = 14;
+	uint16_t slot;
+
+	here = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (here < 0 || unshare(CLONE_NEWNET) < 0)
+		goto out;
+	there = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (setns(here, CLONE_NEWNET) < 0)
+		_exit(14);	/* never go on in the wrong namespace */
+	if (there < 0)
+		goto out;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", there);
+	if (vt_nl_netns_open(nl, path, &slot) < 0)
+		goto out;
+	strcpy(spec.link.name, PROBE_NETNS_VLAN);
+	spec.link.ns = slot;
+	spec.link.parent = parent;
+	spec.link.vlan.id = 43;
+	vt_batch_reset(batch);
+	if (vt_batch_create(batch, &spec) < 0 || vt_nl_send_batch(nl, batch) < 0 ||
+	    vt_batch_result(batch, 0)->error || vt_nl_dump_links(nl, &links) < 0)
+		goto out;
+	vlan = vt_link_table_find_name(&links, slot, PROBE_NETNS_VLAN);
+	/* there, with its parent here: the kernel's IFLA_LINK_NETNSID mapped back */
+	if (vlan && vlan->is_vlan && vlan->parent_ns == VT_NS_OWN && vlan->parent == parent &&
+	    !vt_link_table_find_name(&links, VT_NS_OWN, PROBE_NETNS_VLAN))
+		status = 0;
+out:
+	vt_link_table_clear(&links);
+	return status;
+}
+
 /* In the child, inside a fresh network namespace: returns an exit status. */
 static int probe_vlan(void)
 {
@@ -99,7 +143,7 @@ static int probe_vlan(void)
 			break;
 	}
 	status = 11;
-	if (vt_nl_dump_links(nl, &links) < 0 || !(parent = vt_link_table_find_name(&links, PROBE_PARENT)))
+	if (vt_nl_dump_links(nl, &links) < 0 || !(parent = vt_link_table_find_name(&links, VT_NS_OWN, PROBE_PARENT)))
 		goto out;
 	strcpy(spec.link.name, PROBE_VLAN);
 	spec.link.parent = parent->ifindex;
@@ -112,8 +156,10 @@ static int probe_vlan(void)
 	status = 13;
 	if (vt_nl_dump_links(nl, &links) < 0)
 		goto out;
-	vlan = vt_link_table_find_name(&links, PROBE_VLAN);
+	vlan = vt_link_table_find_name(&links, VT_NS_OWN, PROBE_VLAN);
 	status = vlan && vlan->is_vlan && vlan->vlan.id == 42 ? 0 : 13;
+	if (!status)
+		status = probe_netns(nl, batch, parent->ifindex);
 out:
 	vt_link_table_clear(&links);
 	vt_batch_free(batch);
@@ -140,7 +186,9 @@ static void check_8021q(struct check *c)
 	c->ok = status == 0;
 	if (c->ok) {
 		snprintf(c->detail, sizeof(c->detail),
-			 "created and read back VLAN %s in a throwaway network namespace", PROBE_VLAN);
+			 "created and read back VLAN %s in a throwaway network namespace, and %s in "
+			 "another one with its parent outside it (subport.netns)", PROBE_VLAN,
+			 PROBE_NETNS_VLAN);
 		return;
 	}
 	switch (WIFEXITED(status) ? WEXITSTATUS(status) : -1) {
@@ -158,6 +206,12 @@ static void check_8021q(struct check *c)
 		snprintf(c->detail, sizeof(c->detail), "the kernel cannot create VLAN devices");
 		snprintf(c->fix, sizeof(c->fix),
 			 "modprobe 8021q (a kernel built with CONFIG_VLAN_8021Q is needed)");
+		break;
+	case 14:
+		snprintf(c->detail, sizeof(c->detail), "VLANs work, but one cannot be created in "
+			 "another network namespace than its parent's (subport.netns)");
+		snprintf(c->fix, sizeof(c->fix), "run as root: entering a namespace (setns) needs "
+			 "CAP_SYS_ADMIN; a kernel older than 4.6 lacks what vlantrunk uses");
 		break;
 	default:
 		snprintf(c->detail, sizeof(c->detail), "the probe failed (status %d)", status);

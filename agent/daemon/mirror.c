@@ -13,7 +13,7 @@ static void mirror(struct vt_daemon *d, enum vt_link_event event, const struct v
 	struct vt_link copy = { 0 };	/* released on failure: never garbage */
 
 	if (event == VT_EV_DELLINK) {
-		vt_link_table_drop(&d->links, link->ifindex);
+		vt_link_table_drop(&d->links, VT_NS_OWN, link->ifindex);
 		return;
 	}
 	if (vt_link_copy(&copy, link) < 0 || vt_link_table_put(&d->links, &copy) < 0) {
@@ -22,10 +22,22 @@ static void mirror(struct vt_daemon *d, enum vt_link_event event, const struct v
 	}
 }
 
-static int on_link(enum vt_link_event event, const struct vt_link *link, uint32_t origin, void *arg)
+static int on_link(enum vt_link_event event, const struct vt_link *link, int32_t nsid,
+		   uint32_t origin, void *arg)
 {
 	struct vt_daemon *d = arg;
 
+	/*
+	 * Another namespace's device changed, or a namespace came or went: its
+	 * devices are read by a dump at every run (they are not mirrored), and
+	 * which trunks it concerns is known only to a plan, so every trunk is
+	 * looked at, as soon as a local event would have it.
+	 */
+	if (event == VT_EV_NETNS || (event != VT_EV_RESYNC && nsid >= 0)) {
+		d->all_dirty = true;
+		vt_schedule_debounce(d, 0);
+		return 0;
+	}
 	if (event == VT_EV_RESYNC) {
 		/* Events were lost: only a fresh dump of everything tells the truth. */
 		d->stats.overruns++;
@@ -35,7 +47,8 @@ static int on_link(enum vt_link_event event, const struct vt_link *link, uint32_
 	}
 	/* Our own requests' echoes: the run that sent them verified the result. */
 	if (!origin || origin != vt_nl_portid(d->nl)) {
-		const struct vt_link *was = vt_link_table_find_ifindex(&d->links, link->ifindex);
+		const struct vt_link *was = vt_link_table_find_ifindex(&d->links, VT_NS_OWN,
+									 link->ifindex);
 
 		/*
 		 * An event carries the device as it is now: an altname removed, or a
@@ -64,7 +77,12 @@ static int catch_up(struct vt_daemon *d)
 {
 	int ret = vt_monitor_read(d->mon, on_link, d);
 
-	if (ret < 0 || d->links_stale) {
+	/*
+	 * Other namespaces' devices are not mirrored: while a run has some
+	 * registered, every read is a dump of all of them (and of the own one:
+	 * a dump of several namespaces is one snapshot only taken together).
+	 */
+	if (ret < 0 || d->links_stale || vt_nl_netns_count(d->nl)) {
 		ret = vt_nl_dump_links(d->nl, &d->links);
 		if (ret < 0)
 			return ret;
@@ -109,7 +127,8 @@ static int confirm_links(void *arg, const int *ifindexes, size_t n, size_t n_sil
 	if (ret < 0)
 		return ret;
 	for (size_t i = 0; i < n; i++) {
-		const struct vt_link *l = vt_link_table_find_ifindex(&d->links, ifindexes[i]);
+		const struct vt_link *l = vt_link_table_find_ifindex(&d->links, VT_NS_OWN,
+								     ifindexes[i]);
 
 		unsure += i < n_silent || !l || !l->up;
 	}
@@ -118,14 +137,15 @@ static int confirm_links(void *arg, const int *ifindexes, size_t n, size_t n_sil
 		return 0;
 	}
 	for (size_t i = 0; i < n && !d->links_stale; i++) {
-		const struct vt_link *l = vt_link_table_find_ifindex(&d->links, ifindexes[i]);
+		const struct vt_link *l = vt_link_table_find_ifindex(&d->links, VT_NS_OWN,
+								     ifindexes[i]);
 		struct vt_link now = { 0 };
 
 		if (i >= n_silent && l && l->up)
 			continue;
-		ret = vt_nl_get_link(d->nl, ifindexes[i], &now);
+		ret = vt_nl_get_link(d->nl, VT_NS_OWN, ifindexes[i], &now);
 		if (ret == -ENODEV)
-			vt_link_table_drop(&d->links, ifindexes[i]);
+			vt_link_table_drop(&d->links, VT_NS_OWN, ifindexes[i]);
 		else if (ret < 0 || vt_link_table_put(&d->links, &now) < 0)
 			d->links_stale = true;
 		vt_link_release(&now);

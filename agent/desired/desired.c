@@ -357,8 +357,10 @@ void vt_desired_free(struct vt_desired *desired)
 	for (size_t i = 0; i < desired->n_trunks; i++) {
 		struct vt_trunk *trunk = &desired->trunks[i];
 
-		for (size_t j = 0; j < trunk->n_subports; j++)
+		for (size_t j = 0; j < trunk->n_subports; j++) {
 			free(trunk->subports[j].egress);
+			free(trunk->subports[j].netns);
+		}
 		free(trunk->subports);
 	}
 	free(desired->trunks);

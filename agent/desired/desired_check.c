@@ -1,17 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * desired_check.c - the rules of the desired state that span trunks and
- * files: unique trunk and subport names, unique (parent, protocol, vlan),
- * QinQ nesting (outer trunk, depth, no cycles), masters that can be bridges.
+ * files: unique trunk names, subport names unique per namespace, unique
+ * (parent, protocol, vlan), QinQ nesting (outer trunk, depth, no cycles),
+ * masters that can be bridges.
  *
  * Names are sorted rather than compared pairwise: up to VT_DESIRED_MAX_SUBPORTS
  * subports must be checked in O(n log n). Duplicates are found by a sort and
  * a scan, which reports them in name order, each against the first of its
  * name in file order; that first is the one a master or a parent of that
  * name is looked up as, in the name table. Values that were invalid (empty
- * names, vlan 0) were reported already and are skipped here.
+ * names, vlan 0, a netns of "") were reported already and are skipped here.
+ *
+ * A device name is unique within its network namespace only, so a subport
+ * is known by its key: its name in vlantrunk's own namespace, "PATH/NAME"
+ * in another, PATH as vt_desired_netns_path() gives it (an `ip netns` name
+ * and its /run/netns path are one namespace). A device name holds no '/'
+ * and a path starts with one: no two (namespace, name) share a key. Paths
+ * are compared as written: two paths to one namespace (a bind mount and
+ * /proc/PID/ns/net) are the kernel's to tell apart, not the text's.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +32,12 @@
 
 #define NO_SUBPORT ((size_t)-1)
 
+/* Room for a subport's key: a namespace path, '/', a device name. */
+#define KEY_MAX (VT_NETNS_PATH_MAX + VT_IFNAMSIZ)
+
 /* A subport (or, with subport NO_SUBPORT, a trunk) in sortable form. */
 struct ref {
-	const char *name;		/* subport or trunk name, or the parent's */
+	const char *name;		/* subport key, trunk name, or the parent's */
 	uint16_t protocol, vlan;
 	size_t trunk, subport;
 };
@@ -33,9 +46,12 @@ struct check {
 	struct vt_desired_build *build;
 	struct vt_desired *desired;
 	size_t *position;		/* of each trunk in its file's "trunks" */
-	struct ref *subports;		/* every named subport, sorted by name */
-	/* each subport name -> its first in subports (the first in file order) */
+	struct ref *subports;		/* every named subport, sorted by key */
+	char *keys;			/* the keys of subports in other namespaces */
+	/* each subport key -> its first in subports (the first in file order) */
 	struct vt_name_table subport_names;
+	/* each subport name, in whatever namespace -> the first of a key with it */
+	struct vt_name_table bare_names;
 };
 
 static int cmp_refs_by_name(const void *a, const void *b)
@@ -150,46 +166,137 @@ out:
 }
 
 /*
- * Sort the named subports into check->subports, and put the first of each
- * name into check->subport_names; each later one of a name is a duplicate,
- * reported against that first.
+ * The key of @name in namespace @netns (NULL: vlantrunk's own) into @buf,
+ * of @size bytes. Returns its length, or -ENAMETOOLONG when it does not fit.
  */
-static int check_subport_names(struct check *check)
+static int make_key(const char *netns, const char *name, char *buf, size_t size)
+{
+	size_t len;
+	int n;
+
+	if (!netns) {
+		n = snprintf(buf, size, "%s", name);
+		return n >= 0 && (size_t)n < size ? n : -ENAMETOOLONG;
+	}
+	if (vt_desired_netns_path(netns, buf, size) < 0)
+		return -ENAMETOOLONG;
+	len = strlen(buf);
+	n = snprintf(buf + len, size - len, "/%s", name);
+	return n >= 0 && (size_t)n < size - len ? (int)len + n : -ENAMETOOLONG;
+}
+
+/* A subport the name rules take part in: named, and with a valid netns if any. */
+static bool is_keyed(const struct vt_subport *subport)
+{
+	return subport->name[0] && (!subport->netns || subport->netns[0]);
+}
+
+/* Room for the keys of the subports in other namespaces, in check->keys. 0 or -ENOMEM. */
+static int alloc_keys(struct check *check, size_t *size)
 {
 	struct vt_desired *desired = check->desired;
-	struct ref *refs;
-	size_t n = 0, first = 0;
-	int ret = 0;
+	char key[KEY_MAX];
 
-	refs = calloc(check->build->n_subports ? check->build->n_subports : 1, sizeof(*refs));
-	if (!refs) {
+	*size = 1;
+	for (size_t i = 0; i < desired->n_trunks; i++)
+		for (size_t j = 0; j < desired->trunks[i].n_subports; j++) {
+			const struct vt_subport *subport = &desired->trunks[i].subports[j];
+			int len;
+
+			if (!is_keyed(subport) || !subport->netns)
+				continue;
+			len = make_key(subport->netns, subport->name, key, sizeof(key));
+			*size += len < 0 ? 0 : (size_t)len + 1;
+		}
+	check->keys = malloc(*size);
+	return check->keys ? 0 : -ENOMEM;
+}
+
+/*
+ * Every keyed subport into check->subports, its key in check->keys where it is
+ * in another namespace; *@n says how many. 0 or -ENOMEM.
+ */
+static int collect_subports(struct check *check, size_t *n)
+{
+	struct vt_desired *desired = check->desired;
+	size_t size, off = 0;
+	int ret;
+
+	*n = 0;
+	ret = alloc_keys(check, &size);
+	if (ret)
+		goto out;
+	check->subports = calloc(check->build->n_subports ? check->build->n_subports : 1,
+				 sizeof(*check->subports));
+	if (!check->subports) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	check->subports = refs;
-	for (size_t i = 0; i < desired->n_trunks; i++) {
-		const struct vt_trunk *trunk = &desired->trunks[i];
+	for (size_t i = 0; i < desired->n_trunks; i++)
+		for (size_t j = 0; j < desired->trunks[i].n_subports; j++) {
+			const struct vt_subport *subport = &desired->trunks[i].subports[j];
+			const char *key = subport->name;
 
-		for (size_t j = 0; j < trunk->n_subports; j++)
-			if (trunk->subports[j].name[0])
-				refs[n++] = (struct ref){ .name = trunk->subports[j].name,
-							  .trunk = i, .subport = j };
-	}
+			if (!is_keyed(subport))
+				continue;
+			if (subport->netns) {
+				/* never short: KEY_MAX holds any valid netns and name */
+				int len = make_key(subport->netns, subport->name, check->keys + off,
+						   size - off);
+
+				if (len < 0)
+					continue;
+				key = check->keys + off;
+				off += (size_t)len + 1;
+			}
+			check->subports[(*n)++] = (struct ref){ .name = key, .trunk = i,
+								.subport = j };
+		}
+out:
+	return ret;
+}
+
+/*
+ * Sort the keyed subports into check->subports, and put the first of each
+ * key into check->subport_names (and its name into check->bare_names);
+ * each later one of a key is a duplicate, reported against that first.
+ */
+static int check_subport_names(struct check *check)
+{
+	struct ref *refs;
+	size_t n, first = 0;
+	int ret;
+
+	ret = collect_subports(check, &n);
+	if (ret)
+		goto out;
+	refs = check->subports;
 	qsort(refs, n, sizeof(*refs), cmp_refs_by_name);
 	for (size_t i = 0; i < n; i++) {
+		const struct vt_subport *subport =
+			&check->desired->trunks[refs[i].trunk].subports[refs[i].subport];
 		char earlier[VT_IFNAMSIZ + VT_TRUNK_NAME_MAX + 320];
 
 		if (!i || strcmp(refs[i].name, refs[first].name)) {
 			first = i;
 			ret = vt_name_table_add(&check->subport_names, refs[i].name, i);
+			if (!ret)
+				ret = vt_name_table_add(&check->bare_names, subport->name, i);
 			if (ret)
 				goto out;
 			continue;
 		}
 		describe(check, refs[first].trunk, refs[first].subport, refs[i].trunk,
 			 earlier, sizeof(earlier));
-		ret = report_at(check, refs[i].trunk, refs[i].subport, "name",
-				"the name is already used by %s", earlier);
+		if (!subport->netns)
+			ret = report_at(check, refs[i].trunk, refs[i].subport, "name",
+					"the name is already used by %s", earlier);
+		else	/* the key's path: the namespace both are in, however written */
+			ret = report_at(check, refs[i].trunk, refs[i].subport, "name",
+					"the name is already used by %s, in namespace \"%.*s\"",
+					earlier,
+					(int)(strlen(refs[i].name) - strlen(subport->name) - 1),
+					refs[i].name);
 		if (ret)
 			goto out;
 	}
@@ -197,11 +304,18 @@ out:
 	return ret;
 }
 
-/* The subport called @name (the first in file order, if there are more), or NULL. */
-static const struct ref *find_subport(struct check *check, const char *name)
+/*
+ * The subport called @name in namespace @netns (NULL: vlantrunk's own),
+ * the first in file order if there are more, or NULL.
+ */
+static const struct ref *find_subport(struct check *check, const char *netns, const char *name)
 {
-	size_t i = vt_name_table_get(&check->subport_names, name, SIZE_MAX);
+	char key[KEY_MAX];
+	size_t i;
 
+	if (make_key(netns, name, key, sizeof(key)) < 0)
+		return NULL;
+	i = vt_name_table_get(&check->subport_names, key, SIZE_MAX);
 	return i == SIZE_MAX ? NULL : &check->subports[i];
 }
 
@@ -217,9 +331,10 @@ static int check_masters(struct check *check)
 			const struct ref *other;
 			char what[VT_IFNAMSIZ + VT_TRUNK_NAME_MAX + 320];
 
-			if (!(subport->managed & VT_SP_MASTER))
+			/* the master is a device of the subport's own namespace */
+			if (!(subport->managed & VT_SP_MASTER) || !is_keyed(subport))
 				continue;
-			other = find_subport(check, subport->master);
+			other = find_subport(check, subport->netns, subport->master);
 			if (!other)
 				continue;
 			describe(check, other->trunk, other->subport, i, what, sizeof(what));
@@ -234,7 +349,33 @@ out:
 	return ret;
 }
 
-/* Set trunk.outer where a trunk's parent is a subport; a trunk's own is an error. */
+/*
+ * A trunk's parent named as a subport of another namespace only: SPEC.md
+ * keeps a trunk's parent in vlantrunk's own namespace, and reading it as
+ * a device of the host that happens to share the name would hide the
+ * mistake until the kernel finds no such parent.
+ */
+static int report_parent_elsewhere(struct check *check, size_t trunk)
+{
+	const char *parent = check->desired->trunks[trunk].parent;
+	size_t i = vt_name_table_get(&check->bare_names, parent, SIZE_MAX);
+	const struct ref *other;
+	char what[VT_IFNAMSIZ + VT_TRUNK_NAME_MAX + 320];
+
+	if (i == SIZE_MAX)
+		return 0;
+	other = &check->subports[i];
+	describe(check, other->trunk, other->subport, trunk, what, sizeof(what));
+	return report_at(check, trunk, NO_SUBPORT, "parent",
+			 "parent \"%s\" is %s in namespace \"%.64s\": a trunk's parent stays "
+			 "in vlantrunk's own namespace", parent, what,
+			 check->desired->trunks[other->trunk].subports[other->subport].netns);
+}
+
+/*
+ * Set trunk.outer where a trunk's parent is a subport of vlantrunk's own
+ * namespace; a trunk's own subport, or one of another namespace, is an error.
+ */
 static int find_outer_trunks(struct check *check)
 {
 	struct vt_desired *desired = check->desired;
@@ -246,9 +387,13 @@ static int find_outer_trunks(struct check *check)
 
 		if (!trunk->parent[0])
 			continue;
-		carrier = find_subport(check, trunk->parent);
-		if (!carrier)
+		carrier = find_subport(check, NULL, trunk->parent);
+		if (!carrier) {
+			ret = report_parent_elsewhere(check, i);
+			if (ret)
+				goto out;
 			continue;
+		}
 		if (carrier->trunk == i) {
 			ret = report_at(check, i, NO_SUBPORT, "parent",
 					"\"%s\" is this trunk's own subport (subports[%zu]): "
@@ -420,7 +565,9 @@ int vt_desired_check(struct vt_desired_build *build)
 	ret = check_vlans(&check);
 out:
 	vt_name_table_free(&check.subport_names);
+	vt_name_table_free(&check.bare_names);
 	free(check.subports);
+	free(check.keys);
 	free(check.position);
 	return ret;
 }

@@ -17,7 +17,8 @@
  * checked; desired_parse.c one document into trunks and subports; qos.c a
  * subport's QoS maps; doc.c one document's typed fields and where a
  * problem in them is; desired_check.c the rules across trunks and files
- * (unique names and vlans, masters, QinQ nesting); diag.c the diagnostics
+ * (unique names and vlans, masters, QinQ nesting); desired_netns.c what a
+ * subport's netns may say and the file it names; diag.c the diagnostics
  * they all report through. Below, each file's functions, from the bottom up.
  */
 #ifndef VT_DESIRED_INTERNAL_H
@@ -71,6 +72,17 @@ int vt_diag_vreport(struct vt_desired_build *build, const struct vt_diag_where *
  * many problems were only counted. 0 or -ENOMEM.
  */
 int vt_diag_count_unlisted(struct vt_desired_build *build);
+
+/* desired_netns.c (and vt_desired_netns_path(), in vt_desired.h) */
+
+/*
+ * vt_desired_netns_problem - why @netns (@len bytes, as the JSON string
+ * holds them) is not a valid subport.netns, or NULL when it is one: an
+ * `ip netns` name (no '/', not "." or "..", at most NAME_MAX bytes, no
+ * whitespace or control character) or an absolute path (shorter than
+ * VT_NETNS_PATH_MAX, no empty, "." or ".." component, no '/' at the end).
+ */
+const char *vt_desired_netns_problem(const char *netns, size_t len);
 
 /* doc.c */
 
@@ -148,6 +160,16 @@ int vt_doc_protocol(struct vt_doc *doc, const json_t *value, uint16_t *dst);
 
 /* vt_doc_mac - a unicast MAC address, not all zero, into @dst. */
 int vt_doc_mac(struct vt_doc *doc, const json_t *value, uint8_t dst[VT_MAC_LEN]);
+
+/*
+ * vt_doc_netns - a subport's "netns" into *@dst, a copy the subport owns:
+ * a string vt_desired_netns_problem() finds nothing wrong with, or null for
+ * vlantrunk's own namespace (*@dst stays NULL). Unlike the other readers,
+ * a wrong value leaves *@dst "" (a copy too), a value never valid: the
+ * rules across subports skip it, as they skip an empty name, rather than
+ * take the subport for one of vlantrunk's own namespace.
+ */
+int vt_doc_netns(struct vt_doc *doc, const json_t *value, char **dst);
 
 /* qos.c: each reports every problem in its map. 0 or -ENOMEM. */
 

@@ -51,6 +51,7 @@ static const struct vt_doc_key subport_keys[] = {
 	{ "ingress_qos", false },
 	{ "adopt", false },
 	{ "ipv6", false },
+	{ "netns", false },
 };
 
 /* Each boolean VLAN flag and its bit in vt_subport.vlan_flags. */
@@ -159,6 +160,9 @@ static int parse_subport(struct vt_doc *doc, json_t *object, struct vt_subport *
 		goto out;
 	value = json_object_get(object, "ipv6");
 	if (value && (ret = vt_doc_bool(doc, "ipv6", value, &subport->ipv6)) < 0)
+		goto out;
+	value = json_object_get(object, "netns");
+	if (value && (ret = vt_doc_netns(doc, value, &subport->netns)) < 0)
 		goto out;
 	ret = read_vlan_flags(doc, object, subport);
 	if (ret)

@@ -378,3 +378,29 @@ int vt_doc_mac(struct vt_doc *doc, const json_t *value, uint8_t dst[VT_MAC_LEN])
 out:
 	return ret;
 }
+
+int vt_doc_netns(struct vt_doc *doc, const json_t *value, char **dst)
+{
+	const char *netns = "", *why;
+	int ret = 1;
+
+	if (json_is_null(value))
+		goto out;
+	if (!json_is_string(value)) {
+		ret = vt_doc_wrong_kind(doc, "netns", value, "a string or null");
+	} else {
+		netns = json_string_value(value);
+		why = vt_desired_netns_problem(netns, json_string_length(value));
+		if (why)
+			ret = vt_doc_problem(doc, "netns",
+					     "\"%.64s\" is not a valid namespace: %s", netns, why);
+	}
+	if (ret < 0)
+		goto out;
+	/* reported (ret 0): "", which no rule across subports takes for a namespace */
+	*dst = strdup(ret ? netns : "");
+	if (!*dst)
+		ret = -ENOMEM;
+out:
+	return ret;
+}

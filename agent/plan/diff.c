@@ -46,7 +46,7 @@ uint32_t vt_diff_link(const struct vt_link *want, const struct vt_link *have, ui
 		d |= VT_D_NAME;
 	if (!have->is_vlan)
 		return (d | VT_D_KIND) & ~ignore;
-	if (have->parent != want->parent)
+	if (have->parent != want->parent || have->parent_ns != want->parent_ns)
 		d |= VT_D_PARENT;
 	if (have->vlan.id != want->vlan.id)
 		d |= VT_D_VLAN;
@@ -120,9 +120,10 @@ static void put_ingress(char *buf, size_t len, const uint32_t *map)
 		snprintf(buf, len, "none");
 }
 
-static void put_ifname(char *buf, size_t len, const struct vt_link_table *links, int ifindex)
+static void put_ifname(char *buf, size_t len, const struct vt_link_table *links, uint16_t ns,
+		       int ifindex)
 {
-	const struct vt_link *l = ifindex ? vt_link_table_find_ifindex(links, ifindex) : NULL;
+	const struct vt_link *l = ifindex ? vt_link_table_find_ifindex(links, ns, ifindex) : NULL;
 
 	if (!ifindex)
 		snprintf(buf, len, "none");
@@ -184,7 +185,7 @@ void vt_diff_values(enum vt_diff bit, const struct vt_subport_report *rep,
 		snprintf(want, len, "vlan");
 		break;
 	case VT_D_PARENT:
-		put_ifname(old, len, links, h->parent);
+		put_ifname(old, len, links, h->parent_ns, h->parent);
 		snprintf(want, len, "%s", t->parent_name);
 		break;
 	case VT_D_VLAN:
@@ -228,7 +229,7 @@ void vt_diff_values(enum vt_diff bit, const struct vt_subport_report *rep,
 		snprintf(want, len, "%s", t->up ? "up" : "down");
 		break;
 	case VT_D_MASTER:
-		put_ifname(old, len, links, h->master);
+		put_ifname(old, len, links, h->ns, h->master);
 		snprintf(want, len, "%s", sp->managed & VT_SP_MASTER ? sp->master : "none");
 		break;
 	case VT_D_OWNER:

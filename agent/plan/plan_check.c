@@ -20,7 +20,7 @@
 static const struct vt_link *undeleted_child(const struct planner *p, const struct vt_link *link)
 {
 	size_t n;
-	const struct vlan_key *c = vt_plan_index_children(p, link->ifindex, &n);
+	const struct vlan_key *c = vt_plan_index_children(p, link->ns, link->ifindex, &n);
 
 	for (size_t i = 0; i < n; i++)
 		if (c[i].link != link && p->fate[link_pos(p, c[i].link)] != FATE_DELETED)
@@ -45,7 +45,8 @@ static const struct vt_link *key_holder(const struct planner *p, const struct vt
 	/* On a parent this plan creates or recreates, nothing is there yet. */
 	if (!rep->target.parent)
 		return NULL;
-	holder = vt_plan_index_vlan(p, rep->target.parent, rep->want->protocol, rep->want->vlan);
+	holder = vt_plan_index_vlan(p, VT_NS_OWN, rep->target.parent, rep->want->protocol,
+				    rep->want->vlan);
 	return holder && p->fate[link_pos(p, holder)] != FATE_DELETED ? holder : NULL;
 }
 

@@ -200,7 +200,7 @@ static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int dept
 
 	if (level > MAX_STACK)
 		return;
-	c = vt_plan_index_children(w->p, dev->ifindex, &n);
+	c = vt_plan_index_children(w->p, dev->ns, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
@@ -306,7 +306,7 @@ static void walk_down(struct walk *w, const struct vt_link *dev, unsigned int de
 
 	if (level > MAX_STACK)
 		return;
-	c = vt_plan_index_children(w->p, dev->ifindex, &n);
+	c = vt_plan_index_children(w->p, dev->ns, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
@@ -350,7 +350,7 @@ static void walk_mtu(struct walk *w, const struct vt_link *dev, unsigned int dep
 
 	if (level > MAX_STACK)
 		return;
-	c = vt_plan_index_children(w->p, dev->ifindex, &n);
+	c = vt_plan_index_children(w->p, dev->ns, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
@@ -372,7 +372,7 @@ static void walk_mtu(struct walk *w, const struct vt_link *dev, unsigned int dep
 				  "changed: %s", w->op->before->name, mtu, l->name, owner, why);
 			return;
 		}
-		want = vt_plan_index_wanted(w->p, l->name);
+		want = vt_plan_index_wanted(w->p, l->ns, l->name);
 		if (!own && want) {
 			const struct vt_trunk *tr = &w->p->desired->trunks[want->trunk];
 			const struct vt_subport *sp = &tr->subports[want->subport];
@@ -408,7 +408,7 @@ static void walk_mac(struct walk *w, const struct vt_link *dev, const uint8_t *o
 
 	if (level > MAX_STACK)
 		return;
-	c = vt_plan_index_children(w->p, dev->ifindex, &n);
+	c = vt_plan_index_children(w->p, dev->ns, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);

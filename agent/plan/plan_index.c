@@ -15,14 +15,35 @@ static int cmp_parent(const void *a, const void *b)
 {
 	const struct vlan_key *x = a, *y = b;
 
+	if (x->parent_ns != y->parent_ns)
+		return x->parent_ns < y->parent_ns ? -1 : 1;
 	return (x->parent > y->parent) - (x->parent < y->parent);
 }
 
-const struct wanted *vt_plan_index_wanted(struct planner *p, const char *name)
+const struct wanted *vt_plan_index_wanted(struct planner *p, int ns, const char *name)
 {
-	size_t i = vt_name_table_get(&p->wanted_names, name, SIZE_MAX);
+	size_t n;
+	const struct vt_name_entry *e = vt_name_table_find(&p->wanted_names, name, &n);
 
-	return i == SIZE_MAX ? NULL : &p->wanted[i];
+	/* names are unique per namespace (desired/ checks it): one at most matches */
+	for (size_t i = 0; e && i < n; i++)
+		if (p->wanted[e[i].value].ns == ns)
+			return &p->wanted[e[i].value];
+	return NULL;
+}
+
+/* The slot of namespace @netns (a subport's), VT_NS_OWN for NULL, -1 when not read. */
+static int netns_slot(const struct vt_link_table *links, const char *netns)
+{
+	char path[VT_NETNS_PATH_MAX];
+	const struct vt_netns_name *n;
+
+	if (!netns)
+		return VT_NS_OWN;
+	if (vt_desired_netns_path(netns, path, sizeof(path)) < 0)
+		return -1;
+	n = vt_link_table_netns(links, path);
+	return n ? n->slot : -1;
 }
 
 const char *vt_plan_index_held(const struct planner *p, const char *trunk)
@@ -33,9 +54,10 @@ const char *vt_plan_index_held(const struct planner *p, const char *trunk)
 	return NULL;
 }
 
-const struct vlan_key *vt_plan_index_children(const struct planner *p, int ifindex, size_t *n)
+const struct vlan_key *vt_plan_index_children(const struct planner *p, uint16_t ns, int ifindex,
+					      size_t *n)
 {
-	struct vlan_key key = { .parent = ifindex };
+	struct vlan_key key = { .parent_ns = ns, .parent = ifindex };
 	const struct vlan_key *c, *end;
 
 	*n = 0;
@@ -43,9 +65,9 @@ const struct vlan_key *vt_plan_index_children(const struct planner *p, int ifind
 				    cmp_parent) : NULL;
 	if (!c)
 		return NULL;
-	while (c > p->children && c[-1].parent == ifindex)
+	while (c > p->children && !cmp_parent(&c[-1], &key))
 		c--;
-	for (end = c; end < p->children + p->n_children && end->parent == ifindex; end++)
+	for (end = c; end < p->children + p->n_children && !cmp_parent(end, &key); end++)
 		;
 	*n = (size_t)(end - c);
 	return c;
@@ -55,17 +77,18 @@ static int cmp_key(const void *a, const void *b)
 {
 	const struct vlan_key *x = a, *y = b;
 
-	if (x->parent != y->parent)
-		return x->parent < y->parent ? -1 : 1;
+	if (x->parent_ns != y->parent_ns || x->parent != y->parent)
+		return cmp_parent(a, b);
 	if (x->protocol != y->protocol)
 		return x->protocol < y->protocol ? -1 : 1;
 	return (x->vlan > y->vlan) - (x->vlan < y->vlan);
 }
 
-const struct vt_link *vt_plan_index_vlan(const struct planner *p, int parent, uint16_t protocol,
-					 uint16_t vlan)
+const struct vt_link *vt_plan_index_vlan(const struct planner *p, uint16_t parent_ns, int parent,
+					 uint16_t protocol, uint16_t vlan)
 {
-	struct vlan_key key = { .parent = parent, .protocol = protocol, .vlan = vlan }, *found;
+	struct vlan_key key = { .parent_ns = parent_ns, .parent = parent, .protocol = protocol,
+				.vlan = vlan }, *found;
 
 	found = p->n_keys ? bsearch(&key, p->keys, p->n_keys, sizeof(key), cmp_key) : NULL;
 	return found ? found->link : NULL;
@@ -102,9 +125,12 @@ int vt_plan_index_build(struct planner *p)
 		if (!p->targets[i] || !p->mtu[i])
 			return -ENOMEM;
 		for (size_t j = 0; j < tr->n_subports; j++) {
+			int ns = netns_slot(t, tr->subports[j].netns);
+
 			if (vt_name_table_add(&p->wanted_names, tr->subports[j].name, p->n_wanted) < 0)
 				return -ENOMEM;
-			p->wanted[p->n_wanted++] = (struct wanted){ tr->subports[j].name, i, j };
+			p->wanted[p->n_wanted++] = (struct wanted){ tr->subports[j].name, i, j, ns };
+			p->targets[i][j].ns = ns;
 		}
 	}
 	for (size_t i = 0; i < p->n_only; i++)
@@ -114,11 +140,13 @@ int vt_plan_index_build(struct planner *p)
 	for (size_t i = 0; i < t->n; i++) {
 		const struct vt_link *l = &t->links[i];
 
-		if (l->is_vlan)
-			p->keys[p->n_keys++] = (struct vlan_key){ l->parent, l->vlan.protocol,
-								  l->vlan.id, l };
-		if (l->parent && l->parent != l->ifindex)
-			p->children[p->n_children++] = (struct vlan_key){ .parent = l->parent,
+		/* A VLAN whose parent is in a namespace not read (.parent 0) keys nothing here. */
+		if (l->is_vlan && l->parent)
+			p->keys[p->n_keys++] = (struct vlan_key){ l->parent_ns, l->parent,
+								  l->vlan.protocol, l->vlan.id, l };
+		if (l->parent && (l->parent != l->ifindex || l->parent_ns != l->ns))
+			p->children[p->n_children++] = (struct vlan_key){ .parent_ns = l->parent_ns,
+									  .parent = l->parent,
 									  .link = l };
 	}
 	qsort(p->keys, p->n_keys, sizeof(*p->keys), cmp_key);
@@ -135,8 +163,9 @@ const struct vt_link *vt_plan_index_parent(const struct planner *p, size_t ti)
 {
 	const struct vt_trunk *tr = &p->desired->trunks[ti];
 
-	return tr->outer >= 0 ? vt_link_table_find_name(p->links, tr->parent) :
-				vt_link_table_resolve(p->links, tr->parent);
+	/* Parents are in vlantrunk's own namespace (desired/ refuses others). */
+	return tr->outer >= 0 ? vt_link_table_find_name(p->links, VT_NS_OWN, tr->parent) :
+				vt_link_table_resolve(p->links, VT_NS_OWN, tr->parent);
 }
 
 void vt_plan_index_free(struct planner *p)

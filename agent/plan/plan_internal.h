@@ -26,15 +26,17 @@
 #include "spec.h"
 #include "vt_plan.h"
 
-/* A desired subport, findable by name across every trunk. */
+/* A desired subport, findable by (namespace, name) across every trunk. */
 struct wanted {
 	const char *name;
 	size_t trunk;			/* index into desired->trunks */
 	size_t subport;
+	int ns;				/* vt_subport_target.ns: -1 when its namespace is missing */
 };
 
 /* A VLAN device, findable by what the kernel keeps unique. */
 struct vlan_key {
+	uint16_t parent_ns;
 	int parent;
 	uint16_t protocol;
 	uint16_t vlan;
@@ -96,15 +98,17 @@ int vt_plan_index_build(struct planner *p);
 /** vt_plan_index_free - free what vt_plan_index_build() allocated, and the name tables. */
 void vt_plan_index_free(struct planner *p);
 
-/** vt_plan_index_wanted - the desired subport called @name, or NULL. */
-const struct wanted *vt_plan_index_wanted(struct planner *p, const char *name);
+/** vt_plan_index_wanted - the desired subport called @name in namespace @ns, or NULL. */
+const struct wanted *vt_plan_index_wanted(struct planner *p, int ns, const char *name);
 
 /** vt_plan_index_vlan - the VLAN device with this (parent, protocol, vlan), or NULL. */
-const struct vt_link *vt_plan_index_vlan(const struct planner *p, int parent, uint16_t protocol,
+const struct vt_link *vt_plan_index_vlan(const struct planner *p, uint16_t parent_ns, int parent,
+					 uint16_t protocol,
 					 uint16_t vlan);
 
 /** vt_plan_index_children - the links whose parent is @ifindex: *@n of them from the result. */
-const struct vlan_key *vt_plan_index_children(const struct planner *p, int ifindex, size_t *n);
+const struct vlan_key *vt_plan_index_children(const struct planner *p, uint16_t ns, int ifindex,
+					      size_t *n);
 
 /**
  * vt_plan_index_parent - the device desired trunk @ti's parent names: on a

@@ -13,7 +13,7 @@ static unsigned int delete_depth(const struct planner *p, const struct vt_link *
 	unsigned int depth = 0;
 
 	for (int guard = 0; guard < 16; guard++) {
-		const struct vt_link *up = vt_link_table_find_ifindex(p->links, l->parent);
+		const struct vt_link *up = vt_link_table_parent(p->links, l);
 
 		if (!l->is_vlan || !up || up == l || !up->is_vlan)
 			break;

@@ -51,13 +51,13 @@ void vt_plan_scope_join_dependent(struct planner *p)
 		size_t owner = SIZE_MAX;
 
 		if (op->before)
-			owner = owner_report(p, vt_link_table_find_ifindex(p->links, op->before->parent));
+			owner = owner_report(p, vt_link_table_parent(p->links, op->before));
 		if (owner != SIZE_MAX)
 			vt_plan_scope_join(plan, op->trunk, owner);
 		if (op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE) {
 			const struct vt_subport_report *rep = &plan->trunks[op->trunk].subports[op->subport];
 			const struct vt_link *holder = rep->target.parent ?
-				vt_plan_index_vlan(p, rep->target.parent, rep->want->protocol,
+				vt_plan_index_vlan(p, VT_NS_OWN, rep->target.parent, rep->want->protocol,
 						   rep->want->vlan) : NULL;
 
 			owner = holder && p->fate[link_pos(p, holder)] == FATE_DELETED ?

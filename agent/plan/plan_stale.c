@@ -41,7 +41,7 @@ int vt_plan_stale(struct planner *p)
 		const char *owner = vt_marker_owner(t->links[i].alias);
 		size_t report;
 
-		if (!owner || p->fate[i] != FATE_KEEP || vt_plan_index_wanted(p, t->links[i].name))
+		if (!owner || p->fate[i] != FATE_KEEP || vt_plan_index_wanted(p, t->links[i].ns, t->links[i].name))
 			continue;
 		/* Looked up before the loop below adds reports: each add would have the
 		 * table sorted again at the next lookup. */

@@ -112,7 +112,7 @@ static bool resolve_parent(struct planner *p, size_t ti, struct parent_view *v)
 		size_t oi = (size_t)tr->outer;
 		const struct vt_trunk_report *outer = p->report_of[oi] == SIZE_MAX ? NULL :
 						      &p->plan->trunks[p->report_of[oi]];
-		const struct wanted *w = vt_plan_index_wanted(p, tr->parent);
+		const struct wanted *w = vt_plan_index_wanted(p, VT_NS_OWN, tr->parent);
 		const struct vt_subport_report *orep;
 
 		/*
@@ -171,14 +171,21 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 	struct vt_trunk_report *r = &p->plan->trunks[ri];
 	struct vt_subport_report *rep = &r->subports[si];
 	struct vt_subport_target *t = &p->targets[ti][si];
-	const struct vt_link *have = vt_link_table_find_name(p->links, sp->name);
-	const struct vt_link *holder = NULL;
+	const struct vt_link *have, *holder = NULL;
 	enum vt_op_kind kind;
 	struct vt_op *op;
+	uint16_t ns;
 
 	rep->want = sp;
+	if (t->ns < 0) {
+		/* Not there (yet): the agent wires it when it appears. */
+		rep->state = VT_SP_MISSING;
+		return subport_reason(rep, "its network namespace %s does not exist", sp->netns);
+	}
+	ns = (uint16_t)t->ns;
+	have = vt_link_table_find_name(p->links, ns, sp->name);
 	/* Before any match: a create or a rename into the name would both fail. */
-	if (!have && (holder = vt_link_table_find_altname(p->links, sp->name))) {
+	if (!have && (holder = vt_link_table_find_altname(p->links, ns, sp->name))) {
 		if (altname_conflict(rep, sp->name, holder) < 0)
 			return -ENOMEM;
 		vt_trunk_block(r, "subport %s: %s", sp->name, rep->reason);
@@ -190,7 +197,8 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 		rep->have = have;
 		if (!owner) {
 			bool adoptable = sp->adopt && have->is_vlan && !have->alias[0] &&
-					 have->parent == parent && have->vlan.id == sp->vlan &&
+					 have->parent == parent && have->parent_ns == VT_NS_OWN &&
+					 have->vlan.id == sp->vlan &&
 					 have->vlan.protocol == sp->protocol;
 
 			if (!adoptable) {
@@ -207,12 +215,14 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 	} else if (parent) {
 		const char *owner;
 
-		have = vt_plan_index_vlan(p, parent, sp->protocol, sp->vlan);
+		have = vt_plan_index_vlan(p, VT_NS_OWN, parent, sp->protocol, sp->vlan);
 		owner = have ? vt_marker_owner(have->alias) : NULL;
-		/* Only this trunk's own unclaimed device is renamed. Otherwise the key
-		 * is held by a stranger (conflict), or by a device some subport claims
-		 * by name, which is recreated or deleted first, freeing the key. */
-		if (have && (!owner || strcmp(owner, tr->name) || vt_plan_index_wanted(p, have->name) ||
+		/* Only this trunk's own unclaimed device is renamed, in its namespace
+		 * (one in another is deleted as stale: a move is a recreate). Otherwise
+		 * the key is held by a stranger (conflict), or by a device some subport
+		 * claims by name, which is recreated or deleted first, freeing the key. */
+		if (have && (!owner || strcmp(owner, tr->name) || have->ns != ns ||
+			     vt_plan_index_wanted(p, have->ns, have->name) ||
 			     p->fate[link_pos(p, have)] != FATE_KEEP)) {
 			if (!owner)
 				holder = have;
@@ -239,7 +249,7 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 		rep->state = vt_marker_owner(have->alias) ? VT_SP_DIFFERS : VT_SP_ADOPTABLE;
 		if (rep->differs & VT_D_RECREATE) {
 			const struct vt_link *key = parent ?
-				vt_plan_index_vlan(p, parent, sp->protocol, sp->vlan) : NULL;
+				vt_plan_index_vlan(p, VT_NS_OWN, parent, sp->protocol, sp->vlan) : NULL;
 
 			/* The new device needs its key free, as a create does. */
 			if (key && key != have && !vt_marker_owner(key->alias))
@@ -270,7 +280,7 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 	op->differs = rep->differs;
 	snprintf(op->parent_name, sizeof(op->parent_name), "%s", t->parent_name);
 	if (sp->managed & VT_SP_MASTER) {
-		const struct vt_link *m = vt_link_table_find_ifindex(p->links, t->master);
+		const struct vt_link *m = vt_link_table_find_ifindex(p->links, ns, t->master);
 
 		snprintf(op->master_name, sizeof(op->master_name), "%s", m ? m->name : sp->master);
 	}
@@ -309,9 +319,12 @@ static void check_feasible(struct planner *p, size_t ti, size_t ri, const struct
 		t->mtu = p->mtu[ti][si];
 		if (sp->managed & VT_SP_MASTER) {
 			/* A master may be named by an altname too, as `ip link set master` takes. */
-			const struct vt_link *m = vt_link_table_resolve(p->links, sp->master);
+			const struct vt_link *m = t->ns < 0 ? NULL :
+				vt_link_table_resolve(p->links, (uint16_t)t->ns, sp->master);
 
-			if (!m)
+			if (t->ns < 0)
+				;	/* missing with its namespace: nothing to check yet */
+			else if (!m)
 				vt_trunk_block(r, "subport %s: master %s does not exist", sp->name,
 					       sp->master);
 			else if (strcmp(m->kind, "bridge"))
@@ -356,7 +369,7 @@ int vt_plan_trunk(struct planner *p, size_t ti)
 			NULL;
 		char why[sizeof(r->reason)];
 
-		const struct wanted *w = outer ? vt_plan_index_wanted(p, tr->parent) : NULL;
+		const struct wanted *w = outer ? vt_plan_index_wanted(p, VT_NS_OWN, tr->parent) : NULL;
 		const char *because = w && outer->subports[w->subport].reason ?
 				      outer->subports[w->subport].reason : outer ? outer->reason : "";
 

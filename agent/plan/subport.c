@@ -15,6 +15,10 @@ static void target_link(const struct vt_subport_target *t, struct vt_link *link)
 	const struct vt_subport *sp = t->sp;
 
 	memset(link, 0, sizeof(*link));
+	/* Planned only when its namespace is there; its parent is always in the own one. */
+	link->ns = t->ns > 0 ? (uint16_t)t->ns : VT_NS_OWN;
+	link->parent_ns = VT_NS_OWN;
+	link->link_netnsid = -1;
 	snprintf(link->name, sizeof(link->name), "%s", sp->name);
 	snprintf(link->kind, sizeof(link->kind), "vlan");
 	link->parent = t->parent;

@@ -66,10 +66,20 @@ static json_t *changes(const struct vt_subport_report *rep, uint32_t differs,
 	return list;
 }
 
+/* A device's namespace: null for vlantrunk's own, else the file that names it. */
+static json_t *netns_json(const struct vt_link_table *links, uint16_t ns)
+{
+	const struct vt_netns_name *n = ns ? vt_link_table_netns_slot(links, ns) : NULL;
+
+	return n ? vt_json_text(n->path) : json_null();
+}
+
 static json_t *subport_json(const struct vt_subport_report *rep, const struct vt_link_table *links)
 {
-	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o}",
+	return json_pack("{s:s, s:o, s:i, s:s, s:s, s:o, s:o}",
 			 "name", rep->want->name,
+			 /* as written in the desired state */
+			 "netns", rep->want->netns ? vt_json_text(rep->want->netns) : json_null(),
 			 "vlan", rep->want->vlan,
 			 "protocol", vt_protocol_name(rep->want->protocol),
 			 "state", vt_subport_state_name(rep->state),
@@ -111,6 +121,9 @@ static json_t *op_json(const struct vt_world *w, const struct vt_op *op)
 	}
 	if (op->kind == VT_OP_RENAME)
 		json_object_set_new(o, "new_name", json_string(op->after.link.name));
+	/* where the device is once done (a delete: where it was) */
+	json_object_set_new(o, "netns", rep && rep->want->netns ? vt_json_text(rep->want->netns) :
+				   netns_json(&w->links, dev ? dev->ns : VT_NS_OWN));
 	json_object_set_new(o, "changes", rep ? changes(rep, op->differs, &w->links) : json_array());
 	return o;
 }
@@ -261,6 +274,9 @@ json_t *vt_json_links(const struct vt_link_table *table)
 			      "master", l->master, "alias", vt_json_text(l->alias),
 			      "altnames", altnames);
 
+		json_object_set_new(o, "netns", netns_json(table, l->ns));
+		if (l->parent && l->parent_ns != l->ns)
+			json_object_set_new(o, "parent_netns", netns_json(table, l->parent_ns));
 		if (l->is_vlan)
 			json_object_set_new(o, "vlan", json_pack("{s:i, s:s}", "id", l->vlan.id,
 								 "protocol", vt_protocol_name(l->vlan.protocol) ?: "?"));

@@ -108,8 +108,10 @@ static void print_subport(const struct vt_world *w, const struct vt_subport_repo
 		describe(rep, rep->differs, &w->links, what, sizeof(what));
 	else if (rep->reason)
 		snprintf(what, sizeof(what), "%s", rep->reason);
-	printf("  %-15s %-12s %s%s%s\n", rep->want->name, proto,
-	       vt_subport_state_name(rep->state), what[0] ? ": " : "", what);
+	printf("  %-15s %-12s %s%s%s%s%s%s\n", rep->want->name, proto,
+	       vt_subport_state_name(rep->state), what[0] ? ": " : "", what,
+	       rep->want->netns ? " (netns " : "", rep->want->netns ? rep->want->netns : "",
+	       rep->want->netns ? ")" : "");
 }
 
 void vt_text_status(int verbosity, const struct vt_world *w)
@@ -175,10 +177,13 @@ void vt_text_run(int verbosity, const char *state_dir, const struct vt_run *run)
 
 static void print_link(const struct vt_link *l, const struct vt_link_table *t)
 {
-	const struct vt_link *parent = vt_link_table_find_ifindex(t, l->parent);
+	const struct vt_link *parent = vt_link_table_parent(t, l);
+	const struct vt_netns_name *ns = l->ns ? vt_link_table_netns_slot(t, l->ns) : NULL;
 
 	printf("%-4d %-15s %-8s %-4s mtu %-5u", l->ifindex, l->name,
 	       l->kind[0] ? l->kind : "-", l->up ? "up" : "down", l->mtu);
+	if (ns)
+		printf(" netns %s", ns->path);
 	if (l->is_vlan)
 		printf(" %s %u on %s", vt_protocol_name(l->vlan.protocol) ?: "?", l->vlan.id,
 		       parent ? parent->name : "?");

@@ -15,6 +15,8 @@
 #include "txn/journal_files.h"
 #include "plan/diff.h"
 #include "txn/restore.h"
+#include "txn/netns_map.h"
+#include "netns.h"
 
 static void fail(struct vt_world *world, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -135,9 +137,10 @@ static struct vt_held *add_held(struct vt_world *world)
 static int recover_one(const struct vt_world_opts *o, struct vt_world *world,
 		       const char *file)
 {
-	struct vt_restore_report rep;
+	struct vt_restore_report rep = { 0 };
 	struct vt_journal journal;
 	struct vt_held *held;
+	size_t gone = 0;
 	char why[512] = "";
 	bool now;
 	int ret;
@@ -175,7 +178,10 @@ static int recover_one(const struct vt_world_opts *o, struct vt_world *world,
 		vt_journal_free(&held->journal);
 		return ret;
 	}
-	ret = vt_restore(world->nl, &journal, &rep);
+	/* Its namespaces by identity; devices of one that went count as restored. */
+	ret = vt_netns_map_journal(world->nl, &journal, &gone);
+	if (ret == 0)
+		ret = vt_restore(world->nl, &journal, &rep);
 	if (world->source && world->source->invalidate)
 		world->source->invalidate(world->source->arg);
 	if (ret == 0) {
@@ -187,6 +193,10 @@ static int recover_one(const struct vt_world_opts *o, struct vt_world *world,
 				      "(%zu requests undone%s)", journal.id,
 				rep.deleted + rep.created + rep.changed,
 				rep.vanished ? ", devices gone with their parent need nothing" : "");
+		if (gone)
+			note(o, VT_NOTE_INFO, "%zu devices of %s were in a network namespace that "
+					      "is gone: the kernel deleted them with it", gone,
+			     journal.id);
 		vt_journal_free(&held->journal);
 		return 0;
 	}
@@ -323,7 +333,7 @@ static bool plan_holds(struct vt_world *world)
 
 		if (!before)
 			continue;
-		if (++checked > CONFIRM_MAX || vt_nl_get_link(world->nl, before->ifindex, &now) < 0)
+		if (++checked > CONFIRM_MAX || vt_nl_get_link(world->nl, before->ns, before->ifindex, &now) < 0)
 			return false;
 		same = !strcmp(now.name, before->name) && !vt_diff_link(before, &now, 0);
 		vt_link_release(&now);
@@ -405,12 +415,19 @@ int vt_world_scan(const struct vt_world_opts *o, struct vt_world *world)
 	int ret;
 
 	ret = open_netlink(world);
+	if (!ret)
+		ret = vt_netns_register(world);
 	if (ret)
 		return ret;
 	ret = vt_link_source_read(world->source, world->nl, &world->links);
 	if (ret < 0) {
 		fail(world, "run `vlantrunk check` to see what is missing",
 		     "reading the kernel's links over rtnetlink: %s", strerror(-ret));
+		return VT_EXIT_CANNOT_RUN;
+	}
+	ret = vt_netns_remember(world);
+	if (ret < 0) {
+		fail(world, NULL, "writing %s/netns: %s", o->state_dir, strerror(-ret));
 		return VT_EXIT_CANNOT_RUN;
 	}
 	for (size_t i = 0; i < o->n_trunks; i++) {
@@ -459,6 +476,8 @@ void vt_world_free(struct vt_world *world)
 	vt_link_table_clear(&world->links);
 	if (!world->nl_borrowed)
 		vt_nl_close(world->nl);
+	else if (world->nl)
+		vt_nl_netns_forget(world->nl);	/* a held namespace would outlive its deletion */
 	vt_desired_free(&world->desired);
 	vt_diag_free(&world->failure.diags);
 	vt_statedir_close(&world->sd);

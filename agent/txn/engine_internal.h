@@ -32,6 +32,7 @@ struct runner {
 	bool *ipv6_written;		/* per txn op: disable_ipv6 written (engine_verify.c) */
 	/* VLANs the kernel brings up with their parent that must be down again */
 	struct restate {
+		uint16_t ns;
 		int ifindex;
 		char name[VT_IFNAMSIZ];
 		unsigned int cause;	/* depth of the device whose up brings it up */

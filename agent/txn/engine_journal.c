@@ -15,9 +15,9 @@
 #include "engine_internal.h"
 #include "pick.h"
 
-static const char *ifname(const struct vt_link_table *links, int ifindex)
+static const char *ifname(const struct vt_link_table *links, uint16_t ns, int ifindex)
 {
-	const struct vt_link *l = ifindex ? vt_link_table_find_ifindex(links, ifindex) : NULL;
+	const struct vt_link *l = ifindex ? vt_link_table_find_ifindex(links, ns, ifindex) : NULL;
 
 	return l ? l->name : "";
 }
@@ -46,6 +46,12 @@ int vt_engine_journal(struct runner *r)
 	snprintf(j->id, sizeof(j->id), "%ld-%d-%u-%08x", (long)time(NULL), (int)getpid(),
 		 ++r->e->txn_seq, rnd[0]);
 	j->group = vt_pick_group(links, rnd[1]);
+	/* Numbered as the socket's slots, which the links' .ns are: slot k is netns[k - 1]. */
+	for (uint16_t slot = 1; !ret && vt_link_table_netns_slot(links, slot); slot++) {
+		const struct vt_netns_name *n = vt_link_table_netns_slot(links, slot);
+
+		ret = vt_journal_add_netns(j, n->path, n->dev, n->ino);
+	}
 	for (size_t i = 0; i < r->txn->n_trunks && !ret; i++)
 		ret = vt_journal_add_trunk(j, r->e->plan->trunks[r->txn->trunks[i]].name);
 	for (size_t i = 0; i < r->txn->n_ops && !ret; i++) {
@@ -54,8 +60,8 @@ int vt_engine_journal(struct runner *r)
 
 		if (op->before) {
 			e = vt_journal_add(j, VT_ENTRY_PRESENT, op->before,
-					   ifname(links, op->before->parent),
-					   op->before->master ? ifname(links, op->before->master) : none,
+					   ifname(links, op->before->parent_ns, op->before->parent),
+					   op->before->master ? ifname(links, op->before->ns, op->before->master) : none,
 					   op->depth);
 			if (!e) {
 				ret = -ENOMEM;
@@ -68,8 +74,9 @@ int vt_engine_journal(struct runner *r)
 			 */
 			if (op->kind == VT_OP_RENAME && (op->after.fields & VT_F_NAME)) {
 				strcpy(e->new_name, op->after.link.name);
-				ret = vt_name_table_add(&r->created, op->after.link.name,
-							op->before->ifindex);
+				if (op->before->ns == VT_NS_OWN)
+					ret = vt_name_table_add(&r->created, op->after.link.name,
+								op->before->ifindex);
 				if (ret)
 					break;
 			}
@@ -78,9 +85,12 @@ int vt_engine_journal(struct runner *r)
 			struct vt_link id = { .is_vlan = true };
 
 			r->chosen[i] = vt_pick_ifindex(links, &r->e->next_ifindex);
-			ret = vt_name_table_add(&r->created, op->after.link.name, r->chosen[i]);
+			/* Parents go by name, and are in the own namespace: see parent_ifindex(). */
+			if (op->after.link.ns == VT_NS_OWN)
+				ret = vt_name_table_add(&r->created, op->after.link.name, r->chosen[i]);
 			if (ret)
 				break;
+			id.ns = op->after.link.ns;
 			id.ifindex = r->chosen[i];
 			strcpy(id.name, op->after.link.name);
 			strcpy(id.kind, "vlan");
@@ -108,7 +118,7 @@ static int add_restate(struct runner *r, const struct vt_link *l, const char *na
 
 	/* Brought up by two causes: set down after the later. */
 	for (size_t i = 0; i < r->n_restate; i++)
-		if (r->restate[i].ifindex == l->ifindex) {
+		if (r->restate[i].ns == l->ns && r->restate[i].ifindex == l->ifindex) {
 			if (cause > r->restate[i].cause)
 				r->restate[i].cause = cause;
 			return 0;
@@ -117,6 +127,7 @@ static int add_restate(struct runner *r, const struct vt_link *l, const char *na
 	if (!v)
 		return -ENOMEM;
 	r->restate = v;
+	v[r->n_restate].ns = l->ns;
 	v[r->n_restate].ifindex = l->ifindex;
 	v[r->n_restate].cause = cause;
 	snprintf(v[r->n_restate].name, sizeof(v->name), "%s", name);
@@ -152,8 +163,8 @@ static int journal_effects(struct runner *r)
 		if (!in_txn(r, fx->trunk))
 			continue;
 		if (fx->journal && !vt_journal_add(&r->journal, VT_ENTRY_PRESENT, l,
-						   ifname(links, l->parent),
-						   l->master ? ifname(links, l->master) : "", fx->depth))
+						   ifname(links, l->parent_ns, l->parent),
+						   l->master ? ifname(links, l->ns, l->master) : "", fx->depth))
 			ret = -ENOMEM;
 		if (!ret && fx->kind == VT_EFFECT_UP && fx->restate)
 			ret = add_restate(r, l, fx->name, fx->cause_depth);

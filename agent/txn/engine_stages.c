@@ -49,6 +49,7 @@ static int run_restate(struct runner *r, unsigned int depth)
 
 		if (r->restate[i].cause != depth)
 			continue;
+		spec.link.ns = r->restate[i].ns;
 		spec.link.ifindex = r->restate[i].ifindex;
 		ret = vt_batch_change(r->batch, NULL, &spec) < 0 ? -ENOMEM : 0;
 		which[n++] = i;
@@ -123,7 +124,8 @@ static int run_disable_ipv6(struct runner *r, bool new_devices, int depth)
 			continue;
 		name = creates(op) || (op->after.fields & VT_F_NAME) ? op->after.link.name :
 								      op->before->name;
-		ret = vt_nl_set_ipv6_disabled(r->e->nl, name, ipv6_target(r, op).disabled);
+		ret = vt_nl_set_ipv6_disabled(r->e->nl, creates(op) ? op->after.link.ns : op->before->ns,
+					      name, ipv6_target(r, op).disabled);
 		if (ret < 0) {
 			txn_fail(r->txn, "set disable_ipv6 of %s: writing " VT_IPV6_CONF_DIR
 					 "/%s/disable_ipv6: %s", name, name, strerror(-ret));
@@ -145,7 +147,8 @@ static int read_ipv6_defaults(struct runner *r)
 
 	for (size_t i = 0; i < r->txn->n_ops; i++)
 		if (txn_op(r, i)->after.fields & VT_F_ADDR_GEN_MODE) {
-			ret = vt_nl_ipv6_defaults(r->e->nl, &r->ipv6_defaults);
+			/* The own namespace's: see README, "Namespaces", for ipv6 true in another. */
+			ret = vt_nl_ipv6_defaults(r->e->nl, VT_NS_OWN, &r->ipv6_defaults);
 			break;
 		}
 	r->ipv6 = ret == 0;
@@ -164,7 +167,7 @@ static int parent_ifindex(struct runner *r, const char *name)
 
 	if (ifindex)
 		return ifindex;
-	l = vt_link_table_find_name(r->e->links, name);
+	l = vt_link_table_find_name(r->e->links, VT_NS_OWN, name);
 	return l ? l->ifindex : 0;
 }
 
@@ -176,10 +179,11 @@ static int queue_request(struct runner *r, size_t i, int index)
 	return 0;
 }
 
-static int queue_up(struct runner *r, size_t i, int ifindex, bool up)
+static int queue_up(struct runner *r, size_t i, uint16_t ns, int ifindex, bool up)
 {
 	struct vt_link_spec spec = { .fields = VT_F_UP };
 
+	spec.link.ns = ns;
 	spec.link.ifindex = ifindex;
 	spec.link.up = up;
 	return queue_request(r, i, vt_batch_change(r->batch, NULL, &spec));
@@ -194,7 +198,7 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 	case STEP_DELETE:
 		if (op->kind != VT_OP_DELETE && op->kind != VT_OP_RECREATE)
 			return 0;
-		return queue_request(r, i, vt_batch_delete(r->batch, op->before->ifindex, NULL));
+		return queue_request(r, i, vt_batch_delete(r->batch, op->before->ns, op->before->ifindex, NULL));
 	case STEP_DOWN:
 		/*
 		 * Linux 6.1 renames only devices that are down (EBUSY); 6.2 and
@@ -202,11 +206,11 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		 * work, side effects and rollback on both.
 		 */
 		if (op->kind == VT_OP_RENAME && op->before->up)
-			return queue_up(r, i, op->before->ifindex, false);
+			return queue_up(r, i, op->before->ns, op->before->ifindex, false);
 		if (vt_op_ipv6_cycle(op))
-			return queue_up(r, i, op->before->ifindex, false);
+			return queue_up(r, i, op->before->ns, op->before->ifindex, false);
 		if (op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && !op->after.link.up)
-			return queue_up(r, i, op->before->ifindex, false);
+			return queue_up(r, i, op->before->ns, op->before->ifindex, false);
 		return 0;
 	case STEP_CHANGE:
 		if (op->kind != VT_OP_CHANGE && op->kind != VT_OP_RENAME)
@@ -222,16 +226,17 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		if ((op->kind != VT_OP_CHANGE && op->kind != VT_OP_RENAME) || !sets_ipv6(r, op))
 			return 0;
 		spec = (struct vt_link_spec){ .fields = VT_F_ADDR_GEN_MODE };
+		spec.link.ns = op->before->ns;
 		spec.link.ifindex = op->before->ifindex;
 		spec.link.ipv6 = ipv6_target(r, op);
 		return queue_request(r, i, vt_batch_change(r->batch, NULL, &spec));
 	case STEP_UP:
 		if (op->kind == VT_OP_RENAME && op->after.link.up)
-			return queue_up(r, i, op->before->ifindex, true);
+			return queue_up(r, i, op->before->ns, op->before->ifindex, true);
 		if (vt_op_ipv6_cycle(op))
-			return queue_up(r, i, op->before->ifindex, true);
+			return queue_up(r, i, op->before->ns, op->before->ifindex, true);
 		if (op->kind == VT_OP_CHANGE && (op->after.fields & VT_F_UP) && op->after.link.up)
-			return queue_up(r, i, op->before->ifindex, true);
+			return queue_up(r, i, op->before->ns, op->before->ifindex, true);
 		return 0;
 	case STEP_CREATE:
 		if (!creates(op))
@@ -253,6 +258,7 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		/* Marked, and out of the transaction's group: in the kernel's default.
 		 * With IPv6 off, the mode too (the kernel takes none at creation). */
 		spec = (struct vt_link_spec){ .fields = VT_F_ALIAS | VT_F_GROUP };
+		spec.link.ns = op->after.link.ns;
 		spec.link.ifindex = r->chosen[i];
 		strcpy(spec.link.alias, op->after.link.alias);
 		if (sets_ipv6(r, op)) {
@@ -263,7 +269,7 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 	case STEP_UP_NEW:
 		if (!creates(op) || !(op->after.fields & VT_F_UP) || !op->after.link.up)
 			return 0;
-		return queue_up(r, i, r->chosen[i], true);
+		return queue_up(r, i, op->after.link.ns, r->chosen[i], true);
 	}
 	return 0;
 }

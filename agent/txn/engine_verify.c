@@ -34,16 +34,18 @@ static int confirm_changed(struct runner *r)
 	for (size_t i = 0; i < r->txn->n_ops; i++) {
 		const struct vt_op *op = txn_op(r, i);
 
-		if ((op->kind == VT_OP_CHANGE || op->kind == VT_OP_RENAME) && r->ipv6_written[i])
+		if ((op->kind == VT_OP_CHANGE || op->kind == VT_OP_RENAME) && r->ipv6_written[i] &&
+		    op->before->ns == VT_NS_OWN)
 			ifindexes[n_silent++] = op->before->ifindex;
 	}
 	n = n_silent;
 	for (size_t i = 0; i < r->txn->n_ops; i++) {
 		const struct vt_op *op = txn_op(r, i);
 
-		if ((op->kind == VT_OP_CHANGE || op->kind == VT_OP_RENAME) && !r->ipv6_written[i])
-			ifindexes[n++] = op->before->ifindex;
-		else if (creates(op))
+		if ((op->kind == VT_OP_CHANGE || op->kind == VT_OP_RENAME) && !r->ipv6_written[i]) {
+			if (op->before->ns == VT_NS_OWN)
+				ifindexes[n++] = op->before->ifindex;
+		} else if (creates(op) && op->after.link.ns == VT_NS_OWN)
 			ifindexes[n++] = r->chosen[i];	/* its marker came in a change */
 	}
 	ret = src->confirm(src->arg, ifindexes, n, n_silent);

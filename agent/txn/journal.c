@@ -84,16 +84,56 @@ struct vt_journal_entry *vt_journal_add(struct vt_journal *j, enum vt_entry_stat
 	return e;
 }
 
+int vt_journal_add_netns(struct vt_journal *j, const char *path, uint64_t dev, uint64_t ino)
+{
+	struct vt_journal_netns *v;
+	char *copy = strdup(path);
+
+	if (!copy)
+		return -ENOMEM;
+	v = realloc(j->netns, (j->n_netns + 1) * sizeof(*v));
+	if (!v) {
+		free(copy);
+		return -ENOMEM;
+	}
+	j->netns = v;
+	v[j->n_netns++] = (struct vt_journal_netns){ copy, dev, ino };
+	return 0;
+}
+
 /* Who the device is: all a created one needs, and the start of a before-image. */
 static json_t *identity_json(const struct vt_journal_entry *e)
 {
 	const struct vt_link *l = &e->image;
+	json_t *o = json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:i, s:i, s:s}",
+			      "state", e->state == VT_ENTRY_ABSENT ? "absent" : "present",
+			      "depth", (json_int_t)e->depth, "ifindex", l->ifindex, "name", l->name,
+			      "kind", l->kind, "parent_name", e->parent_name, "vlan", l->vlan.id,
+			      "protocol", l->vlan.protocol, "alias", l->alias);
 
-	return json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:i, s:i, s:s}",
-			 "state", e->state == VT_ENTRY_ABSENT ? "absent" : "present",
-			 "depth", (json_int_t)e->depth, "ifindex", l->ifindex, "name", l->name,
-			 "kind", l->kind, "parent_name", e->parent_name, "vlan", l->vlan.id,
-			 "protocol", l->vlan.protocol, "alias", l->alias);
+	/* Members only off the own namespace: a journal without them reads as before. */
+	if (o && l->ns && json_object_set_new(o, "ns", json_integer(l->ns)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	if (o && l->parent_ns && json_object_set_new(o, "parent_ns", json_integer(l->parent_ns)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* Which namespace: "ns" and "parent_ns", 0 when left out, each one the journal lists. */
+static int parse_ns(json_t *o, size_t n_netns, struct vt_link *l)
+{
+	json_int_t ns = 0, parent_ns = 0;
+
+	if (json_unpack(o, "{s?I, s?I}", "ns", &ns, "parent_ns", &parent_ns) < 0 ||
+	    ns < 0 || (size_t)ns > n_netns || parent_ns < 0 || (size_t)parent_ns > n_netns)
+		return -EBADMSG;
+	l->ns = (uint16_t)ns;
+	l->parent_ns = (uint16_t)parent_ns;
+	return 0;
 }
 
 static json_t *before_image_json(const struct vt_journal_entry *e)
@@ -157,6 +197,20 @@ static int put_document(FILE *f, const struct vt_journal *j)
 		ret = put_json(f, trunks);
 	else
 		json_decref(trunks);
+	if (j->n_netns) {
+		json_t *netns = json_array();
+
+		for (size_t i = 0; i < j->n_netns; i++)
+			json_array_append_new(netns, json_pack("{s:s, s:I, s:I}", "path",
+							       j->netns[i].path, "dev",
+							       (json_int_t)j->netns[i].dev, "ino",
+							       (json_int_t)j->netns[i].ino));
+		fputs(",\"netns\":", f);
+		if (!ret)
+			ret = put_json(f, netns);
+		else
+			json_decref(netns);
+	}
 	fputs(",\"entries\":[", f);
 	for (size_t i = 0; i < j->n_entries && !ret; i++) {
 		const struct vt_journal_entry *e = &j->entries[i];
@@ -350,18 +404,44 @@ static int parse_before_image(json_t *o, struct vt_journal_entry *e)
 	return 0;
 }
 
-static int parse_entry(json_t *o, struct vt_journal_entry *e)
+static int parse_entry(json_t *o, size_t n_netns, struct vt_journal_entry *e)
 {
 	const char *state;
+	int ret = -EBADMSG;
 
 	memset(e, 0, sizeof(*e));
 	if (json_unpack(o, "{s:s}", "state", &state) < 0)
 		return -EBADMSG;
 	if (!strcmp(state, "absent"))
-		return parse_identity(o, e);
-	if (!strcmp(state, "present"))
-		return parse_before_image(o, e);
-	return -EBADMSG;
+		ret = parse_identity(o, e);
+	else if (!strcmp(state, "present"))
+		ret = parse_before_image(o, e);
+	if (!ret)
+		ret = parse_ns(o, n_netns, &e->image);
+	return ret;
+}
+
+/* The namespaces' list: each a path and an identity. */
+static int parse_netns(json_t *netns, struct vt_journal *j)
+{
+	json_t *v;
+	size_t i;
+
+	if (!netns)
+		return 0;
+	if (!json_is_array(netns) || json_array_size(netns) >= UINT16_MAX)
+		return -EBADMSG;
+	json_array_foreach(netns, i, v) {
+		const char *path;
+		json_int_t dev, ino;
+
+		if (json_unpack(v, "{s:s, s:I, s:I !}", "path", &path, "dev", &dev, "ino", &ino) < 0 ||
+		    path[0] != '/' || dev < 0 || ino < 0)
+			return -EBADMSG;
+		if (vt_journal_add_netns(j, path, (uint64_t)dev, (uint64_t)ino) < 0)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 /*
@@ -431,7 +511,7 @@ static bool id_valid(const char *id, size_t size)
 
 int vt_journal_read(int dirfd, const char *file, struct vt_journal *j)
 {
-	json_t *doc = NULL, *trunks, *entries, *v;
+	json_t *doc = NULL, *trunks, *entries, *netns = NULL, *v;
 	json_int_t group = 0;
 	const char *id, *sum = NULL;
 	char *text = NULL;
@@ -446,9 +526,9 @@ int vt_journal_read(int dirfd, const char *file, struct vt_journal *j)
 	ret = -EBADMSG;
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
 	free(text);
-	if (!doc || json_unpack(doc, "{s:i, s:s, s:o, s:o, s?I, s?s !}", "version", &version,
-				"id", &id, "trunks", &trunks, "entries", &entries, "group", &group,
-				"sum", &sum) < 0 ||
+	if (!doc || json_unpack(doc, "{s:i, s:s, s:o, s?o, s:o, s?I, s?s !}", "version", &version,
+				"id", &id, "trunks", &trunks, "netns", &netns, "entries", &entries,
+				"group", &group, "sum", &sum) < 0 ||
 	    (version != JOURNAL_VERSION && version != 1) || summed != (version == JOURNAL_VERSION) ||
 	    !json_is_array(trunks) || !json_is_array(entries) || !id_valid(id, sizeof(j->id)) ||
 	    strlen(file) >= sizeof(j->file) || group < 0 || group > UINT32_MAX ||
@@ -462,10 +542,14 @@ int vt_journal_read(int dirfd, const char *file, struct vt_journal *j)
 		if (!json_is_string(v) || vt_journal_add_trunk(j, json_string_value(v)) < 0)
 			goto out;
 	}
+	ret = parse_netns(netns, j);
+	if (ret < 0)
+		goto out;
+	ret = -EBADMSG;
 	json_array_foreach(entries, i, v) {
 		struct vt_journal_entry e, *added;
 
-		if (parse_entry(v, &e) < 0)
+		if (parse_entry(v, j->n_netns, &e) < 0)
 			goto out;
 		added = vt_journal_add(j, e.state, &e.image, e.parent_name, e.master_name, e.depth);
 		if (added)
@@ -490,6 +574,9 @@ void vt_journal_free(struct vt_journal *j)
 		free(j->trunks[i]);
 	for (size_t i = 0; i < j->n_entries; i++)
 		vt_link_release(&j->entries[i].image);
+	for (size_t i = 0; i < j->n_netns; i++)
+		free(j->netns[i].path);
+	free(j->netns);
 	free(j->trunks);
 	free(j->entries);
 	memset(j, 0, sizeof(*j));

@@ -56,6 +56,17 @@ struct vt_journal_entry {
 	unsigned int depth;		/* QinQ nesting, for the order of restoring */
 };
 
+/*
+ * A network namespace a journaled device is in. A path alone could name
+ * another namespace by the time a recovery reads it (`ip netns del` then
+ * `add`, a pid reused): the nsfs file's device and inode numbers say which
+ * namespace it was, and recovery finds it by them (vt_nl_netns_find()).
+ */
+struct vt_journal_netns {
+	char *path;
+	uint64_t dev, ino;
+};
+
 struct vt_journal {
 	char id[64];
 	char file[96];			/* its file in the state dir */
@@ -69,6 +80,13 @@ struct vt_journal {
 	size_t n_trunks;
 	struct vt_journal_entry *entries;
 	size_t n_entries, cap;
+	/*
+	 * The namespaces of its devices: an entry's image.ns (and .parent_ns) k
+	 * is netns[k - 1]; 0 is vlantrunk's own. The engine numbers them as its
+	 * socket's slots; a recovery renumbers them as its own.
+	 */
+	struct vt_journal_netns *netns;
+	size_t n_netns;
 };
 
 /** vt_journal_group_ours - whether @group is one a transaction may have picked. */
@@ -84,6 +102,9 @@ int vt_journal_add_trunk(struct vt_journal *j, const char *trunk);
 struct vt_journal_entry *vt_journal_add(struct vt_journal *j, enum vt_entry_state state,
 					const struct vt_link *image, const char *parent_name,
 					const char *master_name, unsigned int depth);
+
+/** vt_journal_add_netns - append a namespace (@path copied). 0 or -ENOMEM. */
+int vt_journal_add_netns(struct vt_journal *j, const char *path, uint64_t dev, uint64_t ino);
 
 /** vt_journal_concerns - whether the journal names @trunk. */
 bool vt_journal_concerns(const struct vt_journal *j, const char *trunk);

@@ -24,7 +24,8 @@ struct vt_link_source {
 	 * the devices @ifindexes were just changed: read them back (the kernel
 	 * sends no event for some changes to a device that is down); the first
 	 * @n_silent of them also while up (disable_ipv6 was written: no event
-	 * at all); NULL when the source needs none
+	 * at all); NULL when the source needs none. Devices of vlantrunk's own
+	 * namespace only: a source reads the others by dumps.
 	 */
 	int (*confirm)(void *arg, const int *ifindexes, size_t n, size_t n_silent);
 	/*

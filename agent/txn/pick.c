@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a transaction picks before its journal is written: see pick.h. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/random.h>
 
@@ -16,9 +17,16 @@ int vt_pick_ifindex(const struct vt_link_table *links, int *next)
 			r = (uint32_t)(uintptr_t)links ^ (uint32_t)links->n;
 		*next = VT_IFINDEX_BASE + (int)(r % VT_IFINDEX_SPAN);
 	}
-	while (vt_link_table_find_ifindex(links, *next))
+	/* Free in every namespace read: a create may go to any of them. */
+	for (;;) {
+		bool taken = vt_link_table_find_ifindex(links, VT_NS_OWN, *next);
+
+		for (uint16_t ns = 1; !taken && vt_link_table_netns_slot(links, ns); ns++)
+			taken = vt_link_table_find_ifindex(links, ns, *next);
+		if (!taken)
+			return (*next)++;
 		(*next)++;
-	return (*next)++;
+	}
 }
 
 uint32_t vt_pick_group(const struct vt_link_table *links, uint32_t seed)

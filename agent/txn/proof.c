@@ -34,7 +34,7 @@ static const struct vt_journal_entry *entry_named(struct restorer *r, const char
  */
 static bool parent_named(struct restorer *r, const struct vt_link *l, const char *name)
 {
-	const struct vt_link *parent = vt_link_table_find_ifindex(&r->links, l->parent);
+	const struct vt_link *parent = vt_link_table_parent(&r->links, l);
 	const struct vt_journal_entry *created = entry_named(r, name, VT_ENTRY_ABSENT);
 	const struct vt_journal_entry *changed = entry_named(r, name, VT_ENTRY_PRESENT);
 
@@ -63,7 +63,7 @@ static bool marker_ours(struct restorer *r, const struct vt_journal_entry *e,
 static const struct vt_link *recreated_unmarked(struct restorer *r,
 						const struct vt_journal_entry *e)
 {
-	const struct vt_link *l = vt_link_table_find_name(&r->links, e->image.name);
+	const struct vt_link *l = vt_link_table_find_name(&r->links, e->image.ns, e->image.name);
 
 	if (!l || !r->j->group || l->group != r->j->group || l->alias[0] || !l->is_vlan ||
 	    l->vlan.id != e->image.vlan.id || l->vlan.protocol != e->image.vlan.protocol ||
@@ -94,7 +94,7 @@ const struct vt_link *vt_proof_proven(struct restorer *r, const struct vt_journa
 static const struct vt_link *prove(struct restorer *r, const struct vt_journal_entry *e)
 {
 	const struct vt_link *id = &e->image;
-	const struct vt_link *l = vt_link_table_find_ifindex(&r->links, id->ifindex);
+	const struct vt_link *l = vt_link_table_find_ifindex(&r->links, id->ns, id->ifindex);
 
 	if (!l || !l->is_vlan || !id->is_vlan || l->vlan.id != id->vlan.id ||
 	    l->vlan.protocol != id->vlan.protocol)
@@ -151,7 +151,7 @@ static int resolve_name(struct restorer *r, const char *name)
 	ifindex = (int)vt_name_table_get(&r->recreated, name, 0);
 	if (ifindex)
 		return ifindex;
-	l = vt_link_table_find_name(&r->links, name);
+	l = vt_link_table_find_name(&r->links, VT_NS_OWN, name);
 	return l ? l->ifindex : -1;
 }
 
@@ -192,7 +192,7 @@ enum parent_fate vt_proof_parent_of(struct restorer *r, const struct vt_journal_
 		r->proof_depth--;
 		return fate == PARENT_VANISHED ? PARENT_VANISHED : PARENT_NOT_RESTORED;
 	}
-	p = vt_link_table_find_ifindex(&r->links, e->image.parent);
+	p = vt_link_table_find_ifindex(&r->links, e->image.parent_ns, e->image.parent);
 	if (!p)
 		return PARENT_VANISHED;
 	if (strcmp(p->name, e->parent_name))
@@ -208,7 +208,7 @@ enum parent_fate vt_proof_parent_of(struct restorer *r, const struct vt_journal_
  */
 static uint32_t parent_mtu(struct restorer *r, int parent)
 {
-	const struct vt_link *p = vt_link_table_find_ifindex(&r->links, parent);
+	const struct vt_link *p = vt_link_table_find_ifindex(&r->links, VT_NS_OWN, parent);
 
 	for (size_t i = 0; i < r->j->n_entries; i++) {
 		const struct vt_journal_entry *e = &r->j->entries[i];
@@ -231,7 +231,8 @@ static uint32_t parent_mtu(struct restorer *r, int parent)
 void vt_proof_resolve(struct restorer *r, const struct vt_journal_entry *e, int parent,
 		      struct vt_link *want)
 {
-	const struct vt_link *p = parent > 0 ? vt_link_table_find_ifindex(&r->links, parent) : NULL;
+	const struct vt_link *p = parent > 0 ?
+		vt_link_table_find_ifindex(&r->links, VT_NS_OWN, parent) : NULL;
 	/* Only a parent now smaller than the VLAN was needs a look at the journal. */
 	uint32_t mtu = p && p->mtu < e->image.mtu ? parent_mtu(r, parent) : 0;
 
@@ -257,7 +258,7 @@ const struct vt_link *vt_proof_device_of(struct restorer *r, const struct vt_jou
 
 	if (l || e->state != VT_ENTRY_PRESENT || r->proof_depth > MAX_DEPTH)
 		return l;
-	l = vt_link_table_find_name(&r->links, e->image.name);
+	l = vt_link_table_find_name(&r->links, e->image.ns, e->image.name);
 	if (!l)
 		return NULL;
 	r->proof_depth++;

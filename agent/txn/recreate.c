@@ -34,6 +34,7 @@ static int mark_recreated(struct restorer *r, unsigned int depth)
 		if (!r->chosen[i] || r->j->entries[i].depth != depth)
 			continue;
 		/* Marked, and out of the transaction's group: into its own again. */
+		spec.link.ns = r->j->entries[i].image.ns;
 		spec.link.ifindex = r->chosen[i];
 		strcpy(spec.link.alias, r->j->entries[i].image.alias);
 		spec.link.group = r->j->entries[i].image.group;
@@ -60,7 +61,8 @@ static int mark_recreated(struct restorer *r, unsigned int depth)
 	}
 	vt_batch_reset(r->batch);
 	for (size_t k = 0; k < unmarked; k++)
-		if (vt_batch_delete(r->batch, r->chosen[entry[k]], NULL) < 0)
+		if (vt_batch_delete(r->batch, r->j->entries[entry[k]].image.ns, r->chosen[entry[k]],
+				    NULL) < 0)
 			ret = -ENOMEM;
 	if (vt_batch_count(r->batch)) {
 		size_t deleted = 0;
@@ -99,6 +101,7 @@ static int recreated_ipv6(struct restorer *r, const size_t *queued, size_t n)
 
 		if (!r->chosen[queued[k]] || !r->ipv6_first[queued[k]])
 			continue;
+		spec.link.ns = r->j->entries[queued[k]].image.ns;
 		spec.link.ifindex = r->chosen[queued[k]];
 		spec.link.ipv6 = e->image.ipv6;
 		if (vt_batch_change(r->batch, NULL, &spec) < 0)
@@ -113,9 +116,10 @@ static int recreated_ipv6(struct restorer *r, const size_t *queued, size_t n)
 
 		if (!r->chosen[queued[k]] || !r->ipv6_first[queued[k]])
 			continue;
-		put_disable_ipv6(r, e->image.name, &e->image.ipv6);
+		put_disable_ipv6(r, e->image.ns, e->image.name, &e->image.ipv6);
 		if (!e->image.up)
 			continue;
+		spec.link.ns = r->j->entries[queued[k]].image.ns;
 		spec.link.ifindex = r->chosen[queued[k]];
 		spec.link.up = true;
 		if (vt_batch_change(r->batch, NULL, &spec) < 0)
@@ -150,7 +154,7 @@ static bool recreatable(struct restorer *r, size_t i, struct vt_link *want)
 	case PARENT_THERE:
 		break;
 	}
-	holder = vt_link_table_find_name(&r->links, e->image.name);
+	holder = vt_link_table_find_name(&r->links, e->image.ns, e->image.name);
 	if (holder) {
 		r->rep->unproven++;
 		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: its name is held by a device "
@@ -159,7 +163,7 @@ static bool recreatable(struct restorer *r, size_t i, struct vt_link *want)
 		return false;
 	}
 	/* The kernel's name check sees altnames: the create would fail (EEXIST). */
-	holder = vt_link_table_find_altname(&r->links, e->image.name);
+	holder = vt_link_table_find_altname(&r->links, e->image.ns, e->image.name);
 	if (holder) {
 		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: its name is an altname of %s "
 			"now, so it cannot be created again; ", e->image.name, holder->name);
@@ -190,7 +194,8 @@ int vt_recreate_deleted(struct restorer *r)
 			    vt_proof_device_of(r, e) || !recreatable(r, i, &want))
 				continue;
 			/* Its old ifindex when free: then it is back exactly as it was. */
-			r->chosen[i] = vt_link_table_find_ifindex(&r->links, e->image.ifindex) ?
+			r->chosen[i] = vt_link_table_find_ifindex(&r->links, e->image.ns,
+								  e->image.ifindex) ?
 				       vt_pick_ifindex(&r->links, &r->next_ifindex) : e->image.ifindex;
 			want.ifindex = r->chosen[i];
 			/* In the transaction's group until marked: see recreated_unmarked(). */
@@ -226,8 +231,10 @@ int vt_recreate_deleted(struct restorer *r)
 				continue;
 			}
 			r->rep->created++;
-			/* Deeper devices find it by name; none of this depth is a parent of another. */
-			if (vt_name_table_add(&r->recreated, r->j->entries[i].image.name,
+			/* Deeper devices find it by name; none of this depth is a parent of another.
+			 * Parents are in the own namespace: only its devices go by name so. */
+			if (r->j->entries[i].image.ns == VT_NS_OWN &&
+			    vt_name_table_add(&r->recreated, r->j->entries[i].image.name,
 					      r->chosen[i]) < 0)
 				ret = -ENOMEM;
 		}

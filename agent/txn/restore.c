@@ -21,12 +21,13 @@
  * other than the transaction's proven creates: deleting @parent would make
  * the kernel delete it too. NULL when there is none.
  */
-static const struct vt_link *foreign_child(struct restorer *r, int parent)
+static const struct vt_link *foreign_child(struct restorer *r, const struct vt_link *parent)
 {
 	for (size_t i = 0; i < r->links.n; i++) {
 		const struct vt_link *l = &r->links.links[i];
 
-		if (l->parent == parent && l->ifindex != parent && !vt_proof_journaled_create(r, l))
+		if (l->parent == parent->ifindex && l->parent_ns == parent->ns && l != parent &&
+		    !vt_proof_journaled_create(r, l))
 			return l;
 	}
 	return NULL;
@@ -58,7 +59,7 @@ static int delete_created_as_group(struct restorer *r)
 		if (!l || l->group == group)
 			continue;
 		spec.link.ifindex = l->ifindex;
-		if (vt_batch_change(r->batch, NULL, &spec) < 0)
+		if (vt_batch_change(r->batch, l, &spec) < 0)
 			return -ENOMEM;
 	}
 	if (vt_batch_count(r->batch)) {
@@ -71,19 +72,23 @@ static int delete_created_as_group(struct restorer *r)
 		const struct vt_link *l = &r->links.links[i], *parent;
 
 		/* On a member: the kernel would delete it with the group. */
-		parent = l->parent && l->parent != l->ifindex ?
-			 vt_link_table_find_ifindex(&r->links, l->parent) : NULL;
+		parent = vt_link_table_parent(&r->links, l);
+		if (parent == l)
+			parent = NULL;
 		if (parent && parent->group == group && !vt_proof_journaled_create(r, l))
 			return 0;	/* someone stacked a device on ours: one by one */
 		if (l->group != group)
 			continue;
+		/* One request deletes a group in one namespace: others one by one. */
+		if (l->ns != VT_NS_OWN)
+			return 0;
 		if (!vt_proof_journaled_create(r, l))
 			return 0;	/* not provably ours: one by one */
 		members++;
 	}
 	if (!members)
 		return 0;
-	if (vt_batch_delete_group(r->batch, group) < 0)
+	if (vt_batch_delete_group(r->batch, VT_NS_OWN, group) < 0)
 		return -ENOMEM;
 	done = 0;
 	flush(r, &done);
@@ -111,7 +116,7 @@ static int delete_created(struct restorer *r)
 			if (!l)
 				continue;
 			/* Never a device that carries one vlantrunk cannot prove it created. */
-			child = foreign_child(r, l->ifindex);
+			child = foreign_child(r, l);
 			if (child) {
 				r->rep->unproven++;
 				appendf(r->rep->remains, sizeof(r->rep->remains),
@@ -119,7 +124,7 @@ static int delete_created(struct restorer *r)
 					"it created; ", l->name, child->name);
 				continue;
 			}
-			if (vt_batch_delete(r->batch, l->ifindex, NULL) < 0)
+			if (vt_batch_delete(r->batch, l->ns, l->ifindex, NULL) < 0)
 				return -ENOMEM;
 		}
 		if (vt_batch_count(r->batch)) {
@@ -229,7 +234,7 @@ static int restore_ipv6(struct restorer *r)
 
 		if (have && e->image.ipv6.present && have->ipv6.present &&
 		    have->ipv6.disabled != e->image.ipv6.disabled)
-			put_disable_ipv6(r, have->name, &e->image.ipv6);
+			put_disable_ipv6(r, have->ns, have->name, &e->image.ipv6);
 	}
 	return 0;
 }
@@ -305,7 +310,8 @@ static void verify(struct restorer *r)
 {
 	for (size_t i = 0; i < r->j->n_entries; i++) {
 		const struct vt_journal_entry *e = &r->j->entries[i];
-		const struct vt_link *have = vt_link_table_find_name(&r->links, e->image.name), *renamed;
+		const struct vt_link *have = vt_link_table_find_name(&r->links, e->image.ns,
+								     e->image.name), *renamed;
 		char fields[256] = "";
 		struct vt_link want;
 		int parent;

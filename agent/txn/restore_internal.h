@@ -84,9 +84,10 @@ static inline void note_error(struct restorer *r, int error, const char *fmt, co
 }
 
 /* disable_ipv6 of the device called @name as in @image; counted, or noted. */
-static inline void put_disable_ipv6(struct restorer *r, const char *name, const struct vt_ipv6 *image)
+static inline void put_disable_ipv6(struct restorer *r, uint16_t ns, const char *name,
+				    const struct vt_ipv6 *image)
 {
-	int ret = vt_nl_set_ipv6_disabled(r->nl, name, image->disabled);
+	int ret = vt_nl_set_ipv6_disabled(r->nl, ns, name, image->disabled);
 
 	if (ret == 0)
 		r->rep->changed++;

@@ -46,7 +46,8 @@ static long long now_us(void)
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static int on_event(enum vt_link_event event, const struct vt_link *link, uint32_t origin,
+static int on_event(enum vt_link_event event, const struct vt_link *link, int32_t nsid __attribute__((unused)),
+			 uint32_t origin,
 		    void *arg)
 {
 	struct bench *b = arg;
@@ -92,7 +93,7 @@ static int await(struct bench *b, const char *status)
 static int delete_link(struct vt_nl *nl, const char *name)
 {
 	struct vt_batch *batch = vt_batch_new();
-	int ret = batch ? vt_batch_delete(batch, 0, name) : -ENOMEM;
+	int ret = batch ? vt_batch_delete(batch, VT_NS_OWN, 0, name) : -ENOMEM;
 
 	if (ret >= 0)
 		ret = vt_nl_send_batch(nl, batch);

@@ -423,7 +423,7 @@ int vt_batch_change(struct vt_batch *batch, const struct vt_link *current,
 	return (int)batch->n++;
 }
 
-int vt_batch_delete(struct vt_batch *batch, int ifindex, const char *name)
+int vt_batch_delete(struct vt_batch *batch, VT_NS_OWN, int ifindex, const char *name)
 {
 	struct fk_req *q;
 
@@ -437,7 +437,7 @@ int vt_batch_delete(struct vt_batch *batch, int ifindex, const char *name)
 	return (int)batch->n++;
 }
 
-int vt_batch_delete_group(struct vt_batch *batch, uint32_t group)
+int vt_batch_delete_group(struct vt_batch *batch, VT_NS_OWN, uint32_t group)
 {
 	struct fk_req *q;
 
@@ -717,7 +717,7 @@ out:
 	return ret;
 }
 
-int vt_nl_ipv6_defaults(struct vt_nl *nl, struct vt_ipv6_defaults *out)
+int vt_nl_ipv6_defaults(struct vt_nl *nl, VT_NS_OWN, struct vt_ipv6_defaults *out)
 {
 	(void)nl;
 	out->addr_gen_mode = VT_ADDR_GEN_EUI64;
@@ -725,7 +725,7 @@ int vt_nl_ipv6_defaults(struct vt_nl *nl, struct vt_ipv6_defaults *out)
 	return 0;
 }
 
-int vt_nl_set_ipv6_disabled(struct vt_nl *nl, const char *name, bool disabled)
+int vt_nl_set_ipv6_disabled(struct vt_nl *nl, VT_NS_OWN, const char *name, bool disabled)
 {
 	struct fk_dev *d;
 	struct fk_record *r;

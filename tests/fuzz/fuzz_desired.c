@@ -17,6 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_valid_state(const struct vt_desired *desired)
 {
+	static char path[VT_NETNS_PATH_MAX];
+
 	for (size_t i = 0; i < desired->n_trunks; i++) {
 		const struct vt_trunk *trunk = &desired->trunks[i];
 
@@ -35,6 +37,11 @@ static void check_valid_state(const struct vt_desired *desired)
 			if (subport->protocol != VT_PROTO_8021Q && subport->protocol != VT_PROTO_8021AD)
 				abort();
 			if (subport->vlan_flags & ~(uint32_t)VT_VLAN_FLAGS_ALL)
+				abort();
+			/* a namespace is never "" (the mark of a refused one) and always names a file */
+			if (subport->netns && (!subport->netns[0] ||
+					       vt_desired_netns_path(subport->netns, path,
+								     sizeof(path)) < 0))
 				abort();
 			for (size_t k = 0; k < subport->n_egress; k++)
 				if (!subport->egress[k].to || subport->egress[k].to > VT_PCP_MAX ||

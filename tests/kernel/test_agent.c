@@ -255,7 +255,8 @@ struct seen_event {
 static struct seen_event history[8192];
 static size_t n_history, cursor;	/* a wait matches only events after the last match */
 
-static int record_event(enum vt_link_event event, const struct vt_link *link, uint32_t origin,
+static int record_event(enum vt_link_event event, const struct vt_link *link, int32_t nsid __attribute__((unused)),
+			 uint32_t origin,
 			void *arg)
 {
 	(void)origin;
@@ -1027,7 +1028,7 @@ START_TEST(test_memory_flat_over_a_thousand_repairs)
 	for (int cycle = 1; cycle <= cycles; cycle++) {
 		drain_events();
 		vt_batch_reset(batch);
-		ck_assert_int_eq(vt_batch_delete(batch, 0, "s2"), 0);
+		ck_assert_int_eq(vt_batch_delete(batch, VT_NS_OWN, 0, "s2"), 0);
 		ck_assert_int_eq(vt_nl_send_batch(nl, batch), 0);
 		ck_assert_int_eq(vt_batch_result(batch, 0)->error, 0);
 		await_link((struct expect){ .name = "s2", .event = VT_EV_DELLINK });

@@ -80,7 +80,8 @@ struct seen {
 	char first[VT_ALTIFNAMSIZ];
 };
 
-static int on_event(enum vt_link_event event, const struct vt_link *link, uint32_t origin,
+static int on_event(enum vt_link_event event, const struct vt_link *link, int32_t nsid __attribute__((unused)),
+			 uint32_t origin,
 		    void *arg)
 {
 	struct seen *s = arg;
@@ -123,8 +124,8 @@ START_TEST(test_dumps_and_events_carry_altnames)
 	ck_assert_uint_eq(json_array_size(alt), 1);
 	ck_assert_str_eq(json_string_value(json_array_get(alt, 0)), LONG_ALT);
 	json_decref(ip);
-	ck_assert_ptr_eq(vt_link_table_resolve(&t, LONG_ALT), p0);
-	ck_assert_ptr_null(vt_link_table_find_name(&t, LONG_ALT));
+	ck_assert_ptr_eq(vt_link_table_resolve(&t, VT_NS_OWN, LONG_ALT), p0);
+	ck_assert_ptr_null(vt_link_table_find_name(&t, VT_NS_OWN, LONG_ALT));
 	ck_assert_ptr_null(kt_find(&t, "lo")->altnames);
 	vt_link_table_clear(&t);
 

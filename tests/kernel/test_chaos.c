@@ -992,7 +992,8 @@ static struct {
 	bool seen;
 } watch;
 
-static int take_event(enum vt_link_event event, const struct vt_link *link, uint32_t origin,
+static int take_event(enum vt_link_event event, const struct vt_link *link, int32_t nsid __attribute__((unused)),
+			 uint32_t origin,
 		      void *arg)
 {
 	(void)origin;

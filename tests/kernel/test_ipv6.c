@@ -91,7 +91,7 @@ START_TEST(test_ipv6_state_read_and_set)
 	spec.link.ipv6.addr_gen_mode = VT_ADDR_GEN_NONE;
 	ck_assert_int_eq(vt_batch_change(fx.batch, NULL, &spec), 0);
 	send_expect(0);
-	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, "v1", true), 0);
+	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, VT_NS_OWN, "v1", true), 0);
 	l = reread("v1");
 	ck_assert_uint_eq(l->ipv6.addr_gen_mode, VT_ADDR_GEN_NONE);
 	ck_assert(l->ipv6.disabled);
@@ -100,7 +100,7 @@ START_TEST(test_ipv6_state_read_and_set)
 	/* Disabled, it holds no address: not even the link-local one it had. */
 	ck_assert_int_eq(kt_sh_status("test -z \"$(ip -6 -o addr show dev v1)\""), 0);
 
-	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, "v1", false), 0);
+	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, VT_NS_OWN, "v1", false), 0);
 	spec.link.ipv6.addr_gen_mode = VT_ADDR_GEN_STABLE_PRIVACY;
 	ck_assert_int_eq(vt_batch_change(fx.batch, NULL, &spec), 0);
 	/* stable_privacy needs a secret first: the kernel refuses it without (EINVAL). */
@@ -129,7 +129,7 @@ START_TEST(test_no_ipv6_state_below_1280)
 	l = reread("v2");
 	ck_assert(!l->ipv6.present);
 	ck_assert_str_eq(ip_addr_gen_mode("v2"), "");
-	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, "v2", true), -ENOENT);
+	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, VT_NS_OWN, "v2", true), -ENOENT);
 	spec.link.ifindex = l->ifindex;
 	spec.link.ipv6.addr_gen_mode = VT_ADDR_GEN_NONE;
 	ck_assert_int_eq(vt_batch_change(fx.batch, NULL, &spec), 0);
@@ -165,21 +165,21 @@ START_TEST(test_ipv6_defaults_and_names)
 {
 	struct vt_ipv6_defaults d;
 
-	ck_assert_int_eq(vt_nl_ipv6_defaults(fx.nl, &d), 0);
+	ck_assert_int_eq(vt_nl_ipv6_defaults(fx.nl, VT_NS_OWN, &d), 0);
 	ck_assert_int_eq(d.addr_gen_mode, VT_ADDR_GEN_EUI64);
 	ck_assert_int_eq(d.disable_ipv6, 0);
 	/* They are this namespace's: a fresh one's, then as set here. */
 	kt_sh("echo 3 > /proc/sys/net/ipv6/conf/default/addr_gen_mode");
 	kt_sh("echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
-	ck_assert_int_eq(vt_nl_ipv6_defaults(fx.nl, &d), 0);
+	ck_assert_int_eq(vt_nl_ipv6_defaults(fx.nl, VT_NS_OWN, &d), 0);
 	ck_assert_int_eq(d.addr_gen_mode, VT_ADDR_GEN_RANDOM);
 	ck_assert_int_eq(d.disable_ipv6, 1);
 
 	/* The namespace-wide settings are never written as if they were a device. */
-	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, "all", true), -EINVAL);
-	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, "default", true), -EINVAL);
-	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, "..", true), -EINVAL);
-	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, "nosuchdev", true), -ENOENT);
+	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, VT_NS_OWN, "all", true), -EINVAL);
+	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, VT_NS_OWN, "default", true), -EINVAL);
+	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, VT_NS_OWN, "..", true), -EINVAL);
+	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, VT_NS_OWN, "nosuchdev", true), -ENOENT);
 	ck_assert_int_eq(kt_sh_status("grep -qx 0 /proc/sys/net/ipv6/conf/all/disable_ipv6"), 0);
 }
 END_TEST

@@ -12,7 +12,8 @@ struct seen {
 	uint32_t origin;	/* an m1 event's origin that is not the kernel's own (0) */
 };
 
-static int record(enum vt_link_event event, const struct vt_link *link, uint32_t origin,
+static int record(enum vt_link_event event, const struct vt_link *link, int32_t nsid __attribute__((unused)),
+			 uint32_t origin,
 		  void *arg)
 {
 	struct seen *seen = arg;
@@ -93,7 +94,7 @@ START_TEST(test_sees_create_and_delete)
 	ck_assert(seen.origin == 0 || seen.origin == vt_nl_portid(nl));
 
 	vt_batch_reset(batch);
-	ck_assert_int_eq(vt_batch_delete(batch, 0, "m1"), 0);
+	ck_assert_int_eq(vt_batch_delete(batch, VT_NS_OWN, 0, "m1"), 0);
 	ck_assert_int_eq(vt_nl_send_batch(nl, batch), 0);
 	ck_assert_int_eq(vt_batch_result(batch, 0)->error, 0);
 	ck_assert_int_gt(vt_monitor_read(mon, record, &seen), 0);

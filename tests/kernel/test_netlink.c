@@ -209,7 +209,7 @@ START_TEST(test_create_nested_with_chosen_ifindex)
 	ck_assert_int_eq(reread("outer")->ifindex, 4000);
 	ck_assert_int_eq(reread("inner")->ifindex, 4001);
 	ck_assert_int_eq(reread("inner")->parent, 4000);
-	ck_assert_ptr_null(vt_link_table_find_name(&fx.table, "taken"));
+	ck_assert_ptr_null(vt_link_table_find_name(&fx.table, VT_NS_OWN, "taken"));
 }
 END_TEST
 
@@ -322,7 +322,7 @@ START_TEST(test_change_each_attribute)
 	ck_assert_int_ge(vt_batch_change(fx.batch, NULL, &s), 0);
 	send_all_ok();
 	kt_dump(fx.nl, &fx.table);
-	ck_assert_ptr_null(vt_link_table_find_name(&fx.table, "sv9"));
+	ck_assert_ptr_null(vt_link_table_find_name(&fx.table, VT_NS_OWN, "sv9"));
 	ck_assert_int_eq(kt_find(&fx.table, "sv9new")->ifindex, ifindex);
 }
 END_TEST
@@ -432,7 +432,7 @@ START_TEST(test_batch_with_failures_reports_each)
 	ck_assert_int_eq(vt_batch_create(fx.batch, &s), 3);
 	s = vlan_spec("dupvid", fx.parent, 21);		/* same VLAN id as ok1 */
 	ck_assert_int_eq(vt_batch_create(fx.batch, &s), 4);
-	ck_assert_int_eq(vt_batch_delete(fx.batch, 0, "nosuchdev"), 5);
+	ck_assert_int_eq(vt_batch_delete(fx.batch, VT_NS_OWN, 0, "nosuchdev"), 5);
 	s = vlan_spec("ok3", fx.parent, 24);
 	ck_assert_int_eq(vt_batch_create(fx.batch, &s), 6);
 
@@ -456,9 +456,9 @@ START_TEST(test_batch_with_failures_reports_each)
 	kt_find(&fx.table, "ok1");
 	kt_find(&fx.table, "ok2");
 	kt_find(&fx.table, "ok3");
-	ck_assert_ptr_null(vt_link_table_find_name(&fx.table, "noparent"));
-	ck_assert_ptr_null(vt_link_table_find_name(&fx.table, "badid"));
-	ck_assert_ptr_null(vt_link_table_find_name(&fx.table, "dupvid"));
+	ck_assert_ptr_null(vt_link_table_find_name(&fx.table, VT_NS_OWN, "noparent"));
+	ck_assert_ptr_null(vt_link_table_find_name(&fx.table, VT_NS_OWN, "badid"));
+	ck_assert_ptr_null(vt_link_table_find_name(&fx.table, VT_NS_OWN, "dupvid"));
 }
 END_TEST
 
@@ -469,7 +469,7 @@ START_TEST(test_change_and_delete_missing_device)
 	s.link.ifindex = 77777;
 	s.link.mtu = 1400;
 	ck_assert_int_eq(vt_batch_change(fx.batch, NULL, &s), 0);
-	ck_assert_int_eq(vt_batch_delete(fx.batch, 77777, NULL), 1);
+	ck_assert_int_eq(vt_batch_delete(fx.batch, VT_NS_OWN, 77777, NULL), 1);
 	ck_assert_int_eq(vt_nl_send_batch(fx.nl, fx.batch), 0);
 	ck_assert_int_eq(vt_batch_result(fx.batch, 0)->error, -ENODEV);
 	ck_assert_int_eq(vt_batch_result(fx.batch, 1)->error, -ENODEV);
@@ -523,7 +523,7 @@ START_TEST(test_dump_of_4094_vlans)
 
 	for (size_t i = 0; i < fx.table.n; i++)
 		if (fx.table.links[i].is_vlan)
-			ck_assert_int_ge(vt_batch_delete(fx.batch, fx.table.links[i].ifindex, NULL), 0);
+			ck_assert_int_ge(vt_batch_delete(fx.batch, VT_NS_OWN, fx.table.links[i].ifindex, NULL), 0);
 	send_all_ok();
 	kt_dump(fx.nl, &fx.table);
 	ck_assert_uint_eq(fx.table.n, 3);	/* lo, d0, br0 */

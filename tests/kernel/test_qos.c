@@ -130,7 +130,8 @@ struct last_event {
 	bool seen;
 };
 
-static int keep_last(enum vt_link_event ev, const struct vt_link *l, uint32_t origin, void *arg)
+static int keep_last(enum vt_link_event ev, const struct vt_link *l, int32_t nsid __attribute__((unused)),
+			 uint32_t origin, void *arg)
 {
 	struct last_event *last = arg;
 
@@ -158,7 +159,7 @@ static void assert_read_back(const char *name, const struct vt_qos_entry *map, s
 	struct vt_link one;
 
 	assert_egress(l, map, n);
-	ck_assert_int_eq(vt_nl_get_link(fx.nl, l->ifindex, &one), 0);
+	ck_assert_int_eq(vt_nl_get_link(fx.nl, VT_NS_OWN, l->ifindex, &one), 0);
 	assert_egress(&one, map, n);
 	vt_link_release(&one);
 	ck_assert_uint_eq(ip_egress_count(name), n);

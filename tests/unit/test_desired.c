@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "desired/desired_internal.h"	/* vt_desired_netns_problem() */
 #include "suites.h"
 #include "vt_desired.h"
 
@@ -250,6 +251,7 @@ START_TEST(test_defaults)
 	ck_assert(subport->up);
 	ck_assert(!subport->adopt);
 	ck_assert(!subport->ipv6);
+	ck_assert_ptr_null(subport->netns);
 	ck_assert_uint_eq(subport->vlan_flags, VT_VLAN_REORDER_HDR);
 	ck_assert_uint_eq(subport->managed, 0);
 	ck_assert_uint_eq(subport->n_egress, 0);
@@ -1288,6 +1290,346 @@ START_TEST(test_trunks_limit)
 }
 END_TEST
 
+/* ---- network namespaces ------------------------------------------------------ */
+
+/* A subport object "name" at "vlan" in namespace @netns (JSON text, ' for "). */
+#define NS_SP(name, vlan, netns) "{'name':'" name "','vlan':" #vlan ",'netns':" netns "}"
+
+/* @c repeated @n times, then @tail, in a new string. */
+static char *repeat(char c, size_t n, const char *tail)
+{
+	char *text = malloc(n + strlen(tail) + 1);
+
+	ck_assert_ptr_nonnull(text);
+	memset(text, c, n);
+	strcpy(text + n, tail);
+	return text;
+}
+
+/* Each netns accepted: as written, and the file it names. */
+static const struct {
+	const char *netns;		/* JSON text, ' for " */
+	const char *stored;		/* NULL: vlantrunk's own namespace */
+	const char *path;
+} netns_forms[] = {
+	{ "'ns1'", "ns1", "/run/netns/ns1" },
+	{ "'cni-1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901'",
+	  "cni-1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901",
+	  "/run/netns/cni-1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901" },
+	/* a name is a file name: dots, dashes, a colon, UTF-8 letters */
+	{ "'...'", "...", "/run/netns/..." },
+	{ "'.pod:a'", ".pod:a", "/run/netns/.pod:a" },
+	{ "'caf\\u00e9'", "caf\xc3\xa9", "/run/netns/caf\xc3\xa9" },
+	{ "'/run/netns/ns1'", "/run/netns/ns1", "/run/netns/ns1" },
+	{ "'/proc/1234/ns/net'", "/proc/1234/ns/net", "/proc/1234/ns/net" },
+	{ "'/var/run/netns/cni-x'", "/var/run/netns/cni-x", "/var/run/netns/cni-x" },
+	{ "'/.../a b'", "/.../a b", "/.../a b" },
+	{ "'/x'", "/x", "/x" },
+	{ "null", NULL, NULL },
+};
+
+START_TEST(test_netns_forms)
+{
+	const struct vt_subport *subport;
+	char *text, path[VT_NETNS_PATH_MAX];
+
+	ck_assert_int_ne(asprintf(&text, ONE_SUB(V101 ",'netns':%s"), netns_forms[_i].netns), -1);
+	expect_valid(text);
+	free(text);
+	subport = &desired.trunks[0].subports[0];
+	if (!netns_forms[_i].stored) {
+		ck_assert_ptr_null(subport->netns);
+		return;
+	}
+	ck_assert_str_eq(subport->netns, netns_forms[_i].stored);
+	ck_assert_int_eq(vt_desired_netns_path(subport->netns, path, sizeof(path)), 0);
+	ck_assert_str_eq(path, netns_forms[_i].path);
+}
+END_TEST
+
+/* The longest of each: a 255-byte name, a 4095-byte path. */
+START_TEST(test_netns_longest)
+{
+	char *name = repeat('n', 255, ""), *long_path = repeat('p', VT_NETNS_PATH_MAX - 1, "");
+	char *text, path[VT_NETNS_PATH_MAX];
+
+	long_path[0] = '/';
+	long_path[100] = '/';
+	ck_assert_int_ne(asprintf(&text, DOC("{'name':'t','parent':'eth0','subports':["
+					     NS_SP("a", 1, "'%s'") "," NS_SP("b", 2, "'%s'") "]}"),
+				  name, long_path), -1);
+	expect_valid(text);
+	free(text);
+	ck_assert_str_eq(desired.trunks[0].subports[0].netns, name);
+	ck_assert_uint_eq(strlen(desired.trunks[0].subports[1].netns), VT_NETNS_PATH_MAX - 1);
+	ck_assert_int_eq(vt_desired_netns_path(name, path, sizeof(path)), 0);
+	ck_assert_uint_eq(strlen(path), strlen("/run/netns/") + 255);
+	ck_assert_int_eq(vt_desired_netns_path(long_path, path, sizeof(path)), 0);
+	ck_assert_str_eq(path, long_path);
+	free(name);
+	free(long_path);
+}
+END_TEST
+
+#define NOT_A_NAME "a relative path or a name with '/': write an `ip netns` name or an " \
+	"absolute path"
+#define BLANK "an `ip netns` name, but with whitespace or a control character"
+
+/* Each netns refused, with the words its diagnostic at subports[0].netns says. */
+static const struct {
+	const char *netns;
+	const char *words;
+} netns_problems[] = {
+	{ "''", "\"\" is not a valid namespace: it is empty: write an `ip netns` name or an "
+		"absolute path" },
+	{ "'a/b'", "\"a/b\" is not a valid namespace: " NOT_A_NAME },
+	{ "'ns1/'", NOT_A_NAME },
+	{ "'./ns1'", NOT_A_NAME },
+	{ "'../run/netns/ns1'", NOT_A_NAME },
+	{ "'proc/1/ns/net'", NOT_A_NAME },
+	{ "'.'", "\".\" and \"..\" are not `ip netns` names" },
+	{ "'..'", "\".\" and \"..\" are not `ip netns` names" },
+	{ "'ns 1'", BLANK },
+	{ "' ns1'", BLANK },
+	{ "'ns1\\t'", BLANK },
+	{ "'ns1\\n'", BLANK },
+	{ "'ns\\r1'", BLANK },
+	{ "'ns\\u000b1'", BLANK },
+	{ "'\\u0001'", BLANK },
+	{ "'ns\\u007f'", BLANK },
+	{ "'ns\\u0085'", BLANK },		/* NEL, a C1 control */
+	{ "'ns\\u009b2J'", BLANK },		/* CSI */
+	{ "'ns\\u00a0'", BLANK },		/* NO-BREAK SPACE */
+	{ "'/'", "an absolute path, but it ends in '/'" },
+	{ "'/run/netns/'", "an absolute path, but it ends in '/'" },
+	{ "'//ns1'", "an absolute path, but with an empty component (\"//\")" },
+	{ "'/run//netns/ns1'", "empty component" },
+	{ "'/run/netns/./ns1'", "an absolute path, but with a \".\" or \"..\" component" },
+	{ "'/run/netns/../ns1'", "\".\" or \"..\" component" },
+	{ "'/.'", "\".\" or \"..\" component" },
+	{ "'/..'", "\".\" or \"..\" component" },
+	{ "'/run/netns/ns1/.'", "\".\" or \"..\" component" },
+	{ "5", "must be a string or null, not an integer" },
+	{ "true", "must be a string or null, not true" },
+	{ "['ns1']", "must be a string or null, not an array" },
+	{ "{}", "must be a string or null, not an object" },
+};
+
+START_TEST(test_netns_problems)
+{
+	char *text;
+
+	ck_assert_int_ne(asprintf(&text, ONE_SUB(V101 ",'netns':%s"), netns_problems[_i].netns),
+			 -1);
+	expect_one_problem(text, SP0 "netns", netns_problems[_i].words);
+	free(text);
+	/* the one diagnostic names where it is */
+	ck_assert_str_eq(diags.v[0].file, "test.json");
+	ck_assert_str_eq(diags.v[0].trunk, "t");
+	ck_assert_str_eq(diags.v[0].subport, "sp");
+}
+END_TEST
+
+/* One byte over each limit: a 256-byte name, a 4096-byte path. */
+START_TEST(test_netns_too_long)
+{
+	char *name = repeat('n', 256, ""), *path = repeat('p', VT_NETNS_PATH_MAX, "");
+	char *text;
+
+	path[0] = '/';
+	ck_assert_int_ne(asprintf(&text, DOC("{'name':'t','parent':'eth0','subports':["
+					     NS_SP("a", 1, "'%s'") "," NS_SP("b", 2, "'%s'") "]}"),
+				  name, path), -1);
+	expect_invalid(parse(text));
+	free(text);
+	ck_assert_msg(diags.n == 2, "%zu diagnostics:%s", diags.n, all_diags());
+	expect_diag(SP0 "netns", "an `ip netns` name, but longer than 255 bytes");
+	expect_diag("trunks[0].subports[1].netns", "an absolute path, but longer than 4095 bytes");
+	free(name);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_netns_key_typo)
+{
+	expect_one_problem(ONE_SUB(V101 ",'netn':'ns1'"), SP0 "netn",
+			   "unknown key (did you mean \"netns\"?)");
+}
+END_TEST
+
+/*
+ * The JSON reader refuses \u0000 before any field is read ("hostile input"
+ * above); should a NUL ever come through, it is no part of a name or a path.
+ */
+START_TEST(test_netns_nul)
+{
+	static const char name[] = "ns\0" "1", path[] = "/run/netns/ns\0" "1";
+
+	ck_assert_str_eq(vt_desired_netns_problem(name, sizeof(name) - 1), "it contains a NUL byte");
+	ck_assert_str_eq(vt_desired_netns_problem(path, sizeof(path) - 1), "it contains a NUL byte");
+	ck_assert_ptr_null(vt_desired_netns_problem("ns1", 3));
+}
+END_TEST
+
+/* Every problem is reported, netns among them, and nothing handed out. */
+START_TEST(test_netns_with_other_problems)
+{
+	expect_invalid(parse(DOC("{'name':'t','parent':'eth0','subports':["
+				 "{'name':'a','vlan':0,'netns':'x/y'},"
+				 "{'name':'b','vlan':2,'netns':'ns1','mtu':1}]}")));
+	ck_assert_msg(diags.n == 3, "%zu diagnostics:%s", diags.n, all_diags());
+	expect_diag(SP0 "vlan", "vlan 0 is out of range");
+	expect_diag(SP0 "netns", NOT_A_NAME);
+	expect_diag("trunks[0].subports[1].mtu", "mtu 1 is out of range");
+}
+END_TEST
+
+START_TEST(test_netns_path)
+{
+	char buf[VT_NETNS_PATH_MAX];
+
+	ck_assert_int_eq(vt_desired_netns_path("ns1", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/run/netns/ns1");
+	ck_assert_int_eq(vt_desired_netns_path("/proc/42/ns/net", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/proc/42/ns/net");
+	/* exactly enough room, then one byte short: nothing half written */
+	ck_assert_int_eq(vt_desired_netns_path("ns1", buf, sizeof("/run/netns/ns1")), 0);
+	ck_assert_str_eq(buf, "/run/netns/ns1");
+	ck_assert_int_eq(vt_desired_netns_path("ns1", buf, sizeof("/run/netns/ns1") - 1),
+			 -ENAMETOOLONG);
+	ck_assert_str_eq(buf, "");
+	ck_assert_int_eq(vt_desired_netns_path("/proc/1/ns/net", buf, sizeof("/proc/1/ns/net")), 0);
+	strcpy(buf, "x");
+	ck_assert_int_eq(vt_desired_netns_path("/proc/1/ns/net", buf, 5), -ENAMETOOLONG);
+	ck_assert_str_eq(buf, "");
+	ck_assert_int_eq(vt_desired_netns_path("ns1", buf, 0), -ENAMETOOLONG);
+}
+END_TEST
+
+/* Every pod wants its eth1: one name, each in its own namespace, all valid. */
+START_TEST(test_netns_names_unique_per_namespace)
+{
+	expect_valid(DOC("{'name':'a','parent':'eth0','subports':["
+			 NS_SP("eth1", 10, "'ns1'") "," NS_SP("eth1", 11, "'ns2'") ","
+			 "{'name':'eth1','vlan':12},"
+			 NS_SP("eth1", 13, "'/proc/1/ns/net'") "," NS_SP("eth3", 14, "null") "]},"
+			 "{'name':'b','parent':'eth1','subports':["
+			 NS_SP("eth1", 10, "'/var/run/netns/ns1'") "," NS_SP("eth2", 11, "'ns1'") ","
+			 NS_SP("eth1", 12, "'/proc/2/ns/net'") "]}"));
+	ck_assert_uint_eq(desired.n_trunks, 2);
+	ck_assert_str_eq(desired.trunks[0].subports[1].netns, "ns2");
+	ck_assert_ptr_null(desired.trunks[0].subports[2].netns);
+	ck_assert_ptr_null(desired.trunks[0].subports[4].netns);
+}
+END_TEST
+
+/* Twice in one namespace, however it is written: the duplicate name of old. */
+static const struct {
+	const char *first, *second, *words;
+} netns_duplicates[] = {
+	{ "'ns1'", "'ns1'", "the name is already used by subport \"eth1\" of trunk \"a\", "
+			    "in namespace \"/run/netns/ns1\"" },
+	{ "'ns1'", "'/run/netns/ns1'", "in namespace \"/run/netns/ns1\"" },
+	{ "'/run/netns/ns1'", "'ns1'", "in namespace \"/run/netns/ns1\"" },
+	{ "'/proc/7/ns/net'", "'/proc/7/ns/net'", "subport \"eth1\" of trunk \"a\", "
+						  "in namespace \"/proc/7/ns/net\"" },
+	{ "null", "null", "the name is already used by subport \"eth1\" of trunk \"a\"" },
+};
+
+START_TEST(test_netns_duplicate_names)
+{
+	char *text;
+
+	ck_assert_int_ne(asprintf(&text, DOC("{'name':'a','parent':'eth0','subports':["
+					     NS_SP("eth1", 10, "%s") "]},"
+					     "{'name':'b','parent':'eth0','subports':["
+					     NS_SP("eth1", 11, "%s") "]}"),
+				  netns_duplicates[_i].first, netns_duplicates[_i].second), -1);
+	expect_one_problem(text, "trunks[1].subports[0].name", netns_duplicates[_i].words);
+	free(text);
+	ck_assert_str_eq(diags.v[0].trunk, "b");
+	ck_assert_str_eq(diags.v[0].subport, "eth1");
+}
+END_TEST
+
+/* A netns that was refused puts the subport in no namespace: no second, false problem. */
+START_TEST(test_netns_invalid_not_own_namespace)
+{
+	expect_one_problem(DOC("{'name':'a','parent':'eth0','subports':["
+			       "{'name':'eth1','vlan':10}," NS_SP("eth1", 11, "''") "]}"),
+			   "trunks[0].subports[1].netns", "it is empty");
+	vt_diag_free(&diags);
+	expect_invalid(parse(DOC("{'name':'a','parent':'eth0','subports':["
+				 NS_SP("x", 12, "'a b'") ",{'name':'y','vlan':13,'master':'x'}]}")));
+	ck_assert_msg(diags.n == 1, "%zu diagnostics:%s", diags.n, all_diags());
+}
+END_TEST
+
+/* The kernel keys a VLAN by (parent, protocol, id), wherever the device lives. */
+START_TEST(test_netns_vlan_still_unique_per_parent)
+{
+	expect_one_problem(DOC("{'name':'a','parent':'eth0','subports':["
+			       NS_SP("eth1", 10, "'ns1'") "," NS_SP("eth1", 10, "'ns2'") "]}"),
+			   "trunks[0].subports[1].vlan",
+			   "vlan 10 (802.1Q) on \"eth0\" is already used by subport \"eth1\"");
+}
+END_TEST
+
+/* A master is a device of the subport's own namespace. */
+START_TEST(test_netns_master)
+{
+	expect_one_problem(DOC("{'name':'a','parent':'eth0','subports':["
+			       NS_SP("x", 1, "'ns1'") ",{'name':'y','vlan':2,'netns':'/run/netns/ns1',"
+			       "'master':'x'}]}"),
+			   "trunks[0].subports[1].master",
+			   "\"x\" is subport \"x\" of trunk \"a\", a VLAN device, not a bridge");
+	vt_diag_free(&diags);
+	/* the same name elsewhere is another device: the bridge may well be called so */
+	expect_valid(DOC("{'name':'a','parent':'eth0','subports':["
+			 NS_SP("x", 1, "'ns1'") ",{'name':'y','vlan':2,'master':'x'},"
+			 "{'name':'z','vlan':3},{'name':'w','vlan':4,'netns':'ns2','master':'z'},"
+			 "{'name':'v','vlan':5,'netns':'ns2','master':'x'}]}"));
+}
+END_TEST
+
+#define OWN_NAMESPACE_ONLY "a trunk's parent stays in vlantrunk's own namespace"
+
+/* A trunk's parent is a device of vlantrunk's own namespace, never a subport elsewhere. */
+START_TEST(test_netns_parent_in_other_namespace)
+{
+	const struct vt_diag *diag;
+
+	expect_one_problem(DOC("{'name':'a','parent':'eth0','subports':[" NS_SP("s", 10, "'pod1'")
+			       "]},{'name':'b','parent':'s','subports':[{'name':'c','vlan':5}]}"),
+			   "trunks[1].parent",
+			   "parent \"s\" is subport \"s\" of trunk \"a\" in namespace \"pod1\": "
+			   OWN_NAMESPACE_ONLY);
+	diag = &diags.v[0];
+	ck_assert_str_eq(diag->trunk, "b");
+	ck_assert_str_eq(diag->subport, "");
+	vt_diag_free(&diags);
+	/* also a trunk's own subport elsewhere: not its parent, and not the host's device */
+	expect_one_problem(DOC("{'name':'a','parent':'eth1','subports':["
+			       NS_SP("eth1", 10, "'/proc/9/ns/net'") "]}"),
+			   "trunks[0].parent",
+			   "parent \"eth1\" is subport \"eth1\" of trunk \"a\" in namespace "
+			   "\"/proc/9/ns/net\": " OWN_NAMESPACE_ONLY);
+}
+END_TEST
+
+/* A subport of that name in vlantrunk's own namespace is the outer one, as ever. */
+START_TEST(test_netns_parent_own_namespace_wins)
+{
+	expect_valid(DOC("{'name':'x','parent':'eth1','subports':[" NS_SP("s", 10, "'pod1'") "]},"
+			 "{'name':'b','parent':'s','subports':[" NS_SP("c", 5, "'pod2'") "]},"
+			 "{'name':'a','parent':'eth0','subports':[{'name':'s','vlan':10}]}"));
+	ck_assert_int_eq(desired.trunks[0].outer, -1);
+	ck_assert_int_eq(desired.trunks[1].outer, 2);
+	ck_assert_uint_eq(desired.trunks[1].depth, 1);
+	ck_assert_str_eq(desired.trunks[1].subports[0].netns, "pod2");
+}
+END_TEST
+
 #define N_CASES(cases) ((int)(sizeof(cases) / sizeof((cases)[0])))
 
 Suite *desired_suite(void)
@@ -1298,6 +1640,7 @@ Suite *desired_suite(void)
 	TCase *cross = tcase_create("across trunks");
 	TCase *files = tcase_create("files");
 	TCase *limits = tcase_create("limits");
+	TCase *netns = tcase_create("netns");
 
 	tcase_add_checked_fixture(values, setup, teardown);
 	tcase_add_test(values, test_spec_example);
@@ -1361,5 +1704,23 @@ Suite *desired_suite(void)
 	tcase_add_test(limits, test_trunks_limit);
 	tcase_add_test(limits, test_directory_file_limit);
 	suite_add_tcase(suite, limits);
+
+	tcase_add_checked_fixture(netns, setup, teardown);
+	tcase_add_loop_test(netns, test_netns_forms, 0, N_CASES(netns_forms));
+	tcase_add_test(netns, test_netns_longest);
+	tcase_add_loop_test(netns, test_netns_problems, 0, N_CASES(netns_problems));
+	tcase_add_test(netns, test_netns_too_long);
+	tcase_add_test(netns, test_netns_key_typo);
+	tcase_add_test(netns, test_netns_nul);
+	tcase_add_test(netns, test_netns_with_other_problems);
+	tcase_add_test(netns, test_netns_path);
+	tcase_add_test(netns, test_netns_names_unique_per_namespace);
+	tcase_add_loop_test(netns, test_netns_duplicate_names, 0, N_CASES(netns_duplicates));
+	tcase_add_test(netns, test_netns_invalid_not_own_namespace);
+	tcase_add_test(netns, test_netns_vlan_still_unique_per_parent);
+	tcase_add_test(netns, test_netns_master);
+	tcase_add_test(netns, test_netns_parent_in_other_namespace);
+	tcase_add_test(netns, test_netns_parent_own_namespace_wins);
+	suite_add_tcase(suite, netns);
 	return suite;
 }

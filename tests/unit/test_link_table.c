@@ -29,14 +29,14 @@ START_TEST(test_lookup_by_ifindex_and_name)
 	ck_assert_int_eq(vt_link_table_index(&t), 0);
 	ck_assert_uint_eq(t.n, 500);
 	ck_assert_int_eq(t.links[0].ifindex, 3);
-	ck_assert_str_eq(vt_link_table_find_ifindex(&t, 300)->name, "dev100");
-	ck_assert_ptr_null(vt_link_table_find_ifindex(&t, 301));
-	ck_assert_int_eq(vt_link_table_find_name(&t, "dev77")->ifindex, 231);
-	ck_assert_ptr_null(vt_link_table_find_name(&t, "dev501"));
-	ck_assert_ptr_null(vt_link_table_find_name(&t, "a-name-longer-than-ifnamsiz"));
+	ck_assert_str_eq(vt_link_table_find_ifindex(&t, VT_NS_OWN, 300)->name, "dev100");
+	ck_assert_ptr_null(vt_link_table_find_ifindex(&t, VT_NS_OWN, 301));
+	ck_assert_int_eq(vt_link_table_find_name(&t, VT_NS_OWN, "dev77")->ifindex, 231);
+	ck_assert_ptr_null(vt_link_table_find_name(&t, VT_NS_OWN, "dev501"));
+	ck_assert_ptr_null(vt_link_table_find_name(&t, VT_NS_OWN, "a-name-longer-than-ifnamsiz"));
 	vt_link_table_clear(&t);
 	ck_assert_uint_eq(t.n, 0);
-	ck_assert_ptr_null(vt_link_table_find_name(&t, "dev77"));
+	ck_assert_ptr_null(vt_link_table_find_name(&t, VT_NS_OWN, "dev77"));
 }
 END_TEST
 
@@ -67,10 +67,10 @@ START_TEST(test_put_drop_copy)
 	l.ifindex = 25;
 	strcpy(l.name, "new");
 	ck_assert_int_eq(vt_link_table_put(&t, &l), 0);
-	vt_link_table_drop(&t, 40);
-	vt_link_table_drop(&t, 99);
+	vt_link_table_drop(&t, VT_NS_OWN, 40);
+	vt_link_table_drop(&t, VT_NS_OWN, 99);
 	/* name lookups wait for the index */
-	ck_assert_ptr_null(vt_link_table_find_name(&t, "new"));
+	ck_assert_ptr_null(vt_link_table_find_name(&t, VT_NS_OWN, "new"));
 
 	ck_assert_int_eq(vt_link_table_copy(&copy, &t), 0);
 	vt_link_table_clear(&t);
@@ -78,11 +78,11 @@ START_TEST(test_put_drop_copy)
 	const int order[] = { 10, 20, 25, 30, 50 };
 	for (size_t i = 0; i < 5; i++)
 		ck_assert_int_eq(copy.links[i].ifindex, order[i]);
-	ck_assert_int_eq(vt_link_table_find_name(&copy, "renamed")->ifindex, 20);
-	ck_assert_ptr_null(vt_link_table_find_name(&copy, "d20"));
-	ck_assert_ptr_null(vt_link_table_find_name(&copy, "d40"));
-	ck_assert_uint_eq(vt_link_table_find_ifindex(&copy, 20)->vlan.n_egress, 1);
-	ck_assert_uint_eq(vt_link_table_find_ifindex(&copy, 20)->vlan.egress[0].to, 2);
+	ck_assert_int_eq(vt_link_table_find_name(&copy, VT_NS_OWN, "renamed")->ifindex, 20);
+	ck_assert_ptr_null(vt_link_table_find_name(&copy, VT_NS_OWN, "d20"));
+	ck_assert_ptr_null(vt_link_table_find_name(&copy, VT_NS_OWN, "d40"));
+	ck_assert_uint_eq(vt_link_table_find_ifindex(&copy, VT_NS_OWN, 20)->vlan.n_egress, 1);
+	ck_assert_uint_eq(vt_link_table_find_ifindex(&copy, VT_NS_OWN, 20)->vlan.egress[0].to, 2);
 	vt_link_table_clear(&copy);
 }
 END_TEST
@@ -137,20 +137,20 @@ START_TEST(test_altnames_lookup)
 	ck_assert_uint_eq(t.n_by_altname, 3);
 
 	/* By name alone: an altname never passes for a device's name. */
-	ck_assert_ptr_null(vt_link_table_find_name(&t, "uplink"));
-	ck_assert_ptr_null(vt_link_table_find_name(&t, "enx525400123456"));
-	ck_assert_int_eq(vt_link_table_find_name(&t, "p0")->ifindex, 2);
+	ck_assert_ptr_null(vt_link_table_find_name(&t, VT_NS_OWN, "uplink"));
+	ck_assert_ptr_null(vt_link_table_find_name(&t, VT_NS_OWN, "enx525400123456"));
+	ck_assert_int_eq(vt_link_table_find_name(&t, VT_NS_OWN, "p0")->ifindex, 2);
 	/* By altname alone. */
-	ck_assert_int_eq(vt_link_table_find_altname(&t, "uplink")->ifindex, 2);
-	ck_assert_int_eq(vt_link_table_find_altname(&t, LONGEST)->ifindex, 3);
-	ck_assert_ptr_null(vt_link_table_find_altname(&t, "p0"));
-	ck_assert_ptr_null(vt_link_table_find_altname(&t, "uplink2"));
+	ck_assert_int_eq(vt_link_table_find_altname(&t, VT_NS_OWN, "uplink")->ifindex, 2);
+	ck_assert_int_eq(vt_link_table_find_altname(&t, VT_NS_OWN, LONGEST)->ifindex, 3);
+	ck_assert_ptr_null(vt_link_table_find_altname(&t, VT_NS_OWN, "p0"));
+	ck_assert_ptr_null(vt_link_table_find_altname(&t, VT_NS_OWN, "uplink2"));
 	/* As the kernel's name lookup: either. */
-	ck_assert_int_eq(vt_link_table_resolve(&t, "enx525400123456")->ifindex, 3);
-	ck_assert_int_eq(vt_link_table_resolve(&t, "enp0s3")->ifindex, 3);
-	ck_assert_int_eq(vt_link_table_resolve(&t, "uplink2")->ifindex, 4);
-	ck_assert_ptr_null(vt_link_table_resolve(&t, "uplink3"));
-	ck_assert_str_eq(vt_link_table_find_ifindex(&t, 3)->altnames[1], LONGEST);
+	ck_assert_int_eq(vt_link_table_resolve(&t, VT_NS_OWN, "enx525400123456")->ifindex, 3);
+	ck_assert_int_eq(vt_link_table_resolve(&t, VT_NS_OWN, "enp0s3")->ifindex, 3);
+	ck_assert_int_eq(vt_link_table_resolve(&t, VT_NS_OWN, "uplink2")->ifindex, 4);
+	ck_assert_ptr_null(vt_link_table_resolve(&t, VT_NS_OWN, "uplink3"));
+	ck_assert_str_eq(vt_link_table_find_ifindex(&t, VT_NS_OWN, 3)->altnames[1], LONGEST);
 
 	/* Kept from events: a put or a drop makes the lookups wait for the index. */
 	{
@@ -159,11 +159,11 @@ START_TEST(test_altnames_lookup)
 		strcpy(l.name, "p0");
 		ck_assert_int_eq(vt_link_table_put(&t, &l), 0);	/* "uplink" removed */
 	}
-	ck_assert_ptr_null(vt_link_table_find_altname(&t, "uplink"));
-	vt_link_table_drop(&t, 3);
+	ck_assert_ptr_null(vt_link_table_find_altname(&t, VT_NS_OWN, "uplink"));
+	vt_link_table_drop(&t, VT_NS_OWN, 3);
 	ck_assert_int_eq(vt_link_table_index(&t), 0);
-	ck_assert_ptr_null(vt_link_table_resolve(&t, "uplink"));
-	ck_assert_ptr_null(vt_link_table_resolve(&t, LONGEST));
+	ck_assert_ptr_null(vt_link_table_resolve(&t, VT_NS_OWN, "uplink"));
+	ck_assert_ptr_null(vt_link_table_resolve(&t, VT_NS_OWN, LONGEST));
 	ck_assert_uint_eq(t.n_by_altname, 0);
 	ck_assert_ptr_null(t.by_altname);	/* none: nothing allocated for them */
 	vt_link_table_clear(&t);
@@ -197,7 +197,7 @@ START_TEST(test_altnames_owned_and_copied)
 
 	ck_assert_int_eq(vt_link_table_copy(&copy, &t), 0);
 	vt_link_table_clear(&t);
-	ck_assert_int_eq(vt_link_table_find_altname(&copy, "only")->ifindex, 7);
+	ck_assert_int_eq(vt_link_table_find_altname(&copy, VT_NS_OWN, "only")->ifindex, 7);
 	vt_link_table_clear(&copy);
 }
 END_TEST

@@ -157,7 +157,7 @@ static const struct vt_plan *plan_of(const char *text, ...)
 
 static const struct vt_link *dev(const char *name)
 {
-	const struct vt_link *l = vt_link_table_find_name(&table, name);
+	const struct vt_link *l = vt_link_table_find_name(&table, VT_NS_OWN, name);
 
 	ck_assert_msg(l != NULL, "no device %s in the table", name);
 	return l;

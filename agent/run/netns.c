@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The network namespaces a run reads besides vlantrunk's own: every one the
+ * desired state names, and every one vlantrunk put a device in before and
+ * that still lives (the state dir's "netns" file, by identity). Without the
+ * second, a subport moved out of a namespace, or a trunk removed, would
+ * leave its device there unseen: holding its VLAN id on the parent for good.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "base/atomic_file.h"
+#include "netns.h"
+
+#define NETNS_FILE "netns"
+
+/* A namespace file a subport names exists but is none: exit 4, as bad input. */
+static int not_a_netns(struct vt_world *world, const struct vt_trunk *tr, size_t si,
+		       const char *path)
+{
+	struct vt_diag diag = { .line = 0 };
+	struct vt_diag *v = realloc(world->failure.diags.v,
+				    (world->failure.diags.n + 1) * sizeof(*v));
+
+	if (!v)
+		return VT_EXIT_CANNOT_RUN;
+	snprintf(diag.file, sizeof(diag.file), "%s", tr->file ? tr->file : "");
+	snprintf(diag.trunk, sizeof(diag.trunk), "%s", tr->name);
+	snprintf(diag.subport, sizeof(diag.subport), "%s", tr->subports[si].name);
+	snprintf(diag.field, sizeof(diag.field), "subports[%zu].netns", si);
+	snprintf(diag.message, sizeof(diag.message), "%.200s is not a network namespace file", path);
+	world->failure.diags.v = v;
+	world->failure.diags.cap = world->failure.diags.n + 1;
+	v[world->failure.diags.n++] = diag;
+	world->failure.invalid = true;
+	snprintf(world->failure.what, sizeof(world->failure.what), "invalid desired state");
+	return VT_EXIT_INVALID;
+}
+
+static int register_desired(struct vt_world *world)
+{
+	/* as vt_world_intent() gives it (world.c calls us: no call back up) */
+	const struct vt_desired *d = world->intent ? world->intent : &world->desired;
+	int code = 0;
+
+	for (size_t i = 0; i < d->n_trunks; i++)
+		for (size_t k = 0; k < d->trunks[i].n_subports; k++) {
+			const struct vt_subport *sp = &d->trunks[i].subports[k];
+			char path[VT_NETNS_PATH_MAX];
+			uint16_t slot;
+			int ret;
+
+			if (!sp->netns || vt_desired_netns_path(sp->netns, path, sizeof(path)) < 0)
+				continue;
+			ret = vt_nl_netns_open(world->nl, path, &slot);
+			if (ret == -ENOENT)
+				continue;	/* missing: its subports are, until it appears */
+			if (ret == -ENOTTY) {
+				code = not_a_netns(world, &d->trunks[i], k, path);
+				continue;
+			}
+			if (ret < 0) {
+				snprintf(world->failure.what, sizeof(world->failure.what),
+					 "entering network namespace %.300s (trunk %s, subport %s): %s",
+					 path, d->trunks[i].name, sp->name, strerror(-ret));
+				world->failure.hint = ret == -EPERM ? "a subport's netns needs "
+					"CAP_SYS_ADMIN to enter it (setns): see README, Namespaces" : NULL;
+				return VT_EXIT_CANNOT_RUN;
+			}
+		}
+	return code;
+}
+
+/* The namespaces vlantrunk used before: each found by identity, or gone. */
+static void register_remembered(struct vt_world *world)
+{
+	json_t *doc, *v;
+	size_t i;
+	int fd = world->sd.dirfd >= 0 ? openat(world->sd.dirfd, NETNS_FILE, O_RDONLY | O_CLOEXEC) :
+					-1;
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	/* Unreadable, it is rewritten whole from what is read now. */
+	doc = json_loadf(f, JSON_REJECT_DUPLICATES, NULL);
+	fclose(f);
+	json_array_foreach(doc, i, v) {
+		const char *path;
+		json_int_t dev, ino;
+		uint16_t slot;
+
+		if (json_unpack(v, "{s:s, s:I, s:I}", "path", &path, "dev", &dev, "ino", &ino) == 0 &&
+		    path[0] == '/')
+			(void)vt_nl_netns_find(world->nl, path, (uint64_t)dev, (uint64_t)ino, &slot);
+	}
+	json_decref(doc);
+}
+
+static int print_remembered(FILE *f, void *arg)
+{
+	const struct vt_link_table *links = arg;
+	json_t *list = json_array();
+	int ret;
+
+	for (size_t i = 0; i < links->n_netns; i++)
+		json_array_append_new(list, json_pack("{s:s, s:I, s:I}", "path", links->netns[i].path,
+						      "dev", (json_int_t)links->netns[i].dev,
+						      "ino", (json_int_t)links->netns[i].ino));
+	ret = json_dumpf(list, f, JSON_COMPACT) < 0 ? -EIO : 0;
+	json_decref(list);
+	return ret;
+}
+
+int vt_netns_register(struct vt_world *world)
+{
+	int code = register_desired(world);
+
+	if (code)
+		return code;
+	register_remembered(world);
+	return 0;
+}
+
+int vt_netns_remember(const struct vt_world *world)
+{
+	if (world->sd.dirfd < 0 || world->sd.lockfd < 0)
+		return 0;	/* a reader: nothing is created, nothing to remember */
+	return vt_atomic_file_print(world->sd.dirfd, NETNS_FILE, 0600, 0, print_remembered,
+				    (void *)&world->links);
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * netns.h - which network namespaces a run reads (see netns.c). For world.c.
+ */
+#ifndef VT_RUN_NETNS_H
+#define VT_RUN_NETNS_H
+
+#include "world.h"
+
+/**
+ * vt_netns_register - register on world->nl every namespace the intent's
+ * subports name that exists, and every one remembered that still lives.
+ * 0, VT_EXIT_INVALID when a netns names a file that is no network namespace
+ * (.failure.diags says which), VT_EXIT_CANNOT_RUN when one cannot be entered.
+ */
+int vt_netns_register(struct vt_world *world);
+
+/**
+ * vt_netns_remember - a writer records the namespaces world->links covers in
+ * the state dir, before anything is created in them. 0 or a negative errno.
+ */
+int vt_netns_remember(const struct vt_world *world);
+
+#endif
