@@ -420,7 +420,8 @@ static void write_foreign(FILE *f, enum ns ns, char *snap)
 			continue;
 		}
 		{
-			const struct vt_link *p = vt_link_table_find_ifindex(&own, (int)json_integer_value(at));
+			const struct vt_link *p = vt_link_table_find_ifindex(&own, VT_NS_OWN,
+									 (int)json_integer_value(at));
 
 			fprintf(f, "%.*s parent=own:%s%s\n", (int)(parent - line), line, p ? p->name : "?",
 				parent + strcspn(parent + 1, " ") + 1);
@@ -484,10 +485,10 @@ static bool link_is(enum ns ns, const char *dev, enum cond cond)
 	return ok;
 }
 
-static int ignore_event(enum vt_link_event event, const struct vt_link *link, uint32_t origin,
-			void *arg)
+static int ignore_event(enum vt_link_event event, const struct vt_link *link, int32_t nsid,
+			uint32_t origin, void *arg)
 {
-	(void)event, (void)link, (void)origin, (void)arg;
+	(void)event, (void)link, (void)nsid, (void)origin, (void)arg;
 	return 0;
 }
 
@@ -780,13 +781,15 @@ END_TEST
 
 /* ---- 5, 6. a namespace missing, appearing, deleted ---- */
 
-/* Trunk t DEGRADED for namespace @ns, its subport @name there missing, with reasons naming it. */
+/*
+ * Trunk @tr DEGRADED, its subport @name in namespace @ns missing, with a
+ * reason that names the namespace.
+ */
 static void expect_missing(json_t *tr, const char *name, enum ns ns)
 {
 	json_t *sp = subport_of(tr, name, ns);
 
 	ck_assert_str_eq(str(tr, "status"), "DEGRADED");
-	ck_assert_msg(strstr(str(tr, "reason"), t.name[ns]), "trunk reason: %s", str(tr, "reason"));
 	ck_assert_str_eq(str(sp, "state"), "missing");
 	ck_assert_msg(strstr(str(sp, "reason"), t.name[ns]), "subport reason: %s", str(sp, "reason"));
 }
@@ -826,6 +829,26 @@ START_TEST(test_missing_namespace_then_appearing)
 	ck_assert_str_eq(str(subport_of(trunk_of(doc, "t"), "s2", C), "state"), "in_sync");
 	json_decref(doc);
 	expect(0, "reconcile");
+}
+END_TEST
+
+/* SPEC: "its trunk DEGRADED with that reason": the trunk's own reason says which namespace. */
+START_TEST(test_trunk_reason_names_a_missing_namespace)
+{
+	json_t *doc, *tr;
+
+	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
+	       "{'name': 's1', 'vlan': 10}, {'name': 's2', 'vlan': 11, 'netns': '@C'}]}]}");
+	doc = json_of("reconcile", 1);
+	tr = trunk_of(doc, "t");
+	ck_assert_msg(strstr(str(tr, "reason"), t.name[C]), "reconcile: trunk reason: %s",
+		      str(tr, "reason"));
+	json_decref(doc);
+	doc = json_of("status", 1);
+	tr = trunk_of(doc, "t");
+	ck_assert_msg(strstr(str(tr, "reason"), t.name[C]), "status: trunk reason: %s",
+		      str(tr, "reason"));
+	json_decref(doc);
 }
 END_TEST
 
@@ -1078,7 +1101,8 @@ START_TEST(test_invalid_netns_exit_4_and_touch_nothing)
 	expect(2, "reconcile");
 	before = world(NULL);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		const char *cmds[] = { "reconcile", "plan", "status", "teardown" };
+		/* Not teardown: it needs no desired state, going towards none. */
+		const char *cmds[] = { "reconcile", "plan", "status" };
 		char *doc = NULL;
 		json_t *err, *diag;
 
@@ -1227,6 +1251,7 @@ Suite *netns_suite(void)
 	tcase_add_test(tc, test_conflict_in_a_namespace_then_adoption);
 	tcase_add_test(tc, test_vlan_id_held_in_another_namespace);
 	tcase_add_test(tc, test_missing_namespace_then_appearing);
+	tcase_add_test(tc, test_trunk_reason_names_a_missing_namespace);
 	tcase_add_test(tc, test_namespace_path_bound_later);
 	tcase_add_test(tc, test_namespace_deleted_between_runs);
 	tcase_add_test(tc, test_crash_then_namespace_gone);
