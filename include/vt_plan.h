@@ -119,6 +119,13 @@ struct vt_trunk_report {
 	size_t scope;			/* transaction scope: the outermost trunk's report index */
 };
 
+/**
+ * vt_trunk_netns_missing - a subport of @r whose network namespace is not
+ * there (so the trunk cannot converge now, though its other subports can),
+ * or NULL.
+ */
+const struct vt_subport_report *vt_trunk_netns_missing(const struct vt_trunk_report *r);
+
 enum vt_op_kind {
 	VT_OP_DELETE,
 	VT_OP_CHANGE,

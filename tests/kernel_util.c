@@ -140,7 +140,7 @@ void kt_dump(struct vt_nl *nl, struct vt_link_table *table)
 
 const struct vt_link *kt_find(const struct vt_link_table *table, const char *name)
 {
-	const struct vt_link *link = vt_link_table_find_name(table, name);
+	const struct vt_link *link = vt_link_table_find_name(table, VT_NS_OWN, name);
 
 	ck_assert_msg(link != NULL, "link %s not in the dump", name);
 	return link;
@@ -164,7 +164,7 @@ static int cmp_line(const void *a, const void *b)
 
 static const char *name_of(const struct vt_link_table *t, int ifindex)
 {
-	const struct vt_link *l = ifindex ? vt_link_table_find_ifindex(t, ifindex) : NULL;
+	const struct vt_link *l = ifindex ? vt_link_table_find_ifindex(t, VT_NS_OWN, ifindex) : NULL;
 
 	return ifindex ? (l ? l->name : "?") : "-";
 }

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -116,6 +117,16 @@ static void on_signal(struct vt_daemon *d)
 	}
 }
 
+/* Whether some subport lives in another network namespace. */
+static bool names_netns(const struct vt_desired *desired)
+{
+	for (size_t i = 0; i < desired->n_trunks; i++)
+		for (size_t k = 0; k < desired->trunks[i].n_subports; k++)
+			if (desired->trunks[i].subports[k].netns)
+				return true;
+	return false;
+}
+
 static void dispatch(struct vt_daemon *d, int fd)
 {
 	int ret;
@@ -167,6 +178,12 @@ static void dispatch(struct vt_daemon *d, int fd)
 		vt_systemd_notify(&d->systemd, "WATCHDOG=1");
 	} else if (fd == d->control.listen_fd) {
 		vt_control_serve(&d->control);
+	} else if (fd == d->mounts_fd) {
+		/* A namespace may have come or gone: a subport in it is wired or missing. */
+		if (names_netns(&d->desired)) {
+			d->all_dirty = true;
+			vt_schedule_debounce(d, (uint64_t)d->cfg.debounce_ms);
+		}
 	}
 }
 
@@ -233,13 +250,21 @@ static int setup(struct vt_daemon *d)
 			    d->control.listen_fd };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]) && !ret; i++)
 		ret = watch_fd(d, fds[i]);
+	d->mounts_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (!ret && d->mounts_fd >= 0) {
+		struct epoll_event ev = { .events = EPOLLPRI, .data.fd = d->mounts_fd };
+
+		/* Without it, namespaces are noticed at the periodic resync only. */
+		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->mounts_fd, &ev) < 0)
+			vt_log(&d->log, LOG_WARNING, "watching the mount table: %s", strerror(errno));
+	}
 	return ret;
 }
 
 static void cleanup(struct vt_daemon *d)
 {
 	const int fds[] = { d->epfd, d->sigfd, d->debounce_fd, d->resync_fd, d->retry_fd,
-			    d->watchdog_fd };
+			    d->watchdog_fd, d->mounts_fd };
 
 	vt_control_close(&d->control);
 	vt_watch_close(&d->watch);
@@ -264,7 +289,7 @@ int vt_daemon_run(const struct vt_daemon_config *cfg, struct vt_world *started)
 	struct vt_daemon d = {
 		.cfg = *cfg,
 		.epfd = -1, .sigfd = -1, .debounce_fd = -1, .resync_fd = -1, .retry_fd = -1,
-		.watchdog_fd = -1,
+		.watchdog_fd = -1, .mounts_fd = -1,
 		.log = {
 			.systemd = &d.systemd,
 			/* systemd connects stderr to the journal and says so. */

@@ -77,6 +77,12 @@ struct vt_daemon {
 	bool links_stale;
 	struct vt_link_source source;
 	int epfd, sigfd, debounce_fd, resync_fd, retry_fd, watchdog_fd;
+	/*
+	 * /proc/self/mountinfo, polled for EPOLLPRI: the kernel signals every
+	 * change of the mount table, and a namespace `ip netns add` (or a CNI
+	 * runtime) names is a bind mount; so is its `ip netns del`. -1 if absent.
+	 */
+	int mounts_fd;
 	struct vt_watch watch;		/* the desired state's files: when to reload */
 	struct vt_control control;	/* agent.sock: status and reconcile on request */
 	bool control_pending;		/* agent.sock or its dir went: check after the debounce */

@@ -34,8 +34,7 @@ static int on_link(enum vt_link_event event, const struct vt_link *link, int32_t
 	 * looked at, as soon as a local event would have it.
 	 */
 	if (event == VT_EV_NETNS || (event != VT_EV_RESYNC && nsid >= 0)) {
-		d->all_dirty = true;
-		vt_schedule_debounce(d, 0);
+		d->all_dirty = true;	/* dispatch() debounces it as any event */
 		return 0;
 	}
 	if (event == VT_EV_RESYNC) {

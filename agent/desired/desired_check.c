@@ -50,7 +50,10 @@ struct check {
 	char *keys;			/* the keys of subports in other namespaces */
 	/* each subport key -> its first in subports (the first in file order) */
 	struct vt_name_table subport_names;
-	/* each subport name, in whatever namespace -> the first of a key with it */
+	/*
+	 * each subport name, in whatever namespace -> the first of each key
+	 * with it, in key order: for a parent, one subport of that name elsewhere
+	 */
 	struct vt_name_table bare_names;
 };
 

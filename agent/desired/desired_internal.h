@@ -183,9 +183,10 @@ int vt_qos_ingress(struct vt_doc *doc, json_t *value, struct vt_subport *subport
 
 /*
  * vt_desired_check - the rules that span trunks and files: unique trunk
- * and subport names, unique (parent, protocol, vlan), no master that is a
- * subport, QinQ nesting without cycles; fills trunk.outer and trunk.depth.
- * Returns 0 or -ENOMEM.
+ * names, subport names unique per namespace, unique (parent, protocol,
+ * vlan), no master that is a subport of its namespace, no parent that is a
+ * subport of another namespace, QinQ nesting without cycles; fills
+ * trunk.outer and trunk.depth. Returns 0 or -ENOMEM.
  */
 int vt_desired_check(struct vt_desired_build *build);
 

@@ -29,6 +29,14 @@ void vt_trunk_block(struct vt_trunk_report *r, const char *fmt, const char *a, c
 	r->can_converge = false;
 }
 
+const struct vt_subport_report *vt_trunk_netns_missing(const struct vt_trunk_report *r)
+{
+	for (size_t i = 0; i < r->n_subports; i++)
+		if (r->subports[i].state == VT_SP_MISSING && r->subports[i].target.ns < 0)
+			return &r->subports[i];
+	return NULL;
+}
+
 void vt_trunk_status_derive(struct vt_trunk_report *r)
 {
 	size_t counts[VT_SP_BLOCKED + 1] = { 0 };

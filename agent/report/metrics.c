@@ -31,6 +31,41 @@ static const struct {
 	  "When the last reconcile ended (Unix time)." },
 };
 
+/* A label value: '\\' and '"' escaped (a subport name or a path may hold them). */
+static void put_label(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fprintf(out, "%s%c", *s == '\\' || *s == '"' ? "\\" : "", *s);
+}
+
+/*
+ * Subports in other network namespaces, by namespace (as the desired state
+ * writes it) and state: a pod's subports at a glance.
+ */
+static void netns_subports(FILE *out, const struct vt_plan *plan)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < plan->n_trunks; i++)
+		for (size_t k = 0; k < plan->trunks[i].n_subports; k++) {
+			const struct vt_subport_report *rep = &plan->trunks[i].subports[k];
+
+			if (!rep->want || !rep->want->netns)
+				continue;
+			if (!any)
+				fprintf(out, "# HELP vlantrunk_netns_subport Each subport in another "
+					     "network namespace, by namespace and state.\n"
+					     "# TYPE vlantrunk_netns_subport gauge\n");
+			any = true;
+			fprintf(out, "vlantrunk_netns_subport{trunk=\"%s\",subport=\"",
+				plan->trunks[i].name);
+			put_label(out, rep->want->name);
+			fputs("\",netns=\"", out);
+			put_label(out, rep->want->netns);
+			fprintf(out, "\",state=\"%s\"} 1\n", vt_subport_state_name(rep->state));
+		}
+}
+
 void vt_metrics_print(FILE *out, const struct vt_plan *plan, const json_t *agent)
 {
 	size_t by_status[VT_TRUNK_ERROR + 1] = { 0 }, by_state[VT_SP_BLOCKED + 1] = { 0 };
@@ -55,6 +90,7 @@ void vt_metrics_print(FILE *out, const struct vt_plan *plan, const json_t *agent
 	for (int s = 0; s <= VT_SP_BLOCKED; s++)
 		fprintf(out, "vlantrunk_subports{state=\"%s\"} %zu\n",
 			vt_subport_state_name((enum vt_subport_state)s), by_state[s]);
+	netns_subports(out, plan);
 	for (size_t i = 0; agent && i < sizeof(counters) / sizeof(counters[0]); i++) {
 		json_t *v = json_object_get(agent, counters[i].key);
 		double value = json_number_value(v);

@@ -47,8 +47,9 @@ static int exit_code(const struct vt_run *run)
 		else if (ret == VT_EXIT_OK)
 			ret = VT_EXIT_CHANGED;
 	}
+	/* A subport waiting for its namespace has not converged either (SPEC: exit 1). */
 	for (size_t i = 0; i < plan->n_trunks; i++)
-		if (!plan->trunks[i].can_converge)
+		if (!plan->trunks[i].can_converge || vt_trunk_netns_missing(&plan->trunks[i]))
 			ret = VT_EXIT_NOT_CONVERGED;
 	/* A kept journal: partial state remains somewhere, and its recovery is retried. */
 	return run->world.n_held ? VT_EXIT_ROLLBACK_INCOMPLETE : ret;
@@ -63,11 +64,18 @@ static bool refuse_atomic(struct vt_run *run)
 	const struct vt_plan *plan = &run->world.plan;
 
 	for (size_t i = 0; i < plan->n_trunks; i++) {
-		if (plan->trunks[i].can_converge)
+		const struct vt_subport_report *waits = vt_trunk_netns_missing(&plan->trunks[i]);
+
+		if (plan->trunks[i].can_converge && !waits)
 			continue;
-		snprintf(run->refused, sizeof(run->refused),
-			 "not applied (--atomic): trunk %s cannot converge: %s", plan->trunks[i].name,
-			 plan->trunks[i].reason);
+		if (plan->trunks[i].can_converge)
+			snprintf(run->refused, sizeof(run->refused), "not applied (--atomic): trunk %s "
+				 "cannot converge: subport %s: %s", plan->trunks[i].name,
+				 waits->want->name, waits->reason ? waits->reason : "");
+		else
+			snprintf(run->refused, sizeof(run->refused),
+				 "not applied (--atomic): trunk %s cannot converge: %s",
+				 plan->trunks[i].name, plan->trunks[i].reason);
 		return true;
 	}
 	return false;

@@ -85,6 +85,7 @@ out:
 	free(r.chosen);
 	free(r.req_op);
 	free(r.ipv6_written);
+	free(r.ipv6_defaults);
 	free(r.restate);
 	return ret;
 }

@@ -28,7 +28,9 @@ struct runner {
 	size_t n_req;
 	/* the kernel has IPv6 (else no device has IPv6 state), and its defaults */
 	bool ipv6;
-	struct vt_ipv6_defaults ipv6_defaults;
+	/* per namespace slot (each its own conf/default), read for those ops set */
+	struct vt_ipv6_defaults *ipv6_defaults;
+	size_t n_ipv6_defaults;
 	bool *ipv6_written;		/* per txn op: disable_ipv6 written (engine_verify.c) */
 	/* VLANs the kernel brings up with their parent that must be down again */
 	struct restate {

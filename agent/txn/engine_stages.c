@@ -79,6 +79,12 @@ out:
 	return ret;
 }
 
+/* The namespace of the device @op leaves: a new one's, else the one it changes. */
+static uint16_t op_ns(const struct vt_op *op)
+{
+	return creates(op) ? op->after.link.ns : op->before->ns;
+}
+
 /* Whether @op sets IPv6 state: subport.ipv6 differs, or is off on a new state. */
 static bool sets_ipv6(const struct runner *r, const struct vt_op *op)
 {
@@ -94,12 +100,13 @@ static struct vt_ipv6 ipv6_target(const struct runner *r, const struct vt_op *op
 {
 	const struct vt_subport *sp = r->e->plan->trunks[op->trunk].subports[op->subport].want;
 	struct vt_ipv6 want = op->after.link.ipv6;
-	int mode = r->ipv6_defaults.addr_gen_mode;
+	const struct vt_ipv6_defaults *dflt = &r->ipv6_defaults[op_ns(op)];
+	int mode = dflt->addr_gen_mode;
 
 	if (sp->ipv6) {
 		want.addr_gen_mode = mode < 0 || mode == VT_ADDR_GEN_NONE ? VT_ADDR_GEN_EUI64 :
 									   (uint8_t)mode;
-		want.disabled = r->ipv6_defaults.disable_ipv6 == 1;
+		want.disabled = dflt->disable_ipv6 == 1;
 	}
 	want.present = true;
 	return want;
@@ -138,24 +145,44 @@ static int run_disable_ipv6(struct runner *r, bool new_devices, int depth)
 }
 
 /*
- * Whether the kernel has IPv6 at all, and its defaults for ipv6 true, read
- * once, when some op sets IPv6 state.
+ * Whether the kernel has IPv6 at all, and the defaults for ipv6 true of each
+ * namespace where some op sets IPv6 state, read once: each namespace has its
+ * own conf/default, which is what the kernel gives its new devices.
  */
 static int read_ipv6_defaults(struct runner *r)
 {
+	size_t n = 1;
 	int ret = 0;
 
 	for (size_t i = 0; i < r->txn->n_ops; i++)
-		if (txn_op(r, i)->after.fields & VT_F_ADDR_GEN_MODE) {
-			/* The own namespace's: see README, "Namespaces", for ipv6 true in another. */
-			ret = vt_nl_ipv6_defaults(r->e->nl, VT_NS_OWN, &r->ipv6_defaults);
-			break;
-		}
-	r->ipv6 = ret == 0;
+		if ((txn_op(r, i)->after.fields & VT_F_ADDR_GEN_MODE) && op_ns(txn_op(r, i)) >= n)
+			n = (size_t)op_ns(txn_op(r, i)) + 1;
+	r->ipv6_defaults = calloc(n, sizeof(*r->ipv6_defaults));
+	if (!r->ipv6_defaults) {
+		txn_fail(r->txn, "reading " VT_IPV6_CONF_DIR "/default: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	r->n_ipv6_defaults = n;
+	for (size_t k = 0; k < n; k++)
+		r->ipv6_defaults[k] = (struct vt_ipv6_defaults){ -1, -1 };
+	r->ipv6 = false;
+	for (size_t k = 0; k < n && !ret; k++) {
+		bool needed = false;
+
+		for (size_t i = 0; i < r->txn->n_ops && !needed; i++)
+			needed = (txn_op(r, i)->after.fields & VT_F_ADDR_GEN_MODE) &&
+				 op_ns(txn_op(r, i)) == k;
+		if (!needed)
+			continue;
+		ret = vt_nl_ipv6_defaults(r->e->nl, (uint16_t)k, &r->ipv6_defaults[k]);
+		if (ret == 0)
+			r->ipv6 = true;
+		else if (ret < 0 && ret != -ENOENT)
+			txn_fail(r->txn, "reading " VT_IPV6_CONF_DIR "/default%s: %s",
+				 k ? " of a subport's network namespace" : "", strerror(-ret));
+	}
 	if (ret == -ENOENT)
 		return 0;	/* no IPv6 in the kernel: no device has IPv6 state */
-	if (ret < 0)
-		txn_fail(r->txn, "reading " VT_IPV6_CONF_DIR "/default: %s", strerror(-ret));
 	return ret;
 }
 

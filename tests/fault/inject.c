@@ -30,7 +30,8 @@
 #include "vt_netlink.h"
 
 int __real_vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch);
-int __real_vt_nl_set_ipv6_disabled(struct vt_nl *nl, const char *name, bool disabled);
+int __real_vt_nl_set_ipv6_disabled(struct vt_nl *nl, uint16_t ns, const char *name,
+				    bool disabled);
 
 #define MAX_FAULTS 8
 
@@ -150,7 +151,7 @@ int __wrap_vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
 	return ret;
 }
 
-int __wrap_vt_nl_set_ipv6_disabled(struct vt_nl *nl, const char *name, bool disabled)
+int __wrap_vt_nl_set_ipv6_disabled(struct vt_nl *nl, uint16_t ns, const char *name, bool disabled)
 {
 	const struct fault *f = next_fault(sent, sent + 1);
 	int ret;
@@ -166,9 +167,17 @@ int __wrap_vt_nl_set_ipv6_disabled(struct vt_nl *nl, const char *name, bool disa
 		sent++;
 		return -abs(f->err);
 	}
-	ret = __real_vt_nl_set_ipv6_disabled(nl, name, disabled);
+	ret = __real_vt_nl_set_ipv6_disabled(nl, ns, name, disabled);
 	sent++;
 	if (f && f->kind == KILL_AFTER)
 		die(f->k);
 	return ret;
 }
+
+/* The linker wraps by name only: a wrapper that drifts from the real signature must not build. */
+_Static_assert(__builtin_types_compatible_p(__typeof__(&__wrap_vt_nl_send_batch),
+					    __typeof__(&vt_nl_send_batch)),
+	       "__wrap_vt_nl_send_batch has vt_nl_send_batch's type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&__wrap_vt_nl_set_ipv6_disabled),
+					    __typeof__(&vt_nl_set_ipv6_disabled)),
+	       "__wrap_vt_nl_set_ipv6_disabled has vt_nl_set_ipv6_disabled's type");

@@ -423,11 +423,12 @@ int vt_batch_change(struct vt_batch *batch, const struct vt_link *current,
 	return (int)batch->n++;
 }
 
-int vt_batch_delete(struct vt_batch *batch, VT_NS_OWN, int ifindex, const char *name)
+int vt_batch_delete(struct vt_batch *batch, uint16_t ns, int ifindex, const char *name)
 {
 	struct fk_req *q;
 
-	if (!ifindex && (!name || !name[0]))
+	/* One namespace here: a journal's others are never mapped (no netns_map.c). */
+	if (ns != VT_NS_OWN || (!ifindex && (!name || !name[0])))
 		return -EINVAL;
 	if (!(q = queue(batch, FK_DELETE)))
 		return -ENOMEM;
@@ -437,11 +438,11 @@ int vt_batch_delete(struct vt_batch *batch, VT_NS_OWN, int ifindex, const char *
 	return (int)batch->n++;
 }
 
-int vt_batch_delete_group(struct vt_batch *batch, VT_NS_OWN, uint32_t group)
+int vt_batch_delete_group(struct vt_batch *batch, uint16_t ns, uint32_t group)
 {
 	struct fk_req *q;
 
-	if (!group)
+	if (ns != VT_NS_OWN || !group)
 		return -EINVAL;
 	if (!(q = queue(batch, FK_DELETE_GROUP)))
 		return -ENOMEM;
@@ -717,19 +718,22 @@ out:
 	return ret;
 }
 
-int vt_nl_ipv6_defaults(struct vt_nl *nl, VT_NS_OWN, struct vt_ipv6_defaults *out)
+int vt_nl_ipv6_defaults(struct vt_nl *nl, uint16_t ns, struct vt_ipv6_defaults *out)
 {
 	(void)nl;
+	(void)ns;
 	out->addr_gen_mode = VT_ADDR_GEN_EUI64;
 	out->disable_ipv6 = 0;
 	return 0;
 }
 
-int vt_nl_set_ipv6_disabled(struct vt_nl *nl, VT_NS_OWN, const char *name, bool disabled)
+int vt_nl_set_ipv6_disabled(struct vt_nl *nl, uint16_t ns, const char *name, bool disabled)
 {
 	struct fk_dev *d;
 	struct fk_record *r;
 
+	if (ns != VT_NS_OWN)
+		return -ENOENT;
 	if (!valid_name(name) || !strcmp(name, "all") || !strcmp(name, "default"))
 		return -EINVAL;
 	d = by_name(nl, name);
