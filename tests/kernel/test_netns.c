@@ -919,6 +919,10 @@ static const char txn_desired[] =
 	"{'name': 'sb', 'vlan': 12, 'netns': '@B'}, {'name': 'sp', 'vlan': 14, 'netns': '@P', 'mtu': 1400},"
 	"{'name': 'sc', 'vlan': 13, 'netns': '@C'}]}]}";
 
+/*
+ * A namespace numbers its devices from 1 as vlantrunk's does: in A, lo is 1,
+ * sa 2 and sx 3, which is p1's ifindex here (lo, p0, p1, so).
+ */
 static void txn_before(void)
 {
 	kt_sh("ip link add link p0 name so type vlan id 9 && ip link set so mtu 1400 alias vlantrunk:t up");
@@ -978,6 +982,32 @@ START_TEST(test_rollback_across_namespaces)
 	ck_assert_uint_eq(n, k - 1);
 	ck_assert_uint_ge(n, 8);
 	txn_converged();
+	free(before);
+}
+END_TEST
+
+/*
+ * The delete of sx (request 1: deletes come first) is undone by a create in A
+ * under sx's old ifindex. Measured on 6.1: a create with IFLA_NET_NS_FD and
+ * a chosen ifindex is refused (EEXIST) when that index is taken in the
+ * requester's namespace, even though the device is made in the target one.
+ */
+START_TEST(test_rollback_recreates_a_device_whose_ifindex_is_taken_here)
+{
+	char *before, *out = NULL;
+	json_t *sx;
+	int rc;
+
+	txn_before();
+	sx = ip_link(A, "sx");
+	ck_assert_int_eq(json_integer_value(json_object_get(sx, "ifindex")), kt_ifindex(t.c.nl, "p1"));
+	json_decref(sx);
+	before = world(NULL);
+	rc = kt_cli_run(&t.c, &out, "fail:2:16", "reconcile");
+	ck_assert_msg(rc == 1, "exit %d:\n%s", rc, out);
+	free(out);
+	expect_world(before, "the rollback");
+	ck_assert_int_eq(kt_journals(t.c.state), 0);
 	free(before);
 }
 END_TEST
@@ -1264,6 +1294,7 @@ Suite *netns_suite(void)
 	/* Each sweep step remakes five namespaces and runs the program three or four times. */
 	tcase_add_checked_fixture(txn, setup, teardown);
 	tcase_set_timeout(txn, 900);
+	tcase_add_test(txn, test_rollback_recreates_a_device_whose_ifindex_is_taken_here);
 	tcase_add_test(txn, test_rollback_across_namespaces);
 	tcase_add_test(txn, test_crash_before_each_request);
 	tcase_add_test(txn, test_crash_after_each_request);
