@@ -63,6 +63,12 @@ bool vt_nl_strict(const struct vt_nl *nl);
 int vt_nl_netns_open(struct vt_nl *nl, const char *path, uint16_t *slot);
 
 /**
+ * vt_nl_netns_probe - what the file @path is, as vt_nl_netns_open() would
+ * find it, registering nothing: 0 for a network namespace, -ENOENT, -ENOTTY.
+ */
+int vt_nl_netns_probe(const char *path);
+
+/**
  * vt_nl_netns_find - register the namespace whose identity is (@dev, @ino):
  * by @path when it still names it, else by a name in /run/netns or a
  * process's /proc/PID/ns/net that does. -ENOENT when no file names it: it

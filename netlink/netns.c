@@ -272,6 +272,17 @@ static int open_netns(const char *path, struct stat *st)
 	return err;
 }
 
+int vt_nl_netns_probe(const char *path)
+{
+	struct stat st;
+	int fd = open_netns(path, &st);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
 int vt_nl_netns_open(struct vt_nl *nl, const char *path, uint16_t *slot)
 {
 	struct stat st;

@@ -50,11 +50,6 @@ struct check {
 	char *keys;			/* the keys of subports in other namespaces */
 	/* each subport key -> its first in subports (the first in file order) */
 	struct vt_name_table subport_names;
-	/*
-	 * each subport name, in whatever namespace -> the first of each key
-	 * with it, in key order: for a parent, one subport of that name elsewhere
-	 */
-	struct vt_name_table bare_names;
 };
 
 static int cmp_refs_by_name(const void *a, const void *b)
@@ -261,7 +256,7 @@ out:
 
 /*
  * Sort the keyed subports into check->subports, and put the first of each
- * key into check->subport_names (and its name into check->bare_names);
+ * key into check->subport_names;
  * each later one of a key is a duplicate, reported against that first.
  */
 static int check_subport_names(struct check *check)
@@ -283,8 +278,6 @@ static int check_subport_names(struct check *check)
 		if (!i || strcmp(refs[i].name, refs[first].name)) {
 			first = i;
 			ret = vt_name_table_add(&check->subport_names, refs[i].name, i);
-			if (!ret)
-				ret = vt_name_table_add(&check->bare_names, subport->name, i);
 			if (ret)
 				goto out;
 			continue;
@@ -353,31 +346,11 @@ out:
 }
 
 /*
- * A trunk's parent named as a subport of another namespace only: SPEC.md
- * keeps a trunk's parent in vlantrunk's own namespace, and reading it as
- * a device of the host that happens to share the name would hide the
- * mistake until the kernel finds no such parent.
- */
-static int report_parent_elsewhere(struct check *check, size_t trunk)
-{
-	const char *parent = check->desired->trunks[trunk].parent;
-	size_t i = vt_name_table_get(&check->bare_names, parent, SIZE_MAX);
-	const struct ref *other;
-	char what[VT_IFNAMSIZ + VT_TRUNK_NAME_MAX + 320];
-
-	if (i == SIZE_MAX)
-		return 0;
-	other = &check->subports[i];
-	describe(check, other->trunk, other->subport, trunk, what, sizeof(what));
-	return report_at(check, trunk, NO_SUBPORT, "parent",
-			 "parent \"%s\" is %s in namespace \"%.64s\": a trunk's parent stays "
-			 "in vlantrunk's own namespace", parent, what,
-			 check->desired->trunks[other->trunk].subports[other->subport].netns);
-}
-
-/*
  * Set trunk.outer where a trunk's parent is a subport of vlantrunk's own
- * namespace; a trunk's own subport, or one of another namespace, is an error.
+ * namespace; a trunk's own subport is an error. A subport of that name in
+ * another namespace only is not it: parents are in vlantrunk's own
+ * namespace, so the parent is the host's device of that name (every pod's
+ * eth0 on a host NIC eth0 is the common case, Kuryr's own).
  */
 static int find_outer_trunks(struct check *check)
 {
@@ -391,12 +364,8 @@ static int find_outer_trunks(struct check *check)
 		if (!trunk->parent[0])
 			continue;
 		carrier = find_subport(check, NULL, trunk->parent);
-		if (!carrier) {
-			ret = report_parent_elsewhere(check, i);
-			if (ret)
-				goto out;
+		if (!carrier)
 			continue;
-		}
 		if (carrier->trunk == i) {
 			ret = report_at(check, i, NO_SUBPORT, "parent",
 					"\"%s\" is this trunk's own subport (subports[%zu]): "
@@ -568,7 +537,6 @@ int vt_desired_check(struct vt_desired_build *build)
 	ret = check_vlans(&check);
 out:
 	vt_name_table_free(&check.subport_names);
-	vt_name_table_free(&check.bare_names);
 	free(check.subports);
 	free(check.keys);
 	free(check.position);

@@ -172,6 +172,7 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 	struct vt_subport_report *rep = &r->subports[si];
 	struct vt_subport_target *t = &p->targets[ti][si];
 	const struct vt_link *have, *holder = NULL;
+	const struct wanted *first;
 	enum vt_op_kind kind;
 	struct vt_op *op;
 	uint16_t ns;
@@ -183,6 +184,24 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 		return subport_reason(rep, "its network namespace %s does not exist", sp->netns);
 	}
 	ns = (uint16_t)t->ns;
+	/*
+	 * Two files may name one namespace (/run/netns/x and /proc/PID/ns/net):
+	 * desired/ compares them as written, and only the kernel says they are
+	 * one. The first subport of a name there has it; a later one conflicts.
+	 */
+	first = vt_plan_index_wanted(p, t->ns, sp->name);
+	if (first && (first->trunk != ti || first->subport != si)) {
+		rep->state = VT_SP_CONFLICT;
+		if (subport_reason(rep, "the name %s is also wanted in that network namespace by "
+				   "subport %s of trunk %s (netns %s names it too)", sp->name,
+				   sp->name, p->desired->trunks[first->trunk].name,
+				   p->desired->trunks[first->trunk].subports[first->subport].netns ?
+				   p->desired->trunks[first->trunk].subports[first->subport].netns :
+				   "unset") < 0)
+			return -ENOMEM;
+		vt_trunk_block(r, "subport %s: %s", sp->name, rep->reason);
+		return 0;
+	}
 	have = vt_link_table_find_name(p->links, ns, sp->name);
 	/* Before any match: a create or a rename into the name would both fail. */
 	if (!have && (holder = vt_link_table_find_altname(p->links, ns, sp->name))) {

@@ -28,6 +28,28 @@ static const struct vt_subport_report *op_report(const struct vt_plan *plan, con
 	return op->subport == SIZE_MAX ? NULL : &plan->trunks[op->trunk].subports[op->subport];
 }
 
+/* The path of namespace @ns as the links name it; NULL for vlantrunk's own. */
+static const char *ns_path(const struct vt_link_table *links, uint16_t ns)
+{
+	const struct vt_netns_name *n = ns ? vt_link_table_netns_slot(links, ns) : NULL;
+
+	return n ? n->path : NULL;
+}
+
+/*
+ * Where the op's device is: one name is in many namespaces. (An op never
+ * moves a device: a move is a delete where it was and a create where it goes.)
+ */
+static void print_op_netns(const struct vt_world *w, const struct vt_op *op,
+			   const struct vt_subport_report *rep)
+{
+	const char *where = op->kind == VT_OP_DELETE ?
+		ns_path(&w->links, op->before->ns) : rep && rep->want->netns ? rep->want->netns : NULL;
+
+	if (where)
+		printf(" (netns %s)", where);
+}
+
 static void print_op(int verbosity, const struct vt_world *w, const struct vt_op *op)
 {
 	const struct vt_subport_report *rep = op_report(&w->plan, op);
@@ -56,6 +78,7 @@ static void print_op(int verbosity, const struct vt_world *w, const struct vt_op
 		printf("\u00b1 recreate %s: %s", op->before->name, what);
 		break;
 	}
+	print_op_netns(w, op, rep);
 	if (verbosity > 0)
 		printf("  [trunk %s]", trunk);
 	putchar('\n');

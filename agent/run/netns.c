@@ -22,9 +22,11 @@
 #define NETNS_FILE "netns"
 
 /* A namespace file a subport names exists but is none: exit 4, as bad input. */
-static int not_a_netns(struct vt_world *world, const struct vt_trunk *tr, size_t si,
+static int not_a_netns(struct vt_world *world, const struct vt_desired *d, size_t ti, size_t si,
 		       const char *path)
 {
+	const struct vt_trunk *tr = &d->trunks[ti];
+	size_t in_file = 0;	/* the field names the trunk as its file has it: trunks[N] */
 	struct vt_diag diag = { .line = 0 };
 	struct vt_diag *v = realloc(world->failure.diags.v,
 				    (world->failure.diags.n + 1) * sizeof(*v));
@@ -34,7 +36,9 @@ static int not_a_netns(struct vt_world *world, const struct vt_trunk *tr, size_t
 	snprintf(diag.file, sizeof(diag.file), "%s", tr->file ? tr->file : "");
 	snprintf(diag.trunk, sizeof(diag.trunk), "%s", tr->name);
 	snprintf(diag.subport, sizeof(diag.subport), "%s", tr->subports[si].name);
-	snprintf(diag.field, sizeof(diag.field), "subports[%zu].netns", si);
+	for (size_t i = 0; i < ti; i++)
+		in_file += d->trunks[i].file == tr->file;
+	snprintf(diag.field, sizeof(diag.field), "trunks[%zu].subports[%zu].netns", in_file, si);
 	snprintf(diag.message, sizeof(diag.message), "%.200s is not a network namespace file", path);
 	world->failure.diags.v = v;
 	world->failure.diags.cap = world->failure.diags.n + 1;
@@ -63,7 +67,7 @@ static int register_desired(struct vt_world *world)
 			if (ret == -ENOENT)
 				continue;	/* missing: its subports are, until it appears */
 			if (ret == -ENOTTY) {
-				code = not_a_netns(world, &d->trunks[i], k, path);
+				code = not_a_netns(world, d, i, k, path);
 				continue;
 			}
 			if (ret < 0) {
@@ -120,6 +124,23 @@ static int print_remembered(FILE *f, void *arg)
 	ret = json_dumpf(list, f, JSON_COMPACT) < 0 ? -EIO : 0;
 	json_decref(list);
 	return ret;
+}
+
+int vt_netns_check(struct vt_world *world)
+{
+	const struct vt_desired *d = world->intent ? world->intent : &world->desired;
+	int code = 0;
+
+	for (size_t i = 0; i < d->n_trunks; i++)
+		for (size_t k = 0; k < d->trunks[i].n_subports; k++) {
+			const struct vt_subport *sp = &d->trunks[i].subports[k];
+			char path[VT_NETNS_PATH_MAX];
+
+			if (sp->netns && vt_desired_netns_path(sp->netns, path, sizeof(path)) == 0 &&
+			    vt_nl_netns_probe(path) == -ENOTTY)
+				code = not_a_netns(world, d, i, k, path);
+		}
+	return code;
 }
 
 int vt_netns_register(struct vt_world *world)

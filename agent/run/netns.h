@@ -8,6 +8,14 @@
 #include "world.h"
 
 /**
+ * vt_netns_check - every netns of the intent that exists is a network
+ * namespace file: VT_EXIT_INVALID (.failure.diags says which) otherwise, before
+ * the state dir is opened, so that bad input touches nothing, journals
+ * included. 0 otherwise; a missing one is no error.
+ */
+int vt_netns_check(struct vt_world *world);
+
+/**
  * vt_netns_register - register on world->nl every namespace the intent's
  * subports name that exists, and every one remembered that still lives.
  * 0, VT_EXIT_INVALID when a netns names a file that is no network namespace

@@ -103,7 +103,8 @@ int vt_world_load(const struct vt_world_opts *o, struct vt_world *world)
 		fail(world, NULL, "reading the desired state: %s", strerror(-ret));
 		return VT_EXIT_CANNOT_RUN;
 	}
-	return 0;
+	/* A netns that names no namespace is bad input: found before anything is done. */
+	return vt_netns_check(world);
 }
 
 static int open_netlink(struct vt_world *world)

@@ -14,13 +14,14 @@
  * after), or NULL. A recreate has two of the same name: the deleted device
  * (PRESENT) and its successor (ABSENT).
  */
-static const struct vt_journal_entry *entry_named(struct restorer *r, const char *name,
-						  enum vt_entry_state state)
+static const struct vt_journal_entry *entry_named(struct restorer *r, uint16_t ns,
+						  const char *name, enum vt_entry_state state)
 {
 	for (size_t i = 0; i < r->j->n_entries; i++) {
 		const struct vt_journal_entry *e = &r->j->entries[i];
 
-		if (e->state == state &&
+		/* a name is a device's only within its namespace */
+		if (e->state == state && e->image.ns == ns &&
 		    (!strcmp(e->image.name, name) || (e->new_name[0] && !strcmp(e->new_name, name))))
 			return e;
 	}
@@ -35,8 +36,9 @@ static const struct vt_journal_entry *entry_named(struct restorer *r, const char
 static bool parent_named(struct restorer *r, const struct vt_link *l, const char *name)
 {
 	const struct vt_link *parent = vt_link_table_parent(&r->links, l);
-	const struct vt_journal_entry *created = entry_named(r, name, VT_ENTRY_ABSENT);
-	const struct vt_journal_entry *changed = entry_named(r, name, VT_ENTRY_PRESENT);
+	/* parents are in vlantrunk's own namespace */
+	const struct vt_journal_entry *created = entry_named(r, VT_NS_OWN, name, VT_ENTRY_ABSENT);
+	const struct vt_journal_entry *changed = entry_named(r, VT_NS_OWN, name, VT_ENTRY_PRESENT);
 
 	if (!parent)
 		return false;
@@ -118,9 +120,10 @@ static const struct vt_link *prove(struct restorer *r, const struct vt_journal_e
 	 * fail (EEXIST: its VLAN id is taken) at every run, the journal kept for
 	 * good. Its name is then left as it is: see vt_proof_renamed_since().
 	 */
-	if (l->parent == id->parent && marker_ours(r, e, l->alias) &&
+	if (l->parent == id->parent && l->parent_ns == id->parent_ns && marker_ours(r, e, l->alias) &&
 	    (!strcmp(l->name, id->name) || (e->new_name[0] && !strcmp(l->name, e->new_name)) ||
-	     (!entry_named(r, l->name, VT_ENTRY_PRESENT) && !entry_named(r, l->name, VT_ENTRY_ABSENT))))
+	     (!entry_named(r, l->ns, l->name, VT_ENTRY_PRESENT) &&
+	      !entry_named(r, l->ns, l->name, VT_ENTRY_ABSENT))))
 		return l;
 	return recreated_unmarked(r, e);
 }
@@ -167,7 +170,8 @@ static int resolve_name(struct restorer *r, const char *name)
 enum parent_fate vt_proof_parent_of(struct restorer *r, const struct vt_journal_entry *e,
 				    int *ifindex)
 {
-	const struct vt_journal_entry *pe = entry_named(r, e->parent_name, VT_ENTRY_PRESENT);
+	const struct vt_journal_entry *pe = entry_named(r, VT_NS_OWN, e->parent_name,
+							VT_ENTRY_PRESENT);
 	enum parent_fate fate;
 	const struct vt_link *p;
 	int grand;

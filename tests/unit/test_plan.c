@@ -1993,6 +1993,134 @@ START_TEST(test_parent_altname_in_reports)
 }
 END_TEST
 
+
+/* A device in namespace @slot (its parent an ifindex of the own one). */
+static struct vt_link *vlan_in(uint16_t slot, int ifindex, const char *name, int parent,
+			       uint16_t id, const char *alias)
+{
+	struct vt_link *l = vlan(ifindex, name, parent, id, alias);
+
+	l->ns = slot;
+	l->parent_ns = VT_NS_OWN;
+	return l;
+}
+
+static void netns_setup(void)
+{
+	ck_assert_int_eq(vt_link_table_add_netns(&table, "/run/netns/pa", 1, 4, 101), 0);
+	ck_assert_int_eq(vt_link_table_add_netns(&table, "/run/netns/pb", 2, 4, 102), 0);
+	/* the same namespace as pa, named by a process's file */
+	ck_assert_int_eq(vt_link_table_add_netns(&table, "/proc/77/ns/net", 1, 4, 101), 0);
+}
+
+/* One name in three namespaces: three devices, each found in its own. */
+START_TEST(test_netns_same_name_everywhere)
+{
+	const struct vt_plan *p;
+
+	netns_setup();
+	vlan(100, "eth9", ETH0, 10, MARK("t"));
+	vlan_in(1, 100, "eth9", ETH0, 11, MARK("t"));
+	p = PLAN("{'version':1,'trunks':[{'name':'t','parent':'eth0','subports':["
+		 "{'name':'eth9','vlan':10},{'name':'eth9','vlan':11,'netns':'pa'},"
+		 "{'name':'eth9','vlan':12,'netns':'pb'}]}]}");
+	ck_assert_uint_eq(p->trunks[0].subports[0].state, VT_SP_IN_SYNC);
+	ck_assert_uint_eq(p->trunks[0].subports[1].state, VT_SP_IN_SYNC);
+	ck_assert_uint_eq(p->trunks[0].subports[2].state, VT_SP_MISSING);
+	ck_assert_uint_eq(p->n_ops, 1);
+	ck_assert_uint_eq(p->ops[0].kind, VT_OP_CREATE);
+	ck_assert_uint_eq(p->ops[0].after.link.ns, 2);
+	ck_assert_uint_eq(p->ops[0].after.link.vlan.id, 12);
+}
+END_TEST
+
+/* A namespace not there: its subport is missing, the trunk DEGRADED, the rest served. */
+START_TEST(test_netns_missing_namespace)
+{
+	const struct vt_plan *p;
+
+	netns_setup();
+	p = PLAN("{'version':1,'trunks':[{'name':'t','parent':'eth0','subports':["
+		 "{'name':'a','vlan':10},{'name':'b','vlan':11,'netns':'gone'}]}]}");
+	ck_assert_uint_eq(p->trunks[0].subports[1].state, VT_SP_MISSING);
+	assert_contains(p->trunks[0].subports[1].reason, "namespace gone does not exist");
+	ck_assert_uint_eq(p->trunks[0].status, VT_TRUNK_DEGRADED);
+	ck_assert_ptr_nonnull(vt_trunk_netns_missing(&p->trunks[0]));
+	ck_assert_uint_eq(p->n_ops, 1);
+	ck_assert_str_eq(p->ops[0].after.link.name, "a");
+	ck_assert_uint_eq(p->ops[0].after.link.ns, VT_NS_OWN);
+}
+END_TEST
+
+/* Moved to another namespace: deleted where it is, created where it goes; never renamed across. */
+START_TEST(test_netns_move_is_delete_and_create)
+{
+	const struct vt_plan *p;
+
+	netns_setup();
+	vlan_in(1, 100, "eth9", ETH0, 11, MARK("t"));
+	p = PLAN("{'version':1,'trunks':[{'name':'t','parent':'eth0','subports':["
+		 "{'name':'eth9','vlan':11,'netns':'pb'}]}]}");
+	ck_assert_uint_eq(p->n_ops, 2);
+	ck_assert_uint_eq(p->ops[0].kind, VT_OP_DELETE);
+	ck_assert_uint_eq(p->ops[0].before->ns, 1);
+	ck_assert_uint_eq(p->ops[1].kind, VT_OP_CREATE);
+	ck_assert_uint_eq(p->ops[1].after.link.ns, 2);
+	assert_commit_order();
+}
+END_TEST
+
+/* An unmanaged device of that name in the subport's namespace: a conflict there only. */
+START_TEST(test_netns_conflict_per_namespace)
+{
+	const struct vt_plan *p;
+
+	netns_setup();
+	add_link(100, "eth9", "dummy", 0, 0, 0, NULL)->ns = 1;
+	p = PLAN("{'version':1,'trunks':[{'name':'t','parent':'eth0','subports':["
+		 "{'name':'eth9','vlan':11,'netns':'pa'}]},"
+		 "{'name':'u','parent':'eth1','subports':[{'name':'eth9','vlan':11,'netns':'pb'}]}]}");
+	ck_assert_uint_eq(p->trunks[0].subports[0].state, VT_SP_CONFLICT);
+	ck_assert_uint_eq(p->trunks[0].status, VT_TRUNK_ERROR);
+	ck_assert_uint_eq(p->trunks[1].subports[0].state, VT_SP_MISSING);
+	ck_assert_uint_eq(ops_of_trunk("t"), 0);
+	ck_assert_uint_eq(ops_of_trunk("u"), 1);
+}
+END_TEST
+
+/* Two spellings of one namespace: the kernel says it is one, so the name is wanted twice. */
+START_TEST(test_netns_one_namespace_two_files)
+{
+	const struct vt_plan *p;
+
+	netns_setup();
+	p = PLAN("{'version':1,'trunks':[{'name':'t','parent':'eth0','subports':["
+		 "{'name':'eth9','vlan':11,'netns':'pa'}]},"
+		 "{'name':'u','parent':'eth1','subports':["
+		 "{'name':'eth9','vlan':12,'netns':'/proc/77/ns/net'}]}]}");
+	ck_assert_uint_eq(p->trunks[0].subports[0].state, VT_SP_MISSING);
+	ck_assert_uint_eq(p->trunks[1].subports[0].state, VT_SP_CONFLICT);
+	assert_contains(p->trunks[1].subports[0].reason, "also wanted in that network namespace");
+	ck_assert_uint_eq(ops_of_trunk("u"), 0);
+}
+END_TEST
+
+/* A managed VLAN whose parent is in a namespace not read keys nothing: not renamed, not adopted. */
+START_TEST(test_netns_parent_elsewhere_is_no_key)
+{
+	const struct vt_plan *p;
+
+	netns_setup();
+	vlan_in(1, 100, "old", 0, 11, MARK("t"));
+	p = PLAN("{'version':1,'trunks':[{'name':'t','parent':'eth0','subports':["
+		 "{'name':'eth9','vlan':11,'netns':'pa'}]}]}");
+	/* not a rename of "old" (its parent is not eth0 as far as anyone can tell) */
+	ck_assert_uint_eq(count_ops(VT_OP_RENAME), 0);
+	ck_assert_uint_eq(count_ops(VT_OP_CREATE), 1);
+	ck_assert_uint_eq(p->trunks[0].subports[0].state, VT_SP_MISSING);
+}
+END_TEST
+
 Suite *plan_suite(void)
 {
 	Suite *s = suite_create("plan");
@@ -2078,6 +2206,12 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_one_parent_named_two_ways);
 	tcase_add_test(tc, test_delete_parent_named_by_altname);
 	tcase_add_test(tc, test_parent_altname_in_reports);
+	tcase_add_test(tc, test_netns_same_name_everywhere);
+	tcase_add_test(tc, test_netns_missing_namespace);
+	tcase_add_test(tc, test_netns_move_is_delete_and_create);
+	tcase_add_test(tc, test_netns_conflict_per_namespace);
+	tcase_add_test(tc, test_netns_one_namespace_two_files);
+	tcase_add_test(tc, test_netns_parent_elsewhere_is_no_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
