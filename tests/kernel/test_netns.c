@@ -1276,7 +1276,8 @@ Suite *netns_suite(void)
 	TCase *txn = tcase_create("netns-txn");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
+	/* Forty runs of the program in the bad-input test: slow under valgrind (run --valgrind). */
+	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_same_name_in_every_namespace);
 	tcase_add_test(tc, test_changes_and_moves_between_namespaces);
 	tcase_add_test(tc, test_remove_and_teardown_leave_unmanaged_devices);
