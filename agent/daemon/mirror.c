@@ -79,9 +79,11 @@ static int catch_up(struct vt_daemon *d)
 	/*
 	 * Other namespaces' devices are not mirrored: while a run has some
 	 * registered, every read is a dump of all of them (and of the own one:
-	 * a dump of several namespaces is one snapshot only taken together).
+	 * a dump of several namespaces is one snapshot only taken together); and
+	 * the first read after one, which has other namespaces' devices of a
+	 * registry since forgotten.
 	 */
-	if (ret < 0 || d->links_stale || vt_nl_netns_count(d->nl)) {
+	if (ret < 0 || d->links_stale || vt_nl_netns_count(d->nl) || d->links.n_netns) {
 		ret = vt_nl_dump_links(d->nl, &d->links);
 		if (ret < 0)
 			return ret;

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +49,11 @@ static int not_a_netns(struct vt_world *world, const struct vt_desired *d, size_
 	return VT_EXIT_INVALID;
 }
 
-static int register_desired(struct vt_world *world)
+/*
+ * Every netns the intent names: only looked at (@enter false: is it a network
+ * namespace file?), or registered on world->nl as well.
+ */
+static int each_netns(struct vt_world *world, bool enter)
 {
 	/* as vt_world_intent() gives it (world.c calls us: no call back up) */
 	const struct vt_desired *d = world->intent ? world->intent : &world->desired;
@@ -63,14 +68,14 @@ static int register_desired(struct vt_world *world)
 
 			if (!sp->netns || vt_desired_netns_path(sp->netns, path, sizeof(path)) < 0)
 				continue;
-			ret = vt_nl_netns_open(world->nl, path, &slot);
+			ret = enter ? vt_nl_netns_open(world->nl, path, &slot) : vt_nl_netns_probe(path);
 			if (ret == -ENOENT)
 				continue;	/* missing: its subports are, until it appears */
 			if (ret == -ENOTTY) {
 				code = not_a_netns(world, d, i, k, path);
 				continue;
 			}
-			if (ret < 0) {
+			if (ret < 0 && enter) {
 				snprintf(world->failure.what, sizeof(world->failure.what),
 					 "entering network namespace %.300s (trunk %s, subport %s): %s",
 					 path, d->trunks[i].name, sp->name, strerror(-ret));
@@ -128,24 +133,12 @@ static int print_remembered(FILE *f, void *arg)
 
 int vt_netns_check(struct vt_world *world)
 {
-	const struct vt_desired *d = world->intent ? world->intent : &world->desired;
-	int code = 0;
-
-	for (size_t i = 0; i < d->n_trunks; i++)
-		for (size_t k = 0; k < d->trunks[i].n_subports; k++) {
-			const struct vt_subport *sp = &d->trunks[i].subports[k];
-			char path[VT_NETNS_PATH_MAX];
-
-			if (sp->netns && vt_desired_netns_path(sp->netns, path, sizeof(path)) == 0 &&
-			    vt_nl_netns_probe(path) == -ENOTTY)
-				code = not_a_netns(world, d, i, k, path);
-		}
-	return code;
+	return each_netns(world, false);
 }
 
 int vt_netns_register(struct vt_world *world)
 {
-	int code = register_desired(world);
+	int code = each_netns(world, true);
 
 	if (code)
 		return code;
