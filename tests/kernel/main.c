@@ -23,7 +23,8 @@ static const struct {
 	{ "cli", cli_suite },		{ "engine", engine_suite },
 	{ "ipv6", ipv6_suite },		{ "recovery", recovery_suite },
 	{ "effects", effects_suite },	{ "altnames", altnames_suite },
-	{ "scale", scale_suite },	{ "agent", agent_suite },
+	{ "netns", netns_suite },	{ "scale", scale_suite },
+	{ "agent", agent_suite },
 	{ "campaign", campaign_suite },	{ "chaos", chaos_suite },
 };
 #define N_SUITES (sizeof(suites) / sizeof(suites[0]))

@@ -17,6 +17,7 @@ Suite *chaos_suite(void);
 Suite *effects_suite(void);
 Suite *altnames_suite(void);
 Suite *ipv6_suite(void);
+Suite *netns_suite(void);
 TCase *ipv6_reconcile_tcase(void);	/* test_ipv6_reconcile.c, in ipv6_suite() */
 
 /* Egress QoS maps at and past the loader's limit (test_qos.c), in the netlink and engine suites. */
