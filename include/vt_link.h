@@ -161,9 +161,10 @@ struct vt_altname_ref {
  */
 struct vt_netns_name {
 	char *path;			/* the namespace file (owned) */
-	uint16_t slot;			/* vt_link.ns of its devices, never VT_NS_OWN */
-	/* Its identity while it lives: the nsfs file's st_dev and st_ino. */
+	uint16_t slot;			/* vt_link.ns of its devices (VT_NS_OWN: the file names ours) */
+	/* Its identity while it lives: the nsfs file's st_dev and st_ino ... */
 	uint64_t dev, ino;
+	uint64_t cookie;		/* ... and for good: SO_NETNS_COOKIE (0: not known) */
 };
 
 /*
@@ -199,10 +200,10 @@ int vt_link_table_index(struct vt_link_table *table);
 
 /**
  * vt_link_table_add_netns - the table covers namespace @slot, named by @path
- * (copied), with identity (@dev, @ino). Returns 0 or -ENOMEM.
+ * (copied), with identity (@dev, @ino, @cookie). Returns 0 or -ENOMEM.
  */
 int vt_link_table_add_netns(struct vt_link_table *table, const char *path, uint16_t slot,
-			    uint64_t dev, uint64_t ino);
+			    uint64_t dev, uint64_t ino, uint64_t cookie);
 
 /**
  * vt_link_table_netns - the entry for the namespace file @path, or NULL when

@@ -52,7 +52,8 @@ bool vt_nl_strict(const struct vt_nl *nl);
 
 /**
  * vt_nl_netns_open - register the namespace the file @path names; *@slot
- * says its slot (the one it has already when another file named it).
+ * says its slot (the one it has already when another file named it;
+ * VT_NS_OWN when the file names vlantrunk's own namespace).
  *
  * -ENOENT when it is not there: no such file, or an empty regular file (what
  * `ip netns add` leaves for an instant before its bind mount, and after a
@@ -69,16 +70,22 @@ int vt_nl_netns_open(struct vt_nl *nl, const char *path, uint16_t *slot);
 int vt_nl_netns_probe(const char *path);
 
 /**
- * vt_nl_netns_find - register the namespace whose identity is (@dev, @ino):
- * by @path when it still names it, else by a name in /run/netns or a
- * process's /proc/PID/ns/net that does. -ENOENT when no file names it: it
- * is gone (or only a descriptor somewhere holds it).
+ * vt_nl_netns_find - register the namespace whose identity is (@dev, @ino,
+ * @cookie): by @path when it still names it, else by a name in /run/netns or
+ * a process's /proc/PID/ns/net that does. The inode is reused by the kernel
+ * for a later namespace; @cookie (SO_NETNS_COOKIE, 0 when not known) is not,
+ * and decides. *@slot may be VT_NS_OWN. -ENOENT when no file names it: it is
+ * gone (or only a descriptor somewhere holds it).
  */
 int vt_nl_netns_find(struct vt_nl *nl, const char *path, uint64_t dev, uint64_t ino,
-		     uint16_t *slot);
+		     uint64_t cookie, uint16_t *slot);
 
-/** vt_nl_netns_identity - the identity of registered namespace @slot. -ENOENT when none. */
-int vt_nl_netns_identity(const struct vt_nl *nl, uint16_t slot, uint64_t *dev, uint64_t *ino);
+/**
+ * vt_nl_netns_identity - the identity of namespace @slot, registered (or the
+ * own one, once another was). -ENOENT when none.
+ */
+int vt_nl_netns_identity(const struct vt_nl *nl, uint16_t slot, uint64_t *dev, uint64_t *ino,
+			 uint64_t *cookie);
 
 /**
  * vt_nl_netns_nsid - registered namespace @slot's id in the own namespace:
@@ -320,7 +327,8 @@ int vt_monitor_fd(const struct vt_monitor *mon);
  * Called once per event; @link is NULL for VT_EV_RESYNC and VT_EV_NETNS.
  * @nsid is -1 for an event of the own namespace, else the id of the
  * namespace it came from (vt_nl_netns_nsid()), with @link as that namespace
- * sees it (its .ns is VT_NS_OWN and its .parent not mapped). @origin is the port
+ * sees it (its .ns is VT_NS_OWN and its .parent not mapped); for
+ * VT_EV_NETNS, the id the namespace got or lost. @origin is the port
  * id of the socket whose request caused the event, so a program can tell its
  * own changes from others'; 0 when the kernel acted on its own, or does not
  * say (Linux 6.1 does not for every event). A negative return stops

@@ -101,10 +101,12 @@ static int dump_others(struct vt_nl *nl, struct vt_link_table *table, bool *inte
 	for (uint16_t ns = 1; ns <= nl->n_ns && !ret; ns++)
 		ret = dump_ns(nl, ns, table, interrupted);
 	for (size_t i = 0; i < nl->n_paths && !ret; i++) {
-		const struct vt_nl_ns *n = &nl->ns[nl->paths[i].slot - 1];
+		uint64_t dev = 0, ino = 0, cookie = 0;
 
-		ret = vt_link_table_add_netns(table, nl->paths[i].path, nl->paths[i].slot,
-					      n->dev, n->ino);
+		/* a path may name the own namespace: slot VT_NS_OWN, its identity */
+		(void)vt_nl_netns_identity(nl, nl->paths[i].slot, &dev, &ino, &cookie);
+		ret = vt_link_table_add_netns(table, nl->paths[i].path, nl->paths[i].slot, dev, ino,
+					      cookie);
 	}
 	return ret;
 }

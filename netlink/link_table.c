@@ -149,7 +149,7 @@ static int cmp_netns(const void *a, const void *b)
 }
 
 int vt_link_table_add_netns(struct vt_link_table *table, const char *path, uint16_t slot,
-			    uint64_t dev, uint64_t ino)
+			    uint64_t dev, uint64_t ino, uint64_t cookie)
 {
 	struct vt_netns_name *v;
 	char *copy = strdup(path);
@@ -162,7 +162,7 @@ int vt_link_table_add_netns(struct vt_link_table *table, const char *path, uint1
 		return -ENOMEM;
 	}
 	table->netns = v;
-	v[table->n_netns++] = (struct vt_netns_name){ copy, slot, dev, ino };
+	v[table->n_netns++] = (struct vt_netns_name){ copy, slot, dev, ino, cookie };
 	/* a few namespaces at most per run: keeping them sorted as they come is cheap */
 	qsort(v, table->n_netns, sizeof(*v), cmp_netns);
 	return 0;
@@ -181,6 +181,8 @@ const struct vt_netns_name *vt_link_table_netns(const struct vt_link_table *tabl
 const struct vt_netns_name *vt_link_table_netns_slot(const struct vt_link_table *table,
 						     uint16_t slot)
 {
+	if (slot == VT_NS_OWN)
+		return NULL;	/* a file naming the own namespace is not another one */
 	for (size_t i = 0; i < table->n_netns; i++)
 		if (table->netns[i].slot == slot)
 			return &table->netns[i];
@@ -275,7 +277,8 @@ int vt_link_table_copy(struct vt_link_table *dst, const struct vt_link_table *sr
 	}
 	for (size_t i = 0; i < src->n_netns && !ret; i++)
 		ret = vt_link_table_add_netns(dst, src->netns[i].path, src->netns[i].slot,
-					      src->netns[i].dev, src->netns[i].ino);
+					      src->netns[i].dev, src->netns[i].ino,
+					      src->netns[i].cookie);
 	if (!ret)
 		ret = vt_link_table_index(dst);
 	if (ret)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
+#include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 
 #include "nl_internal.h"
@@ -98,7 +99,16 @@ static int deliver(const char *buf, size_t len, int32_t nsid, vt_monitor_fn fn, 
 		} else if (nlh->nlmsg_type == RTM_DELLINK) {
 			event = VT_EV_DELLINK;
 		} else if (nlh->nlmsg_type == RTM_NEWNSID || nlh->nlmsg_type == RTM_DELNSID) {
-			ret = fn(VT_EV_NETNS, NULL, nsid, 0, arg);
+			const struct nlattr *a;
+			int32_t id = -1;
+
+			/* which namespace got or lost its id here: NETNSA_NSID */
+			if (nlh->nlmsg_len >= MNL_NLMSG_HDRLEN + sizeof(struct rtgenmsg))
+				mnl_attr_for_each(a, nlh, sizeof(struct rtgenmsg))
+					if (mnl_attr_get_type(a) == NETNSA_NSID &&
+					    mnl_attr_get_payload_len(a) >= 4)
+						id = (int32_t)mnl_attr_get_u32(a);
+			ret = fn(VT_EV_NETNS, NULL, id, 0, arg);
 			if (ret < 0)
 				return ret;
 			(*count)++;

@@ -21,8 +21,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
+#include <linux/magic.h>
 #include <linux/net_namespace.h>
 #include <linux/nsfs.h>
 #include <linux/rtnetlink.h>
@@ -54,12 +56,20 @@ int vt_nl_netns_fd(const struct vt_nl *nl, uint16_t ns)
 	return ns && ns <= nl->n_ns ? nl->ns[ns - 1].fd : -1;
 }
 
-int vt_nl_netns_identity(const struct vt_nl *nl, uint16_t slot, uint64_t *dev, uint64_t *ino)
+int vt_nl_netns_identity(const struct vt_nl *nl, uint16_t slot, uint64_t *dev, uint64_t *ino,
+			 uint64_t *cookie)
 {
+	if (slot == VT_NS_OWN && nl->self_fd >= 0) {
+		*dev = nl->self_dev;
+		*ino = nl->self_ino;
+		*cookie = nl->self_cookie;
+		return 0;
+	}
 	if (!slot || slot > nl->n_ns)
 		return -ENOENT;
 	*dev = nl->ns[slot - 1].dev;
 	*ino = nl->ns[slot - 1].ino;
+	*cookie = nl->ns[slot - 1].cookie;
 	return 0;
 }
 
@@ -198,78 +208,158 @@ static int add_path(struct vt_nl *nl, const char *path, uint16_t slot)
 	return 0;
 }
 
+/* The cookie of a socket's namespace: never reused in a boot (0 before Linux 5.14). */
+static uint64_t cookie_of(struct mnl_socket *sock)
+{
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+
+	if (getsockopt(mnl_socket_get_fd(sock), SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) < 0)
+		return 0;
+	return cookie;
+}
+
+/* vlantrunk's own namespace, known once another is first registered. */
+static int know_self(struct vt_nl *nl)
+{
+	struct stat st;
+
+	if (nl->self_fd >= 0)
+		return 0;
+	nl->self_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (nl->self_fd < 0 || fstat(nl->self_fd, &st) < 0)
+		return -errno;
+	nl->self_dev = st.st_dev;
+	nl->self_ino = st.st_ino;
+	nl->self_cookie = cookie_of(nl->sock);
+	return 0;
+}
+
+/*
+ * Enter the namespace open as @fd (taken: closed on failure) for a socket
+ * inside it, and learn its cookie. Not registered yet.
+ */
+static int prepare(struct vt_nl *nl, int fd, const struct stat *st, struct vt_nl_ns *ns)
+{
+	int ret;
+
+	*ns = (struct vt_nl_ns){ .fd = fd, .dev = st->st_dev, .ino = st->st_ino };
+	ret = open_inside(nl, fd, &ns->sock);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	ns->portid = mnl_socket_get_portid(ns->sock);
+	ns->cookie = cookie_of(ns->sock);
+	return 0;
+}
+
+static void discard(struct vt_nl_ns *ns)
+{
+	mnl_socket_close(ns->sock);
+	close(ns->fd);
+}
+
+/* Register a prepared namespace (taken) under @path, with the ids both ways. */
+static int commit(struct vt_nl *nl, struct vt_nl_ns *ns, const char *path, uint16_t *slot)
+{
+	struct vt_nl_ns *v;
+	int ret = -ENOSPC;
+
+	if (nl->n_ns >= UINT16_MAX - 1)
+		goto err;
+	ret = nsid_of(nl, nl->sock, nl->portid, ns->fd, &ns->nsid);
+	if (!ret)
+		ret = nsid_of(nl, ns->sock, ns->portid, nl->self_fd, &ns->own_id);
+	if (ret < 0)
+		goto err;
+	v = realloc(nl->ns, (nl->n_ns + 1) * sizeof(*v));
+	if (!v) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	nl->ns = v;
+	v[nl->n_ns++] = *ns;
+	*slot = (uint16_t)nl->n_ns;
+	return add_path(nl, path, *slot);
+err:
+	discard(ns);
+	return ret;
+}
+
+/*
+ * The slot of the live namespace (@dev, @ino) when it is vlantrunk's own or
+ * registered already, else -1. While registered, a namespace is held open, so
+ * its inode names no other: within a run, (dev, ino) is identity enough.
+ */
+static int known(const struct vt_nl *nl, uint64_t dev, uint64_t ino)
+{
+	if (dev == nl->self_dev && ino == nl->self_ino)
+		return VT_NS_OWN;
+	for (size_t k = 0; k < nl->n_ns; k++)
+		if (nl->ns[k].dev == dev && nl->ns[k].ino == ino)
+			return (int)(k + 1);
+	return -1;
+}
+
 /* Register the namespace open as @fd (taken: closed on failure) under @path. */
 static int add_fd(struct vt_nl *nl, int fd, const struct stat *st, const char *path,
 		  uint16_t *slot)
 {
-	struct vt_nl_ns ns = { .fd = fd, .dev = st->st_dev, .ino = st->st_ino };
-	struct vt_nl_ns *v;
-	int ret;
+	struct vt_nl_ns ns;
+	int ret = know_self(nl), k;
 
-	for (size_t k = 0; k < nl->n_ns; k++)
-		if (nl->ns[k].dev == ns.dev && nl->ns[k].ino == ns.ino) {
-			close(fd);
-			*slot = (uint16_t)(k + 1);
-			return add_path(nl, path, *slot);
-		}
-	if (nl->n_ns >= UINT16_MAX - 1) {
-		ret = -ENOSPC;
-		goto err;
+	if (ret < 0) {
+		close(fd);
+		return ret;
 	}
-	if (nl->self_fd < 0) {
-		nl->self_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (nl->self_fd < 0) {
-			ret = -errno;
-			goto err;
-		}
+	/* One named twice, or vlantrunk's own (a /proc/PID/ns/net of a host process). */
+	k = known(nl, st->st_dev, st->st_ino);
+	if (k >= 0) {
+		close(fd);
+		*slot = (uint16_t)k;
+		return add_path(nl, path, *slot);
 	}
-	ret = open_inside(nl, fd, &ns.sock);
-	if (ret < 0)
-		goto err;
-	ns.portid = mnl_socket_get_portid(ns.sock);
-	ret = nsid_of(nl, nl->sock, nl->portid, fd, &ns.nsid);
-	if (!ret)
-		ret = nsid_of(nl, ns.sock, ns.portid, nl->self_fd, &ns.own_id);
-	if (ret < 0)
-		goto err_sock;
-	v = realloc(nl->ns, (nl->n_ns + 1) * sizeof(*v));
-	if (!v) {
-		ret = -ENOMEM;
-		goto err_sock;
-	}
-	nl->ns = v;
-	v[nl->n_ns++] = ns;
-	*slot = (uint16_t)nl->n_ns;
-	return add_path(nl, path, *slot);
-err_sock:
-	mnl_socket_close(ns.sock);
-err:
-	close(fd);
-	return ret;
+	ret = prepare(nl, fd, st, &ns);
+	return ret < 0 ? ret : commit(nl, &ns, path, slot);
 }
 
-/* Open @path as a network namespace file: -ENOENT when missing, -ENOTTY when not one. */
+/*
+ * Open @path as a network namespace file: -ENOENT when missing, -ENOTTY when
+ * not one. Looked at through O_PATH first, which opens nothing: a typo that
+ * names a device node (a watchdog, a tty) must not open it. Then the same
+ * inode is opened for real, through /proc/self/fd, with no window for the
+ * path to be swapped.
+ */
 static int open_netns(const char *path, struct stat *st)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	int type, err;
+	char self[64];
+	struct statfs fs;
+	int at = open(path, O_PATH | O_CLOEXEC), fd, err;
 
-	if (fd < 0)
+	if (at < 0)
 		return errno == ENOENT || errno == ENOTDIR ? -ENOENT : -errno;
-	if (fstat(fd, st) < 0) {
+	if (fstat(at, st) < 0 || fstatfs(at, &fs) < 0) {
 		err = -errno;
-		close(fd);
+		close(at);
 		return err;
 	}
-	type = ioctl(fd, NS_GET_NSTYPE);
-	if (type == CLONE_NEWNET)
-		return fd;
-	err = -ENOTTY;
-	/* `ip netns add` creates the file, then bind-mounts the namespace on it. */
-	if (type < 0 && S_ISREG(st->st_mode) && st->st_size == 0)
-		err = -ENOENT;
-	close(fd);
-	return err;
+	if (fs.f_type != NSFS_MAGIC) {
+		close(at);
+		/* `ip netns add` creates the file, then bind-mounts the namespace on it. */
+		return S_ISREG(st->st_mode) && st->st_size == 0 ? -ENOENT : -ENOTTY;
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", at);
+	fd = open(self, O_RDONLY | O_CLOEXEC);
+	err = fd < 0 ? -errno : 0;
+	close(at);
+	if (err)
+		return err;
+	if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) {
+		close(fd);
+		return -ENOTTY;	/* another kind of namespace */
+	}
+	return fd;
 }
 
 int vt_nl_netns_probe(const char *path)
@@ -291,25 +381,48 @@ int vt_nl_netns_open(struct vt_nl *nl, const char *path, uint16_t *slot)
 	return fd < 0 ? fd : add_fd(nl, fd, &st, path, slot);
 }
 
-/* Register @path if it names (@dev, @ino): 1 when it did, 0 when not. */
+/*
+ * Register @path if it names the namespace (@dev, @ino, @cookie): 1 when it
+ * did, 0 when not. The kernel gives a freed namespace's inode number to the
+ * next one made (measured: `ip netns del a; ip netns add a` keeps it), so a
+ * matching inode is only a candidate; the cookie, never reused in a boot,
+ * decides (without one, from a kernel before 5.14, the inode has to do).
+ */
 static int try_path(struct vt_nl *nl, const char *path, uint64_t dev, uint64_t ino,
-		    uint16_t *slot)
+		    uint64_t cookie, uint16_t *slot)
 {
+	struct vt_nl_ns ns;
 	struct stat st;
-	int fd = open_netns(path, &st);
+	int fd = open_netns(path, &st), k;
 
 	if (fd < 0)
 		return 0;
-	if (st.st_dev != dev || st.st_ino != ino) {
+	if (st.st_dev != dev || st.st_ino != ino || know_self(nl) < 0) {
 		close(fd);
 		return 0;
 	}
-	return add_fd(nl, fd, &st, path, slot) < 0 ? -1 : 1;
+	k = known(nl, dev, ino);
+	if (k >= 0) {
+		uint64_t have = k == VT_NS_OWN ? nl->self_cookie : nl->ns[k - 1].cookie;
+
+		close(fd);
+		if (cookie && have && have != cookie)
+			return 0;
+		*slot = (uint16_t)k;
+		return add_path(nl, path, *slot) < 0 ? -1 : 1;
+	}
+	if (prepare(nl, fd, &st, &ns) < 0)
+		return 0;
+	if (cookie && ns.cookie && ns.cookie != cookie) {
+		discard(&ns);
+		return 0;
+	}
+	return commit(nl, &ns, path, slot) < 0 ? -1 : 1;
 }
 
 /* The entries of @dir, each as @fmt makes a path of it, tried in turn. */
 static int try_dir(struct vt_nl *nl, const char *dir, const char *fmt, uint64_t dev,
-		   uint64_t ino, uint16_t *slot)
+		   uint64_t ino, uint64_t cookie, uint16_t *slot)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -323,26 +436,21 @@ static int try_dir(struct vt_nl *nl, const char *dir, const char *fmt, uint64_t 
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), fmt, dir, e->d_name);
-		found = try_path(nl, path, dev, ino, slot);
+		found = try_path(nl, path, dev, ino, cookie, slot);
 	}
 	closedir(d);
 	return found;
 }
 
 int vt_nl_netns_find(struct vt_nl *nl, const char *path, uint64_t dev, uint64_t ino,
-		     uint16_t *slot)
+		     uint64_t cookie, uint16_t *slot)
 {
 	int found;
 
-	for (size_t k = 0; k < nl->n_ns; k++)
-		if (nl->ns[k].dev == dev && nl->ns[k].ino == ino) {
-			*slot = (uint16_t)(k + 1);
-			return 0;
-		}
-	found = try_path(nl, path, dev, ino, slot);
+	found = try_path(nl, path, dev, ino, cookie, slot);
 	if (!found)
-		found = try_dir(nl, "/run/netns", "%s/%s", dev, ino, slot);
+		found = try_dir(nl, "/run/netns", "%s/%s", dev, ino, cookie, slot);
 	if (!found)
-		found = try_dir(nl, "/proc", "%s/%s/ns/net", dev, ino, slot);
+		found = try_dir(nl, "/proc", "%s/%s/ns/net", dev, ino, cookie, slot);
 	return found > 0 ? 0 : found < 0 ? -EIO : -ENOENT;
 }

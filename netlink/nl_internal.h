@@ -48,7 +48,8 @@ struct vt_nl_ns {
 	int fd;
 	struct mnl_socket *sock;
 	uint32_t portid;
-	uint64_t dev, ino;	/* the nsfs file's identity */
+	uint64_t dev, ino;	/* the nsfs file's: its identity while it lives */
+	uint64_t cookie;	/* SO_NETNS_COOKIE: never reused in a boot; 0 when unknown */
 	int32_t nsid;		/* its id in vlantrunk's own namespace */
 	int32_t own_id;		/* vlantrunk's own namespace's id in it */
 };
@@ -67,6 +68,7 @@ struct vt_nl {
 	size_t send_max;	/* the largest datagram the send buffer takes */
 	char *buf;	/* VT_NL_RECV_BUF bytes */
 	int self_fd;	/* vlantrunk's own namespace, -1 until one is registered */
+	uint64_t self_dev, self_ino, self_cookie;	/* its identity, with self_fd */
 	struct vt_nl_ns *ns;	/* slot k is ns[k - 1] */
 	size_t n_ns;
 	struct vt_nl_path *paths;

@@ -281,6 +281,7 @@ static void cleanup(struct vt_daemon *d)
 	vt_name_table_free(&d->by_parent);
 	free(d->names);
 	free(d->recoveries);
+	free(d->netns_ids);
 	vt_world_held_free(d->held, d->n_held);
 }
 

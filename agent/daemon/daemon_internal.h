@@ -83,6 +83,13 @@ struct vt_daemon {
 	 * runtime) names is a bind mount; so is its `ip netns del`. -1 if absent.
 	 */
 	int mounts_fd;
+	/*
+	 * The ids (here) of the namespaces the last read registered: events of
+	 * other namespaces are none of the agent's business (a node's pods all
+	 * have ids, for their veth peers).
+	 */
+	int32_t *netns_ids;
+	size_t n_netns_ids;
 	struct vt_watch watch;		/* the desired state's files: when to reload */
 	struct vt_control control;	/* agent.sock: status and reconcile on request */
 	bool control_pending;		/* agent.sock or its dir went: check after the debounce */

@@ -34,7 +34,9 @@ static int on_link(enum vt_link_event event, const struct vt_link *link, int32_t
 	 * looked at, as soon as a local event would have it.
 	 */
 	if (event == VT_EV_NETNS || (event != VT_EV_RESYNC && nsid >= 0)) {
-		d->all_dirty = true;	/* dispatch() debounces it as any event */
+		for (size_t i = 0; i < d->n_netns_ids; i++)
+			if (d->netns_ids[i] == nsid)
+				d->all_dirty = true;	/* dispatch() debounces it as any event */
 		return 0;
 	}
 	if (event == VT_EV_RESYNC) {
@@ -67,6 +69,21 @@ int vt_mirror_read(struct vt_daemon *d)
 	return vt_monitor_read(d->mon, on_link, d);
 }
 
+/* The ids of the namespaces a run registered: their events concern it. */
+static void remember_ids(struct vt_daemon *d)
+{
+	size_t n = vt_nl_netns_count(d->nl);
+	int32_t *ids = realloc(d->netns_ids, (n ? n : 1) * sizeof(*ids));
+
+	if (!ids)
+		return;	/* the old ones stay: the periodic resync covers the rest */
+	d->netns_ids = ids;
+	d->n_netns_ids = 0;
+	for (uint16_t slot = 1; slot <= n; slot++)
+		if (vt_nl_netns_nsid(d->nl, slot) >= 0)
+			ids[d->n_netns_ids++] = vt_nl_netns_nsid(d->nl, slot);
+}
+
 /*
  * The run's link source. The kernel queues the events of a request before
  * it acknowledges it, so once the queue is read the copy holds what every
@@ -83,6 +100,8 @@ static int catch_up(struct vt_daemon *d)
 	 * the first read after one, which has other namespaces' devices of a
 	 * registry since forgotten.
 	 */
+	if (vt_nl_netns_count(d->nl))
+		remember_ids(d);
 	if (ret < 0 || d->links_stale || vt_nl_netns_count(d->nl) || d->links.n_netns) {
 		ret = vt_nl_dump_links(d->nl, &d->links);
 		if (ret < 0)

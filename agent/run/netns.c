@@ -105,13 +105,15 @@ static void register_remembered(struct vt_world *world)
 	doc = json_loadf(f, JSON_REJECT_DUPLICATES, NULL);
 	fclose(f);
 	json_array_foreach(doc, i, v) {
-		const char *path;
+		const char *path, *cookie = "0";
 		json_int_t dev, ino;
 		uint16_t slot;
 
-		if (json_unpack(v, "{s:s, s:I, s:I}", "path", &path, "dev", &dev, "ino", &ino) == 0 &&
-		    path[0] == '/')
-			(void)vt_nl_netns_find(world->nl, path, (uint64_t)dev, (uint64_t)ino, &slot);
+		/* the cookie decides: the inode of a namespace gone is the next one's */
+		if (json_unpack(v, "{s:s, s:I, s:I, s?s}", "path", &path, "dev", &dev, "ino", &ino,
+				"cookie", &cookie) == 0 && path[0] == '/')
+			(void)vt_nl_netns_find(world->nl, path, (uint64_t)dev, (uint64_t)ino,
+					       strtoull(cookie, NULL, 10), &slot);
 	}
 	json_decref(doc);
 }
@@ -122,10 +124,17 @@ static int print_remembered(FILE *f, void *arg)
 	json_t *list = json_array();
 	int ret;
 
-	for (size_t i = 0; i < links->n_netns; i++)
-		json_array_append_new(list, json_pack("{s:s, s:I, s:I}", "path", links->netns[i].path,
-						      "dev", (json_int_t)links->netns[i].dev,
-						      "ino", (json_int_t)links->netns[i].ino));
+	for (size_t i = 0; i < links->n_netns; i++) {
+		char cookie[24];
+
+		if (links->netns[i].slot == VT_NS_OWN)
+			continue;	/* a file naming the own namespace: nothing to remember */
+		snprintf(cookie, sizeof(cookie), "%" PRIu64, links->netns[i].cookie);
+		json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:s}", "path",
+						      links->netns[i].path, "dev",
+						      (json_int_t)links->netns[i].dev, "ino",
+						      (json_int_t)links->netns[i].ino, "cookie", cookie));
+	}
 	ret = json_dumpf(list, f, JSON_COMPACT) < 0 ? -EIO : 0;
 	json_decref(list);
 	return ret;

@@ -180,9 +180,11 @@ static int recover_one(const struct vt_world_opts *o, struct vt_world *world,
 		return ret;
 	}
 	/* Its namespaces by identity; devices of one that went count as restored. */
-	ret = vt_netns_map_journal(world->nl, &journal, &gone);
+	/* The held copy is the journal: renumbered in place, entries and count together. */
+	ret = vt_netns_map_journal(world->nl, &held->journal, &gone);
+	held->mapped = ret == 0;
 	if (ret == 0)
-		ret = vt_restore(world->nl, &journal, &rep);
+		ret = vt_restore(world->nl, &held->journal, &rep);
 	if (world->source && world->source->invalidate)
 		world->source->invalidate(world->source->arg);
 	if (ret == 0) {
@@ -351,8 +353,54 @@ static bool plan_holds(struct vt_world *world)
  * them changing such a device would make it unprovable, and the journal's
  * recovery could never finish.
  */
+/* owners' values: a desired subport as (trunk, subport) */
+#define OWNER(ti, si) (((size_t)(ti) << 20) | (si))
+#define OWNER_TRUNK(v) ((v) >> 20)
+#define OWNER_SUBPORT(v) ((v) & ((1u << 20) - 1))
+
+/* The slot of the namespace desired subport @sp is to live in; -1 when not read. */
+static int subport_slot(const struct vt_link_table *links, const struct vt_subport *sp)
+{
+	char path[VT_NETNS_PATH_MAX];
+	const struct vt_netns_name *n;
+
+	if (!sp->netns)
+		return VT_NS_OWN;
+	if (vt_desired_netns_path(sp->netns, path, sizeof(path)) < 0)
+		return -1;
+	n = vt_link_table_netns(links, path);
+	return n ? n->slot : -1;
+}
+
+/*
+ * The trunk that now desires entry @e's name (@name) in @e's namespace: names
+ * are unique per namespace, so one at most. A journal with namespaces not
+ * renumbered as this run's slots (its recovery backing off, or its
+ * namespaces not found) cannot say which: the first trunk of that name.
+ */
+static const char *desirer(const struct vt_held *h, const struct vt_desired *d,
+			   const struct vt_link_table *links, struct vt_name_table *owners,
+			   const struct vt_journal_entry *e, const char *name)
+{
+	size_t n = 0;
+	const struct vt_name_entry *hit = name[0] ? vt_name_table_find(owners, name, &n) : NULL;
+
+	for (size_t i = 0; hit && i < n; i++) {
+		const struct vt_trunk *tr = &d->trunks[OWNER_TRUNK(hit[i].value)];
+
+		/* a journal without namespaces has every device in the own one */
+		bool known = h->mapped || !h->journal.n_netns;
+
+		if (!known ||
+		    subport_slot(links, &tr->subports[OWNER_SUBPORT(hit[i].value)]) == e->image.ns)
+			return tr->name;
+	}
+	return NULL;
+}
+
 static int hold_journal(const struct vt_held *h, const struct vt_desired *d,
-			struct vt_name_table *owners, struct vt_plan_hold *holds, size_t *n)
+			const struct vt_link_table *links, struct vt_name_table *owners,
+			struct vt_plan_hold *holds, size_t *n)
 {
 	const struct vt_journal *j = &h->journal;
 
@@ -370,12 +418,10 @@ static int hold_journal(const struct vt_held *h, const struct vt_desired *d,
 		if (owner)
 			holds[(*n)++] = (struct vt_plan_hold){ owner, h->reason };
 		for (size_t m = 0; m < 2; m++) {
-			const struct vt_name_entry *hit =
-				names[m][0] ? vt_name_table_find(owners, names[m], NULL) : NULL;
+			const char *trunk = desirer(h, d, links, owners, e, names[m]);
 
-			if (hit)
-				holds[(*n)++] = (struct vt_plan_hold){ d->trunks[hit->value].name,
-								       h->reason };
+			if (trunk)
+				holds[(*n)++] = (struct vt_plan_hold){ trunk, h->reason };
 		}
 	}
 	return 0;
@@ -385,7 +431,7 @@ static int hold_journal(const struct vt_held *h, const struct vt_desired *d,
 static int plan(const struct vt_world_opts *o, struct vt_world *world)
 {
 	const struct vt_desired *d = vt_world_intent(world);
-	struct vt_name_table owners = { 0 };	/* a desired subport's name: its trunk */
+	struct vt_name_table owners = { 0 };	/* a desired subport's name: OWNER() */
 	struct vt_plan_hold *holds = NULL;
 	size_t n = 0, cap = 0;
 	int ret = -ENOMEM;
@@ -398,11 +444,12 @@ static int plan(const struct vt_world_opts *o, struct vt_world *world)
 			goto out;
 		for (size_t i = 0; i < d->n_trunks; i++)
 			for (size_t k = 0; k < d->trunks[i].n_subports; k++)
-				if (vt_name_table_add(&owners, d->trunks[i].subports[k].name, i) < 0)
+				if (vt_name_table_add(&owners, d->trunks[i].subports[k].name,
+						      OWNER(i, k)) < 0)
 					goto out;
 	}
 	for (size_t i = 0; i < world->n_held; i++)
-		hold_journal(&world->held[i], d, &owners, holds, &n);
+		hold_journal(&world->held[i], d, &world->links, &owners, holds, &n);
 	ret = vt_plan_build_held(d, &world->links, o->trunks, o->n_trunks, holds, n,
 				 &world->plan);
 out:

@@ -66,6 +66,7 @@ struct vt_held {
 	struct vt_journal journal;	/* its trunks; none read when .all */
 	bool all;			/* unreadable: it may concern any trunk */
 	bool tried;			/* recovery was attempted in this run (not backing off) */
+	bool mapped;			/* entries' .ns are the run's slots (vt_netns_map_journal()) */
 	char reason[2048];
 };
 

@@ -50,7 +50,7 @@ int vt_engine_journal(struct runner *r)
 	for (uint16_t slot = 1; !ret && vt_link_table_netns_slot(links, slot); slot++) {
 		const struct vt_netns_name *n = vt_link_table_netns_slot(links, slot);
 
-		ret = vt_journal_add_netns(j, n->path, n->dev, n->ino);
+		ret = vt_journal_add_netns(j, n->path, n->dev, n->ino, n->cookie);
 	}
 	for (size_t i = 0; i < r->txn->n_trunks && !ret; i++)
 		ret = vt_journal_add_trunk(j, r->e->plan->trunks[r->txn->trunks[i]].name);

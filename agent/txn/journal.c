@@ -84,7 +84,8 @@ struct vt_journal_entry *vt_journal_add(struct vt_journal *j, enum vt_entry_stat
 	return e;
 }
 
-int vt_journal_add_netns(struct vt_journal *j, const char *path, uint64_t dev, uint64_t ino)
+int vt_journal_add_netns(struct vt_journal *j, const char *path, uint64_t dev, uint64_t ino,
+			 uint64_t cookie)
 {
 	struct vt_journal_netns *v;
 	char *copy = strdup(path);
@@ -97,7 +98,7 @@ int vt_journal_add_netns(struct vt_journal *j, const char *path, uint64_t dev, u
 		return -ENOMEM;
 	}
 	j->netns = v;
-	v[j->n_netns++] = (struct vt_journal_netns){ copy, dev, ino };
+	v[j->n_netns++] = (struct vt_journal_netns){ copy, dev, ino, cookie };
 	return 0;
 }
 
@@ -121,6 +122,13 @@ static json_t *identity_json(const struct vt_journal_entry *e)
 		return NULL;
 	}
 	return o;
+}
+
+/* A cookie in decimal, as text: 64 bits do not fit JSON's numbers as jansson reads them. */
+static const char *cookie_text(uint64_t cookie, char *buf)
+{
+	snprintf(buf, 24, "%" PRIu64, cookie);
+	return buf;
 }
 
 /* Which namespace: "ns" and "parent_ns", 0 when left out, each one the journal lists. */
@@ -199,12 +207,15 @@ static int put_document(FILE *f, const struct vt_journal *j)
 		json_decref(trunks);
 	if (j->n_netns) {
 		json_t *netns = json_array();
+		char cookie[24];
 
 		for (size_t i = 0; i < j->n_netns; i++)
-			json_array_append_new(netns, json_pack("{s:s, s:I, s:I}", "path",
+			json_array_append_new(netns, json_pack("{s:s, s:I, s:I, s:s}", "path",
 							       j->netns[i].path, "dev",
 							       (json_int_t)j->netns[i].dev, "ino",
-							       (json_int_t)j->netns[i].ino));
+							       (json_int_t)j->netns[i].ino, "cookie",
+							       cookie_text(j->netns[i].cookie,
+									   cookie)));
 		fputs(",\"netns\":", f);
 		if (!ret)
 			ret = put_json(f, netns);
@@ -432,13 +443,19 @@ static int parse_netns(json_t *netns, struct vt_journal *j)
 	if (!json_is_array(netns) || json_array_size(netns) >= UINT16_MAX)
 		return -EBADMSG;
 	json_array_foreach(netns, i, v) {
-		const char *path;
+		const char *path, *cookie = "0";
 		json_int_t dev, ino;
+		char *end;
+		uint64_t c;
 
-		if (json_unpack(v, "{s:s, s:I, s:I !}", "path", &path, "dev", &dev, "ino", &ino) < 0 ||
-		    path[0] != '/' || dev < 0 || ino < 0)
+		if (json_unpack(v, "{s:s, s:I, s:I, s?s !}", "path", &path, "dev", &dev, "ino", &ino,
+				"cookie", &cookie) < 0 || path[0] != '/' || dev < 0 || ino < 0)
 			return -EBADMSG;
-		if (vt_journal_add_netns(j, path, (uint64_t)dev, (uint64_t)ino) < 0)
+		errno = 0;
+		c = strtoull(cookie, &end, 10);
+		if (errno || end == cookie || *end || cookie[0] == '-')
+			return -EBADMSG;
+		if (vt_journal_add_netns(j, path, (uint64_t)dev, (uint64_t)ino, c) < 0)
 			return -ENOMEM;
 	}
 	return 0;

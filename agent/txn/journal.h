@@ -65,6 +65,7 @@ struct vt_journal_entry {
 struct vt_journal_netns {
 	char *path;
 	uint64_t dev, ino;
+	uint64_t cookie;		/* SO_NETNS_COOKIE; 0: not known (the inode decides) */
 };
 
 struct vt_journal {
@@ -104,7 +105,8 @@ struct vt_journal_entry *vt_journal_add(struct vt_journal *j, enum vt_entry_stat
 					const char *master_name, unsigned int depth);
 
 /** vt_journal_add_netns - append a namespace (@path copied). 0 or -ENOMEM. */
-int vt_journal_add_netns(struct vt_journal *j, const char *path, uint64_t dev, uint64_t ino);
+int vt_journal_add_netns(struct vt_journal *j, const char *path, uint64_t dev, uint64_t ino,
+			 uint64_t cookie);
 
 /** vt_journal_concerns - whether the journal names @trunk. */
 bool vt_journal_concerns(const struct vt_journal *j, const char *trunk);

@@ -21,7 +21,7 @@ int vt_netns_map_journal(struct vt_nl *nl, struct vt_journal *j, size_t *gone)
 		return -ENOMEM;
 	for (size_t k = 0; k < j->n_netns; k++) {
 		int ret = vt_nl_netns_find(nl, j->netns[k].path, j->netns[k].dev, j->netns[k].ino,
-					   &slot[k + 1]);
+					   j->netns[k].cookie, &slot[k + 1]);
 
 		if (ret == -ENOENT) {
 			slot[k + 1] = UINT16_MAX;	/* gone, and its devices with it */

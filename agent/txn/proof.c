@@ -143,18 +143,19 @@ bool vt_proof_renamed_since(const struct vt_journal_entry *e, const struct vt_li
 }
 
 /* The ifindex of the device called @name now (0 for "", -1 when there is none). */
-static int resolve_name(struct restorer *r, const char *name)
+static int resolve_name(struct restorer *r, uint16_t ns, const char *name)
 {
 	const struct vt_link *l;
 	int ifindex;
 
 	if (!name[0])
 		return 0;
-	/* A parent recreated by this restore is not in the dump yet. */
-	ifindex = (int)vt_name_table_get(&r->recreated, name, 0);
+	/* A parent recreated by this restore is not in the dump yet (the table
+	 * holds own-namespace names only: parents are there). */
+	ifindex = ns == VT_NS_OWN ? (int)vt_name_table_get(&r->recreated, name, 0) : 0;
 	if (ifindex)
 		return ifindex;
-	l = vt_link_table_find_name(&r->links, VT_NS_OWN, name);
+	l = vt_link_table_find_name(&r->links, ns, name);
 	return l ? l->ifindex : -1;
 }
 
@@ -242,7 +243,8 @@ void vt_proof_resolve(struct restorer *r, const struct vt_journal_entry *e, int 
 
 	*want = e->image;
 	want->parent = parent;
-	want->master = resolve_name(r, e->master_name);
+	/* a master is a bridge of the device's own namespace */
+	want->master = resolve_name(r, e->image.ns, e->master_name);
 	if (want->master < 0)
 		want->master = 0;
 	if (mtu && want->mtu > mtu)

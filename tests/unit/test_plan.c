@@ -2007,10 +2007,10 @@ static struct vt_link *vlan_in(uint16_t slot, int ifindex, const char *name, int
 
 static void netns_setup(void)
 {
-	ck_assert_int_eq(vt_link_table_add_netns(&table, "/run/netns/pa", 1, 4, 101), 0);
-	ck_assert_int_eq(vt_link_table_add_netns(&table, "/run/netns/pb", 2, 4, 102), 0);
+	ck_assert_int_eq(vt_link_table_add_netns(&table, "/run/netns/pa", 1, 4, 101, 0), 0);
+	ck_assert_int_eq(vt_link_table_add_netns(&table, "/run/netns/pb", 2, 4, 102, 0), 0);
 	/* the same namespace as pa, named by a process's file */
-	ck_assert_int_eq(vt_link_table_add_netns(&table, "/proc/77/ns/net", 1, 4, 101), 0);
+	ck_assert_int_eq(vt_link_table_add_netns(&table, "/proc/77/ns/net", 1, 4, 101, 0), 0);
 }
 
 /* One name in three namespaces: three devices, each found in its own. */
