@@ -71,8 +71,8 @@ check-run: layout-check man-lint completion-check $(BUILD)/vlantrunk $(BUILD)/vl
 	$(BUILD)/unit-tests
 	@echo "== kernel tests (real kernel with 802.1Q, in the sandbox)"
 	scripts/sandbox --kernel uml tests/kernel/run $(BUILD)
-	@echo "== the netlink, engine and CLI suites on Debian's x86-64 6.12 (QEMU)"
-	scripts/sandbox --kernel 6.12 tests/kernel/run $(BUILD) netlink engine cli
+	@echo "== the netlink, engine, CLI and netns suites on Debian's x86-64 6.12 (QEMU)"
+	scripts/sandbox --kernel 6.12 tests/kernel/run $(BUILD) netlink engine cli netns
 	@echo "== the demo (the README's first command), each step's exit status checked"
 	scripts/sandbox --kernel uml scripts/demo $(BUILD)/vlantrunk > $(BUILD)/demo.log 2>&1 || \
 		{ tail -n 40 $(BUILD)/demo.log; exit 1; }
