@@ -351,6 +351,23 @@ int kt_cli_run(struct kt_cli *c, char **output, const char *fault, const char *a
 	return kt_vlantrunk(output, fault, c->config, c->state, args);
 }
 
+json_t *kt_cli_json(struct kt_cli *c, const char *args, int want)
+{
+	json_error_t err;
+	char *out = NULL, *cmd = NULL;
+	json_t *doc;
+	int rc;
+
+	ck_assert_int_ge(asprintf(&cmd, "--json %s 2>/dev/null", args), 0);
+	rc = kt_cli_run(c, &out, NULL, cmd);
+	ck_assert_msg(rc == want, "%s: exit %d, expected %d:\n%s", args, rc, want, out);
+	doc = json_loads(out, 0, &err);
+	ck_assert_msg(doc, "%s --json is not JSON (%s):\n%s", args, err.text, out);
+	free(out);
+	free(cmd);
+	return doc;
+}
+
 void kt_cli_expect(struct kt_cli *c, int want, const char *fault, const char *args,
 		   const char *text)
 {

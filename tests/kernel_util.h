@@ -117,6 +117,13 @@ void kt_cli_teardown(struct kt_cli *c);
 /** kt_cli_run - kt_vlantrunk() on @c's config and state dir. */
 int kt_cli_run(struct kt_cli *c, char **output, const char *fault, const char *args);
 
+/**
+ * kt_cli_json - `vlantrunk --json @args` (stdout only: a recovery notice on
+ * stderr is not part of the document), which must exit @want and print one
+ * JSON document; the caller decrefs it.
+ */
+json_t *kt_cli_json(struct kt_cli *c, const char *args, int want);
+
 /** kt_cli_expect - kt_cli_run(), which must exit @want and print @text when given. */
 void kt_cli_expect(struct kt_cli *c, int want, const char *fault, const char *args,
 		   const char *text);

@@ -46,20 +46,7 @@ static void expect(const char *args, int want, const char *text)
 
 static json_t *json_of(const char *args, int want)
 {
-	json_error_t err;
-	char *out = NULL, *cmd = NULL;
-	json_t *doc;
-	int rc;
-
-	/* stdout only: a recovery notice on stderr is not part of the document */
-	ck_assert_int_ge(asprintf(&cmd, "--json %s 2>/dev/null", args), 0);
-	rc = kt_cli_run(&c, &out, NULL, cmd);
-	ck_assert_msg(rc == want, "%s: exit %d, expected %d:\n%s", args, rc, want, out);
-	doc = json_loads(out, 0, &err);
-	ck_assert_msg(doc, "%s --json is not JSON (%s):\n%s", args, err.text, out);
-	free(out);
-	free(cmd);
-	return doc;
+	return kt_cli_json(&c, args, want);
 }
 
 static json_t *trunk_json(json_t *doc, size_t i)

@@ -212,19 +212,7 @@ static void expect(int want, const char *args)
 /* `vlantrunk --json @args` (stdout only), which must exit @want. */
 static json_t *json_of(const char *args, int want)
 {
-	json_error_t err;
-	char *out = NULL, *cmd = NULL;
-	json_t *doc;
-	int rc;
-
-	ck_assert_int_ge(asprintf(&cmd, "--json %s 2>/dev/null", args), 0);
-	rc = kt_cli_run(&t.c, &out, NULL, cmd);
-	ck_assert_msg(rc == want, "%s: exit %d, expected %d:\n%s", args, rc, want, out);
-	doc = json_loads(out, 0, &err);
-	ck_assert_msg(doc, "%s --json is not JSON (%s):\n%s", args, err.text, out);
-	free(out);
-	free(cmd);
-	return doc;
+	return kt_cli_json(&t.c, args, want);
 }
 
 /* The faulty build with a fault that never fires: it must exit @want having sent no request. */
@@ -1224,9 +1212,20 @@ static void start_agent(void)
  * kernel destroys it: the agent must not hold it alive), and when it comes
  * back the subport does too, all without a command.
  */
+/* The agent's status says s2 missing in C; C comes: the agent wires s2 there, unasked. */
+static void await_wired_after_missing(void)
+{
+	json_t *doc = json_of("status", 1);
+
+	expect_missing(trunk_of(doc, "t"), "s2", C);
+	json_decref(doc);
+	ns_add(C);
+	await_link(C, "s2", UP);
+	expect_vlan(C, "s2", "p0", 11);
+}
+
 START_TEST(test_agent_follows_a_namespace)
 {
-	json_t *doc;
 	int status;
 
 	/* sd_notify() blocks on a full notify queue (10 by default); this test reads it only once. */
@@ -1235,13 +1234,7 @@ START_TEST(test_agent_follows_a_namespace)
 	       "{'name': 's1', 'vlan': 10}, {'name': 's2', 'vlan': 11, 'netns': '@C'}]}]}");
 	start_agent();
 	ck_assert(has(OWN, "s1"));
-	doc = json_of("status", 1);
-	expect_missing(trunk_of(doc, "t"), "s2", C);
-	json_decref(doc);
-
-	ns_add(C);
-	await_link(C, "s2", UP);
-	expect_vlan(C, "s2", "p0", 11);
+	await_wired_after_missing();
 
 	kt_sh("ip -n %s link set s2 down", t.name[C]);
 	await_link(C, "s2", UP);
@@ -1252,13 +1245,7 @@ START_TEST(test_agent_follows_a_namespace)
 	ck_assert_msg(kill(t.agent, 0) == 0, "the agent died");
 	ck_assert_msg(kt_sh_status("grep -q -e '%s' '%s/agent.log'", t.name[C], t.c.dir) == 0,
 		      "the agent did not log the namespace's going (agent.log)");
-	doc = json_of("status", 1);
-	expect_missing(trunk_of(doc, "t"), "s2", C);
-	json_decref(doc);
-
-	ns_add(C);
-	await_link(C, "s2", UP);
-	expect_vlan(C, "s2", "p0", 11);
+	await_wired_after_missing();
 	ck_assert(has(OWN, "s1"));
 
 	ck_assert_int_eq(kill(t.agent, SIGTERM), 0);
