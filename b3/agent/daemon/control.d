@@ -1,5 +1,0 @@
-b3/agent/daemon/control.o: agent/daemon/control.c agent/daemon/control.h \
- agent/daemon/log.h agent/txn/statedir.h
-agent/daemon/control.h:
-agent/daemon/log.h:
-agent/txn/statedir.h:

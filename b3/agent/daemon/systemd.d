@@ -1,2 +1,0 @@
-b3/agent/daemon/systemd.o: agent/daemon/systemd.c agent/daemon/systemd.h
-agent/daemon/systemd.h:

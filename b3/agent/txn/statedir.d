@@ -1,2 +1,0 @@
-b3/agent/txn/statedir.o: agent/txn/statedir.c agent/txn/statedir.h
-agent/txn/statedir.h:
