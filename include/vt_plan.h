@@ -142,6 +142,13 @@ struct vt_op {
 	size_t trunk;			/* index into vt_plan.trunks */
 	size_t subport;			/* index into that report's subports; SIZE_MAX for delete */
 	unsigned int depth;		/* QinQ nesting: 0 on a plain parent */
+	/*
+	 * .before's nesting in the kernel now: the stage its delete goes in and
+	 * the order the journal restores it in. A recreate's device may move to
+	 * a trunk of another depth, and deleting its old parent first takes it
+	 * with it (the kernel unregisters a VLAN with its real device).
+	 */
+	unsigned int before_depth;
 	const struct vt_link *before;	/* the kernel's device; NULL for create */
 	/*
 	 * The device wanted: for create and recreate every field, for change and

@@ -224,7 +224,10 @@ int vt_plan_effects(struct planner *p);
 
 /* plan_order.c */
 
-/** vt_plan_order_depths - each delete's depth: how many managed VLANs its device sits on. */
+/**
+ * vt_plan_order_depths - each op's .before_depth: how many VLANs its device
+ * sits on in the kernel; a delete's depth is that.
+ */
 void vt_plan_order_depths(struct planner *p);
 
 /**

@@ -7,7 +7,7 @@
 
 #include "plan_internal.h"
 
-/* Depth of a device to delete: how many managed VLANs it sits on. */
+/* Depth of a device in the kernel: how many VLANs it sits on. */
 static unsigned int delete_depth(const struct planner *p, const struct vt_link *l)
 {
 	unsigned int depth = 0;
@@ -45,8 +45,11 @@ static int cmp_op(const void *a, const void *b)
 
 	if (px != py)
 		return px - py;
-	if (x->depth != y->depth)
-		return px == 0 ? (int)y->depth - (int)x->depth : (int)x->depth - (int)y->depth;
+	/* Deletes go by where their devices are now, inner first. */
+	if (px == 0 && x->before_depth != y->before_depth)
+		return (int)y->before_depth - (int)x->before_depth;
+	if (px != 0 && x->depth != y->depth)
+		return (int)x->depth - (int)y->depth;
 	/* Within a depth: the order of planning. */
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
@@ -65,9 +68,14 @@ void vt_plan_order_depths(struct planner *p)
 {
 	struct vt_plan *plan = p->plan;
 
-	for (size_t i = 0; i < plan->n_ops; i++)
-		if (plan->ops[i].kind == VT_OP_DELETE)
-			plan->ops[i].depth = delete_depth(p, plan->ops[i].before);
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		struct vt_op *op = &plan->ops[i];
+
+		if (op->before)
+			op->before_depth = delete_depth(p, op->before);
+		if (op->kind == VT_OP_DELETE)
+			op->depth = op->before_depth;
+	}
 }
 
 void vt_plan_order(struct vt_plan *plan)

@@ -62,7 +62,7 @@ int vt_engine_journal(struct runner *r)
 			e = vt_journal_add(j, VT_ENTRY_PRESENT, op->before,
 					   ifname(links, op->before->parent_ns, op->before->parent),
 					   op->before->master ? ifname(links, op->before->ns, op->before->master) : none,
-					   op->depth);
+					   op->before_depth);
 			if (!e) {
 				ret = -ENOMEM;
 				break;

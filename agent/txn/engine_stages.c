@@ -334,7 +334,10 @@ static int run_stage(struct runner *r, enum step step, int depth)
 	vt_batch_reset(r->batch);
 	r->n_req = 0;
 	for (size_t i = 0; i < r->txn->n_ops; i++) {
-		if (depth >= 0 && txn_op(r, i)->depth != (unsigned int)depth)
+		const struct vt_op *op = txn_op(r, i);
+		unsigned int at = step == STEP_DELETE ? op->before_depth : op->depth;
+
+		if (depth >= 0 && at != (unsigned int)depth)
 			continue;
 		ret = queue_step(r, step, i);
 		if (ret < 0) {
@@ -372,9 +375,12 @@ int vt_engine_stages(struct runner *r)
 	unsigned int max_depth = 0;
 	int ret = 0;
 
-	for (size_t i = 0; i < r->txn->n_ops; i++)
+	for (size_t i = 0; i < r->txn->n_ops; i++) {
 		if (txn_op(r, i)->depth > max_depth)
 			max_depth = txn_op(r, i)->depth;
+		if (txn_op(r, i)->before_depth > max_depth)
+			max_depth = txn_op(r, i)->before_depth;
+	}
 
 	ret = read_ipv6_defaults(r);
 	for (int d = (int)max_depth; d >= 0 && !ret; d--)

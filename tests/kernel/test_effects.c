@@ -10,6 +10,7 @@
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -557,6 +558,85 @@ START_TEST(test_rollback_keeps_a_recreated_device_an_operator_stacked_on)
 }
 END_TEST
 
+/*
+ * Trunk a's outer subport a-q2 (802.1ad) recreated on a new VLAN id while
+ * eth1, on it in trunk q, moves to trunk b on p1 (a recreate too). Deleting
+ * a-q2 takes eth1 with it, so eth1 must be deleted first though its new
+ * trunk is not nested: by its depth in the kernel, not its trunk's. It used
+ * to fail at every run ("delete eth1: No such device") and the rollback lost
+ * eth1 ("its parent a-q2 is not restored"). Every failure point rolls back
+ * to the state before; every kill point recovers and converges.
+ */
+static void qinq_move(bool moved)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": ["
+		 "  {\"name\": \"a-q2\", \"vlan\": %d, \"protocol\": \"802.1ad\"}]},"
+		 "{\"name\": \"q\", \"parent\": \"a-q2\", \"subports\": [%s]},"
+		 "{\"name\": \"b\", \"parent\": \"p1\", \"subports\": [%s]}]}",
+		 moved ? 100 : 101, moved ? "" : "{\"name\": \"eth1\", \"vlan\": 13}",
+		 moved ? "{\"name\": \"eth1\", \"vlan\": 16}" : "");
+	kt_write(env.config, buf);
+}
+
+START_TEST(test_outer_recreated_while_an_inner_subport_moves_to_another_trunk)
+{
+	char *before, *after, *out = NULL, fault[32];
+	int k, ret;
+
+	kt_sh("ip link add p1 type dummy && ip link set p1 up");
+	qinq_move(false);
+	expect(2, NULL, "reconcile", NULL);
+	before = kt_snapshot(env.nl, NULL);
+	qinq_move(true);
+	/* Fail each request in turn until the run has fewer: then it converges. */
+	for (k = 1;; k++) {
+		snprintf(fault, sizeof(fault), "fail:%d:16", k);
+		ret = vt(&out, fault, "reconcile");
+		if (ret == 2)
+			break;
+		ck_assert_msg(ret == 1, "%s: exit %d: %s", fault, ret, out);
+		free(out);
+		out = NULL;
+		after = kt_snapshot(env.nl, NULL);
+		ck_assert_msg(!strcmp(after, before), "%s:\n%s\nwas\n%s", fault, after, before);
+		free(after);
+		ck_assert_int_eq(kt_journals(env.state), 0);
+	}
+	free(out);
+	ck_assert_msg(k > 4, "only %d requests", k - 1);
+	ck_assert_int_eq(kt_sh_status("ip -j -d link show dev eth1 | grep -q '\"link\":\"p1\"'"), 0);
+	expect(0, NULL, "reconcile", NULL);
+
+	/* Killed after each request of the way back: recovery, then convergence. */
+	for (int kill = 1;; kill++) {
+		qinq_move(false);
+		snprintf(fault, sizeof(fault), "kill-after:%d", kill);
+		ret = vt(&out, fault, "reconcile");
+		free(out);
+		out = NULL;
+		if (ret != 128 + SIGKILL) {
+			ck_assert_msg(ret == 2 && kill > 4, "%s: exit %d", fault, ret);
+			break;
+		}
+		expect(2, NULL, "reconcile", NULL);
+		expect(0, NULL, "reconcile", NULL);
+		after = kt_snapshot(env.nl, NULL);
+		ck_assert_msg(!strcmp(after, before), "%s:\n%s\nwas\n%s", fault, after, before);
+		free(after);
+		ck_assert_int_eq(kt_journals(env.state), 0);
+		qinq_move(true);
+		expect(2, NULL, "reconcile", NULL);
+	}
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+}
+END_TEST
+
 Suite *effects_suite(void)
 {
 	Suite *s = suite_create("effects");
@@ -574,6 +654,7 @@ Suite *effects_suite(void)
 	tcase_add_test(tc, test_outer_down_that_takes_down_an_operators_vlan_is_refused);
 	tcase_add_test(tc, test_conflict_on_one_outer_subport_frees_the_trunk_on_another);
 	tcase_add_test(tc, test_rollback_keeps_a_recreated_device_an_operator_stacked_on);
+	tcase_add_test(tc, test_outer_recreated_while_an_inner_subport_moves_to_another_trunk);
 	tcase_add_test(tc, test_rollback_of_an_outer_down_keeps_the_vlans_on_it_down);
 	tcase_add_test(tc, test_inner_subport_changed_in_the_same_run_as_its_outers_up);
 	tcase_add_test(tc, test_outer_rename_brings_up_the_vlans_down_two_levels_below);

@@ -1062,6 +1062,29 @@ START_TEST(test_qinq_outer_recreate)
 }
 END_TEST
 
+/*
+ * The outer subport recreated while an inner one moves to a trunk on another
+ * plain parent: both are recreates at trunk depth 0, yet the inner device is
+ * deleted first (deleting o100 would take it with it), and the journal
+ * restores o100 before it: by their depths in the kernel.
+ */
+START_TEST(test_qinq_outer_recreate_inner_moves_to_a_flat_trunk)
+{
+	add_link(10, "o100", "vlan", ETH0, 101, VT_PROTO_8021AD, MARK("outer"));
+	vlan(11, "i10", 10, 10, MARK("inner"));
+	PLAN(DOC(OUTER(O100) "," INNER("") "," TRUNK("flat", "eth1", SP("i10", 16))));
+
+	ck_assert_int_eq(op_on("o100")->kind, VT_OP_RECREATE);
+	ck_assert_int_eq(op_on("i10")->kind, VT_OP_RECREATE);
+	ck_assert_uint_eq(op_on("i10")->depth, 0);
+	ck_assert_uint_eq(op_on("i10")->before_depth, 1);
+	ck_assert_uint_eq(op_on("o100")->before_depth, 0);
+	ck_assert_uint_lt(op_pos("i10"), op_pos("o100"));
+	ck_assert(!trunk_of("flat")->blocked);
+	assert_commit_order();
+}
+END_TEST
+
 START_TEST(test_qinq_in_sync)
 {
 	add_link(10, "o100", "vlan", ETH0, 100, VT_PROTO_8021AD, MARK("outer"));
@@ -2163,6 +2186,7 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_swap_names);
 	tcase_add_test(tc, test_qinq_create_order);
 	tcase_add_test(tc, test_qinq_outer_recreate);
+	tcase_add_test(tc, test_qinq_outer_recreate_inner_moves_to_a_flat_trunk);
 	tcase_add_test(tc, test_qinq_in_sync);
 	tcase_add_test(tc, test_qinq_outer_rename);
 	tcase_add_test(tc, test_delete_blocked_by_unmanaged_child);
