@@ -19,6 +19,7 @@
 #include <linux/capability.h>
 
 #include "cli.h"
+#include "run/netns.h"
 
 #define PROBE_PARENT "vtprobe0"
 #define PROBE_VLAN "vtprobe0.42"
@@ -262,6 +263,9 @@ static void check_config(const struct vt_cli *cli, struct check *c, struct vt_di
 
 	c->name = "config";
 	ret = vt_desired_load(cli->config, &desired, diags);
+	/* A netns file that is none fails a run as bad input: so here. */
+	if (ret == 0)
+		ret = vt_netns_probe_files(&desired, diags);
 	c->ok = ret == 0;
 	for (size_t i = 0; i < desired.n_trunks; i++)
 		subports += desired.trunks[i].n_subports;

@@ -22,18 +22,17 @@
 
 #define NETNS_FILE "netns"
 
-/* A namespace file a subport names exists but is none: exit 4, as bad input. */
-static int not_a_netns(struct vt_world *world, const struct vt_desired *d, size_t ti, size_t si,
+/* A namespace file a subport names exists but is none: bad input, said as the loader says it. */
+static int not_a_netns(struct vt_diags *diags, const struct vt_desired *d, size_t ti, size_t si,
 		       const char *path)
 {
 	const struct vt_trunk *tr = &d->trunks[ti];
 	size_t in_file = 0;	/* the field names the trunk as its file has it: trunks[N] */
 	struct vt_diag diag = { .line = 0 };
-	struct vt_diag *v = realloc(world->failure.diags.v,
-				    (world->failure.diags.n + 1) * sizeof(*v));
+	struct vt_diag *v = realloc(diags->v, (diags->n + 1) * sizeof(*v));
 
 	if (!v)
-		return VT_EXIT_CANNOT_RUN;
+		return -ENOMEM;
 	snprintf(diag.file, sizeof(diag.file), "%s", tr->file ? tr->file : "");
 	snprintf(diag.trunk, sizeof(diag.trunk), "%s", tr->name);
 	snprintf(diag.subport, sizeof(diag.subport), "%s", tr->subports[si].name);
@@ -41,22 +40,45 @@ static int not_a_netns(struct vt_world *world, const struct vt_desired *d, size_
 		in_file += d->trunks[i].file == tr->file;
 	snprintf(diag.field, sizeof(diag.field), "trunks[%zu].subports[%zu].netns", in_file, si);
 	snprintf(diag.message, sizeof(diag.message), "%.200s is not a network namespace file", path);
-	world->failure.diags.v = v;
-	world->failure.diags.cap = world->failure.diags.n + 1;
-	v[world->failure.diags.n++] = diag;
+	diags->v = v;
+	diags->cap = diags->n + 1;
+	v[diags->n++] = diag;
+	return 0;
+}
+
+int vt_netns_probe_files(const struct vt_desired *d, struct vt_diags *diags)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < d->n_trunks; i++)
+		for (size_t k = 0; k < d->trunks[i].n_subports; k++) {
+			const struct vt_subport *sp = &d->trunks[i].subports[k];
+			char path[VT_NETNS_PATH_MAX];
+
+			/* missing: its subports are, until it appears; no error */
+			if (!sp->netns || vt_desired_netns_path(sp->netns, path, sizeof(path)) < 0 ||
+			    vt_nl_netns_probe(path) != -ENOTTY)
+				continue;
+			if (not_a_netns(diags, d, i, k, path) < 0)
+				return -ENOMEM;
+			bad = -ENOTTY;
+		}
+	return bad;
+}
+
+/* Bad input: exit 4, the diagnostics saying which. */
+static int invalid(struct vt_world *world, int ret)
+{
+	if (ret == -ENOMEM)
+		return VT_EXIT_CANNOT_RUN;
 	world->failure.invalid = true;
 	snprintf(world->failure.what, sizeof(world->failure.what), "invalid desired state");
 	return VT_EXIT_INVALID;
 }
 
-/*
- * Every netns the intent names: only looked at (@enter false: is it a network
- * namespace file?), or registered on world->nl as well.
- */
-static int each_netns(struct vt_world *world, bool enter)
+/* Every netns the intent names that exists, registered on world->nl. */
+static int register_named(struct vt_world *world, const struct vt_desired *d)
 {
-	/* as vt_world_intent() gives it (world.c calls us: no call back up) */
-	const struct vt_desired *d = world->intent ? world->intent : &world->desired;
 	int code = 0;
 
 	for (size_t i = 0; i < d->n_trunks; i++)
@@ -68,14 +90,14 @@ static int each_netns(struct vt_world *world, bool enter)
 
 			if (!sp->netns || vt_desired_netns_path(sp->netns, path, sizeof(path)) < 0)
 				continue;
-			ret = enter ? vt_nl_netns_open(world->nl, path, &slot) : vt_nl_netns_probe(path);
+			ret = vt_nl_netns_open(world->nl, path, &slot);
 			if (ret == -ENOENT)
 				continue;	/* missing: its subports are, until it appears */
-			if (ret == -ENOTTY) {
-				code = not_a_netns(world, d, i, k, path);
+			if (ret == -ENOTTY) {	/* replaced since vt_netns_check() */
+				code = invalid(world, not_a_netns(&world->failure.diags, d, i, k, path));
 				continue;
 			}
-			if (ret < 0 && enter) {
+			if (ret < 0) {
 				snprintf(world->failure.what, sizeof(world->failure.what),
 					 "entering network namespace %.300s (trunk %s, subport %s): %s",
 					 path, d->trunks[i].name, sp->name, strerror(-ret));
@@ -140,14 +162,22 @@ static int print_remembered(FILE *f, void *arg)
 	return ret;
 }
 
+/* as vt_world_intent() gives it (world.c calls us: no call back up) */
+static const struct vt_desired *intent(const struct vt_world *world)
+{
+	return world->intent ? world->intent : &world->desired;
+}
+
 int vt_netns_check(struct vt_world *world)
 {
-	return each_netns(world, false);
+	int ret = vt_netns_probe_files(intent(world), &world->failure.diags);
+
+	return ret ? invalid(world, ret) : 0;
 }
 
 int vt_netns_register(struct vt_world *world)
 {
-	int code = each_netns(world, true);
+	int code = register_named(world, intent(world));
 
 	if (code)
 		return code;

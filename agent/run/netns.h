@@ -1,11 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * netns.h - which network namespaces a run reads (see netns.c). For world.c.
+ * netns.h - which network namespaces a run reads (see netns.c). For world.c;
+ * cli/cmd_check.c probes the files as a run does.
  */
 #ifndef VT_RUN_NETNS_H
 #define VT_RUN_NETNS_H
 
 #include "world.h"
+
+/**
+ * vt_netns_probe_files - every netns of @d that exists is a network namespace
+ * file: 0; -ENOTTY when one or more is not, each said in @diags as the loader
+ * says bad input (file, trunk, subport, field); -ENOMEM. A missing one is no
+ * error: its subports are missing until it appears. For runs and `check`.
+ */
+int vt_netns_probe_files(const struct vt_desired *d, struct vt_diags *diags);
 
 /**
  * vt_netns_check - every netns of the intent that exists is a network

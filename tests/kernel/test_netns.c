@@ -1121,8 +1121,9 @@ START_TEST(test_invalid_netns_exit_4_and_touch_nothing)
 	expect(2, "reconcile");
 	before = world(NULL);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		/* Not teardown: it needs no desired state, going towards none. */
-		const char *cmds[] = { "reconcile", "plan", "status" };
+		/* Not teardown: it needs no desired state, going towards none. `check`
+		 * says what a run would. */
+		const char *cmds[] = { "reconcile", "plan", "status", "check" };
 		char *doc = NULL;
 		json_t *err, *diag;
 
