@@ -302,6 +302,24 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 }
 
 /*
+ * The device of @op that @step acts on as failures name it: its name, and its
+ * namespace when not ours (a recreate may move it from one to another).
+ */
+static const char *op_device(const struct runner *r, const struct vt_op *op, enum step step,
+			     char *buf, size_t len)
+{
+	bool new = !op->before || step >= STEP_CREATE;
+	const char *name = new ? op->after.link.name : op->before->name;
+	uint16_t ns = new ? op->after.link.ns : op->before->ns;
+	const struct vt_netns_name *n = ns ? vt_link_table_netns_slot(r->e->links, ns) : NULL;
+
+	if (!n)
+		return name;
+	snprintf(buf, len, "%s in netns %.200s", name, n->path);
+	return buf;
+}
+
+/*
  * A request that could not be built, named by its subport and, when it
  * carries one, the egress map (the one field whose size varies).
  *
@@ -315,7 +333,8 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 static void fail_build(struct runner *r, enum step step, size_t i, int err)
 {
 	const struct vt_op *op = txn_op(r, i);
-	const char *dev = op->before ? op->before->name : op->after.link.name;
+	char buf[VT_IFNAMSIZ + 220];
+	const char *dev = op_device(r, op, step, buf, sizeof(buf));
 	size_t n = (op->after.fields & VT_F_EGRESS) ? op->after.link.vlan.n_egress : 0;
 
 	if (n && (step == STEP_CHANGE || step == STEP_CREATE))
@@ -352,7 +371,8 @@ static int run_stage(struct runner *r, enum step step, int depth)
 	for (size_t k = 0; k < r->n_req; k++) {
 		const struct vt_req_result *res = vt_batch_result(r->batch, k);
 		const struct vt_op *op = txn_op(r, r->req_op[k]);
-		const char *dev = op->before ? op->before->name : op->after.link.name;
+		char buf[VT_IFNAMSIZ + 220];
+		const char *dev = op_device(r, op, step, buf, sizeof(buf));
 
 		if (res->state == VT_REQ_ANSWERED && !res->error) {
 			r->txn->applied++;

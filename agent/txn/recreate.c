@@ -135,6 +135,8 @@ static bool recreatable(struct restorer *r, size_t i, struct vt_link *want)
 {
 	const struct vt_journal_entry *e = &r->j->entries[i];
 	const struct vt_link *holder;
+	struct label buf;
+	const char *who = label(r, e->image.ns, e->image.name, &buf);
 	int parent;
 
 	switch (vt_proof_parent_of(r, e, &parent)) {
@@ -145,11 +147,11 @@ static bool recreatable(struct restorer *r, size_t i, struct vt_link *want)
 		return false;
 	case PARENT_NOT_RESTORED:
 		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: its parent %s is not restored; ",
-			e->image.name, e->parent_name);
+			who, e->parent_name);
 		return false;
 	case PARENT_RENAMED:
 		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: its parent %s (ifindex %d) has "
-			"another name now; ", e->image.name, e->parent_name, e->image.parent);
+			"another name now; ", who, e->parent_name, e->image.parent);
 		return false;
 	case PARENT_THERE:
 		break;
@@ -159,14 +161,14 @@ static bool recreatable(struct restorer *r, size_t i, struct vt_link *want)
 		r->rep->unproven++;
 		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: its name is held by a device "
 			"vlantrunk cannot prove is the journal's (ifindex %d), left untouched; ",
-			e->image.name, holder->ifindex);
+			who, holder->ifindex);
 		return false;
 	}
 	/* The kernel's name check sees altnames: the create would fail (EEXIST). */
 	holder = vt_link_table_find_altname(&r->links, e->image.ns, e->image.name);
 	if (holder) {
 		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: its name is an altname of %s "
-			"now, so it cannot be created again; ", e->image.name, holder->name);
+			"now, so it cannot be created again; ", who, holder->name);
 		return false;
 	}
 	vt_proof_resolve(r, e, parent, want);

@@ -109,6 +109,7 @@ static int delete_created(struct restorer *r)
 		for (size_t i = 0; i < r->n_created; i++) {
 			const struct vt_journal_entry *e = &r->j->entries[r->created[i].entry];
 			const struct vt_link *l, *child;
+			struct label who;
 
 			if (e->depth != (unsigned int)depth)
 				continue;
@@ -121,7 +122,7 @@ static int delete_created(struct restorer *r)
 				r->rep->unproven++;
 				appendf(r->rep->remains, sizeof(r->rep->remains),
 					"%s: created, kept: %s sits on it, which vlantrunk cannot prove "
-					"it created; ", l->name, child->name);
+					"it created; ", label(r, l->ns, l->name, &who), child->name);
 				continue;
 			}
 			if (vt_batch_delete(r->batch, l->ns, l->ifindex, NULL) < 0)
@@ -314,25 +315,27 @@ static void verify(struct restorer *r)
 								     e->image.name), *renamed;
 		char fields[256] = "";
 		struct vt_link want;
+		struct label buf;
+		const char *who = label(r, e->image.ns, e->image.name, &buf);
 		int parent;
 		uint32_t d;
 
 		if (e->state == VT_ENTRY_ABSENT) {
 			const struct vt_link *l = vt_proof_proven(r, e);
 
-			if (strstr(r->rep->remains, e->image.name))
+			if (said(r->rep->remains, who))
 				continue;
 			if (l)
 				appendf(r->rep->remains, sizeof(r->rep->remains),
-					"%s: created, still there; ", e->image.name);
+					"%s: created, still there; ", who);
 			/* In the transaction's group, yet not provably its create: say so. */
 			else if (have && r->j->group && have->group == r->j->group)
 				appendf(r->rep->remains, sizeof(r->rep->remains), "%s: in the transaction's "
 					"device group but no longer provably its create, left untouched; ",
-					e->image.name);
+					who);
 			continue;
 		}
-		if (r->vanished[i] || strstr(r->rep->remains, e->image.name))
+		if (r->vanished[i] || said(r->rep->remains, who))
 			continue;	/* nothing to put back, or already said why */
 		/* Renamed by someone since: the journal's device under its new name. */
 		renamed = vt_proof_proven(r, e);
@@ -344,7 +347,7 @@ static void verify(struct restorer *r)
 			continue;
 		if (!have) {
 			appendf(r->rep->remains, sizeof(r->rep->remains), "%s: deleted, not restored; ",
-				e->image.name);
+				who);
 			continue;
 		}
 		/* Parent and master compare by name: an ifindex may be new. */
@@ -356,14 +359,14 @@ static void verify(struct restorer *r)
 			continue;
 		if (!d) {
 			appendf(r->rep->remains, sizeof(r->rep->remains), "%s: in device group %u, not %u; ",
-				e->image.name, have->group, want.group);
+				who, have->group, want.group);
 			continue;
 		}
 		for (uint32_t bit = 1; bit; bit <<= 1)
 			if (d & bit)
 				appendf(fields, sizeof(fields), "%s%s", fields[0] ? " " : "",
 					vt_diff_name((enum vt_diff)bit));
-		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: differs in %s; ", e->image.name,
+		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: differs in %s; ", who,
 			fields);
 	}
 }

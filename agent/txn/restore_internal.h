@@ -72,6 +72,37 @@ static inline int flush(struct restorer *r, size_t *counter)
 	return ret;
 }
 
+/* A device as a restore's messages name it: its name, and its namespace when not ours. */
+struct label {
+	char s[VT_IFNAMSIZ + 240];
+};
+
+static inline const char *label(const struct restorer *r, uint16_t ns, const char *name,
+				struct label *buf)
+{
+	const struct vt_netns_name *n = ns ? vt_link_table_netns_slot(&r->links, ns) : NULL;
+
+	if (!ns)
+		return name;
+	if (n)
+		snprintf(buf->s, sizeof(buf->s), "%s in netns %.200s", name, n->path);
+	else
+		snprintf(buf->s, sizeof(buf->s), "%s in netns %u", name, (unsigned int)ns);
+	return buf->s;
+}
+
+/* Whether @remains already says something of the device @who ("WHO: ..."). */
+static inline bool said(const char *remains, const char *who)
+{
+	size_t n = strlen(who);
+
+	for (const char *p = remains; (p = strstr(p, who)); p++)
+		if ((p == remains || (p - remains >= 2 && p[-2] == ';' && p[-1] == ' ')) &&
+		    p[n] == ':')
+			return true;
+	return false;
+}
+
 enum parent_fate { PARENT_THERE, PARENT_VANISHED, PARENT_NOT_RESTORED, PARENT_RENAMED };
 
 /* A failed request or write, the first one noted (see flush()). */

@@ -938,7 +938,7 @@ static void txn_converged(void)
 START_TEST(test_rollback_across_namespaces)
 {
 	char *before;
-	size_t k, n = 0;
+	size_t k, n = 0, in_ns = 0;
 
 	txn_before();
 	before = world(NULL);
@@ -956,6 +956,8 @@ START_TEST(test_rollback_across_namespaces)
 		ck_assert_msg(rc == 1, "k=%zu: exit %d:\n%s", k, rc, out);
 		ck_assert_msg(strstr(out, "injected failure") || strstr(out, "disable_ipv6"),
 			      "k=%zu: the failure is not reported:\n%s", k, out);
+		/* A device of another namespace is named with it (names repeat there). */
+		in_ns += strstr(out, " in netns /run/netns/") != NULL;
 		{
 			char *now = world(NULL);
 
@@ -969,6 +971,7 @@ START_TEST(test_rollback_across_namespaces)
 	printf("netns: rollback after each of %zu requests over 5 namespaces\n", n);
 	ck_assert_uint_eq(n, k - 1);
 	ck_assert_uint_ge(n, 8);
+	ck_assert_msg(in_ns >= n / 2, "%zu of %zu failures name a device's namespace", in_ns, n);
 	txn_converged();
 	free(before);
 }
