@@ -174,6 +174,14 @@ static int recover_one(const struct vt_world_opts *o, struct vt_world *world,
 	}
 	held->tried = true;
 	ret = open_netlink(world);
+	/*
+	 * Every namespace the run reads, not only the journal's: a VLAN in one (a
+	 * pod's, re-created since) may sit on a device the journal created, and
+	 * deleting that device would make the kernel delete it too. The restore
+	 * keeps a device anything unproven sits on; it has to see it first.
+	 */
+	if (!ret)
+		ret = vt_netns_register(world);
 	if (ret) {
 		world->n_held--;
 		vt_journal_free(&held->journal);

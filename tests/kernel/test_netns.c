@@ -1108,6 +1108,41 @@ END_TEST
 
 /* ---- 9. bad input ---- */
 
+/*
+ * Killed right after creating an outer subport whose inner one goes in A;
+ * then A is deleted and made anew, and an operator stacks a VLAN, op-in, in
+ * the new A on the outer subport. Recovery must not delete the outer subport:
+ * the kernel would delete op-in with it. The new A is not the journal's (its
+ * devices are restored by going), yet the run reads it, so op-in is seen.
+ * (Recovery read only the journal's namespaces, and op-in went.)
+ */
+START_TEST(test_recovery_keeps_what_sits_on_a_create_in_a_new_namespace)
+{
+	char *out = NULL;
+
+	desire("{'version': 1, 'trunks': ["
+	       "{'name': 'a', 'parent': 'p0', 'subports': [{'name': 'a-q', 'vlan': 100, "
+	       "'protocol': '802.1ad'}]},"
+	       "{'name': 't', 'parent': 'a-q', 'subports': [{'name': 'eth1', 'vlan': 10, "
+	       "'netns': '@A'}]}]}");
+	ck_assert_int_eq(kt_cli_run(&t.c, NULL, "kill-after:1", "reconcile"), KILLED);
+	ns_destroy(A);
+	ns_add(A);
+	kt_sh("ip link add link a-q name op-in netns '%s' type vlan id 99", t.name[A]);
+
+	ck_assert_int_eq(kt_cli_run(&t.c, &out, NULL, "reconcile"), 3);
+	ck_assert_msg(strstr(out, "op-in sits on it"), "%s", out);
+	free(out);
+	ck_assert_int_eq(kt_sh_status("ip -n '%s' link show dev op-in >/dev/null", t.name[A]), 0);
+	ck_assert_int_eq(kt_journals(t.c.state), 1);
+
+	kt_sh("ip -n '%s' link del op-in", t.name[A]);
+	expect(2, "reconcile");
+	expect_vlan(A, "eth1", "a-q", 10);
+	expect(0, "plan");
+}
+END_TEST
+
 START_TEST(test_invalid_netns_exit_4_and_touch_nothing)
 {
 	char dir_ns[300], file_ns[300], slash[200], dotdot[200], same[400];
@@ -1279,6 +1314,7 @@ Suite *netns_suite(void)
 	tcase_add_test(tc, test_namespace_path_bound_later);
 	tcase_add_test(tc, test_namespace_deleted_between_runs);
 	tcase_add_test(tc, test_crash_then_namespace_gone);
+	tcase_add_test(tc, test_recovery_keeps_what_sits_on_a_create_in_a_new_namespace);
 	tcase_add_test(tc, test_invalid_netns_exit_4_and_touch_nothing);
 	tcase_add_test(tc, test_agent_follows_a_namespace);
 	suite_add_tcase(s, tc);
