@@ -2067,16 +2067,28 @@ static bool parent_stuck(const char *trunk, const char *why)
 	       (!strcmp(trunk, "ta") && strstr(why, "would delete"));
 }
 
-/* The MTU the desired state gives tq's subport @name, or ta's outer one (NULL); 0 if none. */
-static unsigned desired_mtu(const char *name)
+/* The MTU the desired state gives ta's outer subport; 0 if none. */
+static unsigned outer_mtu(void)
 {
-	const json_t *sp = name ? NULL : outer_of(C.desired), *t = desired_trunk("tq"), *e;
+	const json_t *sp = outer_of(C.desired);
+
+	return sp ? (unsigned)json_integer_value(json_object_get(sp, "mtu")) : 0;
+}
+
+/*
+ * Some subport of tq named @name wants MTU @mtu: in a namespace round tq
+ * may have one of that name in each namespace, and the reason names none.
+ */
+static bool wants_mtu(const char *name, unsigned mtu)
+{
+	const json_t *e;
 	size_t i;
 
-	json_array_foreach(json_object_get(t, "subports"), i, e)
-		if (name && !strcmp(json_string_value(json_object_get(e, "name")), name))
-			sp = e;
-	return sp ? (unsigned)json_integer_value(json_object_get(sp, "mtu")) : 0;
+	json_array_foreach(json_object_get(desired_trunk("tq"), "subports"), i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "name")), name) &&
+		    json_integer_value(json_object_get(e, "mtu")) == mtu)
+			return true;
+	return false;
 }
 
 /*
@@ -2088,15 +2100,15 @@ static unsigned desired_mtu(const char *name)
 static bool mtu_stuck(const char *trunk, const char *why)
 {
 	char sp[VT_IFNAMSIZ + 1], dev[VT_IFNAMSIZ + 1];
-	unsigned want, have, outer = desired_mtu(NULL);
+	unsigned want, have, outer = outer_mtu();
 	const char *wants = strstr(why, " wants ");
 
 	if (!strcmp(trunk, "tq") &&
 	    sscanf(why, "subport %15[^:]: mtu %u exceeds parent %*s MTU %u", sp, &want, &have) == 3)
-		return desired_mtu(sp) == want && want > have && (!outer || outer == have);
+		return wants_mtu(sp, want) && want > have && (!outer || outer == have);
 	if (!strcmp(trunk, "ta") && wants && sscanf(wants, " wants %u", &want) == 1 &&
 	    sscanf(why, "lowering the MTU of %*s to %u would lower that of %15s too", &have, dev) == 2)
-		return desired_mtu(dev) == want && want > have && outer == have;
+		return wants_mtu(dev, want) && want > have && outer == have;
 	return false;
 }
 
