@@ -3,6 +3,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -162,11 +163,52 @@ static int cmp_line(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static const char *name_of(const struct vt_link_table *t, int ifindex)
+static const char *name_of(const struct vt_link_table *t, uint16_t ns, int ifindex)
 {
-	const struct vt_link *l = ifindex ? vt_link_table_find_ifindex(t, VT_NS_OWN, ifindex) : NULL;
+	const struct vt_link *l = ifindex ? vt_link_table_find_ifindex(t, ns, ifindex) : NULL;
 
 	return ifindex ? (l ? l->name : "?") : "-";
+}
+
+/* A VLAN's parent by name; "NAME@own" when it is in another namespace than the VLAN. */
+static const char *parent_of(const struct vt_link_table *t, const struct vt_link *l)
+{
+	static char buf[VT_IFNAMSIZ + 8];
+
+	snprintf(buf, sizeof(buf), "%s%s", name_of(t, l->parent_ns, l->parent),
+		 l->parent && l->parent_ns != l->ns ? "@own" : "");
+	return buf;
+}
+
+/*
+ * Register each of the @n namespace files @paths that exists on @nl: its
+ * slot in @slot[i] (UINT16_MAX when absent) and its cookie in @cookie[i] (0).
+ */
+static void netns_register(struct vt_nl *nl, const char *const *paths, size_t n, uint16_t *slot,
+			   uint64_t *cookie)
+{
+	ck_assert_uint_le(n, KT_MAX_NETNS);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t dev, ino;
+		int ret = vt_nl_netns_open(nl, paths[i], &slot[i]);
+
+		slot[i] = ret ? UINT16_MAX : slot[i];
+		cookie[i] = 0;
+		if (ret == -ENOENT)
+			continue;
+		ck_assert_msg(ret == 0, "namespace %s: %s", paths[i], strerror(-ret));
+		ck_assert_int_eq(vt_nl_netns_identity(nl, slot[i], &dev, &ino, &cookie[i]), 0);
+		ck_assert_msg(cookie[i] != 0, "namespace %s: no cookie", paths[i]);
+	}
+}
+
+/* Which of the registered @slot a device's namespace @ns is: 0 for the own one, else i + 1. */
+static unsigned netns_index(const uint16_t *slot, size_t n, uint16_t ns)
+{
+	for (size_t i = 0; ns != VT_NS_OWN && i < n; i++)
+		if (slot[i] == ns)
+			return (unsigned)i + 1;
+	return 0;
 }
 
 /* A device's IPv6 state as a word: "-" without any, else mode and disable_ipv6. */
@@ -197,39 +239,77 @@ static char *describe(const struct vt_link_table *t, const struct vt_link *l)
 		ck_assert_int_ge(asprintf(&line, "%s kind=%s parent=%s vlan=%u proto=%04x flags=%x "
 					  "ingress=%s egress=%s mtu=%u mac=%02x:%02x:%02x:%02x:%02x:%02x "
 					  "up=%d master=%s ipv6=%s alias=%s", l->name, l->kind,
-					  name_of(t, l->parent), l->vlan.id, l->vlan.protocol,
+					  parent_of(t, l), l->vlan.id, l->vlan.protocol,
 					  l->vlan.flags, ingress, egress, l->mtu, l->mac[0], l->mac[1],
 					  l->mac[2], l->mac[3], l->mac[4], l->mac[5], l->up,
-					  name_of(t, l->master), ipv6_text(l), l->alias), 0);
+					  name_of(t, l->ns, l->master), ipv6_text(l), l->alias), 0);
 	else
 		ck_assert_int_ge(asprintf(&line, "%s kind=%s mtu=%u up=%d master=%s ipv6=%s alias=%s "
 					  "mac=%s", l->name, l->kind, l->mtu, l->up,
-					  name_of(t, l->master), ipv6_text(l), l->alias,
+					  name_of(t, l->ns, l->master), ipv6_text(l), l->alias,
 					  strcmp(l->kind, "bridge") ? "kept" : "derived"), 0);
 	free(egress);
 	return line;
 }
 
-char *kt_snapshot(struct vt_nl *nl, const char *initials)
+/* The links of namespace @ns in @t as kt_snapshot() lines, sorted, onto @f. */
+static void snapshot_ns(FILE *f, const struct vt_link_table *t, uint16_t ns, const char *initials)
 {
-	struct vt_link_table t = { 0 };
-	char **lines, *out = NULL;
-	size_t n = 0, len = 0;
-	FILE *f;
+	char **lines = calloc(t->n + 1, sizeof(*lines));
+	size_t n = 0;
 
-	kt_dump(nl, &t);
-	lines = calloc(t.n + 1, sizeof(*lines));
-	for (size_t i = 0; i < t.n; i++)
-		if (!initials || strchr(initials, t.links[i].name[0]))
-			lines[n++] = describe(&t, &t.links[i]);
+	ck_assert_ptr_nonnull(lines);
+	for (size_t i = 0; i < t->n; i++)
+		if (t->links[i].ns == ns && (!initials || strchr(initials, t->links[i].name[0])))
+			lines[n++] = describe(t, &t->links[i]);
 	qsort(lines, n, sizeof(*lines), cmp_line);
-	f = open_memstream(&out, &len);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s\n", lines[i]);
 		free(lines[i]);
 	}
-	fclose(f);
 	free(lines);
+}
+
+char *kt_snapshot(struct vt_nl *nl, const char *initials)
+{
+	struct vt_link_table t = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	kt_dump(nl, &t);
+	f = open_memstream(&out, &len);
+	snapshot_ns(f, &t, VT_NS_OWN, initials);
+	fclose(f);
+	vt_link_table_clear(&t);
+	return out;
+}
+
+char *kt_snapshot_netns(struct vt_nl *nl, const char *initials, const char *const *paths,
+			size_t n)
+{
+	struct vt_link_table t = { 0 };
+	uint16_t slot[KT_MAX_NETNS];
+	uint64_t cookie[KT_MAX_NETNS];
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	netns_register(nl, paths, n, slot, cookie);
+	kt_dump(nl, &t);
+	vt_nl_netns_forget(nl);
+	f = open_memstream(&out, &len);
+	fprintf(f, "== own\n");
+	snapshot_ns(f, &t, VT_NS_OWN, initials);
+	for (size_t i = 0; i < n; i++) {
+		if (!cookie[i]) {
+			fprintf(f, "== %s none\n", paths[i]);
+			continue;
+		}
+		fprintf(f, "== %s %" PRIu64 "\n", paths[i], cookie[i]);
+		snapshot_ns(f, &t, slot[i], initials);
+	}
+	fclose(f);
 	vt_link_table_clear(&t);
 	return out;
 }
@@ -415,26 +495,32 @@ static char *qos_text(const struct vt_link *l)
 }
 
 /* A parent or master: by name, or as "#ifindex". */
-static void link_ref(char *buf, size_t len, const struct vt_link_table *t, int ifindex,
-		     bool by_index)
+static void link_ref(char *buf, size_t len, const struct vt_link_table *t, uint16_t ns,
+		     int ifindex, bool by_index)
 {
 	if (by_index && ifindex)
 		snprintf(buf, len, "#%d", ifindex);
 	else
-		snprintf(buf, len, "%s", name_of(t, ifindex));
+		snprintf(buf, len, "%s", name_of(t, ns, ifindex));
 }
 
-static char *world_line(const struct vt_link_table *t, const struct vt_link *l, bool by_index)
+static char *world_line(const struct vt_link_table *t, const struct vt_link *l, bool by_index,
+			unsigned ns)
 {
 	char *line = NULL, *qos = l->is_vlan ? qos_text(l) : strdup("-");
-	char parent[VT_IFNAMSIZ + 8], master[VT_IFNAMSIZ + 8];
+	char parent[VT_IFNAMSIZ + 16], master[VT_IFNAMSIZ + 8], where[16] = "";
 	const uint8_t *m = l->mac;
 
-	link_ref(parent, sizeof(parent), t, l->parent, by_index);
-	link_ref(master, sizeof(master), t, l->master, by_index);
-	ck_assert_int_ge(asprintf(&line, "%s ifindex=%d kind=%s parent=%s vlan=%u proto=%04x "
+	link_ref(parent, sizeof(parent), t, l->parent_ns, l->parent, by_index);
+	if (l->parent && l->parent_ns != l->ns)
+		strcat(parent, "@own");
+	link_ref(master, sizeof(master), t, l->ns, l->master, by_index);
+	/* The own namespace's lines stay as they were before namespaces. */
+	if (ns)
+		snprintf(where, sizeof(where), "ns=%u ", ns);
+	ck_assert_int_ge(asprintf(&line, "%s%s ifindex=%d kind=%s parent=%s vlan=%u proto=%04x "
 				  "flags=%x ingress=%s mtu=%u mac=%02x:%02x:%02x:%02x:%02x:%02x up=%d "
-				  "master=%s group=%u ipv6=%s alias=%s", l->name, l->ifindex, l->kind,
+				  "master=%s group=%u ipv6=%s alias=%s", where, l->name, l->ifindex, l->kind,
 				  parent, l->is_vlan ? l->vlan.id : 0, l->is_vlan ? l->vlan.protocol : 0,
 				  l->is_vlan ? l->vlan.flags : 0, qos, l->mtu, m[0], m[1], m[2], m[3],
 				  m[4], m[5], l->up, master, l->group, ipv6_text(l), l->alias), 0);
@@ -442,13 +528,19 @@ static char *world_line(const struct vt_link_table *t, const struct vt_link *l, 
 	return line;
 }
 
-void kt_world_read(struct vt_nl *nl, struct kt_world *w, bool by_index)
+void kt_world_read_netns(struct vt_nl *nl, struct kt_world *w, bool by_index,
+			 const char *const *paths, size_t n)
 {
 	struct vt_link_table t = { 0 };
+	uint16_t slot[KT_MAX_NETNS];
 	size_t len = 0;
 	FILE *f;
 
+	memset(w, 0, sizeof(*w));
+	netns_register(nl, paths, n, slot, w->cookie);
+	w->n_netns = n;
 	kt_dump(nl, &t);
+	vt_nl_netns_forget(nl);
 	w->n = t.n;
 	w->devs = calloc(t.n + 1, sizeof(*w->devs));
 	f = open_memstream(&w->text, &len);
@@ -456,16 +548,27 @@ void kt_world_read(struct vt_nl *nl, struct kt_world *w, bool by_index)
 		struct kt_dev *d = &w->devs[i];
 		const struct vt_link *l = &t.links[i];
 
+		d->ns = netns_index(slot, n, l->ns);
+		d->netns = d->ns ? w->cookie[d->ns - 1] : 0;
 		d->ifindex = l->ifindex;
 		snprintf(d->name, sizeof(d->name), "%s", l->name);
 		snprintf(d->alias, sizeof(d->alias), "%s", l->alias);
+		if (l->is_vlan && l->parent)
+			snprintf(d->parent, sizeof(d->parent), "%s", name_of(&t, l->parent_ns, l->parent));
+		d->vlan = l->is_vlan ? l->vlan.id : 0;
+		d->protocol = l->is_vlan ? l->vlan.protocol : 0;
 		d->group = l->group;
 		d->is_vlan = l->is_vlan;
-		d->line = world_line(&t, l, by_index);
+		d->line = world_line(&t, l, by_index, d->ns);
 		fprintf(f, "%s\n", d->line);
 	}
 	fclose(f);
 	vt_link_table_clear(&t);
+}
+
+void kt_world_read(struct vt_nl *nl, struct kt_world *w, bool by_index)
+{
+	kt_world_read_netns(nl, w, by_index, NULL, 0);
 }
 
 void kt_world_free(struct kt_world *w)
@@ -477,20 +580,38 @@ void kt_world_free(struct kt_world *w)
 	memset(w, 0, sizeof(*w));
 }
 
-const struct kt_dev *kt_world_ifindex(const struct kt_world *w, int ifindex)
+const struct kt_dev *kt_world_dev(const struct kt_world *w, uint64_t netns, int ifindex)
 {
 	for (size_t i = 0; i < w->n; i++)
-		if (w->devs[i].ifindex == ifindex)
+		if (w->devs[i].netns == netns && w->devs[i].ifindex == ifindex)
 			return &w->devs[i];
 	return NULL;
 }
 
-const struct kt_dev *kt_world_name(const struct kt_world *w, const char *name)
+const struct kt_dev *kt_world_find(const struct kt_world *w, uint64_t netns, const char *name)
 {
 	for (size_t i = 0; i < w->n; i++)
-		if (!strcmp(w->devs[i].name, name))
+		if (w->devs[i].netns == netns && !strcmp(w->devs[i].name, name))
 			return &w->devs[i];
 	return NULL;
+}
+
+const struct kt_dev *kt_world_ifindex(const struct kt_world *w, int ifindex)
+{
+	return kt_world_dev(w, 0, ifindex);
+}
+
+const struct kt_dev *kt_world_name(const struct kt_world *w, const char *name)
+{
+	return kt_world_find(w, 0, name);
+}
+
+bool kt_world_has_netns(const struct kt_world *w, uint64_t netns)
+{
+	for (size_t i = 0; netns && i < w->n_netns; i++)
+		if (w->cookie[i] == netns)
+			return true;
+	return !netns;
 }
 
 bool kt_marked(const struct kt_dev *d)
@@ -551,6 +672,25 @@ static void collect(json_t *v, struct kt_facts *fx)
 	}
 }
 
+/*
+ * A device entry's "ns" counts into its own journal's "netns" list (from 1):
+ * the devices collected from @from on get that namespace's file and cookie
+ * as "netns_path" and "netns_cookie" (a decimal string, as the journal has it).
+ */
+static void name_netns(const json_t *netns, json_t *devices, size_t from)
+{
+	for (size_t i = from; i < json_array_size(devices); i++) {
+		json_t *e = json_array_get(devices, i);
+		json_int_t ns = json_integer_value(json_object_get(e, "ns"));
+		const json_t *n = ns > 0 ? json_array_get(netns, (size_t)ns - 1) : NULL;
+
+		if (!n)
+			continue;
+		json_object_set(e, "netns_path", json_object_get(n, "path"));
+		json_object_set(e, "netns_cookie", json_object_get(n, "cookie"));
+	}
+}
+
 void kt_journal_facts(const char *state, struct kt_facts *fx)
 {
 	DIR *d = opendir(state);
@@ -566,7 +706,12 @@ void kt_journal_facts(const char *state, struct kt_facts *fx)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", state, e->d_name);
 		doc = json_load_file(path, 0, NULL);
-		collect(doc, fx);
+		{
+			size_t from = json_array_size(fx->devices);
+
+			collect(doc, fx);
+			name_netns(json_object_get(doc, "netns"), fx->devices, from);
+		}
 		json_decref(doc);
 	}
 	if (d)

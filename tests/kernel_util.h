@@ -63,6 +63,16 @@ int kt_ifindex(struct vt_nl *nl, const char *name);
 char *kt_snapshot(struct vt_nl *nl, const char *initials);
 
 /**
+ * kt_snapshot_netns - kt_snapshot() of the own namespace, then of each of
+ * the @n namespace files @paths, each section headed "== own" or
+ * "== PATH COOKIE" ("== PATH none" when it does not exist); a parent in
+ * another namespace than its device's reads "NAME@own". Registered on @nl
+ * for the dump only, as kt_world_read_netns().
+ */
+char *kt_snapshot_netns(struct vt_nl *nl, const char *initials, const char *const *paths,
+			size_t n);
+
+/**
  * kt_bin - the command that runs a built program ("vlantrunk",
  * "vlantrunk-faulty"): its path, behind $VT_BIN_WRAP when set.
  */
@@ -140,19 +150,33 @@ uint64_t kt_rng_next(struct kt_rng *r);
 
 /* One device as the seeded tests compare it: everything vlantrunk manages. */
 struct kt_dev {
+	/*
+	 * Its namespace: 0 for the reader's own, else the SO_NETNS_COOKIE of
+	 * the one it is in, which the kernel never gives to another namespace
+	 * (a name in /run/netns deleted and added again names a new cookie).
+	 */
+	uint64_t netns;
+	unsigned ns;	/* 0: the own namespace; i + 1: kt_world_read_netns()'s @paths[i] */
 	int ifindex;
 	char name[VT_IFNAMSIZ];
 	char alias[VT_ALIAS_MAX + 1];
+	char parent[VT_IFNAMSIZ];	/* a VLAN's parent, by name in its namespace ("" none) */
+	unsigned vlan;
+	uint16_t protocol;
 	uint32_t group;
 	bool is_vlan;
 	char *line;	/* every attribute, on one line */
 };
 
-/* Every link of the namespace, in dump order. */
+#define KT_MAX_NETNS 8
+
+/* Every link of the namespace (and of those named), in dump order. */
 struct kt_world {
 	struct kt_dev *devs;
 	size_t n;
 	char *text;	/* every line */
+	uint64_t cookie[KT_MAX_NETNS];	/* of each namespace named; 0: it does not exist */
+	size_t n_netns;
 };
 
 /**
@@ -161,9 +185,24 @@ struct kt_world {
  * device's line then stays the same when its parent is renamed).
  */
 void kt_world_read(struct vt_nl *nl, struct kt_world *w, bool by_index);
+
+/**
+ * kt_world_read_netns - kt_world_read() of the own namespace and of the @n
+ * namespace files @paths that exist (at most KT_MAX_NETNS), each registered
+ * on @nl for the dump only: a namespace held open outlives `ip netns del`.
+ * A line of a device in one of them starts with "ns=<i+1>".
+ */
+void kt_world_read_netns(struct vt_nl *nl, struct kt_world *w, bool by_index,
+			 const char *const *paths, size_t n);
 void kt_world_free(struct kt_world *w);
+/* Devices of the own namespace, by ifindex or name. */
 const struct kt_dev *kt_world_ifindex(const struct kt_world *w, int ifindex);
 const struct kt_dev *kt_world_name(const struct kt_world *w, const char *name);
+/* A device of the namespace with cookie @netns (0: the own one), by ifindex or name. */
+const struct kt_dev *kt_world_dev(const struct kt_world *w, uint64_t netns, int ifindex);
+const struct kt_dev *kt_world_find(const struct kt_world *w, uint64_t netns, const char *name);
+/** kt_world_has_netns - namespace @netns (a cookie; 0 the own one) was read into @w. */
+bool kt_world_has_netns(const struct kt_world *w, uint64_t netns);
 
 /** kt_marked - @d carries vlantrunk's marker ("vlantrunk:" alias). */
 bool kt_marked(const struct kt_dev *d);
@@ -177,7 +216,11 @@ bool kt_is_journal(const char *name);
  */
 size_t kt_journal_text(const char *state, char **text);
 
-/* What the journals name: devices (objects with an "ifindex") and device groups. */
+/*
+ * What the journals name: devices (objects with an "ifindex"; one in another
+ * namespace than the own also with "netns_path" and "netns_cookie", the file
+ * and the cookie its journal recorded) and device groups.
+ */
 struct kt_facts {
 	json_t *devices;	/* array of those objects */
 	json_t *groups;		/* array of integers */
