@@ -2,14 +2,21 @@
 /*
  * The agent's drift-repair latency, for `make bench` (h):
  *
- *   bench-repair -n REPAIRS -p PREFIX -s NOTIFY_SOCKET -l LOG -- AGENT_COMMAND...
+ *   bench-repair -n REPAIRS -p PREFIX -s NOTIFY_SOCKET -l LOG [-a AGENT_SOCK -k K]
+ *                -- AGENT_COMMAND...
  *
- * Starts the agent with NOTIFY_SOCKET pointing here and waits for READY=1.
+ * Starts the agent with NOTIFY_SOCKET pointing here and waits for READY=1
+ * (the time from fork to READY is reported, and the agent's VmRSS then).
+ * With -a, asks `status` K times (default 3) on the agent's control socket
+ * AGENT_SOCK, as root would (one line in, one JSON document out, read to its
+ * end), and takes VmRSS again.
  * Then, REPAIRS times: deletes the device PREFIX<k> (k = 1, 2, ...), and
  * times from the kernel's acknowledgement of the delete to the link event
  * of the device back, up and marked (the repair's last request); before the
  * next one it waits for the agent's STATUS= notification, which it sends
- * when the run is over. Prints "MEDIAN_US MIN_US MAX_US" on one line.
+ * when the run is over. Prints "MEDIAN_US MIN_US MAX_US READY_US RSS_READY_KIB
+ * RSS_STATUS_KIB RSS_REPAIRS_KIB STATUS_US" on one line (RSS_STATUS_KIB and
+ * STATUS_US, the median time of one status request, are -1 without -a).
  * Everything waits on events (the monitor, the notify socket), with a
  * deadline; exit 1 when one passes or the agent misbehaves.
  */
@@ -103,6 +110,51 @@ static int delete_link(struct vt_nl *nl, const char *name)
 	return ret;
 }
 
+/* The agent's resident set now, in KiB, from /proc/PID/status; -1 if unreadable. */
+static long rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/* One `status` on agent.sock, its answer read to the end (discarded); -errno. */
+static int ask_status(const char *path, size_t *bytes)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), ret = 0;
+	char buf[65536];
+	ssize_t n;
+
+	*bytes = 0;
+	if (fd < 0)
+		return -errno;
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    write(fd, "status\n", 7) != 7)
+		ret = -errno;
+	while (!ret && (n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			ret = -errno;
+		else
+			*bytes += (size_t)n;
+	}
+	close(fd);
+	return ret ? ret : (*bytes ? 0 : -EIO);
+}
+
 static int cmp_ll(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;
@@ -128,14 +180,17 @@ static pid_t start_agent(char **argv, const char *notify, const char *log)
 int main(int argc, char **argv)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	const char *prefix = NULL, *notify = NULL, *log = "/dev/null";
+	const char *prefix = NULL, *notify = NULL, *log = "/dev/null", *agent_sock = NULL;
+	long rss_ready = -1, rss_status = -1, rss_repairs = -1;
+	long long ready_us = 0, status_us = -1, t_start;
+	int asks = 3;
 	struct bench b = { .notify_fd = -1 };
 	struct vt_nl *nl = NULL;
 	long long *us = NULL;
 	int opt, repairs = 5, ret = 1, status;
 	pid_t agent = -1;
 
-	while ((opt = getopt(argc, argv, "+n:p:s:l:")) != -1) {
+	while ((opt = getopt(argc, argv, "+n:p:s:l:a:k:")) != -1) {
 		if (opt == 'n')
 			repairs = atoi(optarg);
 		else if (opt == 'p')
@@ -144,12 +199,16 @@ int main(int argc, char **argv)
 			notify = optarg;
 		else if (opt == 'l')
 			log = optarg;
+		else if (opt == 'a')
+			agent_sock = optarg;
+		else if (opt == 'k')
+			asks = atoi(optarg);
 		else
 			return 125;
 	}
-	if (!prefix || !notify || optind >= argc || repairs < 1 ||
+	if (!prefix || !notify || optind >= argc || repairs < 1 || asks < 1 || asks > 100 ||
 	    strlen(notify) >= sizeof(addr.sun_path)) {
-		fprintf(stderr, "usage: bench-repair -n REPAIRS -p PREFIX -s SOCKET [-l LOG] -- AGENT...\n");
+		fprintf(stderr, "usage: bench-repair -n REPAIRS -p PREFIX -s SOCKET [-l LOG] [-a AGENT_SOCK -k K] -- AGENT...\n");
 		return 125;
 	}
 	us = calloc((size_t)repairs, sizeof(*us));
@@ -161,10 +220,32 @@ int main(int argc, char **argv)
 		perror("bench-repair: set-up");
 		goto out;
 	}
+	t_start = now_us();
 	agent = start_agent(argv + optind, notify, log);
 	if (agent < 0 || await(&b, "READY=1") < 0) {
 		fprintf(stderr, "bench-repair: the agent did not get ready\n");
 		goto out;
+	}
+	ready_us = now_us() - t_start;
+	rss_ready = rss_kib(agent);
+	if (agent_sock) {
+		long long took[100];
+
+		for (int k = 0; k < asks; k++) {
+			long long t0 = now_us();
+			size_t bytes;
+			int err = ask_status(agent_sock, &bytes);
+
+			if (err < 0) {
+				fprintf(stderr, "bench-repair: status on %s: %s\n", agent_sock, strerror(-err));
+				goto out;
+			}
+			took[k] = now_us() - t0;
+			fprintf(stderr, "bench-repair: status %d: %zu bytes in %lld us\n", k + 1, bytes, took[k]);
+		}
+		qsort(took, (size_t)asks, sizeof(*took), cmp_ll);
+		status_us = took[asks / 2];
+		rss_status = rss_kib(agent);
 	}
 	for (int k = 0; k < repairs; k++) {
 		char name[VT_IFNAMSIZ];
@@ -193,8 +274,10 @@ int main(int argc, char **argv)
 	for (int k = 0; k < repairs; k++)
 		fprintf(stderr, " %lld", us[k]);
 	fputc('\n', stderr);
+	rss_repairs = rss_kib(agent);
 	qsort(us, (size_t)repairs, sizeof(*us), cmp_ll);
-	printf("%lld %lld %lld\n", us[repairs / 2], us[0], us[repairs - 1]);
+	printf("%lld %lld %lld %lld %ld %ld %ld %lld\n", us[repairs / 2], us[0], us[repairs - 1], ready_us,
+	       rss_ready, rss_status, rss_repairs, status_us);
 	ret = 0;
 out:
 	/* Nobody listening: the agent's last notifications fail instead of blocking it. */
