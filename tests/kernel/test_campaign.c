@@ -565,6 +565,19 @@ static void write_desired(void)
 	free(text);
 }
 
+/* @d (owned) becomes the desired state in force, written and logged as @what. */
+static void install_desired(json_t *d, const char *what)
+{
+	char *text;
+
+	json_decref(C.desired);
+	C.desired = d;
+	write_desired();
+	text = json_dumps(d, JSON_COMPACT);
+	note("step %u: %s%s: %s\n", C.step, what, C.drop_tc ? " (without tc)" : "", text);
+	free(text);
+}
+
 static const json_t *desired_trunk(const char *name)
 {
 	const json_t *t;
@@ -1274,15 +1287,7 @@ static void step_reader(void)
 
 static void step_rewrite(void)
 {
-	json_t *d = gen_desired(C.desired);
-	char *text;
-
-	json_decref(C.desired);
-	C.desired = d;
-	write_desired();
-	text = json_dumps(d, JSON_COMPACT);
-	note("step %u: new desired state%s: %s\n", C.step, C.drop_tc ? " (without tc)" : "", text);
-	free(text);
+	install_desired(gen_desired(C.desired), "new desired state");
 }
 
 /* ta's subport that is tq's parent, in @d, or NULL. */
@@ -1390,7 +1395,6 @@ static void step_tweak(void)
 static void step_move(void)
 {
 	json_t *d = json_deep_copy(C.desired), *trunks = json_object_get(d, "trunks"), *sp;
-	char *text;
 	size_t t;
 
 	memset(C.used, 0, sizeof(C.used));
@@ -1421,12 +1425,7 @@ static void step_move(void)
 		if (ns_of(sp))
 			json_object_del(sp, "master");
 	}
-	json_decref(C.desired);
-	C.desired = d;
-	write_desired();
-	text = json_dumps(d, JSON_COMPACT);
-	note("step %u: subports moved%s: %s\n", C.step, C.drop_tc ? " (without tc)" : "", text);
-	free(text);
+	install_desired(d, "subports moved");
 }
 
 /* The valid state in force, broken in one of the ways the loader must refuse. */
