@@ -28,6 +28,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,12 +47,34 @@ struct head {
 	uint64_t n_inputs, n_trunks, n_subports, n_egress, n_strings, size;
 };
 
+/*
+ * This build's structures, as far as the bytes can tell: their sizes and
+ * where each field is. A change of what a field means with the same layout
+ * must change CACHE_MAGIC.
+ */
 static void layout(uint32_t out[4])
 {
+	static const size_t offsets[] = {
+		offsetof(struct vt_trunk, parent), offsetof(struct vt_trunk, admin_state_up),
+		offsetof(struct vt_trunk, subports), offsetof(struct vt_trunk, n_subports),
+		offsetof(struct vt_trunk, file), offsetof(struct vt_trunk, outer),
+		offsetof(struct vt_trunk, depth), offsetof(struct vt_subport, vlan),
+		offsetof(struct vt_subport, protocol), offsetof(struct vt_subport, up),
+		offsetof(struct vt_subport, adopt), offsetof(struct vt_subport, ipv6),
+		offsetof(struct vt_subport, vlan_flags), offsetof(struct vt_subport, ingress),
+		offsetof(struct vt_subport, egress), offsetof(struct vt_subport, n_egress),
+		offsetof(struct vt_subport, managed), offsetof(struct vt_subport, mtu),
+		offsetof(struct vt_subport, mac), offsetof(struct vt_subport, master),
+		offsetof(struct vt_subport, netns),
+	};
+	uint32_t hash = 2166136261u;	/* FNV-1a over the offsets */
+
+	for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++)
+		hash = (hash ^ (uint32_t)offsets[i]) * 16777619u;
 	out[0] = sizeof(struct vt_trunk);
 	out[1] = sizeof(struct vt_subport);
 	out[2] = sizeof(struct vt_qos_entry);
-	out[3] = VT_DESIRED_MAX_SUBPORTS;
+	out[3] = hash;
 }
 
 /* A cursor over the cache's bytes: takes fail (return NULL) past the end. */
