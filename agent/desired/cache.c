@@ -16,20 +16,19 @@
  * in the state dir (root's, 0600); a cache that cannot be read, written, or
  * that does not match is no error: the files are parsed as without it.
  *
- * Layout (host byte order, no padding between parts):
+ * Layout (host byte order, no padding between parts), written and read in
+ * one pass:
  *   struct head
  *   per input: uint64_t name_len, data_len; the name's bytes, the data
- *   struct vt_trunk[n_trunks]      (pointers meaningless, set on reading)
- *   uint64_t trunk_file[n_trunks]  (its file's input index)
- *   struct vt_subport[n_subports]  (every trunk's, in order)
- *   uint64_t netns_len[n_subports] (0: no netns)
- *   struct vt_qos_entry[n_egress]  (every subport's, in order)
- *   the netns strings, concatenated, without their NULs
+ *   per trunk: struct vt_trunk (pointers NULL), uint64_t its file's
+ *     input index, then per subport: struct vt_subport, uint64_t the
+ *     netns's length (0: none), its bytes, its egress entries
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,12 +38,12 @@
 #include "desired_internal.h"
 
 #define CACHE_NAME "desired.cache"
-#define CACHE_MAGIC "vtdsrd2"
+#define CACHE_MAGIC "vtdsrd3"
 
 struct head {
 	char magic[8];
 	uint32_t layout[4];
-	uint64_t n_inputs, n_trunks, n_subports, n_egress, n_strings, size;
+	uint64_t n_inputs, n_trunks, size;
 };
 
 /*
@@ -77,30 +76,43 @@ static void layout(uint32_t out[4])
 	out[3] = hash;
 }
 
-/* A cursor over the cache's bytes: takes fail (return NULL) past the end. */
-struct cursor {
-	char *p;
-	size_t left;
+
+/*
+ * The cache is read through one small buffer, never whole: in User-Mode
+ * Linux a page touched for the first time costs about 80 us, and the cache
+ * is as large as the input and the state's structures together.
+ */
+struct reader {
+	FILE *f;
+	uint64_t left;			/* bytes not yet read */
+	char chunk[16384];
 };
 
-static void *take(struct cursor *c, uint64_t n)
+static bool get(struct reader *r, void *dst, uint64_t n)
 {
-	void *at = c->p;
-
-	if (n > c->left)
-		return NULL;
-	c->p += n;
-	c->left -= n;
-	return at;
+	if (n > r->left || (n && fread(dst, 1, n, r->f) != n))
+		return false;
+	r->left -= n;
+	return true;
 }
 
-static bool take_u64(struct cursor *c, uint64_t *v)
+static bool get_u64(struct reader *r, uint64_t *v)
 {
-	void *at = take(c, sizeof(*v));
+	return get(r, v, sizeof(*v));
+}
 
-	if (at)
-		memcpy(v, at, sizeof(*v));
-	return at != NULL;
+/* The next @n bytes are @want's. */
+static bool same_bytes(struct reader *r, const char *want, uint64_t n)
+{
+	while (n) {
+		size_t k = n < sizeof(r->chunk) ? n : sizeof(r->chunk);
+
+		if (!get(r, r->chunk, k) || memcmp(r->chunk, want, k))
+			return false;
+		want += k;
+		n -= k;
+	}
+	return true;
 }
 
 static bool terminated(const char *s, size_t size)
@@ -109,33 +121,43 @@ static bool terminated(const char *s, size_t size)
 }
 
 /* The inputs, as they are now, against the cache's. */
-static bool same_inputs(struct cursor *c, const struct vt_desired_input *in, size_t n)
+static bool same_inputs(struct reader *r, const struct vt_desired_input *in, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint64_t name_len, data_len;
-		const char *name, *data;
 
-		if (!take_u64(c, &name_len) || !take_u64(c, &data_len))
-			return false;
-		name = take(c, name_len);
-		data = take(c, data_len);
-		if (!name || !data || name_len != strlen(in[i].file) || data_len != in[i].len ||
-		    memcmp(name, in[i].file, name_len) || memcmp(data, in[i].buf, data_len))
+		if (!get_u64(r, &name_len) || !get_u64(r, &data_len) ||
+		    name_len != strlen(in[i].file) || data_len != in[i].len ||
+		    !same_bytes(r, in[i].file, name_len) || !same_bytes(r, in[i].buf, data_len))
 			return false;
 	}
 	return true;
 }
 
-/* The structures after the inputs into @out, every pointer set; false when they do not add up. */
-static bool unpack(struct cursor *c, const struct head *h, const struct vt_desired_input *in,
+/* One subport, after its struct: its netns and egress map, owned from here on. */
+static bool unpack_subport(struct reader *r, struct vt_subport *sp)
+{
+	size_t n_egress = sp->n_egress;
+	uint64_t len;
+
+	sp->egress = NULL;
+	sp->n_egress = 0;
+	sp->netns = NULL;
+	if (!terminated(sp->name, sizeof(sp->name)) || !terminated(sp->master, sizeof(sp->master)) ||
+	    n_egress > VT_DESIRED_MAX_EGRESS || !get_u64(r, &len) || len > VT_NETNS_PATH_MAX)
+		return false;
+	if (len && (!(sp->netns = calloc(1, len + 1)) || !get(r, sp->netns, len)))
+		return false;
+	if (n_egress && !(sp->egress = malloc(n_egress * sizeof(*sp->egress))))
+		return false;
+	sp->n_egress = n_egress;
+	return !n_egress || get(r, sp->egress, n_egress * sizeof(*sp->egress));
+}
+
+/* Every trunk, each followed by its file and its subports, into @out. */
+static bool unpack(struct reader *r, const struct head *h, const struct vt_desired_input *in,
 		   struct vt_desired *out)
 {
-	struct vt_subport *subports;
-	const struct vt_qos_entry *egress;
-	const char *strings, *trunks;
-	char *trunk_file, *netns_len;
-	uint64_t n_sp = 0, n_eg = 0, n_str = 0;
-
 	out->files = calloc(h->n_inputs ? h->n_inputs : 1, sizeof(*out->files));
 	out->trunks = calloc(h->n_trunks ? h->n_trunks : 1, sizeof(*out->trunks));
 	if (!out->files || !out->trunks)
@@ -143,262 +165,160 @@ static bool unpack(struct cursor *c, const struct head *h, const struct vt_desir
 	for (; out->n_files < h->n_inputs; out->n_files++)
 		if (!(out->files[out->n_files] = strdup(in[out->n_files].file)))
 			return false;
-	trunks = take(c, h->n_trunks * sizeof(struct vt_trunk));
-	if (!trunks)
-		return false;
-	memcpy(out->trunks, trunks, h->n_trunks * sizeof(struct vt_trunk));
-	trunk_file = take(c, h->n_trunks * sizeof(uint64_t));
-	subports = take(c, h->n_subports * sizeof(*subports));
-	netns_len = take(c, h->n_subports * sizeof(uint64_t));
-	egress = take(c, h->n_egress * sizeof(*egress));
-	strings = take(c, h->n_strings);
-	if (!trunk_file || !subports || !netns_len || !egress || !strings || c->left)
-		return false;
-	/* Each trunk takes the next n_subports; until it holds them it owns none. */
 	for (size_t i = 0; i < h->n_trunks; i++) {
 		struct vt_trunk *t = &out->trunks[i];
 		uint64_t file;
+		size_t n;
 
-		memcpy(&file, trunk_file + i * sizeof(file), sizeof(file));
-		t->file = file < h->n_inputs ? out->files[file] : NULL;
-		if (!t->file || t->n_subports > h->n_subports - n_sp ||
-		    !terminated(t->name, sizeof(t->name)) ||
-		    !terminated(t->parent, sizeof(t->parent))) {
-			t->subports = NULL;
-			t->n_subports = 0;
-			out->n_trunks = i;
+		if (!get(r, t, sizeof(*t)))
 			return false;
-		}
-		t->subports = t->n_subports ? calloc(t->n_subports, sizeof(*t->subports)) : NULL;
-		if (t->n_subports && !t->subports) {
-			t->n_subports = 0;
-			out->n_trunks = i;
-			return false;
-		}
+		n = t->n_subports;
+		/* Counted in @out from here: it owns only what is read into it. */
+		t->subports = NULL;
+		t->n_subports = 0;
 		out->n_trunks = i + 1;
-		for (size_t j = 0; j < t->n_subports; j++) {
-			struct vt_subport *sp = &t->subports[j];
-			uint64_t len;
-
-			*sp = subports[n_sp];
-			memcpy(&len, netns_len + n_sp++ * sizeof(len), sizeof(len));
-			sp->egress = NULL;
-			sp->netns = NULL;
-			if (sp->n_egress > h->n_egress - n_eg || len > h->n_strings - n_str ||
-			    !terminated(sp->name, sizeof(sp->name)) ||
-			    !terminated(sp->master, sizeof(sp->master))) {
-				sp->n_egress = 0;
+		if (!get_u64(r, &file) || file >= h->n_inputs || n > VT_DESIRED_MAX_TRUNK_SUBPORTS ||
+		    !terminated(t->name, sizeof(t->name)) || !terminated(t->parent, sizeof(t->parent)))
+			return false;
+		t->file = out->files[file];
+		if (n && !(t->subports = calloc(n, sizeof(*t->subports))))
+			return false;
+		for (size_t j = 0; j < n; j++) {
+			if (!get(r, &t->subports[j], sizeof(t->subports[j])))
 				return false;
-			}
-			if (sp->n_egress) {
-				sp->egress = malloc(sp->n_egress * sizeof(*sp->egress));
-				if (!sp->egress) {
-					sp->n_egress = 0;
-					return false;
-				}
-				memcpy(sp->egress, egress + n_eg, sp->n_egress * sizeof(*sp->egress));
-				n_eg += sp->n_egress;
-			}
-			if (len && !(sp->netns = strndup(strings + n_str, len)))
+			t->n_subports = j + 1;
+			if (!unpack_subport(r, &t->subports[j]))
 				return false;
-			n_str += len;
 		}
 	}
-	return n_sp == h->n_subports && n_eg == h->n_egress && n_str == h->n_strings;
-}
-
-/* Read all of the cache file into a new buffer: 0 or a negative errno. */
-static int slurp(int dirfd, char **buf, size_t *len)
-{
-	int fd = openat(dirfd, CACHE_NAME, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	struct stat st;
-	ssize_t n = 0;
-	int ret = 0;
-
-	*buf = NULL;
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(struct head)) {
-		ret = -ENOENT;
-		goto out;
-	}
-	*len = (size_t)st.st_size;
-	*buf = malloc(*len);
-	if (!*buf) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (size_t got = 0; got < *len; got += (size_t)n) {
-		n = read(fd, *buf + got, *len - got);
-		if (n < 0 && errno == EINTR) {
-			n = 0;
-			continue;
-		}
-		if (n <= 0) {
-			ret = -EIO;
-			goto out;
-		}
-	}
-out:
-	if (ret) {
-		free(*buf);
-		*buf = NULL;
-	}
-	close(fd);
-	return ret;
+	return r->left == 0;
 }
 
 bool vt_desired_cache_read(int dirfd, const struct vt_desired_input *in, size_t n_in,
 			   struct vt_desired *out)
 {
-	struct cursor c;
+	struct reader *r = NULL;
+	struct stat st;
 	struct head h;
 	uint32_t want[4];
-	char *buf;
-	size_t len;
 	bool hit = false;
+	int fd;
 
-	if (dirfd < 0 || slurp(dirfd, &buf, &len) < 0)
+	if (dirfd < 0)
 		return false;
-	c = (struct cursor){ .p = buf, .left = len };
-	memcpy(&h, take(&c, sizeof(h)), sizeof(h));
+	fd = openat(dirfd, CACHE_NAME, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	r = calloc(1, sizeof(*r));
+	if (!r || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(r->f = fdopen(fd, "r"))) {
+		close(fd);
+		goto out;
+	}
+	r->left = (uint64_t)st.st_size;
 	layout(want);
-	if (memcmp(h.magic, CACHE_MAGIC, sizeof(h.magic)) || memcmp(h.layout, want, sizeof(want)) ||
-	    h.size != len || h.n_inputs != n_in || h.n_trunks > VT_DESIRED_MAX_TRUNKS ||
-	    h.n_subports > VT_DESIRED_MAX_SUBPORTS || h.n_egress > VT_DESIRED_MAX_EGRESS_TOTAL ||
-	    h.n_strings > len)
+	if (!get(r, &h, sizeof(h)) || memcmp(h.magic, CACHE_MAGIC, sizeof(h.magic)) ||
+	    memcmp(h.layout, want, sizeof(want)) || h.size != (uint64_t)st.st_size ||
+	    h.n_inputs != n_in || h.n_trunks > VT_DESIRED_MAX_TRUNKS)
 		goto out;
-	if (!same_inputs(&c, in, n_in))
+	if (!same_inputs(r, in, n_in))
 		goto out;
-	hit = unpack(&c, &h, in, out);
+	hit = unpack(r, &h, in, out);
 	if (hit)
 		out->cached = true;
 	else
 		vt_desired_free(out);
 out:
-	free(buf);
+	if (r && r->f)
+		fclose(r->f);
+	free(r);
 	return hit;
 }
 
-/* What the cache of @d from @in takes, and each part's count into @h. */
-static size_t measure(const struct vt_desired_input *in, size_t n_in, const struct vt_desired *d,
-		      struct head *h)
+struct writing {
+	const struct vt_desired_input *in;
+	size_t n_in;
+	const struct vt_desired *d;
+};
+
+static int put(FILE *f, const void *src, size_t n)
 {
-	size_t size = sizeof(*h);
+	return n && fwrite(src, 1, n, f) != n ? -EIO : 0;
+}
 
-	*h = (struct head){ .n_inputs = n_in, .n_trunks = d->n_trunks };
-	memcpy(h->magic, CACHE_MAGIC, sizeof(h->magic));
-	layout(h->layout);
-	for (size_t i = 0; i < n_in; i++)
-		size += 2 * sizeof(uint64_t) + strlen(in[i].file) + in[i].len;
-	for (size_t i = 0; i < d->n_trunks; i++) {
-		h->n_subports += d->trunks[i].n_subports;
-		for (size_t j = 0; j < d->trunks[i].n_subports; j++) {
-			const struct vt_subport *sp = &d->trunks[i].subports[j];
+static int put_u64(FILE *f, uint64_t v)
+{
+	return put(f, &v, sizeof(v));
+}
 
-			h->n_egress += sp->n_egress;
-			h->n_strings += sp->netns ? strlen(sp->netns) : 0;
+/* The size of what print() writes, for the head. */
+static uint64_t measure(const struct writing *w)
+{
+	uint64_t size = sizeof(struct head);
+
+	for (size_t i = 0; i < w->n_in; i++)
+		size += 2 * sizeof(uint64_t) + strlen(w->in[i].file) + w->in[i].len;
+	for (size_t i = 0; i < w->d->n_trunks; i++) {
+		const struct vt_trunk *t = &w->d->trunks[i];
+
+		size += sizeof(*t) + sizeof(uint64_t);
+		for (size_t j = 0; j < t->n_subports; j++) {
+			const struct vt_subport *sp = &t->subports[j];
+
+			size += sizeof(*sp) + sizeof(uint64_t) + (sp->netns ? strlen(sp->netns) : 0) +
+				sp->n_egress * sizeof(*sp->egress);
 		}
 	}
-	size += d->n_trunks * (sizeof(struct vt_trunk) + sizeof(uint64_t)) +
-		h->n_subports * (sizeof(struct vt_subport) + sizeof(uint64_t)) +
-		h->n_egress * sizeof(struct vt_qos_entry) + h->n_strings;
-	h->size = size;
 	return size;
 }
 
-static char *put(char *p, const void *src, size_t n)
+static int print(FILE *f, void *arg)
 {
-	if (n)
-		memcpy(p, src, n);
-	return p + n;
-}
+	const struct writing *w = arg;
+	const struct vt_desired *d = w->d;
+	struct head h = { .n_inputs = w->n_in, .n_trunks = d->n_trunks, .size = measure(w) };
+	int ret;
 
-static char *put_u64(char *p, uint64_t v)
-{
-	return put(p, &v, sizeof(v));
-}
+	memcpy(h.magic, CACHE_MAGIC, sizeof(h.magic));
+	layout(h.layout);
+	ret = put(f, &h, sizeof(h));
+	for (size_t i = 0; i < w->n_in && !ret; i++)
+		ret = put_u64(f, strlen(w->in[i].file)) ?: put_u64(f, w->in[i].len) ?:
+		      put(f, w->in[i].file, strlen(w->in[i].file)) ?:
+		      put(f, w->in[i].buf, w->in[i].len);
+	for (size_t i = 0; i < d->n_trunks && !ret; i++) {
+		const struct vt_trunk *t = &d->trunks[i];
+		size_t file = 0;
+		struct vt_trunk bare;
 
-static void pack(char *p, const struct head *h, const struct vt_desired_input *in, size_t n_in,
-		 const struct vt_desired *d)
-{
-	p = put(p, h, sizeof(*h));
-	for (size_t i = 0; i < n_in; i++) {
-		p = put_u64(p, strlen(in[i].file));
-		p = put_u64(p, in[i].len);
-		p = put(p, in[i].file, strlen(in[i].file));
-		p = put(p, in[i].buf, in[i].len);
-	}
-	p = put(p, d->trunks, d->n_trunks * sizeof(*d->trunks));
-	for (size_t i = 0; i < d->n_trunks; i++) {
-		size_t f = 0;
+		while (file < d->n_files && d->files[file] != t->file)
+			file++;
+		/* No addresses of this process in the file: they mean nothing to the next. */
+		memcpy(&bare, t, sizeof(bare));
+		bare.subports = NULL;
+		bare.file = NULL;
+		ret = put(f, &bare, sizeof(bare)) ?: put_u64(f, file);
+		for (size_t j = 0; j < t->n_subports && !ret; j++) {
+			const struct vt_subport *sp = &t->subports[j];
+			size_t len = sp->netns ? strlen(sp->netns) : 0;
+			struct vt_subport sp_bare;
 
-		while (f < d->n_files && d->files[f] != d->trunks[i].file)
-			f++;
-		p = put_u64(p, f);
-	}
-	for (size_t i = 0; i < d->n_trunks; i++)
-		p = put(p, d->trunks[i].subports,
-			d->trunks[i].n_subports * sizeof(*d->trunks[i].subports));
-	for (size_t i = 0; i < d->n_trunks; i++)
-		for (size_t j = 0; j < d->trunks[i].n_subports; j++) {
-			const char *netns = d->trunks[i].subports[j].netns;
-
-			p = put_u64(p, netns ? strlen(netns) : 0);
+			memcpy(&sp_bare, sp, sizeof(sp_bare));
+			sp_bare.egress = NULL;
+			sp_bare.netns = NULL;
+			ret = put(f, &sp_bare, sizeof(sp_bare)) ?: put_u64(f, len) ?:
+			      put(f, sp->netns, len) ?:
+			      put(f, sp->egress, sp->n_egress * sizeof(*sp->egress));
 		}
-	for (size_t i = 0; i < d->n_trunks; i++)
-		for (size_t j = 0; j < d->trunks[i].n_subports; j++) {
-			const struct vt_subport *sp = &d->trunks[i].subports[j];
-
-			p = put(p, sp->egress, sp->n_egress * sizeof(*sp->egress));
-		}
-	for (size_t i = 0; i < d->n_trunks; i++)
-		for (size_t j = 0; j < d->trunks[i].n_subports; j++) {
-			const char *netns = d->trunks[i].subports[j].netns;
-
-			if (netns)
-				p = put(p, netns, strlen(netns));
-		}
-}
-
-struct packed {
-	const char *buf;
-	size_t len;
-};
-
-static int fill(int fd, void *arg)
-{
-	const struct packed *pk = arg;
-
-	for (size_t done = 0; done < pk->len;) {
-		ssize_t n = write(fd, pk->buf + done, pk->len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
 	}
-	return 0;
+	return ret;
 }
 
 int vt_desired_cache_write(int dirfd, const struct vt_desired_input *in, size_t n_in,
 			   const struct vt_desired *d)
 {
-	struct packed pk;
-	struct head h;
-	char *buf;
-	int ret;
+	struct writing w = { .in = in, .n_in = n_in, .d = d };
 
 	if (dirfd < 0)
 		return -EBADF;
-	pk.len = measure(in, n_in, d, &h);
-	buf = malloc(pk.len);
-	if (!buf)
-		return -ENOMEM;
-	pack(buf, &h, in, n_in, d);
-	pk.buf = buf;
-	ret = vt_atomic_file_write(dirfd, CACHE_NAME, 0600, VT_ATOMIC_FILE_OWN_TMP, fill, &pk);
-	free(buf);
-	return ret;
+	return vt_atomic_file_print(dirfd, CACHE_NAME, 0600, VT_ATOMIC_FILE_OWN_TMP, print, &w);
 }
