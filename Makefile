@@ -190,7 +190,7 @@ clean:
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
 FUZZ_CC ?= clang
-FUZZ_SRCS := tests/fuzz/fuzz_desired.c $(wildcard agent/desired/*.c) agent/base/name_table.c \
+FUZZ_SRCS := tests/fuzz/fuzz_desired.c $(wildcard agent/desired/*.c) agent/base/name_table.c agent/base/atomic_file.c \
 	netlink/link_table.c
 
 .PHONY: fuzz

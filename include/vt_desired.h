@@ -87,6 +87,7 @@ struct vt_desired {
 	size_t n_trunks;
 	char **files;			/* every file read, in the order read */
 	size_t n_files;
+	bool cached;			/* read from the cache (vt_desired_load_cached) */
 };
 
 /* One problem found in the desired state. Empty strings mean "not applicable". */
@@ -116,6 +117,15 @@ struct vt_diags {
  * never "no trunks".
  */
 int vt_desired_load(const char *path, struct vt_desired *out, struct vt_diags *diags);
+
+/**
+ * vt_desired_load_cached - the same, keeping the state in "desired.cache" in
+ * the directory @cache_dir (the state dir; NULL: none): a later load of the
+ * very same bytes reads it instead of parsing. Only a valid state is kept; a
+ * cache that cannot be read or written is no error.
+ */
+int vt_desired_load_cached(const char *path, const char *cache_dir, struct vt_desired *out,
+			   struct vt_diags *diags);
 
 /**
  * vt_desired_parse - the same for one document in memory; @file (NULL:

@@ -17,7 +17,8 @@ int vt_atomic_file_write(int dirfd, const char *name, mode_t mode, unsigned int 
 	char *tmp = NULL;
 	int fd, ret;
 
-	if (asprintf(&tmp, "%s.tmp", name) < 0)
+	if ((flags & VT_ATOMIC_FILE_OWN_TMP) ? asprintf(&tmp, "%s.%ld.tmp", name, (long)getpid()) < 0 :
+					       asprintf(&tmp, "%s.tmp", name) < 0)
 		return -ENOMEM;
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0) {

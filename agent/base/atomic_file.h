@@ -22,6 +22,12 @@ enum vt_atomic_file_flags {
 	 * renameat2(RENAME_NOREPLACE). A journal never goes over another.
 	 */
 	VT_ATOMIC_FILE_NOREPLACE = 1 << 0,
+	/*
+	 * The temporary file is "<name>.<pid>.tmp": for a file that processes
+	 * not holding the state dir's lock write (two of them would truncate
+	 * each other's "<name>.tmp" and rename a mix).
+	 */
+	VT_ATOMIC_FILE_OWN_TMP = 1 << 1,
 };
 
 /* Writes the whole content to @fd (or @f); 0 or a negative errno. Never closes it. */

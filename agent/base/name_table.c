@@ -6,17 +6,6 @@
 #include "name_table.h"
 #include "vt_array.h"
 
-int vt_name_table_add(struct vt_name_table *t, const char *name, size_t value)
-{
-	struct vt_name_entry *v = vt_array_grow(t->v, &t->cap, t->n + 1, sizeof(*v), 64);
-
-	if (!v)
-		return -ENOMEM;
-	t->v = v;
-	t->v[t->n++] = (struct vt_name_entry){ .name = name, .value = value };
-	return 0;
-}
-
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(((const struct vt_name_entry *)a)->name,
@@ -30,6 +19,24 @@ static int by_name_value(const void *a, const void *b)
 	int c = by_name(a, b);
 
 	return c ? c : (x->value > y->value) - (x->value < y->value);
+}
+
+int vt_name_table_add(struct vt_name_table *t, const char *name, size_t value)
+{
+	struct vt_name_entry *v = vt_array_grow(t->v, &t->cap, t->n + 1, sizeof(*v), 64);
+
+	if (!v)
+		return -ENOMEM;
+	t->v = v;
+	t->v[t->n] = (struct vt_name_entry){ .name = name, .value = value };
+	/*
+	 * Added in order (from a list sorted by name, as desired_check.c's),
+	 * it stays sorted: no qsort at the next lookup.
+	 */
+	if (t->sorted == t->n && (!t->n || by_name_value(&t->v[t->n - 1], &t->v[t->n]) <= 0))
+		t->sorted++;
+	t->n++;
+	return 0;
 }
 
 void vt_name_table_sort(struct vt_name_table *t)

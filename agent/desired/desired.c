@@ -3,6 +3,7 @@
  * desired.c - load the desired state from a file or from a directory of
  * *.json files.
  */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,18 @@
 
 #include "desired_internal.h"
 #include "vt_array.h"
+
+static void inputs_free(struct vt_desired_build *build)
+{
+	for (size_t i = 0; i < build->n_inputs; i++) {
+		free(build->inputs[i].file);
+		free(build->inputs[i].buf);
+		free(build->inputs[i].problem);
+	}
+	free(build->inputs);
+	build->inputs = NULL;
+	build->n_inputs = build->cap_inputs = 0;
+}
 
 /* A problem with a whole file or directory rather than with a field in it. */
 static int report_path(struct vt_desired_build *build, const char *path, const char *fmt, ...)
@@ -42,7 +55,8 @@ static void build_start(struct vt_desired_build *build, struct vt_desired *out,
 /* The rules across files, then the verdict: an invalid state leaves @out empty. */
 static int build_finish(struct vt_desired_build *build, int ret)
 {
-	if (!ret)
+	/* A cached state passed them when it was kept. */
+	if (!ret && !build->out->cached)
 		ret = vt_desired_check(build);
 	if (!ret)
 		ret = vt_diag_count_unlisted(build);
@@ -119,26 +133,81 @@ out:
 	return ret;
 }
 
-static int load_regular_file(struct vt_desired_build *build, int fd, const char *file)
+/*
+ * Take @buf (and @problem, a message, or NULL) as the next input: read now,
+ * parsed (or its problem said) once every file is read. 0 or -ENOMEM.
+ */
+static int add_input(struct vt_desired_build *build, const char *file, char *buf, size_t len,
+		     char *problem)
+{
+	struct vt_desired_input *v;
+	char *copy = strdup(file);
+
+	v = copy ? vt_array_grow(build->inputs, &build->cap_inputs, build->n_inputs + 1,
+				 sizeof(*v), 8) : NULL;
+	if (!v) {
+		free(copy);
+		free(buf);
+		free(problem);
+		return -ENOMEM;
+	}
+	build->inputs = v;
+	v[build->n_inputs++] = (struct vt_desired_input){ .file = copy, .buf = buf, .len = len,
+							  .problem = problem };
+	return 0;
+}
+
+static int add_problem(struct vt_desired_build *build, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int add_problem(struct vt_desired_build *build, const char *file, const char *fmt, ...)
+{
+	char *problem;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&problem, fmt, ap);
+	va_end(ap);
+	return n < 0 ? -ENOMEM : add_input(build, file, NULL, 0, problem);
+}
+
+static int read_regular_file(struct vt_desired_build *build, int fd, const char *file)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	int ret;
 
 	ret = read_file(fd, &buf, &len);
-	if (ret == -EFBIG) {
-		ret = report_path(build, file, VT_DESIRED_TOO_BIG_FMT, VT_DESIRED_MAX_FILE_SIZE);
-		goto out;
-	}
-	if (ret < 0 && ret != -ENOMEM) {
-		ret = report_path(build, file, "cannot read it: %s", strerror(-ret));
-		goto out;
-	}
+	if (ret == -EFBIG)
+		return add_problem(build, file, VT_DESIRED_TOO_BIG_FMT, VT_DESIRED_MAX_FILE_SIZE);
+	if (ret < 0 && ret != -ENOMEM)
+		return add_problem(build, file, "cannot read it: %s", strerror(-ret));
 	if (ret < 0)
-		goto out;
-	ret = vt_desired_parse_doc(build, buf, len, file);
-out:
-	free(buf);
+		return ret;
+	return add_input(build, file, buf, len, NULL);
+}
+
+/* Every file read: the cache when it matches them all, else each parsed in its turn. */
+static int parse_inputs(struct vt_desired_build *build, int cache_fd)
+{
+	bool readable = !build->n_problems;
+	int ret = 0;
+
+	for (size_t i = 0; i < build->n_inputs && readable; i++)
+		readable = !build->inputs[i].problem;
+	if (readable && build->n_inputs &&
+	    vt_desired_cache_read(cache_fd, build->inputs, build->n_inputs, build->out)) {
+		return 0;
+	}
+	for (size_t i = 0; i < build->n_inputs && !ret; i++) {
+		const struct vt_desired_input *in = &build->inputs[i];
+
+		if (in->problem)
+			ret = report_path(build, in->file, "%s", in->problem);
+		else
+			ret = vt_desired_parse_doc(build, in->buf, in->len, in->file);
+	}
 	return ret;
 }
 
@@ -291,12 +360,12 @@ static int load_directory(struct vt_desired_build *build, int fd, const char *pa
 		file_fd = openat(dirfd(dir), names.v[i],
 				 O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (file_fd < 0) {
-			ret = report_path(build, file, "cannot open it: %s", strerror(errno));
+			ret = add_problem(build, file, "cannot open it: %s", strerror(errno));
 		} else {
 			if (fstat(file_fd, &st) == 0 && !S_ISREG(st.st_mode))
-				ret = report_path(build, file, "it is no longer a regular file");
+				ret = add_problem(build, file, "it is no longer a regular file");
 			else
-				ret = load_regular_file(build, file_fd, file);
+				ret = read_regular_file(build, file_fd, file);
 			close(file_fd);
 		}
 		free(file);
@@ -314,11 +383,19 @@ out:
 
 int vt_desired_load(const char *path, struct vt_desired *out, struct vt_diags *diags)
 {
+	return vt_desired_load_cached(path, NULL, out, diags);
+}
+
+int vt_desired_load_cached(const char *path, const char *cache_dir, struct vt_desired *out,
+			   struct vt_diags *diags)
+{
 	struct vt_desired_build build;
 	struct stat st;
-	int fd, ret;
+	int fd, ret, cache_fd = -1;
 
 	build_start(&build, out, diags);
+	if (cache_dir)
+		cache_fd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		ret = report_path(&build, path, "cannot open it: %s", strerror(errno));
@@ -332,14 +409,23 @@ int vt_desired_load(const char *path, struct vt_desired *out, struct vt_diags *d
 		ret = load_directory(&build, fd, path);
 		fd = -1;
 	} else if (S_ISREG(st.st_mode)) {
-		ret = load_regular_file(&build, fd, path);
+		ret = read_regular_file(&build, fd, path);
 	} else {
 		ret = report_path(&build, path, "it is neither a regular file nor a directory");
 	}
+	if (!ret)
+		ret = parse_inputs(&build, cache_fd);
 out:
 	if (fd >= 0)
 		close(fd);
-	return build_finish(&build, ret);
+	ret = build_finish(&build, ret);
+	/* Best effort: without it the next load parses, as this one did. */
+	if (!ret && !out->cached && cache_fd >= 0)
+		vt_desired_cache_write(cache_fd, build.inputs, build.n_inputs, out);
+	if (cache_fd >= 0)
+		close(cache_fd);
+	inputs_free(&build);
+	return ret;
 }
 
 int vt_desired_parse(const char *buf, size_t len, const char *file,

@@ -27,12 +27,19 @@ int vt_doc_problem(struct vt_doc *doc, const char *key, const char *fmt, ...)
 	va_list ap;
 	int ret;
 
+	char path[64] = "";	/* two 20-digit positions fit */
+
+	if (doc->at_trunk != VT_DOC_TOP && doc->at_subport != VT_DOC_TOP)
+		snprintf(path, sizeof(path), "trunks[%zu].subports[%zu]", doc->at_trunk,
+			 doc->at_subport);
+	else if (doc->at_trunk != VT_DOC_TOP)
+		snprintf(path, sizeof(path), "trunks[%zu]", doc->at_trunk);
 	if (!key)
-		snprintf(field, sizeof(field), "%s", doc->path);
-	else if (!doc->path[0])
+		snprintf(field, sizeof(field), "%s", path);
+	else if (!path[0])
 		snprintf(field, sizeof(field), "%s", key);
 	else
-		snprintf(field, sizeof(field), "%s.%s", doc->path, key);
+		snprintf(field, sizeof(field), "%s.%s", path, key);
 	va_start(ap, fmt);
 	ret = vt_diag_vreport(doc->build, &where, fmt, ap);
 	va_end(ap);

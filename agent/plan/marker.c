@@ -10,7 +10,13 @@
 
 void vt_marker_format(char alias[VT_ALIAS_MAX + 1], const char *trunk)
 {
-	snprintf(alias, VT_ALIAS_MAX + 1, VT_MARKER_PREFIX "%s", trunk);
+	size_t n = strlen(VT_MARKER_PREFIX);
+	size_t len = strnlen(trunk, VT_ALIAS_MAX - n);
+
+	/* Once per subport planned: copies, not snprintf. */
+	memcpy(alias, VT_MARKER_PREFIX, n);
+	memcpy(alias + n, trunk, len);
+	alias[n + len] = '\0';
 }
 
 const char *vt_marker_owner(const char *alias)

@@ -36,7 +36,8 @@ int vt_plan_build_held(const struct vt_desired *desired, const struct vt_link_ta
 		.desired = desired, .links = links, .plan = plan, .only = only, .n_only = n_only,
 		.holds = holds, .n_holds = n_holds,
 	};
-	size_t max_reports = desired->n_trunks + links->n;
+	/* One per desired trunk; vt_plan_stale() makes room for the undesired owners it finds. */
+	size_t max_reports = desired->n_trunks;
 	size_t *order = NULL;
 	int ret;
 

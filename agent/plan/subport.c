@@ -19,8 +19,10 @@ static void target_link(const struct vt_subport_target *t, struct vt_link *link)
 	link->ns = t->ns > 0 ? (uint16_t)t->ns : VT_NS_OWN;
 	link->parent_ns = VT_NS_OWN;
 	link->link_netnsid = -1;
-	snprintf(link->name, sizeof(link->name), "%s", sp->name);
-	snprintf(link->kind, sizeof(link->kind), "vlan");
+	/* Both fit (the desired state's names are checked): copies, not snprintf,
+	 * which was most of a no-op's planning per subport. */
+	memcpy(link->name, sp->name, strnlen(sp->name, sizeof(link->name) - 1));
+	memcpy(link->kind, "vlan", sizeof("vlan"));
 	link->parent = t->parent;
 	link->is_vlan = true;
 	link->vlan.id = sp->vlan;

@@ -93,7 +93,8 @@ int vt_world_load(const struct vt_world_opts *o, struct vt_world *world)
 {
 	int ret;
 
-	ret = vt_desired_load(o->config, &world->desired, &world->failure.diags);
+	ret = vt_desired_load_cached(o->config, o->state_dir, &world->desired,
+				     &world->failure.diags);
 	if (ret == -EINVAL) {
 		world->failure.invalid = true;
 		fail(world, NULL, "invalid desired state");

@@ -13,6 +13,7 @@ int main(void)
 	srunner_add_suite(sr, decode_suite());
 	srunner_add_suite(sr, ack_suite());
 	srunner_add_suite(sr, desired_suite());
+	srunner_add_suite(sr, desired_cache_suite());
 	srunner_add_suite(sr, neutron_suite());
 	srunner_add_suite(sr, plan_suite());
 	srunner_add_suite(sr, journal_suite());

@@ -10,6 +10,7 @@ Suite *encode_suite(void);
 Suite *decode_suite(void);
 Suite *ack_suite(void);
 Suite *desired_suite(void);
+Suite *desired_cache_suite(void);
 Suite *neutron_suite(void);
 Suite *plan_suite(void);
 Suite *journal_suite(void);

@@ -31,12 +31,37 @@ START_TEST(test_every_entry_of_a_name_in_value_order)
 }
 END_TEST
 
+/* A table added to in order needs no sort; one entry out of order makes it sort. */
+START_TEST(test_in_order_then_out_of_order)
+{
+	static const char *const names[] = { "a", "b", "b", "c", "d" };
+	struct vt_name_table t = { 0 };
+
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_int_eq(vt_name_table_add(&t, names[i], i), 0);
+	ck_assert_uint_eq(t.sorted, 5);
+	ck_assert_uint_eq(vt_name_table_get(&t, "b", 99), 1);
+	/* After a lookup, in order again: still sorted; then one that is not. */
+	ck_assert_int_eq(vt_name_table_add(&t, "e", 5), 0);
+	ck_assert_uint_eq(t.sorted, 6);
+	ck_assert_int_eq(vt_name_table_add(&t, "b", 0), 0);
+	ck_assert_int_eq(vt_name_table_add(&t, "0", 7), 0);
+	ck_assert_uint_eq(t.sorted, 6);
+	ck_assert_uint_eq(vt_name_table_get(&t, "b", 99), 0);
+	ck_assert_uint_eq(vt_name_table_get(&t, "0", 99), 7);
+	ck_assert_uint_eq(vt_name_table_get(&t, "e", 99), 5);
+	ck_assert_uint_eq(vt_name_table_get(&t, "a", 99), 0);
+	vt_name_table_free(&t);
+}
+END_TEST
+
 Suite *name_table_suite(void)
 {
 	Suite *s = suite_create("name_table");
 	TCase *tc = tcase_create("name_table");
 
 	tcase_add_test(tc, test_every_entry_of_a_name_in_value_order);
+	tcase_add_test(tc, test_in_order_then_out_of_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
