@@ -121,8 +121,9 @@ int vt_nl_parse_error(const struct nlmsghdr *nlh, char *msg, size_t msg_len);
 
 /**
  * vt_nl_decode_link - decode an RTM_NEWLINK or RTM_DELLINK message into
- * @link through libnl-route's link parser. @link owns its egress map and
- * altnames after.
+ * @link with libnl's attribute parser. @link owns its egress map and
+ * altnames after. -EINVAL for a malformed message (nothing is kept then),
+ * -EBADMSG for one of another type, -ENOMEM.
  */
 int vt_nl_decode_link(const struct nlmsghdr *nlh, struct vt_link *link);
 
