@@ -23,6 +23,24 @@
  */
 #define VT_NL_RECV_BUF (128 * 1024)
 
+/*
+ * The buffers of a request socket. Receive: room for the acks of a whole
+ * stage (each ack is its own skb, charged at its truesize: under
+ * VT_NL_ACK_ROOM); the kernel doubles what is asked. Send: many times the
+ * largest datagram batch.c builds (VT_NL_DGRAM_MAX).
+ */
+#define VT_NL_RCVBUF (64 * 1024 * 1024)
+#define VT_NL_SNDBUF (16 * 1024 * 1024)
+/*
+ * The receive buffer one ack takes. With NETLINK_CAP_ACK an ack is a
+ * struct nlmsgerr and its extended-ack attributes (a text of at most 80
+ * bytes for a formatted one, an offset, a policy): a few hundred bytes, in
+ * an skb of 1 KiB or less (netlink_ack(), nlmsg_new()).
+ */
+#define VT_NL_ACK_ROOM 2048
+/* A slot of vt_nl_recv_slots() for acks: more than any capped ack. */
+#define VT_NL_ACK_SLOT 1024
+
 /* One QoS mapping on the wire: an attribute holding struct ifla_vlan_qos_mapping. */
 #define VT_NL_QOS_MAPPING_SIZE 12
 /*
@@ -65,7 +83,6 @@ struct vt_nl {
 	uint32_t portid;
 	uint32_t seq;
 	bool strict;
-	size_t send_max;	/* the largest datagram the send buffer takes */
 	char *buf;	/* VT_NL_RECV_BUF bytes */
 	int self_fd;	/* vlantrunk's own namespace, -1 until one is registered */
 	uint64_t self_dev, self_ino, self_cookie;	/* its identity, with self_fd */
@@ -98,6 +115,36 @@ int vt_nl_netns_fd(const struct vt_nl *nl, uint16_t ns);
  */
 int vt_nl_socket_open(struct mnl_socket **out, unsigned int groups, int rcvbuf,
 		      int sndbuf, bool *strict);
+
+/* What one socket's buffers allow (vt_nl_socket_limits()). */
+struct vt_nl_limits {
+	size_t dgram_max;	/* the largest datagram the send buffer takes */
+	size_t acks_max;	/* the acks the receive buffer holds at once */
+	bool capped;		/* NETLINK_CAP_ACK is on: no ack echoes its request */
+};
+
+/** vt_nl_socket_limits - @sock's limits, read from the kernel (getsockopt). */
+void vt_nl_socket_limits(struct mnl_socket *sock, struct vt_nl_limits *out);
+
+/* Room for the datagrams one recvmmsg() reads: slots of a fixed size. */
+struct vt_nl_slots;
+
+/** vt_nl_slots_new - @n slots of @size bytes each, or NULL (no memory). */
+struct vt_nl_slots *vt_nl_slots_new(size_t n, size_t size);
+
+void vt_nl_slots_free(struct vt_nl_slots *slots);
+
+/**
+ * vt_nl_recv_slots - up to @want datagrams (at most the slots there are) in
+ * one recvmmsg(): as many as are queued once the first is there. Returns
+ * their number, or a negative errno from recvmmsg() (as vt_nl_recv():
+ * -EAGAIN, -EINTR, -ENOBUFS for an overrun). A datagram from anyone but the
+ * kernel, or larger than a slot (cut short), is dropped: its slot is empty.
+ */
+int vt_nl_recv_slots(struct mnl_socket *sock, struct vt_nl_slots *slots, size_t want, int flags);
+
+/** vt_nl_slot - datagram @i of the last vt_nl_recv_slots(); *@len 0 for one dropped. */
+const char *vt_nl_slot(const struct vt_nl_slots *slots, size_t i, size_t *len);
 
 /**
  * vt_nl_recv - one datagram from the kernel. Datagrams from any other sender
