@@ -85,6 +85,7 @@ struct vt_nl {
 	bool strict;
 	char *buf;	/* VT_NL_RECV_BUF bytes */
 	int self_fd;	/* vlantrunk's own namespace, -1 until one is registered */
+	int conf_fd;	/* its VT_IPV6_CONF_DIR, -1 until first used (ipv6.c) */
 	uint64_t self_dev, self_ino, self_cookie;	/* its identity, with self_fd */
 	struct vt_nl_ns *ns;	/* slot k is ns[k - 1] */
 	size_t n_ns;

@@ -227,6 +227,7 @@ int vt_nl_open(struct vt_nl **out)
 		goto err;
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->self_fd = -1;
+	nl->conf_fd = -1;
 	/* Distinct sequence numbers per process make stale answers recognisable. */
 	nl->seq = (uint32_t)getpid() << 16;
 	*out = nl;
@@ -262,6 +263,8 @@ void vt_nl_close(struct vt_nl *nl)
 	if (!nl)
 		return;
 	vt_nl_netns_forget(nl);
+	if (nl->conf_fd >= 0)
+		close(nl->conf_fd);
 	mnl_socket_close(nl->sock);
 	free(nl->buf);
 	free(nl);
