@@ -49,8 +49,12 @@
  * about 5400 mappings; 4096 (48 KiB) leave room for the rest of it.
  */
 #define VT_NL_EGRESS_PER_MSG 4096
-/* Room for everything in a request but its egress mappings: libnl's default page. */
-#define VT_NL_MSG_BASE 4096
+/*
+ * Room for everything in a request but its egress mappings: twice the
+ * largest such request (about 530 bytes, the longest alias and every
+ * ingress mapping among them). libnl zeroes all of a message's room.
+ */
+#define VT_NL_MSG_BASE 1024
 /* The largest request message vlantrunk builds. */
 #define VT_NL_MSG_MAX (VT_NL_MSG_BASE + VT_NL_EGRESS_PER_MSG * VT_NL_QOS_MAPPING_SIZE)
 
