@@ -470,7 +470,7 @@ int vt_nl_send_batch_part(struct vt_nl *nl, struct vt_batch *batch, size_t from,
 	if (to > batch->n)
 		to = batch->n;
 	/* Whatever comes next, the sysctl files written before it are done with. */
-	vt_nl_ipv6_flush(nl);
+	vt_nl_parked_close(nl);
 	if (from >= to)
 		return 0;
 	first = batch->reqs[from].part;

@@ -99,25 +99,6 @@ int vt_nl_ipv6_defaults(struct vt_nl *nl, uint16_t ns, struct vt_ipv6_defaults *
 	return 0;
 }
 
-static int cmp_fd(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
-/*
- * A sysctl file's close() does nothing but close: the kernel sets the value
- * within write() (proc_sys_call_handler()) and has no flush for these files.
- * So a written one is kept until VT_NL_PARKED are, and closed with the
- * others: a device's write costs two syscalls, not three, and a stage of
- * 4094 a few dozen closes (in UML a syscall is some 35 us).
- */
-static void park(struct vt_nl *nl, int fd)
-{
-	if (nl->n_parked == VT_NL_PARKED)
-		vt_nl_ipv6_flush(nl);
-	nl->parked[nl->n_parked++] = fd;
-}
-
 int vt_nl_set_ipv6_disabled(struct vt_nl *nl, uint16_t ns, const char *name, bool disabled)
 {
 	char rel[VT_IFNAMSIZ + 16];
@@ -139,28 +120,7 @@ int vt_nl_set_ipv6_disabled(struct vt_nl *nl, uint16_t ns, const char *name, boo
 	errno = 0;
 	if (write(fd, disabled ? "1\n" : "0\n", 2) != 2)
 		ret = errno ? -errno : -EIO;
-	park(nl, fd);
+	/* Its close() does nothing but close: see parked.c. */
+	vt_nl_parked_add(nl, fd);
 	return ret;
-}
-
-/*
- * Close what park() kept: each run of consecutive descriptors in one
- * close_range() (Linux 5.9), as they mostly are (each open() takes the
- * lowest free one); close() one by one where it is missing.
- */
-void vt_nl_ipv6_flush(struct vt_nl *nl)
-{
-	int *fd = nl->parked;
-	size_t n = nl->n_parked;
-
-	qsort(fd, n, sizeof(*fd), cmp_fd);
-	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && fd[j] == fd[j - 1] + 1; j++)
-			;
-		if (j - i > 1 && close_range((unsigned int)fd[i], (unsigned int)fd[j - 1], 0) == 0)
-			continue;
-		for (size_t k = i; k < j; k++)
-			close(fd[k]);
-	}
-	nl->n_parked = 0;
 }

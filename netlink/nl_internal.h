@@ -82,7 +82,7 @@ struct vt_nl_path {
 	uint16_t slot;
 };
 
-/* Sysctl files vt_nl_set_ipv6_disabled() keeps open, at most (ipv6.c). */
+/* Sysctl files vt_nl_set_ipv6_disabled() keeps open, at most (parked.c). */
 #define VT_NL_PARKED 64
 
 struct vt_nl {
@@ -93,7 +93,7 @@ struct vt_nl {
 	char *buf;	/* VT_NL_RECV_BUF bytes */
 	int self_fd;	/* vlantrunk's own namespace, -1 until one is registered */
 	int conf_fd;	/* its VT_IPV6_CONF_DIR, -1 until first used (ipv6.c) */
-	int parked[VT_NL_PARKED];	/* sysctl files written, not closed yet (ipv6.c) */
+	int parked[VT_NL_PARKED];	/* sysctl files written, not closed yet (parked.c) */
 	size_t n_parked;
 	uint64_t self_dev, self_ino, self_cookie;	/* its identity, with self_fd */
 	struct vt_nl_ns *ns;	/* slot k is ns[k - 1] */
@@ -118,8 +118,11 @@ void vt_nl_map_parent(const struct vt_nl *nl, uint16_t ns, struct vt_link *link)
 /** vt_nl_netns_fd - the file of registered namespace @ns (not VT_NS_OWN), or -1. */
 int vt_nl_netns_fd(const struct vt_nl *nl, uint16_t ns);
 
-/** vt_nl_ipv6_flush - close the sysctl files vt_nl_set_ipv6_disabled() kept open. */
-void vt_nl_ipv6_flush(struct vt_nl *nl);
+/** vt_nl_parked_add - keep @fd, a written sysctl file, to be closed with others (parked.c). */
+void vt_nl_parked_add(struct vt_nl *nl, int fd);
+
+/** vt_nl_parked_close - close every file vt_nl_parked_add() kept. */
+void vt_nl_parked_close(struct vt_nl *nl);
 
 /**
  * vt_nl_socket_open - a NETLINK_ROUTE socket with extended and capped acks,

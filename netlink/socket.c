@@ -242,7 +242,7 @@ err:
 void vt_nl_netns_forget(struct vt_nl *nl)
 {
 	/* The sysctl files kept open may be other namespaces' too. */
-	vt_nl_ipv6_flush(nl);
+	vt_nl_parked_close(nl);
 	for (size_t k = 0; k < nl->n_ns; k++) {
 		mnl_socket_close(nl->ns[k].sock);
 		close(nl->ns[k].fd);

@@ -226,7 +226,7 @@ START_TEST(test_ipv6_disabled_many)
 	kt_sh("for i in $(seq 1 %d); do echo \"link add link d0 name v$i type vlan id $i\"; done"
 	      " > /run/ipv6-many && ip -batch /run/ipv6-many", N);
 	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, VT_NS_OWN, "d0", false), 0);
-	vt_nl_ipv6_flush(fx.nl);
+	vt_nl_parked_close(fx.nl);
 	base = open_fds();	/* the conf directory open among them */
 	for (int i = 1; i <= N; i++) {
 		snprintf(dev, sizeof(dev), "v%d", i);
