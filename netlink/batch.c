@@ -23,16 +23,21 @@
 #include "vt_array.h"
 
 /*
- * Per sendmsg(): bytes well under the send buffer, and few enough messages
- * that all their acks (one skb each, ~1 KiB of receive buffer apiece even
- * when the default buffer could not be raised) fit the receive buffer.
+ * Per sendmsg(): as many messages as the send buffer takes and the receive
+ * buffer has room for the acks of (vt_nl_socket_limits()), up to
+ * VT_DGRAM_MAX bytes: a whole stage of thousands of requests, as the
+ * kernel's own cost is per message and a syscall's per datagram. The cap
+ * bounds the copy the kernel makes of one datagram (a stage of creates with
+ * long egress maps is 50 KiB a message).
  */
-#define VT_CHUNK_BYTES (64 * 1024)
-#define VT_CHUNK_MSGS 256
+#define VT_DGRAM_MAX (8 * 1024 * 1024)
+/* Acks read per recvmmsg(), into slots of VT_NL_ACK_SLOT bytes. */
+#define VT_ACK_SLOTS 256
 /* The kernel has answered by the time sendmsg() returns; this only bounds a broken kernel. */
 #define VT_ACK_TIMEOUT_MS 10000
 
-_Static_assert(VT_NL_MSG_MAX <= VT_CHUNK_BYTES, "a request's message fits one sendmsg()");
+_Static_assert(VT_NL_MSG_MAX <= VT_DGRAM_MAX, "a request's message fits one sendmsg()");
+_Static_assert(VT_NL_SNDBUF >= 2 * VT_DGRAM_MAX, "the send buffer takes the largest datagram");
 
 /* One message of a request. */
 struct vt_part {
@@ -126,7 +131,7 @@ static int queue(struct vt_batch *batch, enum vt_req_op op, uint16_t ns,
 
 	for (size_t i = 0; i < n; i++) {
 		/* Refused here, before anything of the batch is sent. */
-		if (nlmsg_hdr(msg[i])->nlmsg_len > VT_CHUNK_BYTES)
+		if (nlmsg_hdr(msg[i])->nlmsg_len > VT_DGRAM_MAX)
 			return -EMSGSIZE;
 		len += NLMSG_ALIGN(nlmsg_hdr(msg[i])->nlmsg_len);
 	}
@@ -253,14 +258,19 @@ static size_t take_acks(uint32_t portid, struct vt_batch *batch, size_t first,
 	return answered;
 }
 
-static int read_acks(struct vt_nl *nl, struct mnl_socket *sock, uint32_t portid,
+/*
+ * The acks of messages [first, end), many a recvmmsg(). The kernel has
+ * queued them all when sendmsg() returns, unless some did not fit the
+ * receive buffer (ENOBUFS): those requests' outcomes stay unknown.
+ */
+static int read_acks(struct vt_nl_slots *slots, struct mnl_socket *sock, uint32_t portid,
 		     struct vt_batch *batch, size_t first, size_t end)
 {
 	size_t outstanding = end - first;
 	int ret = 0;
 
 	while (outstanding) {
-		ssize_t n = vt_nl_recv(sock, nl->buf, VT_NL_RECV_BUF, MSG_DONTWAIT);
+		int n = vt_nl_recv_slots(sock, slots, outstanding, MSG_DONTWAIT);
 
 		if (n == -EINTR)
 			continue;
@@ -287,10 +297,15 @@ static int read_acks(struct vt_nl *nl, struct mnl_socket *sock, uint32_t portid,
 			continue;
 		}
 		if (n < 0) {
-			ret = (int)n;
+			ret = n;
 			break;
 		}
-		outstanding -= take_acks(portid, batch, first, end, nl->buf, (size_t)n);
+		for (int i = 0; i < n; i++) {
+			size_t len;
+			const char *buf = vt_nl_slot(slots, (size_t)i, &len);
+
+			outstanding -= take_acks(portid, batch, first, end, buf, len);
+		}
 	}
 	return outstanding ? (ret ? ret : -EIO) : 0;
 }
@@ -346,28 +361,32 @@ int vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
  */
 static int send_parts(struct vt_nl *nl, struct vt_batch *batch, size_t from, size_t to)
 {
-	/* A host whose send buffer is smaller gets smaller chunks. */
-	size_t limit = nl->send_max < VT_CHUNK_BYTES ? nl->send_max : VT_CHUNK_BYTES;
-	struct mnl_nlmsg_batch *mb;
-	size_t next = from;
-	char *sendbuf;
-	int ret = 0;
+	struct vt_nl_slots *slots = NULL;
+	struct mnl_nlmsg_batch *mb = NULL;
+	size_t next = from, room = 0;
+	char *sendbuf = NULL;
+	int ret = -ENOMEM;
 
+	/* The most a datagram of these messages can hold: all of them. */
+	for (size_t i = from; i < to; i++)
+		room += NLMSG_ALIGN(batch->parts[i].len) +
+			(batch->parts[i].into ? MNL_ATTR_HDRLEN + 4 : 0);
+	if (room > VT_DGRAM_MAX)
+		room = VT_DGRAM_MAX;
 	/* libmnl wants room for one message past the limit; none is put there. */
-	sendbuf = malloc(2 * VT_CHUNK_BYTES);
-	if (!sendbuf)
-		return -ENOMEM;
-	mb = mnl_nlmsg_batch_start(sendbuf, VT_CHUNK_BYTES);
-	if (!mb) {
-		free(sendbuf);
-		return -ENOMEM;
-	}
+	sendbuf = malloc(room + VT_NL_MSG_MAX + MNL_ATTR_HDRLEN + 4);
+	if (sendbuf)
+		mb = mnl_nlmsg_batch_start(sendbuf, room);
+	if (!mb)
+		goto out;
+	ret = 0;
 
 	while (next < to) {
+		struct vt_nl_limits lim;
 		struct mnl_socket *sock;
 		uint32_t portid;
 		uint16_t via;
-		size_t first;
+		size_t first, limit;
 
 		while (next < to && batch->parts[next].follows && !took_effect(&batch->parts[next - 1]))
 			next++;
@@ -382,8 +401,24 @@ static int send_parts(struct vt_nl *nl, struct vt_batch *batch, size_t from, siz
 			next++;
 			continue;
 		}
+		/* A host whose buffers are smaller gets smaller datagrams. */
+		vt_nl_socket_limits(sock, &lim);
+		limit = lim.dgram_max < room ? lim.dgram_max : room;
+		if (!slots) {
+			/*
+			 * An ack without NETLINK_CAP_ACK (before Linux 4.3) may
+			 * echo its request: then one at a time, into a buffer
+			 * that holds any. One kernel is behind every socket.
+			 */
+			slots = lim.capped ? vt_nl_slots_new(VT_ACK_SLOTS, VT_NL_ACK_SLOT) :
+					     vt_nl_slots_new(1, VT_NL_RECV_BUF);
+			if (!slots) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
 		first = next;
-		while (next < to && next - first < VT_CHUNK_MSGS) {
+		while (next < to && next - first < lim.acks_max) {
 			struct vt_part *part = &batch->parts[next];
 			struct nlmsghdr *nlh = mnl_nlmsg_batch_current(mb);
 			size_t len = part->len + (part->into ? MNL_ATTR_HDRLEN + 4 : 0);
@@ -400,7 +435,7 @@ static int send_parts(struct vt_nl *nl, struct vt_batch *batch, size_t from, siz
 			nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
 			nlh->nlmsg_seq = part->seq = ++nl->seq;
 			nlh->nlmsg_pid = 0;
-			/* queue() refused any message larger than a chunk */
+			/* queue() refused any message larger than a datagram */
 			(void)mnl_nlmsg_batch_next(mb);
 			next++;
 		}
@@ -413,14 +448,17 @@ static int send_parts(struct vt_nl *nl, struct vt_batch *batch, size_t from, siz
 		}
 		for (size_t i = first; i < next; i++)
 			batch->parts[i].result.state = VT_REQ_UNKNOWN;
-		ret = read_acks(nl, sock, portid, batch, first, next);
+		ret = read_acks(slots, sock, portid, batch, first, next);
 		if (ret < 0)
 			break;
 		mnl_nlmsg_batch_reset(mb);
 	}
 
-	mnl_nlmsg_batch_stop(mb);
+out:
+	if (mb)
+		mnl_nlmsg_batch_stop(mb);
 	free(sendbuf);
+	vt_nl_slots_free(slots);
 	return ret;
 }
 
@@ -431,6 +469,8 @@ int vt_nl_send_batch_part(struct vt_nl *nl, struct vt_batch *batch, size_t from,
 
 	if (to > batch->n)
 		to = batch->n;
+	/* Whatever comes next, the sysctl files written before it are done with. */
+	vt_nl_parked_close(nl);
 	if (from >= to)
 		return 0;
 	first = batch->reqs[from].part;

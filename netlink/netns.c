@@ -180,7 +180,7 @@ static int open_inside(struct vt_nl *nl, int fd, struct mnl_socket **sock)
 
 	if (setns(fd, CLONE_NEWNET) < 0)
 		return -errno;
-	ret = vt_nl_socket_open(sock, 0, 4 * 1024 * 1024, 1024 * 1024, NULL);
+	ret = vt_nl_socket_open(sock, 0, VT_NL_RCVBUF, VT_NL_SNDBUF, NULL);
 	/* Back home before anything else: every other socket and file is opened here. */
 	if (setns(nl->self_fd, CLONE_NEWNET) < 0)
 		abort();	/* a process left in a pod's namespace must not go on */

@@ -23,6 +23,24 @@
  */
 #define VT_NL_RECV_BUF (128 * 1024)
 
+/*
+ * The buffers of a request socket. Receive: room for the acks of a whole
+ * stage (each ack is its own skb, charged at its truesize: under
+ * VT_NL_ACK_ROOM); the kernel doubles what is asked. Send: many times the
+ * largest datagram batch.c builds (VT_NL_DGRAM_MAX).
+ */
+#define VT_NL_RCVBUF (64 * 1024 * 1024)
+#define VT_NL_SNDBUF (16 * 1024 * 1024)
+/*
+ * The receive buffer one ack takes. With NETLINK_CAP_ACK an ack is a
+ * struct nlmsgerr and its extended-ack attributes (a text of at most 80
+ * bytes for a formatted one, an offset, a policy): a few hundred bytes, in
+ * an skb of 1 KiB or less (netlink_ack(), nlmsg_new()).
+ */
+#define VT_NL_ACK_ROOM 2048
+/* A slot of vt_nl_recv_slots() for acks: more than any capped ack. */
+#define VT_NL_ACK_SLOT 1024
+
 /* One QoS mapping on the wire: an attribute holding struct ifla_vlan_qos_mapping. */
 #define VT_NL_QOS_MAPPING_SIZE 12
 /*
@@ -31,8 +49,12 @@
  * about 5400 mappings; 4096 (48 KiB) leave room for the rest of it.
  */
 #define VT_NL_EGRESS_PER_MSG 4096
-/* Room for everything in a request but its egress mappings: libnl's default page. */
-#define VT_NL_MSG_BASE 4096
+/*
+ * Room for everything in a request but its egress mappings: twice the
+ * largest such request (about 530 bytes, the longest alias and every
+ * ingress mapping among them). libnl zeroes all of a message's room.
+ */
+#define VT_NL_MSG_BASE 1024
 /* The largest request message vlantrunk builds. */
 #define VT_NL_MSG_MAX (VT_NL_MSG_BASE + VT_NL_EGRESS_PER_MSG * VT_NL_QOS_MAPPING_SIZE)
 
@@ -60,14 +82,19 @@ struct vt_nl_path {
 	uint16_t slot;
 };
 
+/* Sysctl files vt_nl_set_ipv6_disabled() keeps open, at most (parked.c). */
+#define VT_NL_PARKED 64
+
 struct vt_nl {
 	struct mnl_socket *sock;
 	uint32_t portid;
 	uint32_t seq;
 	bool strict;
-	size_t send_max;	/* the largest datagram the send buffer takes */
 	char *buf;	/* VT_NL_RECV_BUF bytes */
 	int self_fd;	/* vlantrunk's own namespace, -1 until one is registered */
+	int conf_fd;	/* its VT_IPV6_CONF_DIR, -1 until first used (ipv6.c) */
+	int parked[VT_NL_PARKED];	/* sysctl files written, not closed yet (parked.c) */
+	size_t n_parked;
 	uint64_t self_dev, self_ino, self_cookie;	/* its identity, with self_fd */
 	struct vt_nl_ns *ns;	/* slot k is ns[k - 1] */
 	size_t n_ns;
@@ -91,6 +118,12 @@ void vt_nl_map_parent(const struct vt_nl *nl, uint16_t ns, struct vt_link *link)
 /** vt_nl_netns_fd - the file of registered namespace @ns (not VT_NS_OWN), or -1. */
 int vt_nl_netns_fd(const struct vt_nl *nl, uint16_t ns);
 
+/** vt_nl_parked_add - keep @fd, a written sysctl file, to be closed with others (parked.c). */
+void vt_nl_parked_add(struct vt_nl *nl, int fd);
+
+/** vt_nl_parked_close - close every file vt_nl_parked_add() kept. */
+void vt_nl_parked_close(struct vt_nl *nl);
+
 /**
  * vt_nl_socket_open - a NETLINK_ROUTE socket with extended and capped acks,
  * strict checking when available (*strict says), @groups joined, and receive
@@ -98,6 +131,36 @@ int vt_nl_netns_fd(const struct vt_nl *nl, uint16_t ns);
  */
 int vt_nl_socket_open(struct mnl_socket **out, unsigned int groups, int rcvbuf,
 		      int sndbuf, bool *strict);
+
+/* What one socket's buffers allow (vt_nl_socket_limits()). */
+struct vt_nl_limits {
+	size_t dgram_max;	/* the largest datagram the send buffer takes */
+	size_t acks_max;	/* the acks the receive buffer holds at once */
+	bool capped;		/* NETLINK_CAP_ACK is on: no ack echoes its request */
+};
+
+/** vt_nl_socket_limits - @sock's limits, read from the kernel (getsockopt). */
+void vt_nl_socket_limits(struct mnl_socket *sock, struct vt_nl_limits *out);
+
+/* Room for the datagrams one recvmmsg() reads: slots of a fixed size. */
+struct vt_nl_slots;
+
+/** vt_nl_slots_new - @n slots of @size bytes each, or NULL (no memory). */
+struct vt_nl_slots *vt_nl_slots_new(size_t n, size_t size);
+
+void vt_nl_slots_free(struct vt_nl_slots *slots);
+
+/**
+ * vt_nl_recv_slots - up to @want datagrams (at most the slots there are) in
+ * one recvmmsg(): as many as are queued once the first is there. Returns
+ * their number, or a negative errno from recvmmsg() (as vt_nl_recv():
+ * -EAGAIN, -EINTR, -ENOBUFS for an overrun). A datagram from anyone but the
+ * kernel, or larger than a slot (cut short), is dropped: its slot is empty.
+ */
+int vt_nl_recv_slots(struct mnl_socket *sock, struct vt_nl_slots *slots, size_t want, int flags);
+
+/** vt_nl_slot - datagram @i of the last vt_nl_recv_slots(); *@len 0 for one dropped. */
+const char *vt_nl_slot(const struct vt_nl_slots *slots, size_t i, size_t *len);
 
 /**
  * vt_nl_recv - one datagram from the kernel. Datagrams from any other sender
@@ -121,8 +184,9 @@ int vt_nl_parse_error(const struct nlmsghdr *nlh, char *msg, size_t msg_len);
 
 /**
  * vt_nl_decode_link - decode an RTM_NEWLINK or RTM_DELLINK message into
- * @link through libnl-route's link parser. @link owns its egress map and
- * altnames after.
+ * @link with libnl's attribute parser. @link owns its egress map and
+ * altnames after. -EINVAL for a malformed message (nothing is kept then),
+ * -EBADMSG for one of another type, -ENOMEM.
  */
 int vt_nl_decode_link(const struct nlmsghdr *nlh, struct vt_link *link);
 

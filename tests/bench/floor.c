@@ -33,8 +33,8 @@
  * kernel's end state: the dumps after each transaction that verify it (one per
  * trunk without --atomic), the read of conf/default/{addr_gen_mode,disable_ipv6}
  * (only for ipv6 true), the journal files and their fsyncs, the lock, the state
- * dir's last-run files, and its chunking of 256 messages or 64 KiB a datagram
- * with one recvmsg() an ack. It keeps one dump before the create: the chosen
+ * dir's last-run files. Both send a stage a datagram, as the buffers allow,
+ * and read its acks many a recvmmsg(). It keeps one dump before the create: the chosen
  * ifindexes must be free and the parents' indexes known (as vlantrunk's plan
  * dump gives them); a delete does one dump to find the managed devices.
  */

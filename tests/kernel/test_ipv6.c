@@ -6,13 +6,16 @@
  * and /proc/sys/net/ipv6.
  */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "txn/journal.h"
 #include "kernel_util.h"
+#include "nl_internal.h"
 #include "txn/restore.h"
 #include "suites.h"
 
@@ -184,6 +187,67 @@ START_TEST(test_ipv6_defaults_and_names)
 }
 END_TEST
 
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+static int read_sysctl(const char *dev)
+{
+	char path[128], c = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", dev);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(read(fd, &c, 1), 1);
+	close(fd);
+	return c - '0';
+}
+
+/*
+ * disable_ipv6 of many devices: each in effect once the call returns, though
+ * its file is closed later, with others; never more than VT_NL_PARKED
+ * files open, none left once a batch is sent or the handle closed.
+ */
+START_TEST(test_ipv6_disabled_many)
+{
+	enum { N = 300 };
+	char dev[VT_IFNAMSIZ];
+	int base;
+
+	kt_sh("for i in $(seq 1 %d); do echo \"link add link d0 name v$i type vlan id $i\"; done"
+	      " > /run/ipv6-many && ip -batch /run/ipv6-many", N);
+	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, VT_NS_OWN, "d0", false), 0);
+	vt_nl_parked_close(fx.nl);
+	base = open_fds();	/* the conf directory open among them */
+	for (int i = 1; i <= N; i++) {
+		snprintf(dev, sizeof(dev), "v%d", i);
+		ck_assert_int_eq(read_sysctl(dev), 0);
+		ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, VT_NS_OWN, dev, true), 0);
+		ck_assert_int_eq(read_sysctl(dev), 1);
+		ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, VT_NS_OWN, "nosuchdev", true),
+				 -ENOENT);
+		ck_assert_int_le(open_fds(), base + VT_NL_PARKED);
+	}
+	ck_assert_int_gt(open_fds(), base);
+	ck_assert_int_eq(vt_nl_send_batch(fx.nl, fx.batch), 0);
+	ck_assert_int_eq(open_fds(), base);
+	ck_assert_int_eq(vt_nl_set_ipv6_disabled(fx.nl, VT_NS_OWN, "v1", false), 0);
+	ck_assert_int_eq(read_sysctl("v1"), 0);
+	vt_nl_close(fx.nl);
+	ck_assert_int_eq(vt_nl_open(&fx.nl), 0);
+	ck_assert_int_eq(open_fds(), base - 1);	/* the conf directory, until used */
+}
+END_TEST
+
 /* ---- restore: putting IPv6 state back, never an address for a moment ---- */
 
 static void setup_restore(void)
@@ -323,6 +387,7 @@ Suite *ipv6_suite(void)
 	tcase_add_test(nl, test_no_ipv6_state_below_1280);
 	tcase_add_test(nl, test_create_refuses_addr_gen_mode);
 	tcase_add_test(nl, test_ipv6_defaults_and_names);
+	tcase_add_test(nl, test_ipv6_disabled_many);
 	suite_add_tcase(s, nl);
 
 	tcase_add_checked_fixture(restore, setup_restore, teardown);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <libmnl/libmnl.h>
 #include <netlink/msg.h>
@@ -15,6 +16,7 @@
 #include <netlink/route/link/vlan.h>
 
 #include "kernel_util.h"
+#include "nl_internal.h"
 #include "suites.h"
 
 struct fixture {
@@ -530,6 +532,58 @@ START_TEST(test_dump_of_4094_vlans)
 }
 END_TEST
 
+/* Changes of d0's MTU, every tenth of a device that does not exist: each ack matched. */
+static void queue_changes(size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct vt_link_spec s = { .fields = VT_F_MTU };
+
+		s.link.ifindex = i % 10 == 9 ? 77777 : fx.parent;
+		s.link.mtu = 1400 + (uint32_t)(i % 50);
+		ck_assert_int_eq(vt_batch_change(fx.batch, NULL, &s), (int)i);
+	}
+}
+
+static void check_changes(size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct vt_req_result *r = vt_batch_result(fx.batch, i);
+
+		ck_assert_msg(r->state == VT_REQ_ANSWERED, "request %zu: state %d", i, r->state);
+		ck_assert_int_eq(r->error, i % 10 == 9 ? -ENODEV : 0);
+	}
+}
+
+/* Thousands of acks of one datagram, read many a syscall, each to its request. */
+START_TEST(test_many_acks_each_matched)
+{
+	queue_changes(3000);
+	ck_assert_int_eq(vt_nl_send_batch(fx.nl, fx.batch), 0);
+	check_changes(3000);
+	ck_assert_uint_eq(vt_batch_failures(fx.batch), 300);
+}
+END_TEST
+
+/*
+ * The kernel drops acks that do not fit the receive buffer (ENOBUFS): a
+ * datagram carries no more requests than the buffer there is holds acks
+ * of, however small it is (here 32 KiB: a few dozen acks).
+ */
+START_TEST(test_small_receive_buffer_loses_no_ack)
+{
+	int bytes = 16 * 1024, got = 0;
+	socklen_t len = sizeof(got);
+	int fd = mnl_socket_get_fd(fx.nl->sock);
+
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)), 0);
+	ck_assert_int_eq(getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len), 0);
+	ck_assert_int_le(got, 64 * 1024);
+	queue_changes(1000);
+	ck_assert_int_eq(vt_nl_send_batch(fx.nl, fx.batch), 0);
+	check_changes(1000);
+}
+END_TEST
+
 START_TEST(test_strict_checking_on)
 {
 	/* 6.1 has NETLINK_GET_STRICT_CHK; the layer must have turned it on. */
@@ -556,6 +610,8 @@ Suite *netlink_suite(void)
 	tcase_add_test(tc, test_change_and_delete_missing_device);
 	tcase_add_test(tc, test_vlan_change_on_non_vlan_refused);
 	tcase_add_test(tc, test_strict_checking_on);
+	tcase_add_test(tc, test_many_acks_each_matched);
+	tcase_add_test(tc, test_small_receive_buffer_loses_no_ack);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(scale, setup, teardown);

@@ -596,6 +596,53 @@ START_TEST(test_delete)
 }
 END_TEST
 
+/*
+ * The largest request without egress mappings (every other field set, the
+ * longest alias, every ingress PCP) is built whole within VT_NL_MSG_BASE,
+ * with room to spare: a change and a create.
+ */
+START_TEST(test_largest_request_fits_base)
+{
+	static const uint8_t mac[VT_MAC_LEN] = { 0x02, 0, 0, 0, 0, 0xc8 };
+	struct vt_link_spec s = { .fields = VT_F_NAME | VT_F_VLAN_FLAGS | VT_F_INGRESS | VT_F_MTU |
+					    VT_F_MAC | VT_F_UP | VT_F_MASTER | VT_F_ALIAS |
+					    VT_F_GROUP | VT_F_ADDR_GEN_MODE,
+				  .vlan_flags_mask = VT_VLAN_FLAGS_ALL };
+	struct nl_msg *msg = NULL;
+	struct vt_link got;
+
+	s.link.ifindex = 16777300;
+	memset(s.link.name, 'n', VT_IFNAMSIZ - 1);
+	memset(s.link.alias, 'a', IFALIASZ - 1);	/* the kernel takes no longer one */
+	for (int pcp = 0; pcp <= VT_PCP_MAX; pcp++)
+		s.link.vlan.ingress[pcp] = 4000000000u + (uint32_t)pcp;
+	s.link.vlan.flags = VT_VLAN_FLAGS_ALL;
+	s.link.mtu = 9000;
+	memcpy(s.link.mac, mac, sizeof(mac));
+	s.link.up = true;
+	s.link.master = 16777299;
+	s.link.group = 0x7a123456;
+	s.link.ipv6.addr_gen_mode = VT_ADDR_GEN_NONE;
+	ck_assert_int_eq(build_change1(NULL, &s, &msg), 0);
+	ck_assert_uint_le(nlmsg_hdr(msg)->nlmsg_len, VT_NL_MSG_BASE / 2);
+	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), 0);
+	ck_assert_uint_eq(strlen(got.alias), IFALIASZ - 1);
+	ck_assert_uint_eq(got.vlan.ingress[VT_PCP_MAX], 4000000000u + VT_PCP_MAX);
+	ck_assert_uint_eq(got.ipv6.addr_gen_mode, VT_ADDR_GEN_NONE);
+	vt_link_release(&got);
+	nlmsg_free(msg);
+
+	s.fields = (s.fields & ~(VT_F_ALIAS | VT_F_ADDR_GEN_MODE)) | VT_F_PARENT | VT_F_VLAN_ID |
+		   VT_F_PROTOCOL;
+	s.link.parent = 16777298;
+	s.link.vlan.id = 4094;
+	s.link.vlan.protocol = VT_PROTO_8021AD;
+	ck_assert_int_eq(build_create1(&s, &msg), 0);
+	ck_assert_uint_le(nlmsg_hdr(msg)->nlmsg_len, VT_NL_MSG_BASE / 2);
+	nlmsg_free(msg);
+}
+END_TEST
+
 Suite *encode_suite(void)
 {
 	Suite *s = suite_create("encode");
@@ -616,6 +663,7 @@ Suite *encode_suite(void)
 	tcase_add_test(tc, test_change_egress_split);
 	tcase_add_test(tc, test_create_egress_split);
 	tcase_add_test(tc, test_delete);
+	tcase_add_test(tc, test_largest_request_fits_base);
 	suite_add_tcase(s, tc);
 	return s;
 }
