@@ -188,9 +188,9 @@ static void dispatch(struct vt_daemon *d, int fd)
 }
 
 /* agent.sock's requests, answered as the loop would run them. */
-static json_t *control_status(void *arg)
+static void control_status(void *arg, vt_control_write_fn *write, void *sink)
 {
-	return vt_pass_status(arg);
+	vt_pass_status(arg, write, sink);
 }
 
 static void control_reconcile(void *arg, json_t **reply)

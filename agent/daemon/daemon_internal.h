@@ -189,8 +189,12 @@ struct vt_link_source vt_mirror_source(struct vt_daemon *d);
  */
 int vt_pass_run(struct vt_daemon *d, json_t **reply);
 
-/** vt_pass_status - `status --json` for the kernel now, plus the agent's own state. */
-json_t *vt_pass_status(struct vt_daemon *d);
+/**
+ * vt_pass_status - `status --json` for the kernel now, plus the agent's own
+ * state, streamed through @write(@sink, ...) (or an error document); then the
+ * heap that took is handed back. 0 or the first -errno of @write.
+ */
+int vt_pass_status(struct vt_daemon *d, vt_control_write_fn *write, void *sink);
 
 /**
  * vt_pass_keep_held - what a run's recovery left: the kept journals back off,

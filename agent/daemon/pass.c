@@ -6,6 +6,7 @@
  * metrics. Also the status agent.sock answers with.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -289,11 +290,20 @@ int vt_pass_run(struct vt_daemon *d, json_t **reply)
 	return ret;
 }
 
-json_t *vt_pass_status(struct vt_daemon *d)
+/* The bytes the heap holds from the system, used or free. */
+static size_t heap_size(void)
 {
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.arena + mi.hblkhd;
+}
+
+int vt_pass_status(struct vt_daemon *d, vt_control_write_fn *write, void *sink)
+{
+	size_t heap = heap_size();
 	struct vt_world_opts o;
 	struct vt_world w;
-	json_t *doc = NULL;
+	int ret;
 
 	vt_world_init(&w);
 	w.intent = &d->desired;
@@ -305,13 +315,23 @@ json_t *vt_pass_status(struct vt_daemon *d)
 	if (vt_world_scan(&o, &w) == 0) {
 		if (vt_statedir_open(d->cfg.state_dir, false, &w.sd) == 0)
 			vt_status_world(&w);
-		doc = vt_json_status(&w);
-		json_object_set_new(doc, "agent", agent_json(d));
+		ret = vt_json_write_status(&w, json_pack("{s:o}", "agent", agent_json(d)), write,
+					   sink);
 	} else {
 		log_failure(d, &w.failure);
+		ret = vt_json_write(json_pack("{s:s}", "error", "cannot read the kernel's links"),
+				    write, sink);
 	}
 	w.held = NULL;
 	w.n_held = 0;
 	vt_world_free(&w);
-	return doc ? doc : json_pack("{s:s}", "error", "cannot read the kernel's links");
+	/*
+	 * The daemon keeps its heap for the runs (daemon.c), but a status
+	 * request that took it past what they had used is not to be kept: the
+	 * next run reuses only its own share. Handed back, all that is free
+	 * (the runs then fault their share in again, as after start).
+	 */
+	if (heap_size() > heap)
+		malloc_trim(0);
+	return ret;
 }
