@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -290,17 +291,27 @@ int vt_pass_run(struct vt_daemon *d, json_t **reply)
 	return ret;
 }
 
-/* The bytes the heap holds from the system, used or free. */
-static size_t heap_size(void)
+/*
+ * The agent's resident pages (/proc/self/statm), or 0. Not the heap's size
+ * (mallinfo2): the first run leaves large zeroed blocks it never touched
+ * (calloc from fresh pages writes nothing), so a request that reuses them
+ * grows the resident set without growing the heap.
+ */
+static unsigned long resident_pages(void)
 {
-	struct mallinfo2 mi = mallinfo2();
+	unsigned long size, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
 
-	return mi.arena + mi.hblkhd;
+	if (f && fscanf(f, "%lu %lu", &size, &resident) != 2)
+		resident = 0;
+	if (f)
+		fclose(f);
+	return resident;
 }
 
 int vt_pass_status(struct vt_daemon *d, vt_control_write_fn *write, void *sink)
 {
-	size_t heap = heap_size();
+	unsigned long resident = resident_pages();
 	struct vt_world_opts o;
 	struct vt_world w;
 	int ret;
@@ -326,12 +337,11 @@ int vt_pass_status(struct vt_daemon *d, vt_control_write_fn *write, void *sink)
 	w.n_held = 0;
 	vt_world_free(&w);
 	/*
-	 * The daemon keeps its heap for the runs (daemon.c), but a status
-	 * request that took it past what they had used is not to be kept: the
-	 * next run reuses only its own share. Handed back, all that is free
-	 * (the runs then fault their share in again, as after start).
+	 * The daemon keeps its heap for the runs (daemon.c), but what a status
+	 * request made resident beyond what they had is not to be kept. Handed
+	 * back: all that is free (the next run faults its own share in again).
 	 */
-	if (heap_size() > heap)
+	if (resident && resident_pages() > resident)
 		malloc_trim(0);
 	return ret;
 }
