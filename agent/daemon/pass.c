@@ -287,7 +287,7 @@ int vt_pass_run(struct vt_daemon *d, json_t **reply)
 	if (ret == 0)
 		vt_schedule_arm(d->retry_fd, next, 0);
 	if (ret == 0 && vt_schedule_pending(d))
-		vt_schedule_debounce(d, (uint64_t)d->cfg.debounce_ms);
+		vt_schedule_burst(d);	/* events the run read, of others' changes */
 	return ret;
 }
 

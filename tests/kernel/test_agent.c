@@ -432,6 +432,29 @@ START_TEST(test_repairs_each_deletion_without_debounce)
 }
 END_TEST
 
+/*
+ * A deletion's events (the device down, then gone) come from one request,
+ * within a few milliseconds: the repair runs once they have been quiet,
+ * without waiting out --debounce, which bounds how long a burst is waited for.
+ */
+START_TEST(test_repair_does_not_wait_out_the_debounce)
+{
+	double ms;
+
+	write_trunk("p0", 3);
+	start_agent("--debounce 3000", true);
+	drain_events();
+	kt_sh("ip link del s2");
+	await_link((struct expect){ .name = "s2", .event = VT_EV_DELLINK });
+	ms = await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true,
+					 .marked = true });
+	printf("agent: with --debounce 3000, a deletion was repaired in %.1f ms\n", ms);
+	ck_assert_msg(ms < 1500, "the repair waited %.0f ms, as long as the debounce", ms);
+	assert_status("ACTIVE");
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
 START_TEST(test_parent_appears_goes_returns)
 {
 	json_t *doc;
@@ -1142,6 +1165,7 @@ Suite *agent_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_repairs_drift);
 	tcase_add_test(tc, test_repairs_each_deletion_without_debounce);
+	tcase_add_test(tc, test_repair_does_not_wait_out_the_debounce);
 	tcase_add_test(tc, test_parent_appears_goes_returns);
 	tcase_add_test(tc, test_parent_gains_and_loses_an_altname);
 	tcase_add_test(tc, test_subport_name_freed_by_an_altname);
