@@ -100,8 +100,8 @@ static void command_usage(FILE *out, const struct command *c)
 			     "\nTrunks are named by their Neutron id. segmentation_type inherit is refused:\n"
 			     "its VLAN is only known when the port binds.\n");
 	if (c->options & OPT_AGENT)
-		fprintf(out, "\n  --debounce MS           wait this long after a link event before repairing\n"
-			     "                          (default 20)\n"
+		fprintf(out, "\n  --debounce MS           wait at most this long after a burst's first link\n"
+			     "                          event before repairing (default 20)\n"
 			     "  --resync SECONDS        full reconcile this often (default 60)\n"
 			     "  --netlink-rcvbuf BYTES  the event socket's receive buffer (default 32 MiB)\n"
 			     "  --textfile PATH         after each run, write Prometheus metrics there\n"

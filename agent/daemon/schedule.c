@@ -17,6 +17,12 @@
 #include "base/name_table.h"
 #include "vt_plan.h"
 
+/*
+ * The kernel sends the events of one burst (a device deleted: down, then
+ * gone; a parent down and its VLANs with it) from one request, within a few
+ * milliseconds of each other: this long without another, the burst is over.
+ */
+#define QUIET_NS 5000000ULL			/* 5 ms */
 #define BACKOFF_MIN_NS 1000000000ULL		/* 1 s */
 #define BACKOFF_MAX_NS (300 * 1000000000ULL)	/* 5 min */
 
@@ -44,8 +50,34 @@ void vt_schedule_debounce(struct vt_daemon *d, uint64_t delay_ms)
 {
 	if (d->debounce_armed)
 		return;
-	vt_schedule_arm(d->debounce_fd, vt_schedule_now() + delay_ms * 1000000ULL, 0);
+	d->debounce_at = vt_schedule_now() + delay_ms * 1000000ULL;
+	vt_schedule_arm(d->debounce_fd, d->debounce_at, 0);
 	d->debounce_armed = true;
+}
+
+void vt_schedule_burst(struct vt_daemon *d)
+{
+	uint64_t now = vt_schedule_now(), debounce = (uint64_t)d->cfg.debounce_ms * 1000000ULL;
+	uint64_t at, last;
+
+	/* Armed for another reason (a reload waits for its writer): the events go with it. */
+	if (d->debounce_armed && !d->burst_at)
+		return;
+	if (!d->burst_at)
+		d->burst_at = now;
+	last = d->burst_at + debounce;
+	at = now + QUIET_NS < last ? now + QUIET_NS : last;
+	if (d->debounce_armed && d->debounce_at == at)
+		return;
+	d->debounce_at = at;
+	vt_schedule_arm(d->debounce_fd, at, 0);
+	d->debounce_armed = true;
+}
+
+void vt_schedule_fired(struct vt_daemon *d)
+{
+	d->debounce_armed = false;
+	d->burst_at = 0;
 }
 
 int vt_schedule_index(struct vt_daemon *d, const struct vt_trunk_state *old, size_t n_old)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --json: one document on stdout per command; keys are stable (see vlantrunk(8)). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,13 +88,13 @@ static json_t *subport_json(const struct vt_subport_report *rep, const struct vt
 			 "reason", vt_json_text(rep->reason ? rep->reason : ""));
 }
 
-static json_t *trunk_json(const struct vt_trunk_report *r, const struct vt_link_table *links)
+/*
+ * A trunk's object but its "subports", which come last: the streamed reply
+ * writes them one by one after these members.
+ */
+static json_t *trunk_head_json(const struct vt_trunk_report *r)
 {
-	json_t *subports = json_array();
-
-	for (size_t i = 0; i < r->n_subports; i++)
-		json_array_append_new(subports, subport_json(&r->subports[i], links));
-	return json_pack("{s:o, s:s, s:o, s:b, s:o, s:o, s:b, s:o}",
+	return json_pack("{s:o, s:s, s:o, s:b, s:o, s:o, s:b}",
 			 "name", vt_json_text(r->name),
 			 "status", vt_trunk_status_name(r->status),
 			 "reason", vt_json_text(r->reason),
@@ -101,8 +102,7 @@ static json_t *trunk_json(const struct vt_trunk_report *r, const struct vt_link_
 			 "parent", r->want ? vt_json_text(r->want->parent) : json_null(),
 			 /* the device the parent names: itself, or the one with that altname */
 			 "parent_device", r->parent_device ? vt_json_text(r->parent_device) : json_null(),
-			 "can_converge", r->can_converge,
-			 "subports", subports);
+			 "can_converge", r->can_converge);
 }
 
 static json_t *op_json(const struct vt_world *w, const struct vt_op *op)
@@ -135,14 +135,28 @@ void vt_json_print(json_t *doc)
 	json_decref(doc);
 }
 
+static json_t *subports_json(const struct vt_trunk_report *r, const struct vt_link_table *links)
+{
+	json_t *subports = json_array();
+
+	for (size_t i = 0; i < r->n_subports; i++)
+		json_array_append_new(subports, subport_json(&r->subports[i], links));
+	return subports;
+}
+
 static json_t *trunks_json(const struct vt_world *w, bool *stuck)
 {
 	json_t *trunks = json_array();
 
 	*stuck = false;
 	for (size_t i = 0; i < w->plan.n_trunks; i++) {
-		json_array_append_new(trunks, trunk_json(&w->plan.trunks[i], &w->links));
-		*stuck |= !w->plan.trunks[i].can_converge;
+		const struct vt_trunk_report *r = &w->plan.trunks[i];
+
+		json_t *t = trunk_head_json(r);
+
+		json_object_set_new(t, "subports", subports_json(r, &w->links));
+		json_array_append_new(trunks, t);
+		*stuck |= !r->can_converge;
 	}
 	return trunks;
 }
@@ -288,4 +302,178 @@ json_t *vt_json_links(const struct vt_link_table *table)
 		json_array_append_new(list, o);
 	}
 	return json_pack("{s:s, s:o}", "command", "links", "links", list);
+}
+
+/*
+ * The status reply streamed: jansson's own layout (DUMP_FLAGS), written
+ * piece by piece through a buffer, so that neither the document's text
+ * (3.4 MB at 4 x 4094 subports) nor its tree (a jansson object per member,
+ * several times the text) is ever whole in memory. Each leaf is still
+ * dumped by jansson, and the layout around it is what jansson writes: a
+ * member or an element on a new line at two spaces per depth, "," after all
+ * but the last, "[]" for an empty array.
+ */
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+#define STREAM_BUF (64 * 1024)
+
+struct stream {
+	vt_json_write_fn *write;
+	void *arg;
+	char buf[STREAM_BUF];
+	size_t len;
+	char *dump;		/* one leaf's dump, reused */
+	size_t dump_cap;
+	int err;
+};
+
+static void flush(struct stream *s)
+{
+	if (!s->err && s->len)
+		s->err = s->write(s->arg, s->buf, s->len);
+	s->len = 0;
+}
+
+static void put(struct stream *s, const char *text, size_t len)
+{
+	while (len && !s->err) {
+		size_t n = STREAM_BUF - s->len < len ? STREAM_BUF - s->len : len;
+
+		memcpy(s->buf + s->len, text, n);
+		s->len += n;
+		text += n;
+		len -= n;
+		if (s->len == STREAM_BUF)
+			flush(s);
+	}
+}
+
+static void put_str(struct stream *s, const char *text)
+{
+	put(s, text, strlen(text));
+}
+
+/* A line break and the indentation of @depth. */
+static void newline(struct stream *s, int depth)
+{
+	put(s, "\n", 1);
+	for (int i = 0; i < depth; i++)
+		put(s, "  ", 2);
+}
+
+/*
+ * @v (taken; NULL is out of memory) as jansson dumps it @depth deep: its own
+ * dump, every line break in it followed by @depth's indentation (a string's
+ * line breaks are escaped: each one in a dump is layout). @flags may add
+ * JSON_EMBED, which leaves out an object's braces; @last false then drops the
+ * line break that ends its last member, for more members to follow.
+ */
+static void put_value(struct stream *s, json_t *v, int depth, size_t flags, bool last)
+{
+	size_t n = v ? json_dumpb(v, NULL, 0, DUMP_FLAGS | JSON_ENCODE_ANY | flags) : 0;
+	size_t from = 0;
+
+	if (!n && !s->err)
+		s->err = -ENOMEM;
+	if (n > s->dump_cap && !s->err) {
+		char *dump = realloc(s->dump, n);
+
+		if (dump) {
+			s->dump = dump;
+			s->dump_cap = n;
+		} else {
+			s->err = -ENOMEM;
+		}
+	}
+	if (!s->err)
+		json_dumpb(v, s->dump, n, DUMP_FLAGS | JSON_ENCODE_ANY | flags);
+	json_decref(v);
+	if (s->err)
+		return;
+	if (!last && n && s->dump[n - 1] == '\n')
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		if (s->dump[i] != '\n')
+			continue;
+		put(s, s->dump + from, i - from);
+		newline(s, depth);
+		from = i + 1;
+	}
+	put(s, s->dump + from, n - from);
+}
+
+static void put_trunk(struct stream *s, const struct vt_trunk_report *r,
+		      const struct vt_link_table *links, int depth)
+{
+	put_str(s, "{");
+	put_value(s, trunk_head_json(r), depth, JSON_EMBED, false);
+	put_str(s, ",");
+	newline(s, depth + 1);
+	put_str(s, "\"subports\": ");
+	if (!r->n_subports)
+		put_str(s, "[]");
+	for (size_t i = 0; i < r->n_subports; i++) {
+		put_str(s, i ? "," : "[");
+		newline(s, depth + 2);
+		put_value(s, subport_json(&r->subports[i], links), depth + 2, 0, true);
+	}
+	if (r->n_subports) {
+		newline(s, depth + 1);
+		put_str(s, "]");
+	}
+	newline(s, depth);
+	put_str(s, "}");
+}
+
+int vt_json_write_status(const struct vt_world *w, json_t *more, vt_json_write_fn *write,
+			 void *arg)
+{
+	struct stream *s = calloc(1, sizeof(*s));
+	int ret;
+
+	if (!s) {
+		json_decref(more);
+		return -ENOMEM;
+	}
+	s->write = write;
+	s->arg = arg;
+	/* As vt_json_status() builds it: "command", "trunks", then @more's members. */
+	put_str(s, "{");
+	put_value(s, json_pack("{s:s}", "command", "status"), 0, JSON_EMBED, false);
+	put_str(s, ",");
+	newline(s, 1);
+	put_str(s, "\"trunks\": ");
+	if (!w->plan.n_trunks)
+		put_str(s, "[]");
+	for (size_t i = 0; i < w->plan.n_trunks; i++) {
+		put_str(s, i ? "," : "[");
+		newline(s, 2);
+		put_trunk(s, &w->plan.trunks[i], &w->links, 2);
+	}
+	if (w->plan.n_trunks) {
+		newline(s, 1);
+		put_str(s, "]");
+	}
+	if (more && json_object_size(more)) {
+		put_str(s, ",");
+		put_value(s, more, 0, JSON_EMBED, true);
+	} else {
+		json_decref(more);
+		newline(s, 0);
+	}
+	put_str(s, "}");
+	flush(s);
+	ret = s->err;
+	free(s->dump);
+	free(s);
+	return ret;
+}
+
+int vt_json_write(json_t *doc, vt_json_write_fn *write, void *arg)
+{
+	char *text = doc ? json_dumps(doc, DUMP_FLAGS) : NULL;
+	int ret = text ? write(arg, text, strlen(text)) : -ENOMEM;
+
+	free(text);
+	json_decref(doc);
+	return ret;
 }

@@ -25,6 +25,23 @@ void vt_json_print(json_t *doc);
 /** vt_json_status - the `status --json` document for @world. */
 json_t *vt_json_status(const struct vt_world *world);
 
+/* Takes the next @len bytes of a document; 0 or a negative errno (then no more come). */
+typedef int vt_json_write_fn(void *arg, const char *buf, size_t len);
+
+/**
+ * vt_json_write_status - vt_json_status() for @world with @more's members
+ * (taken; may be NULL) after "trunks", through @write, byte for byte as
+ * jansson would dump that document with JSON_INDENT(2) (no final newline).
+ * Streamed: what it holds at any time is one subport's object and a 64 KiB
+ * buffer, whatever the number of subports. 0, or the first negative errno
+ * of @write or of an allocation: the document then stops short.
+ */
+int vt_json_write_status(const struct vt_world *world, json_t *more, vt_json_write_fn *write,
+			 void *arg);
+
+/** vt_json_write - @doc (taken) through @write, dumped as vt_json_write_status() does. */
+int vt_json_write(json_t *doc, vt_json_write_fn *write, void *arg);
+
 /** vt_json_run - the `reconcile --json` (or teardown) document for @run. */
 json_t *vt_json_run(const struct vt_run *run);
 

@@ -34,9 +34,29 @@ static json_t *load(int dirfd)
 	return doc;
 }
 
+/*
+ * Dumped into memory, then written at once: json_dumpfd() issues a write()
+ * per token (a few hundred for four trunks), each a system call, at every
+ * run that changed something and after every pass of the agent.
+ */
 static int dump(int fd, void *doc)
 {
-	return json_dumpfd(doc, fd, JSON_INDENT(2)) < 0 ? -EIO : 0;
+	char *text = json_dumps(doc, JSON_INDENT(2));
+	size_t len = text ? strlen(text) : 0, off = 0;
+	int ret = text ? 0 : -ENOMEM;
+
+	while (!ret && off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			ret = n < 0 ? -errno : -EIO;
+		else
+			off += (size_t)n;
+	}
+	free(text);
+	return ret;
 }
 
 /* Replaced atomically (status.json.tmp): a reader sees the old document or the new one, whole. */

@@ -241,7 +241,8 @@ int main(int argc, char **argv)
 				goto out;
 			}
 			took[k] = now_us() - t0;
-			fprintf(stderr, "bench-repair: status %d: %zu bytes in %lld us\n", k + 1, bytes, took[k]);
+			fprintf(stderr, "bench-repair: status %d: %zu bytes in %lld us, VmRSS %ld KiB\n",
+				k + 1, bytes, took[k], rss_kib(agent));
 		}
 		qsort(took, (size_t)asks, sizeof(*took), cmp_ll);
 		status_us = took[asks / 2];
@@ -269,8 +270,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench-repair: no status after repairing %s\n", name);
 			goto out;
 		}
+		fprintf(stderr, "bench-repair: repair %d: %lld us, VmRSS %ld KiB\n", k + 1, us[k],
+			rss_kib(agent));
 	}
-	fprintf(stderr, "bench-repair: in order, us:");
+	fprintf(stderr, "bench-repair: VmRSS after the repairs: %ld KiB; in order, us:", rss_kib(agent));
 	for (int k = 0; k < repairs; k++)
 		fprintf(stderr, " %lld", us[k]);
 	fputc('\n', stderr);

@@ -432,6 +432,29 @@ START_TEST(test_repairs_each_deletion_without_debounce)
 }
 END_TEST
 
+/*
+ * A deletion's events (the device down, then gone) come from one request,
+ * within a few milliseconds: the repair runs once they have been quiet,
+ * without waiting out --debounce, which bounds how long a burst is waited for.
+ */
+START_TEST(test_repair_does_not_wait_out_the_debounce)
+{
+	double ms;
+
+	write_trunk("p0", 3);
+	start_agent("--debounce 3000", true);
+	drain_events();
+	kt_sh("ip link del s2");
+	await_link((struct expect){ .name = "s2", .event = VT_EV_DELLINK });
+	ms = await_link((struct expect){ .name = "s2", .event = VT_EV_NEWLINK, .up = true,
+					 .marked = true });
+	printf("agent: with --debounce 3000, a deletion was repaired in %.1f ms\n", ms);
+	ck_assert_msg(ms < 1500, "the repair waited %.0f ms, as long as the debounce", ms);
+	assert_status("ACTIVE");
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
 START_TEST(test_parent_appears_goes_returns)
 {
 	json_t *doc;
@@ -1060,6 +1083,78 @@ START_TEST(test_memory_flat_over_a_thousand_repairs)
 }
 END_TEST
 
+/* `status` on agent.sock, its answer read to the end into *@text (the caller frees it). */
+static size_t ask_all(char **text)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct timeval timeout = { .tv_sec = WAIT_MS / 1000 };
+	size_t len = 0, cap = 1 << 16;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ssize_t n;
+
+	*text = malloc(cap);
+	ck_assert_ptr_nonnull(*text);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%.90s/agent.sock", ag.state);
+	ck_assert_msg(connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0, "connect: %m");
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)), 0);
+	ck_assert_int_eq(write(fd, "status\n", 7), 7);
+	while ((n = read(fd, *text + len, cap - 1 - len)) > 0) {
+		len += (size_t)n;
+		if (len == cap - 1) {
+			*text = realloc(*text, cap *= 2);
+			ck_assert_ptr_nonnull(*text);
+		}
+	}
+	ck_assert_msg(n == 0, "the status answer did not end within %d ms (%m)", WAIT_MS);
+	close(fd);
+	(*text)[len] = '\0';
+	return len;
+}
+
+/*
+ * A status answer is megabytes at thousands of subports: the agent streams
+ * it, and keeps neither its text nor its tree, nor a heap grown by them.
+ */
+START_TEST(test_status_requests_keep_no_memory)
+{
+	const int subports = 2000, asks = 10;
+	long ready, first = 0, last;
+	size_t bytes = 0;
+	json_t *doc, *trunk;
+	char *text;
+
+	write_trunk("p0", subports);
+	start_agent("", true);
+	ready = rss_kib(ag.pid);
+	for (int k = 1; k <= asks; k++) {
+		bytes = ask_all(&text);
+		/* One document and its newline, whole, as it was when built at once. */
+		ck_assert_msg(bytes > 2 && text[bytes - 1] == '\n', "answer cut short");
+		doc = json_loads(text, 0, NULL);
+		ck_assert_msg(doc, "the streamed answer is not one JSON document");
+		trunk = json_array_get(json_object_get(doc, "trunks"), 0);
+		ck_assert_uint_eq(json_array_size(json_object_get(trunk, "subports")), subports);
+		ck_assert_str_eq(json_string_value(json_object_get(trunk, "status")), "ACTIVE");
+		ck_assert(json_is_object(json_object_get(doc, "agent")));
+		json_decref(doc);
+		free(text);
+		if (k == 1)
+			first = rss_kib(ag.pid);
+	}
+	last = rss_kib(ag.pid);
+	printf("agent: RSS %ld KiB at READY, %ld after one status (%zu bytes), %ld after %d\n",
+	       ready, first, bytes, last, asks);
+	/* As in the soak test: under a checker the RSS is the checker's. */
+	if (!getenv("VT_BIN_WRAP") && !kt_sanitized()) {
+		ck_assert_msg(first - ready < (long)(bytes / 1024),
+			      "one status answer of %zu KiB kept %ld KiB", bytes / 1024, first - ready);
+		ck_assert_msg(last - first < 256, "RSS grew from %ld to %ld KiB over %d status answers",
+			      first, last, asks);
+	}
+	ck_assert_int_eq(stop_agent(), 0);
+}
+END_TEST
+
 Suite *agent_suite(void)
 {
 	Suite *s = suite_create("agent");
@@ -1070,6 +1165,7 @@ Suite *agent_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_repairs_drift);
 	tcase_add_test(tc, test_repairs_each_deletion_without_debounce);
+	tcase_add_test(tc, test_repair_does_not_wait_out_the_debounce);
 	tcase_add_test(tc, test_parent_appears_goes_returns);
 	tcase_add_test(tc, test_parent_gains_and_loses_an_altname);
 	tcase_add_test(tc, test_subport_name_freed_by_an_altname);
@@ -1090,6 +1186,7 @@ Suite *agent_suite(void)
 	tcase_add_checked_fixture(soak, setup, teardown);
 	tcase_set_timeout(soak, 900);
 	tcase_add_test(soak, test_memory_flat_over_a_thousand_repairs);
+	tcase_add_test(soak, test_status_requests_keep_no_memory);
 	suite_add_tcase(s, soak);
 	return s;
 }

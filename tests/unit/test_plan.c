@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <check.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1991,6 +1992,87 @@ START_TEST(test_delete_parent_named_by_altname)
 }
 END_TEST
 
+/* A vt_json_write_fn gathering the document in a growing buffer, in small pieces. */
+struct gathered {
+	char *text;
+	size_t len, calls;
+};
+
+static int gather(void *arg, const char *buf, size_t len)
+{
+	struct gathered *g = arg;
+
+	g->text = realloc(g->text, g->len + len + 1);
+	ck_assert_ptr_nonnull(g->text);
+	memcpy(g->text + g->len, buf, len);
+	g->len += len;
+	g->text[g->len] = '\0';
+	g->calls++;
+	return 0;
+}
+
+static int refuse(void *arg, const char *buf, size_t len)
+{
+	(void)buf;
+	(void)len;
+	++*(int *)arg;
+	return -EPIPE;
+}
+
+/*
+ * The agent streams its status reply; its consumers parse the document it
+ * built whole before, so it must be the same bytes: every layout jansson
+ * gives (empty arrays, nested changes, null, text that is not UTF-8) and the
+ * "agent" object after "trunks", at depths 0 to 6.
+ */
+START_TEST(test_status_streamed_as_dumped)
+{
+	struct vt_world w = { 0 };
+	struct gathered g = { 0 };
+	json_t *doc, *agent;
+	char *want;
+	int refused = 0;
+
+	vlan(10, "sa", ETH0, 10, MARK("t"))->up = false;
+	vlan(11, "sc", ETH0, 11, "vlantrunk:t\xff\xfe");
+	add_link(12, "sb", "dummy", 0, 0, 0, NULL);
+	PLAN(DOC(T(SP("sa", 10) "," SP("sc", 11) "," SP("sd", 12)) "," TRUNK("c", "eth0", SP("sb", 20))
+		 "," "{'name':'a','parent':'eth1','admin_state_up':false,'subports':[]}"));
+	w.desired = desired;
+	w.links = table;
+	w.plan = plan;
+	agent = json_pack("{s:i, s:n, s:f, s:{}}", "pid", 42, "config_error", "last_run_ms", 1.5,
+			  "empty");
+	doc = vt_json_status(&w);
+	json_object_set_new(doc, "agent", json_incref(agent));
+	want = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	ck_assert_int_eq(vt_json_write_status(&w, json_pack("{s:O}", "agent", agent), gather, &g), 0);
+	ck_assert_str_eq(g.text, want);
+	free(g.text);
+	free(want);
+	json_decref(doc);
+
+	/* Without more members, and with no trunks at all. */
+	g = (struct gathered){ 0 };
+	want = json_dumps(vt_json_status(&w), JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	ck_assert_int_eq(vt_json_write_status(&w, NULL, gather, &g), 0);
+	ck_assert_str_eq(g.text, want);
+	free(g.text);
+	free(want);
+	w.plan.n_trunks = 0;
+	g = (struct gathered){ 0 };
+	ck_assert_int_eq(vt_json_write_status(&w, NULL, gather, &g), 0);
+	ck_assert_str_eq(g.text, "{\n  \"command\": \"status\",\n  \"trunks\": []\n}");
+	free(g.text);
+
+	/* A client gone: the first failed write ends it, and is returned. */
+	w.plan = plan;
+	ck_assert_int_eq(vt_json_write_status(&w, json_incref(agent), refuse, &refused), -EPIPE);
+	ck_assert_int_eq(refused, 1);
+	json_decref(agent);
+}
+END_TEST
+
 START_TEST(test_parent_altname_in_reports)
 {
 	json_t *doc, *t;
@@ -2220,6 +2302,7 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_plan_json);
 	tcase_add_test(tc, test_plan_json_in_sync);
 	tcase_add_test(tc, test_status_json);
+	tcase_add_test(tc, test_status_streamed_as_dumped);
 	tcase_add_test(tc, test_plan_json_non_utf8);
 	tcase_add_test(tc, test_plan_text);
 	tcase_add_test(tc, test_parent_by_altname);
