@@ -197,9 +197,9 @@ static int parse_inputs(struct vt_desired_build *build, int cache_fd)
 	for (size_t i = 0; i < build->n_inputs && readable; i++)
 		readable = !build->inputs[i].problem;
 	if (readable && build->n_inputs &&
-	    vt_desired_cache_read(cache_fd, build->inputs, build->n_inputs, build->out)) {
+	    vt_desired_cache_read(cache_fd, build->inputs, build->n_inputs, build->out))
 		return 0;
-	}
+	vt_desired_free(build->out);	/* what a miss read */
 	for (size_t i = 0; i < build->n_inputs && !ret; i++) {
 		const struct vt_desired_input *in = &build->inputs[i];
 

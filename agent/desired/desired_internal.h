@@ -59,12 +59,13 @@ struct vt_desired_build {
 /* One wording whether a file is too big to read or a buffer too big to parse. */
 #define VT_DESIRED_TOO_BIG_FMT "it is larger than the limit of %u bytes"
 
-/* cache.c */
+/* desired_cache.c */
 
 /*
  * vt_desired_cache_read - fill @out (empty) from the cache in the directory
  * @dirfd when it was made from exactly @in (names and bytes, in order, none
- * with a problem). false on a miss of any kind, @out empty.
+ * with a problem). false on a miss of any kind: then @out holds what was
+ * read before the miss, for vt_desired_free().
  */
 bool vt_desired_cache_read(int dirfd, const struct vt_desired_input *in, size_t n_in,
 			   struct vt_desired *out);

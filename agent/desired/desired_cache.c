@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cache.c - the desired state as last loaded, kept beside the files it came
+ * desired_cache.c - the desired state as last loaded, kept beside the files it came
  * from, so that loading the same bytes again costs a read and a compare.
  *
  * Parsing is most of what a run costs when nothing is to be done: jansson
@@ -223,10 +223,7 @@ bool vt_desired_cache_read(int dirfd, const struct vt_desired_input *in, size_t 
 	if (!same_inputs(r, in, n_in))
 		goto out;
 	hit = unpack(r, &h, in, out);
-	if (hit)
-		out->cached = true;
-	else
-		vt_desired_free(out);
+	out->cached = hit;
 out:
 	if (r && r->f)
 		fclose(r->f);
