@@ -192,7 +192,8 @@ void vt_plan_scope_join(struct vt_plan *plan, size_t x, size_t y);
 
 /**
  * vt_plan_scope_join_dependent - join the scopes of trunks whose operations
- * depend on each other's devices, and make every scope flat.
+ * depend on each other's devices (p->op_of rebuilt for it), and make every
+ * scope flat.
  */
 void vt_plan_scope_join_dependent(struct planner *p);
 

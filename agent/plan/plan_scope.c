@@ -39,13 +39,18 @@ static size_t owner_report(struct planner *p, const struct vt_link *link)
  * Trunks whose operations depend on each other share a transaction, or one
  * could commit while the other rolls back under it: a device that sits on
  * another trunk's device (QinQ as the kernel has it, also for trunks no
- * longer desired), and a create that needs the VLAN another trunk's device
- * frees (a swap across trunks). Desired nesting is joined in vt_plan_trunk().
+ * longer desired), and a create that needs the VLAN another trunk's delete
+ * or recreate frees (a swap across trunks). That is the trunk of the op on
+ * the holder, not the one its marker names: a subport of another trunk may
+ * take the holder over by name, and until that op deletes it the kernel
+ * refuses the create (vlan_check_real_dev(): EEXIST, "VLAN device already
+ * exists"). Desired nesting is joined in vt_plan_trunk().
  */
 void vt_plan_scope_join_dependent(struct planner *p)
 {
 	struct vt_plan *plan = p->plan;
 
+	vt_plan_index_ops(p);
 	for (size_t i = 0; i < plan->n_ops; i++) {
 		const struct vt_op *op = &plan->ops[i];
 		size_t owner = SIZE_MAX;
@@ -59,11 +64,12 @@ void vt_plan_scope_join_dependent(struct planner *p)
 			const struct vt_link *holder = rep->target.parent ?
 				vt_plan_index_vlan(p, VT_NS_OWN, rep->target.parent, rep->want->protocol,
 						   rep->want->vlan) : NULL;
+			/* 1 + the op that deletes the holder, of a trunk not blocked; or 0 */
+			size_t freer = holder && p->fate[link_pos(p, holder)] == FATE_DELETED ?
+				p->op_of[link_pos(p, holder)] : 0;
 
-			owner = holder && p->fate[link_pos(p, holder)] == FATE_DELETED ?
-				owner_report(p, holder) : SIZE_MAX;
-			if (owner != SIZE_MAX)
-				vt_plan_scope_join(plan, op->trunk, owner);
+			if (freer)
+				vt_plan_scope_join(plan, op->trunk, plan->ops[freer - 1].trunk);
 		}
 	}
 	for (size_t i = 0; i < plan->n_trunks; i++)

@@ -306,6 +306,39 @@ static int change_back(struct restorer *r)
 	return sent ? vt_nl_dump_links(r->nl, &r->links) : 0;
 }
 
+/*
+ * A VLAN created without a MAC takes its parent's as it is then each time it
+ * comes up (vlan_dev_open(): vlan_dev_inherit_address()), also when the
+ * kernel brings it up with its parent (NETDEV_UP) and queue_up_states() sets
+ * it down again at once. One that came up since the parent's MAC changed
+ * differs from its before-image now, which change_back() could not see
+ * coming: its MAC goes back, from the dump after every up. Set so, it is the
+ * device's own, as the kernel has no rtnetlink attribute for how a MAC came.
+ */
+static int put_back_inherited_macs(struct restorer *r)
+{
+	for (size_t i = 0; i < r->j->n_entries; i++) {
+		const struct vt_journal_entry *e = &r->j->entries[i];
+		const struct vt_link *have =
+			e->state == VT_ENTRY_PRESENT ? vt_proof_proven(r, e) : NULL;
+		struct vt_link_spec spec;
+		struct vt_link want;
+
+		if (!have || !e->image.is_vlan)
+			continue;
+		vt_proof_resolve(r, e, have->parent, &want);
+		if (!(vt_diff_link(&want, have, ~(uint32_t)VT_D_MAC) & VT_D_MAC))
+			continue;
+		vt_spec_change(&want, VT_D_MAC, have->ifindex, &spec);
+		if (vt_batch_change(r->batch, have, &spec) < 0)
+			return -ENOMEM;
+	}
+	if (!vt_batch_count(r->batch))
+		return 0;
+	flush(r, &r->rep->changed);
+	return vt_nl_dump_links(r->nl, &r->links);
+}
+
 /* Every device as the journal says it was (its ifindex aside if recreated), or vanished. */
 static void verify(struct restorer *r)
 {
@@ -404,6 +437,9 @@ int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_r
 		goto out;
 	/* Everything recreated is in the dump now, and goes by it. */
 	vt_name_table_free(&r.recreated);
+	ret = put_back_inherited_macs(&r);
+	if (ret)
+		goto out;
 	verify(&r);
 	ret = rep->remains[0] ? -EIO : 0;
 out:

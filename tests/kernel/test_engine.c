@@ -518,6 +518,34 @@ START_TEST(test_recovery_never_leaves_an_unmarked_device)
 }
 END_TEST
 
+/*
+ * A VLAN freed by a device another trunk's subport takes over by name: t1's
+ * x (vlan 10 on p0) goes to t2, recreated on p1, and only that frees vlan 10
+ * on p0 for t1's new y. The two trunks are one transaction, whose deletes go
+ * first; apart, t1 (its recreate of r sorts first) would create y while x
+ * still holds the VLAN (EEXIST) and roll back: one reconcile must converge.
+ */
+START_TEST(test_vlan_freed_by_a_device_taken_over_by_name)
+{
+	char *out = NULL;
+	int rc;
+
+	bare_host();
+	kt_sh("ip link add p1 type dummy && ip link set p1 up && "
+	      "ip link add link p0 name r type vlan id 11 && ip link set r alias vlantrunk:t1 && "
+	      "ip link add link p0 name x type vlan id 10 && ip link set x alias vlantrunk:t1");
+	kt_write(env.config, "{\"version\": 1, \"trunks\": [\n"
+			     " {\"name\": \"t1\", \"parent\": \"p0\", \"subports\": [\n"
+			     "   {\"name\": \"r\", \"vlan\": 12}, {\"name\": \"y\", \"vlan\": 10}]},\n"
+			     " {\"name\": \"t2\", \"parent\": \"p1\", \"subports\": [\n"
+			     "   {\"name\": \"x\", \"vlan\": 20}]}]}\n");
+	rc = vlantrunk(&out, NULL, "reconcile");
+	ck_assert_msg(rc == 2, "reconcile exit %d:\n%s", rc, out);
+	free(out);
+	assert_converged();
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -535,6 +563,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, test_rollback_deletes_creates_as_one_group);
 	tcase_add_test(tc, test_foreign_device_in_the_group_survives_recovery);
 	tcase_add_test(tc, test_recovery_never_leaves_an_unmarked_device);
+	tcase_add_test(tc, test_vlan_freed_by_a_device_taken_over_by_name);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, engine_qos_tcase());
 

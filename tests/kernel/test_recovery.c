@@ -515,6 +515,43 @@ START_TEST(test_crash_then_subport_renamed_by_hand)
 }
 END_TEST
 
+/*
+ * A VLAN created without a MAC takes its parent's each time it comes up
+ * (vlan_dev_open(): vlan_dev_inherit_address()), also when the kernel brings
+ * it up with its parent. b-1 is down, and a-1's MAC was changed by hand
+ * since b-1 took it: a crash after a-1 went down, and recovery brings a-1 up
+ * again, the kernel b-1 with it, which changes b-1's MAC even though it is
+ * set down again at once. One recovery must put that MAC back too.
+ */
+START_TEST(test_recovery_puts_back_a_mac_the_kernel_inherited)
+{
+	char *out = NULL, *before, *after;
+	int rc;
+
+	kt_write(env.config, "{\"version\": 1, \"trunks\": ["
+		 "{\"name\": \"a\", \"parent\": \"p0\", \"subports\": ["
+		 "  {\"name\": \"a-1\", \"vlan\": 100, \"protocol\": \"802.1ad\", \"up\": false,"
+		 "   \"mac\": \"02:00:00:00:01:01\"}]},"
+		 "{\"name\": \"b\", \"parent\": \"a-1\", \"admin_state_up\": false, \"subports\": ["
+		 "  {\"name\": \"b-1\", \"vlan\": 10, \"up\": false}]}]}");
+	kt_sh("ip link add link p0 name a-1 type vlan id 100 protocol 802.1ad && "
+	      "ip link set a-1 alias vlantrunk:a up && "
+	      "ip link add link a-1 name b-1 type vlan id 10 && ip link set b-1 alias vlantrunk:b && "
+	      "ip link set a-1 address 02:00:00:00:01:02");
+	before = kt_snapshot(env.nl, NULL);
+	/* 1 a-1 down, then killed before its MAC is changed. */
+	expect(KILLED, "kill-before:2", "reconcile");
+	rc = vt(&out, NULL, "status");
+	ck_assert_msg(kt_journals(env.state) == 0, "status exit %d, journal kept:\n%s", rc, out);
+	free(out);
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+	assert_converged();
+}
+END_TEST
+
 Suite *recovery_suite(void)
 {
 	Suite *s = suite_create("recovery");
@@ -536,6 +573,7 @@ Suite *recovery_suite(void)
 	tcase_add_test(tc, test_kept_journal_holds_the_trunk_its_device_moved_to);
 	tcase_add_test(tc, test_renamed_parent_is_not_a_vanished_one);
 	tcase_add_test(tc, test_crash_then_subport_renamed_by_hand);
+	tcase_add_test(tc, test_recovery_puts_back_a_mac_the_kernel_inherited);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1018,6 +1018,25 @@ START_TEST(test_swap_names)
 }
 END_TEST
 
+/*
+ * t1's x goes to t2 by name (recreated on eth1), and only that frees vlan 10
+ * on eth0 for t1's y: the two trunks share a transaction, though x's marker
+ * names t1 and its delete is t2's.
+ */
+START_TEST(test_swap_key_freed_by_a_takeover)
+{
+	vlan(10, "x", ETH0, 10, MARK("t1"));
+	PLAN(DOC(TRUNK("t1", "eth0", SP("y", 10)) "," TRUNK("t2", "eth1", SP("x", 20))));
+
+	ck_assert_int_eq(op_on("x")->kind, VT_OP_RECREATE);
+	ck_assert_uint_eq(op_on("x")->trunk, trunk_index("t2"));
+	ck_assert_int_eq(op_on("y")->kind, VT_OP_CREATE);
+	ck_assert(!trunk_of("t1")->blocked);
+	ck_assert_uint_eq(trunk_of("t1")->scope, trunk_of("t2")->scope);
+	ck_assert_uint_lt(op_pos("x"), op_pos("y"));
+}
+END_TEST
+
 /* ---- QinQ ---- */
 
 #define OUTER(subports) TRUNK("outer", "eth0", subports)
@@ -2266,6 +2285,7 @@ Suite *plan_suite(void)
 	tcase_add_loop_test(tc, test_moved_subport, 0, 2);
 	tcase_add_test(tc, test_swap_vlans);
 	tcase_add_test(tc, test_swap_names);
+	tcase_add_test(tc, test_swap_key_freed_by_a_takeover);
 	tcase_add_test(tc, test_qinq_create_order);
 	tcase_add_test(tc, test_qinq_outer_recreate);
 	tcase_add_test(tc, test_qinq_outer_recreate_inner_moves_to_a_flat_trunk);
