@@ -26,6 +26,7 @@ struct runner {
 	struct vt_name_table created;	/* the same by name, and renamed devices' new names */
 	size_t *req_op;			/* per queued request: its txn op */
 	size_t n_req;
+	bool delete_by_group;		/* own-namespace deletes go as one group (engine_stages.c) */
 	/* the kernel has IPv6 (else no device has IPv6 state), and its defaults */
 	bool ipv6;
 	/* per namespace slot (each its own conf/default), read for those ops set */
