@@ -48,6 +48,15 @@ static inline const struct vt_op *txn_op(const struct runner *r, size_t i)
 	return &r->e->plan->ops[r->txn->ops[i]];
 }
 
+/* Whether the plan's trunk report @report is one of the transaction's. */
+static inline bool in_txn(const struct runner *r, size_t report)
+{
+	for (size_t i = 0; i < r->txn->n_trunks; i++)
+		if (r->txn->trunks[i] == report)
+			return true;
+	return false;
+}
+
 static inline bool creates(const struct vt_op *op)
 {
 	return op->kind == VT_OP_CREATE || op->kind == VT_OP_RECREATE;
