@@ -81,16 +81,11 @@ static int get_add(struct readback *b, uint16_t ns, int ifindex, const char *nam
 	return 0;
 }
 
-/* @l (of the table) and the devices it sits on, up to the bottom. */
+/* @l (of the table), when there is one. */
 static void mark(struct readback *b, const struct vt_link *l)
 {
-	for (unsigned int hops = 0; l && hops <= 64; hops++) {
-		const struct vt_link *up;
-
+	if (l)
 		b->in[l - b->links->links] = true;
-		up = vt_link_table_parent(b->links, l);
-		l = up == l ? NULL : up;
-	}
 }
 
 static int by_ns(const void *a, const void *b)
@@ -153,6 +148,23 @@ static void mark_scope(const struct runner *r, struct readback *b)
 				b->in[i] = true;
 				grew = true;
 			}
+		}
+	}
+	/*
+	 * And what each sits on, down to the bottom, but not what else sits on
+	 * that: a trunk's parent may be a VLAN of a device every trunk shares.
+	 */
+	for (size_t i = 0; i < links->n; i++) {
+		const struct vt_link *l = &links->links[i], *up;
+
+		if (!b->in[i])
+			continue;
+		for (unsigned int hops = 0; hops < 64; hops++) {
+			up = vt_link_table_parent(links, l);
+			if (!up || up == l || b->in[up - links->links])
+				break;
+			b->in[up - links->links] = true;
+			l = up;
 		}
 	}
 }
