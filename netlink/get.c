@@ -4,9 +4,12 @@
  * sendmsg(): what a dump of every link costs once per device, without the
  * devices that are not asked about.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -62,11 +65,60 @@ static int take(struct vt_nl *nl, const struct vt_nl_get *g, const struct nlmsgh
 	return ret;
 }
 
+/*
+ * Each answer is a datagram of its own: recvmmsg() takes a window's worth
+ * in one system call (a recvmsg() each cost as much as the rest of the
+ * read-back in UML). A slot holds any link message but one with a large
+ * egress map: one cut short (MSG_TRUNC) is read again alone.
+ */
+#define VT_GET_SLOT (16 * 1024)
+
+struct slots {
+	struct mmsghdr msg[VT_GET_WINDOW];
+	struct iovec iov[VT_GET_WINDOW];
+	struct sockaddr_nl addr[VT_GET_WINDOW];
+	char buf[VT_GET_WINDOW][VT_GET_SLOT];
+};
+
+/* The answer in slot @k, if it is one of [@first, @end) (by its seq from @seq0), into @links. */
+static int take_slot(struct vt_nl *nl, struct slots *sl, unsigned int k, const struct vt_nl_get *gets,
+		     size_t first, size_t end, uint32_t seq0, uint32_t portid, struct vt_link *links,
+		     bool *retry)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)sl->buf[k];
+	int bytes = (int)sl->msg[k].msg_len, ret;
+	size_t i;
+
+	/* Only the kernel (port id 0) may talk to us; anything else is forged. */
+	if (sl->msg[k].msg_hdr.msg_namelen != sizeof(sl->addr[k]) ||
+	    sl->addr[k].nl_family != AF_NETLINK || sl->addr[k].nl_pid != 0 ||
+	    bytes < (int)sizeof(*nlh) || nlh->nlmsg_pid != portid || nlh->nlmsg_seq < seq0)
+		return 0;
+	i = first + (nlh->nlmsg_seq - seq0);
+	if (i >= end)
+		return 0;	/* a stale answer from an earlier exchange */
+	if (sl->msg[k].msg_hdr.msg_flags & MSG_TRUNC) {
+		const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+		/* Read again alone, by the ifindex it answered with, once the window is read. */
+		if (nlh->nlmsg_type != RTM_NEWLINK || ifi->ifi_index <= 0)
+			return -ENOSPC;
+		links[i].ifindex = ifi->ifi_index;
+		retry[i - first] = true;
+		return 1;
+	}
+	if (!mnl_nlmsg_ok(nlh, bytes))
+		return -EPROTO;
+	ret = take(nl, &gets[i], nlh, &links[i]);
+	return ret < 0 ? ret : 1;
+}
+
 /* Requests [@first, @end) of @gets, all of one namespace's socket. */
 static int get_window(struct vt_nl *nl, const struct vt_nl_get *gets, size_t first, size_t end,
-		      struct vt_link *links)
+		      struct vt_link *links, struct slots *sl)
 {
 	char buf[VT_GET_WINDOW * 256];	/* a request: 40 bytes and a name */
+	bool retry[VT_GET_WINDOW] = { false };
 	struct mnl_socket *sock;
 	uint32_t portid, seq0 = nl->seq + 1;
 	size_t len = 0, left = end - first;
@@ -83,25 +135,39 @@ static int get_window(struct vt_nl *nl, const struct vt_nl_get *gets, size_t fir
 	if (mnl_socket_sendto(sock, buf, len) < 0)
 		return -errno;
 	while (left) {
-		ssize_t n = vt_nl_recv(sock, nl->buf, VT_NL_RECV_BUF, 0);
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->buf;
-		int bytes = (int)n;
+		int n;
 
-		if (n == -EINTR)
+		for (unsigned int k = 0; k < left; k++) {
+			sl->iov[k] = (struct iovec){ sl->buf[k], VT_GET_SLOT };
+			sl->msg[k] = (struct mmsghdr){ .msg_hdr = {
+				.msg_name = &sl->addr[k], .msg_namelen = sizeof(sl->addr[k]),
+				.msg_iov = &sl->iov[k], .msg_iovlen = 1 } };
+		}
+		n = recvmmsg(mnl_socket_get_fd(sock), sl->msg, (unsigned int)left, MSG_WAITFORONE,
+			     NULL);
+		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return (int)n;
-		for (; mnl_nlmsg_ok(nlh, bytes); nlh = mnl_nlmsg_next(nlh, &bytes)) {
-			size_t i = first + (nlh->nlmsg_seq - seq0);
-
-			/* a stale answer from an earlier exchange */
-			if (nlh->nlmsg_pid != portid || nlh->nlmsg_seq < seq0 || i >= end)
-				continue;
-			ret = take(nl, &gets[i], nlh, &links[i]);
+			return -errno;
+		for (unsigned int k = 0; k < (unsigned int)n; k++) {
+			ret = take_slot(nl, sl, k, gets, first, end, seq0, portid, links, retry);
 			if (ret < 0)
 				return ret;
-			left--;
+			left -= (size_t)ret;
 		}
+	}
+	/* Every answer is in: the socket is ours again for single requests. */
+	for (size_t i = first; i < end; i++) {
+		int ifindex = links[i].ifindex;
+
+		if (!retry[i - first])
+			continue;
+		links[i].ifindex = 0;
+		ret = vt_nl_get_link(nl, gets[i].ns, ifindex, &links[i]);
+		if (ret == -ENODEV)
+			ret = 0;	/* gone meanwhile */
+		if (ret < 0)
+			return ret;
 	}
 	return 0;
 }
@@ -109,6 +175,7 @@ static int get_window(struct vt_nl *nl, const struct vt_nl_get *gets, size_t fir
 int vt_nl_get_links(struct vt_nl *nl, const struct vt_nl_get *gets, size_t n,
 		    struct vt_link *links)
 {
+	struct slots *sl;
 	size_t first = 0;
 	int ret = 0;
 
@@ -117,15 +184,19 @@ int vt_nl_get_links(struct vt_nl *nl, const struct vt_nl_get *gets, size_t n,
 		if (gets[i].ifindex < 0 || (!gets[i].ifindex && (!gets[i].name || !gets[i].name[0] ||
 								 strlen(gets[i].name) >= VT_ALTIFNAMSIZ)))
 			return -EINVAL;
+	sl = malloc(sizeof(*sl));
+	if (!sl)
+		return -ENOMEM;
 	while (first < n && !ret) {
 		size_t end = first + 1;
 
 		/* One datagram goes to one socket: a window is of one namespace. */
 		while (end < n && end - first < VT_GET_WINDOW && gets[end].ns == gets[first].ns)
 			end++;
-		ret = get_window(nl, gets, first, end, links);
+		ret = get_window(nl, gets, first, end, links, sl);
 		first = end;
 	}
+	free(sl);
 	if (ret < 0)
 		for (size_t i = 0; i < n; i++)
 			vt_link_release(&links[i]);
