@@ -126,6 +126,26 @@ int vt_nl_dump_netns(struct vt_nl *nl, struct vt_link_table *table);
  */
 int vt_nl_get_link(struct vt_nl *nl, uint16_t ns, int ifindex, struct vt_link *link);
 
+/* One device to read: by (@ns, @ifindex), or when @ifindex is 0 by @name. */
+struct vt_nl_get {
+	uint16_t ns;
+	int ifindex;
+	const char *name;	/* with ifindex 0: a name or an altname, as the kernel looks up */
+};
+
+/**
+ * vt_nl_get_links - read the @n devices @gets names, an RTM_GETLINK each,
+ * many per sendmsg() (requests of one namespace go together: group them):
+ * @links[i] (of @n, zeroed first) is the device @gets[i] found, owning its
+ * egress map and altnames, or has ifindex 0 when there is none (no such
+ * ifindex, nobody of that name). For reading back the devices of a
+ * transaction without a dump of every link. -EINVAL for a request without
+ * an ifindex or a valid name; -ENOENT when a namespace is not registered;
+ * another negative errno (then every @links[i] is released).
+ */
+int vt_nl_get_links(struct vt_nl *nl, const struct vt_nl_get *gets, size_t n,
+		    struct vt_link *links);
+
 /* ------------------------------------------------------------------------ */
 
 enum vt_req_op {

@@ -26,6 +26,7 @@ struct runner {
 	struct vt_name_table created;	/* the same by name, and renamed devices' new names */
 	size_t *req_op;			/* per queued request: its txn op */
 	size_t n_req;
+	bool delete_by_group;		/* own-namespace deletes go as one group (engine_stages.c) */
 	/* the kernel has IPv6 (else no device has IPv6 state), and its defaults */
 	bool ipv6;
 	/* per namespace slot (each its own conf/default), read for those ops set */
@@ -45,6 +46,15 @@ struct runner {
 static inline const struct vt_op *txn_op(const struct runner *r, size_t i)
 {
 	return &r->e->plan->ops[r->txn->ops[i]];
+}
+
+/* Whether the plan's trunk report @report is one of the transaction's. */
+static inline bool in_txn(const struct runner *r, size_t report)
+{
+	for (size_t i = 0; i < r->txn->n_trunks; i++)
+		if (r->txn->trunks[i] == report)
+			return true;
+	return false;
 }
 
 static inline bool creates(const struct vt_op *op)

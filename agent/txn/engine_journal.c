@@ -135,14 +135,6 @@ static int add_restate(struct runner *r, const struct vt_link *l, const char *na
 	return 0;
 }
 
-static bool in_txn(const struct runner *r, size_t report)
-{
-	for (size_t i = 0; i < r->txn->n_trunks; i++)
-		if (r->txn->trunks[i] == report)
-			return true;
-	return false;
-}
-
 /*
  * What the kernel changes by itself as the transaction's requests take
  * effect (struct vt_effect, planned in plan_effects.c): journaled like the

@@ -12,6 +12,7 @@
 #include "plan/op.h"
 
 enum step {
+	STEP_GROUP,
 	STEP_DELETE,
 	STEP_DOWN,
 	STEP_CHANGE,
@@ -23,6 +24,7 @@ enum step {
 };
 
 static const char *const step_verbs[] = {
+	[STEP_GROUP] = "move into the transaction's device group",
 	[STEP_DELETE] = "delete", [STEP_DOWN] = "set down",
 	[STEP_CHANGE] = "change", [STEP_IPV6] = "set the IPv6 address generation mode of",
 	[STEP_UP] = "set up", [STEP_CREATE] = "create", [STEP_MARK] = "mark",
@@ -198,6 +200,13 @@ static int parent_ifindex(struct runner *r, const char *name)
 	return l ? l->ifindex : 0;
 }
 
+/* Whether @op's device goes with the transaction's group (see run_deletes()). */
+static bool by_group(const struct runner *r, const struct vt_op *op)
+{
+	return r->delete_by_group && (op->kind == VT_OP_DELETE || op->kind == VT_OP_RECREATE) &&
+	       op->before->ns == VT_NS_OWN;
+}
+
 static int queue_request(struct runner *r, size_t i, int index)
 {
 	if (index < 0)
@@ -222,8 +231,16 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 	struct vt_link_spec spec;
 
 	switch (step) {
+	case STEP_GROUP:
+		if (!by_group(r, op))
+			return 0;
+		spec = (struct vt_link_spec){ .fields = VT_F_GROUP };
+		spec.link.ns = op->before->ns;
+		spec.link.ifindex = op->before->ifindex;
+		spec.link.group = r->journal.group;
+		return queue_request(r, i, vt_batch_change(r->batch, NULL, &spec));
 	case STEP_DELETE:
-		if (op->kind != VT_OP_DELETE && op->kind != VT_OP_RECREATE)
+		if ((op->kind != VT_OP_DELETE && op->kind != VT_OP_RECREATE) || by_group(r, op))
 			return 0;
 		return queue_request(r, i, vt_batch_delete(r->batch, op->before->ns, op->before->ifindex, NULL));
 	case STEP_DOWN:
@@ -390,6 +407,75 @@ static int run_stage(struct runner *r, enum step step, int depth)
 	return ret;
 }
 
+/*
+ * The one request that deletes the transaction's group: every device of
+ * STEP_GROUP, and nothing else (the group is one no device had, picked for
+ * this transaction, and its creates join it only later).
+ */
+static int run_group_delete(struct runner *r, size_t n)
+{
+	const struct vt_req_result *res;
+	int ret;
+
+	vt_batch_reset(r->batch);
+	if (vt_batch_delete_group(r->batch, VT_NS_OWN, r->journal.group) < 0) {
+		txn_fail(r->txn, "delete device group %u: cannot build its request: %s",
+			 r->journal.group, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	ret = vt_nl_send_batch(r->e->nl, r->batch);
+	res = vt_batch_result(r->batch, 0);
+	if (res->state == VT_REQ_ANSWERED && !res->error) {
+		r->txn->applied++;
+		return 0;
+	}
+	if (res->state == VT_REQ_ANSWERED)
+		txn_fail(r->txn, "delete the %zu devices of device group %u: %s%s%s%s", n,
+			 r->journal.group, strerror(-res->error), res->message[0] ? " (kernel: " : "",
+			 res->message, res->message[0] ? ")" : "");
+	else
+		txn_fail(r->txn, "delete the %zu devices of device group %u: no answer from the "
+				 "kernel (%s)", n, r->journal.group, strerror(ret ? -ret : EIO));
+	return ret ? ret : -EIO;
+}
+
+/*
+ * Deletes, as the rollback deletes its creates: a request per device makes
+ * the kernel wait for RCU grace periods once per device
+ * (unregister_netdevice_many() of one), while one RTM_DELLINK of a device
+ * group unregisters all its members as one batch. So the devices the
+ * transaction deletes in the own namespace (a group is deleted per
+ * namespace) are first moved into the transaction's own group, in one
+ * batch, then that group is deleted in one request. Their before-images,
+ * group included, are journaled: a crash between the two leaves them in the
+ * group with their markers, and the recovery puts their groups back. The
+ * kernel deletes a device's VLANs with it either way, so the order by depth
+ * that per-device deletes need does not matter to the group. A single
+ * device goes as before: one request instead of two. Other namespaces'
+ * devices go one by one, inner first.
+ */
+static int run_deletes(struct runner *r, unsigned int max_depth)
+{
+	size_t n = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < r->txn->n_ops; i++) {
+		const struct vt_op *op = txn_op(r, i);
+
+		n += (op->kind == VT_OP_DELETE || op->kind == VT_OP_RECREATE) &&
+		     op->before->ns == VT_NS_OWN;
+	}
+	r->delete_by_group = n >= 2 && r->journal.group;
+	if (r->delete_by_group) {
+		ret = run_stage(r, STEP_GROUP, -1);
+		if (!ret)
+			ret = run_group_delete(r, n);
+	}
+	for (int d = (int)max_depth; d >= 0 && !ret; d--)
+		ret = run_stage(r, STEP_DELETE, d);
+	return ret;
+}
+
 int vt_engine_stages(struct runner *r)
 {
 	unsigned int max_depth = 0;
@@ -403,8 +489,8 @@ int vt_engine_stages(struct runner *r)
 	}
 
 	ret = read_ipv6_defaults(r);
-	for (int d = (int)max_depth; d >= 0 && !ret; d--)
-		ret = run_stage(r, STEP_DELETE, d);
+	if (!ret)
+		ret = run_deletes(r, max_depth);
 	for (int d = (int)max_depth; d >= 0 && !ret; d--)
 		ret = run_stage(r, STEP_DOWN, d);
 	for (int d = 0; d <= (int)max_depth && !ret; d++)

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Step 3 of a transaction that went through (see engine.c): read back what
- * the kernel did and re-plan its trunks; anything left to do is a failure.
+ * the kernel did (from the agent's copy of the links, or without one the
+ * transaction's own devices: read_back()) and re-plan its trunks; anything
+ * left to do is a failure.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +56,263 @@ static int confirm_changed(struct runner *r)
 	return ret;
 }
 
+/* The devices a verification reads back, and which of the table's it has. */
+struct readback {
+	const struct vt_link_table *links;	/* the table the plan was made from */
+	bool *in;			/* per link of it: read back */
+	struct vt_nl_get *gets;
+	size_t n, cap;
+	struct vt_link *got;		/* per get: the device, or ifindex 0 */
+	size_t n_got;
+};
+
+static int get_add(struct readback *b, uint16_t ns, int ifindex, const char *name)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 256;
+		struct vt_nl_get *v = reallocarray(b->gets, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		b->gets = v;
+		b->cap = cap;
+	}
+	b->gets[b->n++] = (struct vt_nl_get){ .ns = ns, .ifindex = ifindex, .name = name };
+	return 0;
+}
+
+/* @l (of the table), when there is one. */
+static void mark(struct readback *b, const struct vt_link *l)
+{
+	if (l)
+		b->in[l - b->links->links] = true;
+}
+
+static int by_ns(const void *a, const void *b)
+{
+	const struct vt_nl_get *x = a, *y = b;
+
+	return (x->ns > y->ns) - (x->ns < y->ns);
+}
+
+static int by_device(const void *a, const void *b)
+{
+	const struct vt_link *x = *(const struct vt_link *const *)a;
+	const struct vt_link *y = *(const struct vt_link *const *)b;
+
+	if (x->ns != y->ns)
+		return x->ns < y->ns ? -1 : 1;
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+static bool txn_trunk(const struct runner *r, const char *owner)
+{
+	for (size_t k = 0; owner && k < r->txn->n_trunks; k++)
+		if (!strcmp(r->e->plan->trunks[r->txn->trunks[k]].name, owner))
+			return true;
+	return false;
+}
+
+/* The devices of the transaction's trunks in the table, and what is on them. */
+static void mark_scope(const struct runner *r, struct readback *b)
+{
+	const struct vt_link_table *links = b->links;
+	const struct vt_plan *plan = r->e->plan;
+	bool grew = true;
+
+	for (size_t k = 0; k < r->txn->n_trunks; k++) {
+		const struct vt_trunk_report *t = &plan->trunks[r->txn->trunks[k]];
+
+		if (t->parent_device)
+			mark(b, vt_link_table_find_name(links, VT_NS_OWN, t->parent_device));
+		for (size_t i = 0; i < t->n_subports; i++)
+			if (t->subports[i].have)
+				mark(b, t->subports[i].have);
+	}
+	for (size_t i = 0; i < r->txn->n_ops; i++)
+		if (txn_op(r, i)->before)
+			mark(b, txn_op(r, i)->before);
+	for (size_t i = 0; i < plan->n_effects; i++)
+		if (in_txn(r, plan->effects[i].trunk))
+			mark(b, plan->effects[i].link);
+	for (size_t i = 0; i < links->n; i++)
+		if (txn_trunk(r, vt_marker_owner(links->links[i].alias)))
+			mark(b, &links->links[i]);
+	/* What sits on them, however deep: a pass per level of nesting. */
+	for (unsigned int pass = 0; grew && pass <= 64; pass++) {
+		grew = false;
+		for (size_t i = 0; i < links->n; i++) {
+			const struct vt_link *up = vt_link_table_parent(links, &links->links[i]);
+
+			if (!b->in[i] && up && b->in[up - links->links]) {
+				b->in[i] = true;
+				grew = true;
+			}
+		}
+	}
+	/*
+	 * And what each sits on, down to the bottom, but not what else sits on
+	 * that: a trunk's parent may be a VLAN of a device every trunk shares.
+	 */
+	for (size_t i = 0; i < links->n; i++) {
+		const struct vt_link *l = &links->links[i], *up;
+
+		if (!b->in[i])
+			continue;
+		for (unsigned int hops = 0; hops < 64; hops++) {
+			up = vt_link_table_parent(links, l);
+			if (!up || up == l || b->in[up - links->links])
+				break;
+			b->in[up - links->links] = true;
+			l = up;
+		}
+	}
+}
+
+/* Send the gets queued since @from; their answers follow b->got's. */
+static int get_queued(struct runner *r, struct readback *b, size_t from)
+{
+	struct vt_link *got = reallocarray(b->got, b->n ? b->n : 1, sizeof(*got));
+	int ret;
+
+	if (!got)
+		return -ENOMEM;
+	b->got = got;
+	qsort(b->gets + from, b->n - from, sizeof(*b->gets), by_ns);
+	ret = vt_nl_get_links(r->e->nl, b->gets + from, b->n - from, b->got + from);
+	if (ret < 0)
+		return ret;
+	b->n_got = b->n;
+	return 0;
+}
+
+/* Whether @sorted (of @n, by_device) has the device (@ns, @ifindex). */
+static bool has(struct vt_link **sorted, size_t n, uint16_t ns, int ifindex)
+{
+	struct vt_link key = { .ns = ns, .ifindex = ifindex }, *k = &key;
+
+	return n && bsearch(&k, sorted, n, sizeof(*sorted), by_device);
+}
+
+/*
+ * Without a link source (the CLI), the transaction's trunks are re-planned
+ * from the table the plan was made from with the devices they consist of
+ * read back, one RTM_GETLINK each in batches (vt_nl_get_links()), instead of
+ * a dump of every link: a dump per transaction made a run of T trunks cost
+ * T dumps of all T x N devices. Read back by name (the kernel resolves a
+ * name or an altname, as the planner does): the trunks' parents, every
+ * subport's name in its namespace and every master named, so a subport's
+ * name held after the commit by a device elsewhere, or as another's
+ * altname, is seen whoever holds it. Then by ifindex, those not read so
+ * already: every device the plan found for the trunks (each subport's, its
+ * parent, the devices carrying one of their markers, the transaction's ops
+ * and the kernel's effects on other devices), each with what it sits on,
+ * and everything stacked on any of them (the planner looks at a device's
+ * children before it changes or deletes it); the devices the transaction
+ * created, by the ifindexes it chose.
+ *
+ * A device outside that set cannot change the verdict: the transaction
+ * sent no request about it and the kernel changed it by no effect the plan
+ * knows of (those are read back), so it is as the plan saw it, and the plan
+ * saw it as no part of these trunks: not a subport's, not on their parents,
+ * not marked for them, holding none of their names (those are read by
+ * name). A VLAN created since on a trunk's parent with a subport's VLAN id
+ * the kernel refuses while the subport exists (EEXIST): once every subport
+ * is there, none can conflict. What the set leaves unseen is a device another
+ * actor creates during the commit under a name not wanted here, such as one
+ * carrying a forged marker: the next run's dump sees it.
+ */
+static int read_back(struct runner *r, struct vt_link_table *out)
+{
+	const struct vt_link_table *links = r->e->links;
+	const struct vt_plan *plan = r->e->plan;
+	struct readback b = { .links = links };
+	struct vt_link **sorted = NULL;
+	size_t n_sorted = 0, first;
+	int ret = -ENOMEM;
+
+	b.in = calloc(links->n ? links->n : 1, sizeof(*b.in));
+	if (!b.in)
+		goto out;
+	mark_scope(r, &b);
+	ret = 0;
+	for (size_t k = 0; k < r->txn->n_trunks && !ret; k++) {
+		const struct vt_trunk_report *t = &plan->trunks[r->txn->trunks[k]];
+
+		if (t->want)
+			ret = get_add(&b, VT_NS_OWN, 0, t->want->parent);
+		for (size_t i = 0; i < t->n_subports && !ret; i++) {
+			const struct vt_subport_report *sp = &t->subports[i];
+
+			if (sp->target.ns < 0)
+				continue;	/* its namespace is not there: nothing to read */
+			ret = get_add(&b, (uint16_t)sp->target.ns, 0, sp->want->name);
+			if (!ret && sp->want->master[0])
+				ret = get_add(&b, (uint16_t)sp->target.ns, 0, sp->want->master);
+		}
+	}
+	if (!ret)
+		ret = get_queued(r, &b, 0);
+	if (ret)
+		goto out;
+	/* By ifindex what the names did not find, once each. */
+	sorted = calloc(b.n_got + links->n + r->txn->n_ops + 1, sizeof(*sorted));
+	if (!sorted) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < b.n_got; i++)
+		if (b.got[i].ifindex)
+			sorted[n_sorted++] = &b.got[i];
+	qsort(sorted, n_sorted, sizeof(*sorted), by_device);
+	first = b.n;
+	for (size_t i = 0; i < links->n && !ret; i++)
+		if (b.in[i] && !has(sorted, n_sorted, links->links[i].ns, links->links[i].ifindex))
+			ret = get_add(&b, links->links[i].ns, links->links[i].ifindex, NULL);
+	for (size_t i = 0; i < r->txn->n_ops && !ret; i++)
+		if (creates(txn_op(r, i)) &&
+		    !has(sorted, n_sorted, txn_op(r, i)->after.link.ns, r->chosen[i]))
+			ret = get_add(&b, txn_op(r, i)->after.link.ns, r->chosen[i], NULL);
+	if (!ret)
+		ret = get_queued(r, &b, first);
+	if (ret)
+		goto out;
+	/* Every device read, once (a name and an ifindex may find the same) ... */
+	n_sorted = 0;
+	for (size_t i = 0; i < b.n_got; i++)
+		if (b.got[i].ifindex)
+			sorted[n_sorted++] = &b.got[i];
+	qsort(sorted, n_sorted, sizeof(*sorted), by_device);
+	vt_link_table_clear(out);
+	for (size_t i = 0; i < n_sorted && !ret; i++)
+		if (!i || by_device(&sorted[i - 1], &sorted[i]))
+			ret = vt_link_table_add(out, sorted[i]);	/* takes its maps */
+	/* ... and every other device as the plan saw it. */
+	for (size_t i = 0; i < links->n && !ret; i++) {
+		struct vt_link copy;
+
+		if (b.in[i] || has(sorted, n_sorted, links->links[i].ns, links->links[i].ifindex))
+			continue;
+		ret = vt_link_copy(&copy, &links->links[i]);
+		if (!ret && (ret = vt_link_table_add(out, &copy)) < 0)
+			vt_link_release(&copy);
+	}
+	for (size_t i = 0; i < links->n_netns && !ret; i++)
+		ret = vt_link_table_add_netns(out, links->netns[i].path, links->netns[i].slot,
+					      links->netns[i].dev, links->netns[i].ino,
+					      links->netns[i].cookie);
+	if (!ret)
+		ret = vt_link_table_index(out);
+out:
+	for (size_t i = 0; i < b.n_got; i++)
+		vt_link_release(&b.got[i]);
+	free(sorted);
+	free(b.got);
+	free(b.in);
+	free(b.gets);
+	return ret;
+}
+
 /*
  * Re-read and re-plan the transaction's trunks: nothing may be left to do,
  * and none of them may have ended blocked, in conflict or without its parent
@@ -72,8 +332,12 @@ int vt_engine_verify(struct runner *r)
 		names[i] = r->e->plan->trunks[r->txn->trunks[i]].name;
 	ret = confirm_changed(r);
 	/* The verdict is in before anything reads the links again: a view will do. */
-	if (ret == 0)
+	if (ret == 0 && r->e->source)
 		ret = vt_link_source_view(r->e->source, r->e->nl, &scratch, &links);
+	else if (ret == 0) {
+		ret = read_back(r, &scratch);
+		links = &scratch;
+	}
 	if (ret < 0) {
 		txn_fail(r->txn, "verifying: cannot read the kernel's links: %s", strerror(-ret));
 		goto out;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * A journal on disk: one JSON document per transaction, written atomically,
- * whose last member is a checksum (FNV-1a, 64 bits) of every byte before it.
+ * A journal on disk: one JSON document per transaction, written atomically
+ * (journal_write.c), whose last member is a checksum (FNV-1a, 64 bits) of
+ * every byte before it; here the journal in memory, and its reader.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,8 +21,6 @@
 #include "journal.h"
 #include "vt_array.h"
 
-#define JOURNAL_VERSION 2
-#define SUM_KEY ",\"sum\":\""
 #define JOURNAL_SIZE_MAX (256u << 20)
 
 bool vt_journal_group_ours(uint32_t group)
@@ -102,35 +101,6 @@ int vt_journal_add_netns(struct vt_journal *j, const char *path, uint64_t dev, u
 	return 0;
 }
 
-/* Who the device is: all a created one needs, and the start of a before-image. */
-static json_t *identity_json(const struct vt_journal_entry *e)
-{
-	const struct vt_link *l = &e->image;
-	json_t *o = json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:i, s:i, s:s}",
-			      "state", e->state == VT_ENTRY_ABSENT ? "absent" : "present",
-			      "depth", (json_int_t)e->depth, "ifindex", l->ifindex, "name", l->name,
-			      "kind", l->kind, "parent_name", e->parent_name, "vlan", l->vlan.id,
-			      "protocol", l->vlan.protocol, "alias", l->alias);
-
-	/* Members only off the own namespace: a journal without them reads as before. */
-	if (o && l->ns && json_object_set_new(o, "ns", json_integer(l->ns)) < 0) {
-		json_decref(o);
-		return NULL;
-	}
-	if (o && l->parent_ns && json_object_set_new(o, "parent_ns", json_integer(l->parent_ns)) < 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-/* A cookie in decimal, as text: 64 bits do not fit JSON's numbers as jansson reads them. */
-static const char *cookie_text(uint64_t cookie, char *buf)
-{
-	snprintf(buf, 24, "%" PRIu64, cookie);
-	return buf;
-}
-
 /* Which namespace: "ns" and "parent_ns", 0 when left out, each one the journal lists. */
 static int parse_ns(json_t *o, size_t n_netns, struct vt_link *l)
 {
@@ -142,153 +112,6 @@ static int parse_ns(json_t *o, size_t n_netns, struct vt_link *l)
 	l->ns = (uint16_t)ns;
 	l->parent_ns = (uint16_t)parent_ns;
 	return 0;
-}
-
-static json_t *before_image_json(const struct vt_journal_entry *e)
-{
-	const struct vt_link *l = &e->image;
-	json_t *ingress = json_array(), *egress = json_array(), *o = identity_json(e);
-	char mac[18];
-
-	for (int i = 0; i <= VT_PCP_MAX; i++)
-		json_array_append_new(ingress, json_integer(l->vlan.ingress[i]));
-	for (size_t i = 0; i < l->vlan.n_egress; i++)
-		json_array_append_new(egress, json_pack("[I, I]", (json_int_t)l->vlan.egress[i].from,
-							(json_int_t)l->vlan.egress[i].to));
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", l->mac[0], l->mac[1],
-		 l->mac[2], l->mac[3], l->mac[4], l->mac[5]);
-	if (o && json_object_update_new(o, json_pack("{s:i, s:i, s:s, s:s, s:b, s:I, s:o, s:o, s:I,"
-						     " s:s, s:b, s:b, s:I}",
-						     "parent", l->parent, "master", l->master,
-						     "master_name", e->master_name,
-						     "new_name", e->new_name,
-						     "is_vlan", l->is_vlan,
-						     "flags", (json_int_t)l->vlan.flags,
-						     "ingress", ingress, "egress", egress,
-						     "mtu", (json_int_t)l->mtu, "mac", mac,
-						     "has_mac", l->has_mac, "up", l->up,
-						     "group", (json_int_t)l->group)) < 0) {
-		json_decref(o);
-		return NULL;
-	}
-	/* Without IPv6 state (an MTU below 1280) there is none to restore: no member. */
-	if (l->ipv6.present &&
-	    json_object_set_new(o, "ipv6", json_pack("{s:i, s:b}", "addr_gen_mode",
-						     (int)l->ipv6.addr_gen_mode, "disable_ipv6",
-						     l->ipv6.disabled)) < 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-/* One value, its tree freed at once: the document is never whole in memory. */
-static int put_json(FILE *f, json_t *v)
-{
-	int ret = v && !json_dumpf(v, f, JSON_COMPACT | JSON_ENCODE_ANY) ? 0 : -ENOMEM;
-
-	json_decref(v);
-	return ret;
-}
-
-static int put_document(FILE *f, const struct vt_journal *j)
-{
-	json_t *trunks = json_array();
-	int ret = 0;
-
-	for (size_t i = 0; i < j->n_trunks; i++)
-		json_array_append_new(trunks, json_string(j->trunks[i]));
-	fprintf(f, "{\"version\":%d,\"group\":%" PRIu32 ",\"id\":", JOURNAL_VERSION, j->group);
-	ret = put_json(f, json_string(j->id));
-	fputs(",\"trunks\":", f);
-	if (!ret)
-		ret = put_json(f, trunks);
-	else
-		json_decref(trunks);
-	if (j->n_netns) {
-		json_t *netns = json_array();
-		char cookie[24];
-
-		for (size_t i = 0; i < j->n_netns; i++)
-			json_array_append_new(netns, json_pack("{s:s, s:I, s:I, s:s}", "path",
-							       j->netns[i].path, "dev",
-							       (json_int_t)j->netns[i].dev, "ino",
-							       (json_int_t)j->netns[i].ino, "cookie",
-							       cookie_text(j->netns[i].cookie,
-									   cookie)));
-		fputs(",\"netns\":", f);
-		if (!ret)
-			ret = put_json(f, netns);
-		else
-			json_decref(netns);
-	}
-	fputs(",\"entries\":[", f);
-	for (size_t i = 0; i < j->n_entries && !ret; i++) {
-		const struct vt_journal_entry *e = &j->entries[i];
-
-		if (i)
-			fputc(',', f);
-		ret = put_json(f, e->state == VT_ENTRY_ABSENT ? identity_json(e) :
-								before_image_json(e));
-	}
-	fputc(']', f);
-	return ret;
-}
-
-/* Everything written goes to the file and into the checksum. */
-struct summing {
-	int fd;
-	uint64_t sum;
-};
-
-static ssize_t summing_write(void *cookie, const char *buf, size_t size)
-{
-	struct summing *w = cookie;
-	size_t off = 0;
-
-	for (size_t i = 0; i < size; i++) {
-		w->sum ^= (unsigned char)buf[i];
-		w->sum *= 1099511628211ULL;
-	}
-	while (off < size) {
-		ssize_t n = write(w->fd, buf + off, size - off);
-
-		if (n < 0)
-			return -1;
-		off += (size_t)n;
-	}
-	return (ssize_t)size;
-}
-
-/* The document through a stream that sums what it writes, then the sum. */
-static int put_summed(int fd, void *arg)
-{
-	const struct vt_journal *j = arg;
-	struct summing w = { .fd = fd, .sum = 1469598103934665603ULL };
-	FILE *f = fopencookie(&w, "w", (cookie_io_functions_t){ .write = summing_write });
-	int ret;
-
-	if (!f)
-		return -errno;
-	ret = put_document(f, j);
-	if (!ret && fflush(f) == EOF)
-		ret = -errno;
-	/* The checksum covers every byte up to its own member. */
-	if (!ret && dprintf(fd, SUM_KEY "%016" PRIx64 "\"}\n", w.sum) < 0)
-		ret = -errno;
-	if (fclose(f) == EOF && !ret)
-		ret = -errno;
-	return ret;
-}
-
-int vt_journal_write(int dirfd, struct vt_journal *j)
-{
-	snprintf(j->file, sizeof(j->file), VT_JOURNAL_FILE_PREFIX "%s", j->id);
-	/*
-	 * Never over another journal: that one may be kept, and is not ours to
-	 * lose. On disk, under its name, before the kernel is asked anything.
-	 */
-	return vt_atomic_file_write(dirfd, j->file, 0600, VT_ATOMIC_FILE_NOREPLACE, put_summed, j);
 }
 
 static int parse_mac(const char *s, uint8_t *mac)
@@ -502,10 +325,10 @@ static int load_file(int dirfd, const char *file, char **text, size_t *len, bool
 		uint64_t want;
 		char tail[4];
 
-		if (strncmp(buf + k, SUM_KEY, strlen(SUM_KEY)))
+		if (strncmp(buf + k, VT_JOURNAL_SUM_KEY, strlen(VT_JOURNAL_SUM_KEY)))
 			continue;
-		if (off - k != strlen(SUM_KEY) + 16 + 3 ||
-		    sscanf(buf + k + strlen(SUM_KEY), "%16" SCNx64 "%3c", &want, tail) != 2 ||
+		if (off - k != strlen(VT_JOURNAL_SUM_KEY) + 16 + 3 ||
+		    sscanf(buf + k + strlen(VT_JOURNAL_SUM_KEY), "%16" SCNx64 "%3c", &want, tail) != 2 ||
 		    memcmp(tail, "\"}\n", 3) || want != checksum(buf, k)) {
 			free(buf);
 			*text = NULL;
@@ -546,10 +369,10 @@ int vt_journal_read(int dirfd, const char *file, struct vt_journal *j)
 	if (!doc || json_unpack(doc, "{s:i, s:s, s:o, s?o, s:o, s?I, s?s !}", "version", &version,
 				"id", &id, "trunks", &trunks, "netns", &netns, "entries", &entries,
 				"group", &group, "sum", &sum) < 0 ||
-	    (version != JOURNAL_VERSION && version != 1) || summed != (version == JOURNAL_VERSION) ||
+	    (version != VT_JOURNAL_VERSION && version != 1) || summed != (version == VT_JOURNAL_VERSION) ||
 	    !json_is_array(trunks) || !json_is_array(entries) || !id_valid(id, sizeof(j->id)) ||
 	    strlen(file) >= sizeof(j->file) || group < 0 || group > UINT32_MAX ||
-	    (version == JOURNAL_VERSION && group && !vt_journal_group_ours((uint32_t)group)))
+	    (version == VT_JOURNAL_VERSION && group && !vt_journal_group_ours((uint32_t)group)))
 		goto out;
 	strcpy(j->id, id);
 	strcpy(j->file, file);

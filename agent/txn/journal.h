@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * journal.h - the write-ahead journal of one transaction, and the home of
- * its on-disk format: journal.c alone writes and reads it (a JSON document,
- * version 2, its last member an FNV-1a checksum of every byte before it;
- * version 1, unsummed, is still read), and the file names are the macros
- * below. For txn/, run/ (recovery reads the journals) and the tests.
+ * its on-disk format: journal_write.c writes it and journal.c reads it (a
+ * JSON document, version 2, its last member an FNV-1a checksum of every
+ * byte before it; version 1, unsummed, is still read), and the file names
+ * are the macros below. For txn/, run/ (recovery reads the journals) and the tests.
  *
  * The journal lists every device the transaction will touch, with its full
  * before-image (or, for a device it creates, the identity the device will
@@ -24,6 +24,10 @@
 #include <stdint.h>
 
 #include "vt_link.h"
+
+/* The format's version, and the key of its last member, the checksum. */
+#define VT_JOURNAL_VERSION 2
+#define VT_JOURNAL_SUM_KEY ",\"sum\":\""
 
 /* A journal's file in the state dir: "journal-<id>", written as "journal-<id>.tmp". */
 #define VT_JOURNAL_FILE_PREFIX "journal-"
@@ -112,7 +116,7 @@ int vt_journal_add_netns(struct vt_journal *j, const char *path, uint64_t dev, u
 bool vt_journal_concerns(const struct vt_journal *j, const char *trunk);
 
 /**
- * vt_journal_write - write "journal-<id>" in @dirfd atomically
+ * vt_journal_write (journal_write.c) - write "journal-<id>" in @dirfd atomically
  * (vt_atomic_file_write(): temp file, fsync, rename, fsync of the directory):
  * on disk whole before this returns. Sets j->file. -EEXIST when a journal of
  * that name is there: it is never written over.

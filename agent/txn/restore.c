@@ -445,6 +445,7 @@ int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_r
 out:
 	vt_link_table_clear(&r.links);
 	vt_name_table_free(&r.recreated);
+	vt_name_table_free(&r.entry_names);
 	vt_batch_free(r.batch);
 	free(r.created);
 	free(r.chosen);

@@ -36,6 +36,7 @@ struct restorer {
 	unsigned int proof_depth;	/* proofs within proofs, up the parents */
 	struct vt_name_table recreated;	/* the same, by name, for what is not in the dump yet */
 	struct vt_created *created;	/* the entries of created devices, by ifindex */
+	struct vt_name_table entry_names; /* every entry by its name and new name */
 	size_t n_created;
 	int next_ifindex;
 };
@@ -162,7 +163,10 @@ void vt_proof_resolve(struct restorer *r, const struct vt_journal_entry *e, int 
  */
 bool vt_proof_renamed_since(const struct vt_journal_entry *e, const struct vt_link *l);
 
-/** vt_proof_index_created - r->created from the journal, by ifindex. 0 or -ENOMEM. */
+/**
+ * vt_proof_index_created - r->created from the journal, by ifindex, and
+ * r->entry_names. 0 or -ENOMEM.
+ */
 int vt_proof_index_created(struct restorer *r);
 
 /** vt_proof_journaled_create - @l is a device the transaction created, proven. */

@@ -452,6 +452,45 @@ START_TEST(test_rollback_deletes_creates_as_one_group)
 }
 END_TEST
 
+/*
+ * Teardown deletes like the rollback: every device into the transaction's
+ * group (one batch), then one request for the group. Killed between the two,
+ * the devices are all still there in that group, and the recovery puts their
+ * groups back.
+ */
+START_TEST(test_teardown_deletes_as_one_group)
+{
+	char *out = NULL, *before, *after;
+	int rc;
+
+	bare_host();
+	kt_write(env.config, five_new);
+	ck_assert_int_eq(vlantrunk(&out, NULL, "reconcile"), 2);
+	free(out);
+	before = kt_snapshot(env.nl, NULL);
+	/* five moves into the group, then the group's deletion: killed before it */
+	rc = vlantrunk(&out, "kill-before:6", "teardown");
+	ck_assert_msg(rc == 128 + SIGKILL, "exit %d:\n%s", rc, out);
+	free(out);
+	ck_assert_int_eq(kt_sh_status("test \"$(ip link show group default | grep -c ' g-')\" = 0"), 0);
+	ck_assert_int_eq(kt_sh_status("test \"$(ip -o link show type vlan | grep -c ' g-')\" = 5"), 0);
+	ck_assert_int_gt(kt_journals(env.state), 0);
+	ck_assert_int_eq(vlantrunk(&out, NULL, "status"), 0);
+	free(out);
+	ck_assert_int_eq(kt_journals(env.state), 0);
+	after = kt_snapshot(env.nl, NULL);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+
+	rc = vlantrunk(&out, "fail:100000:5", "teardown");
+	ck_assert_msg(rc == 2, "exit %d:\n%s", rc, out);
+	ck_assert_uint_eq(kt_requests(out), 6);
+	free(out);
+	ck_assert_int_eq(kt_sh_status("test \"$(ip -o link show type vlan | grep -c ' g-')\" = 0"), 0);
+}
+END_TEST
+
 /* A device someone else put into the transaction's group is left alone. */
 START_TEST(test_foreign_device_in_the_group_survives_recovery)
 {
@@ -561,6 +600,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, test_invalid_config_touches_nothing);
 	tcase_add_test(tc, test_crash_during_recovery);
 	tcase_add_test(tc, test_rollback_deletes_creates_as_one_group);
+	tcase_add_test(tc, test_teardown_deletes_as_one_group);
 	tcase_add_test(tc, test_foreign_device_in_the_group_survives_recovery);
 	tcase_add_test(tc, test_recovery_never_leaves_an_unmarked_device);
 	tcase_add_test(tc, test_vlan_freed_by_a_device_taken_over_by_name);

@@ -314,6 +314,80 @@ START_TEST(test_impossible_egress_map_refused)
 }
 END_TEST
 
+/*
+ * Names and aliases are any bytes the kernel took: quotes, backslashes and
+ * control characters are escaped and read back as they were; text that is
+ * not UTF-8 (which the reader would refuse, leaving a journal no recovery
+ * can read) fails the write, and no file is left.
+ */
+START_TEST(test_text_escaped_and_non_utf8_refused)
+{
+	static const char alias[] = "vlantrunk:t \"q\" \\ \x01\x1f caf\xc3\xa9 \xf0\x9f\x98\x80 /";
+	struct vt_journal j, back;
+
+	sample(&j, "100-1-9-ff");
+	strcpy(j.entries[1].image.alias, alias);
+	strcpy(j.entries[1].master_name, "br\"0");
+	ck_assert_int_eq(vt_journal_add_netns(&j, "/run/netns/a\\b", 1, 2, UINT64_MAX), 0);
+	ck_assert_int_eq(vt_journal_write(tmp.fd, &j), 0);
+	ck_assert_int_eq(vt_journal_read(tmp.fd, j.file, &back), 0);
+	ck_assert_str_eq(back.entries[1].image.alias, alias);
+	ck_assert_str_eq(back.entries[1].master_name, "br\"0");
+	ck_assert_uint_eq(back.n_netns, 1);
+	ck_assert_str_eq(back.netns[0].path, "/run/netns/a\\b");
+	ck_assert(back.netns[0].cookie == UINT64_MAX);
+	vt_journal_free(&back);
+	vt_journal_free(&j);
+
+	for (int bad = 0; bad < 3; bad++) {
+		static const char *const not_utf8[] = { "a\xff", "\xc0\x80", "\xed\xa0\x80" };
+
+		sample(&j, bad == 0 ? "100-1-10-ff" : bad == 1 ? "100-1-11-ff" : "100-1-12-ff");
+		strcpy(j.entries[1].image.alias, not_utf8[bad]);
+		ck_assert_int_eq(vt_journal_write(tmp.fd, &j), -EILSEQ);
+		ck_assert_int_ne(faccessat(tmp.fd, j.file, F_OK, 0), 0);
+		vt_journal_free(&j);
+	}
+}
+END_TEST
+
+/* A journal larger than the writer's buffer, egress maps and all, reads back whole. */
+START_TEST(test_large_round_trip)
+{
+	struct vt_journal j, back;
+
+	sample(&j, "100-1-13-ff");
+	for (int i = 0; i < 3000; i++) {
+		struct vt_link l = { .ifindex = 100 + i, .is_vlan = true, .parent = 2, .mtu = 1500,
+				     .vlan = { .id = (uint16_t)(1 + i % 4094), .protocol = VT_PROTO_8021Q } };
+		struct vt_journal_entry *e;
+
+		snprintf(l.name, sizeof(l.name), "t0b%d", i);
+		strcpy(l.kind, "vlan");
+		strcpy(l.alias, "vlantrunk:t");
+		l.vlan.egress = calloc(3, sizeof(*l.vlan.egress));
+		ck_assert_ptr_nonnull(l.vlan.egress);
+		for (int k = 0; k < 3; k++)
+			l.vlan.egress[k] = (struct vt_qos_entry){ (uint32_t)k + 1, (uint32_t)(k + i) % 7 + 1 };
+		l.vlan.n_egress = 3;
+		e = vt_journal_add(&j, VT_ENTRY_PRESENT, &l, "p0", "", 0);
+		free(l.vlan.egress);
+		ck_assert_ptr_nonnull(e);
+	}
+	ck_assert_int_eq(vt_journal_write(tmp.fd, &j), 0);
+	ck_assert_int_eq(vt_journal_read(tmp.fd, j.file, &back), 0);
+	ck_assert_uint_eq(back.n_entries, j.n_entries);
+	for (size_t i = 2; i < back.n_entries; i++) {
+		ck_assert_str_eq(back.entries[i].image.name, j.entries[i].image.name);
+		ck_assert_uint_eq(back.entries[i].image.vlan.n_egress, 3);
+		ck_assert_uint_eq(back.entries[i].image.vlan.egress[2].to,
+				  j.entries[i].image.vlan.egress[2].to);
+	}
+	vt_journal_free(&back);
+	vt_journal_free(&j);
+}
+END_TEST
+
 Suite *journal_suite(void)
 {
 	Suite *s = suite_create("journal");
@@ -329,6 +403,8 @@ Suite *journal_suite(void)
 	tcase_add_test(tc, test_list_newest_first_and_partial_discarded);
 	tcase_add_test(tc, test_untagged_group_refused);
 	tcase_add_test(tc, test_impossible_egress_map_refused);
+	tcase_add_test(tc, test_text_escaped_and_non_utf8_refused);
+	tcase_add_test(tc, test_large_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
