@@ -111,9 +111,17 @@ int vt_status_exit(const struct vt_plan *plan)
 {
 	for (size_t i = 0; i < plan->n_trunks; i++) {
 		const struct vt_trunk_report *r = &plan->trunks[i];
-		bool admin_down = r->status == VT_TRUNK_DOWN && r->want && !r->want->admin_state_up;
+		/*
+		 * Down by choice only with its parent there: admin_state_up false
+		 * keeps the subports, down; a missing parent leaves none to keep
+		 * (the kernel deletes a VLAN with its lower device), and SPEC
+		 * counts DOWN for a missing parent as not converged whatever
+		 * admin_state_up says.
+		 */
+		bool by_choice = r->status == VT_TRUNK_DOWN && r->can_converge && r->want &&
+				 !r->want->admin_state_up;
 
-		if (r->status != VT_TRUNK_ACTIVE && !admin_down)
+		if (r->status != VT_TRUNK_ACTIVE && !by_choice)
 			return VT_EXIT_NOT_CONVERGED;
 	}
 	return VT_EXIT_OK;

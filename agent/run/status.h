@@ -52,7 +52,10 @@ void vt_status_trunk(const struct vt_trunk_report *r, const struct vt_status_fac
  */
 void vt_status_world(struct vt_world *world);
 
-/** vt_status_exit - `status`'s exit code: 0 when every trunk is ACTIVE or down by choice. */
+/**
+ * vt_status_exit - `status`'s exit code: 0 when every trunk is ACTIVE or down
+ * by choice (admin_state_up false, its parent there); 1 otherwise.
+ */
 int vt_status_exit(const struct vt_plan *plan);
 
 #endif

@@ -841,6 +841,42 @@ START_TEST(test_trunk_reason_names_a_missing_namespace)
 }
 END_TEST
 
+/*
+ * admin_state_up false keeps the subports, down: with the parent missing there
+ * are none (SPEC status: exit 1 for DOWN for a missing parent), also while a
+ * subport's namespace is missing (campaign seed 795804742 round 22: exit 0).
+ */
+START_TEST(test_admin_down_with_parent_and_namespace_missing)
+{
+	json_t *doc;
+
+	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p2', 'admin_state_up': false, "
+	       "'subports': [{'name': 's1', 'vlan': 10}, {'name': 's2', 'vlan': 11, 'netns': '@C'}]}]}");
+	doc = json_of("status", 1);
+	ck_assert_str_eq(str(trunk_of(doc, "t"), "status"), "DOWN");
+	ck_assert_str_eq(str(trunk_of(doc, "t"), "reason"), "parent p2 is missing");
+	json_decref(doc);
+	expect(1, "reconcile");
+
+	/* The parent there, the namespace not yet: DEGRADED, still not converged. */
+	kt_sh("ip link add p2 type dummy");
+	expect(1, "reconcile");
+	doc = json_of("status", 1);
+	expect_missing(trunk_of(doc, "t"), "s2", C);
+	json_decref(doc);
+
+	ns_add(C);
+	expect(2, "reconcile");
+	doc = json_of("status", 0);
+	ck_assert_str_eq(str(trunk_of(doc, "t"), "status"), "DOWN");
+	json_decref(doc);
+
+	/* The parent gone again: the kernel deleted s1 with it, nothing down by choice is left. */
+	kt_sh("ip link del p2");
+	expect(1, "status");
+}
+END_TEST
+
 /* A namespace by path (a CNI netns file): empty at first, then a namespace bound on it. */
 START_TEST(test_namespace_path_bound_later)
 {
@@ -1311,6 +1347,7 @@ Suite *netns_suite(void)
 	tcase_add_test(tc, test_vlan_id_held_in_another_namespace);
 	tcase_add_test(tc, test_missing_namespace_then_appearing);
 	tcase_add_test(tc, test_trunk_reason_names_a_missing_namespace);
+	tcase_add_test(tc, test_admin_down_with_parent_and_namespace_missing);
 	tcase_add_test(tc, test_namespace_path_bound_later);
 	tcase_add_test(tc, test_namespace_deleted_between_runs);
 	tcase_add_test(tc, test_crash_then_namespace_gone);
