@@ -156,6 +156,27 @@ static struct nl_msg *every_field(void)
 	return msg;
 }
 
+/* A VLAN whose @type map holds @from -> 2 (then, with @cut, a mapping cut short): refused. */
+static void expect_bad_qos(int type, uint32_t from, bool cut)
+{
+	struct nl_msg *msg = newlink();
+	struct nlattr *info, *data, *qos;
+	struct vt_link got;
+
+	info = nla_nest_start(msg, IFLA_LINKINFO);
+	ck_assert_int_eq(nla_put_string(msg, IFLA_INFO_KIND, "vlan"), 0);
+	data = nla_nest_start(msg, IFLA_INFO_DATA);
+	qos = nla_nest_start(msg, type);
+	put_mapping(msg, from, 2);
+	if (cut)
+		ck_assert_int_eq(nla_put(msg, IFLA_VLAN_QOS_MAPPING, 4, "abcd"), 0);
+	nla_nest_end(msg, qos);
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, info);
+	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), -EINVAL);
+	nlmsg_free(msg);
+}
+
 START_TEST(test_every_field)
 {
 	struct nl_msg *msg = every_field();
@@ -231,7 +252,6 @@ START_TEST(test_malformed)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = 2 };
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
-	struct nlattr *info, *data, *qos;
 	struct vt_link got;
 
 	/* no name */
@@ -241,31 +261,9 @@ START_TEST(test_malformed)
 	nlmsg_free(msg);
 
 	/* an egress mapping cut short, after a good one (nothing leaks) */
-	msg = newlink();
-	info = nla_nest_start(msg, IFLA_LINKINFO);
-	ck_assert_int_eq(nla_put_string(msg, IFLA_INFO_KIND, "vlan"), 0);
-	data = nla_nest_start(msg, IFLA_INFO_DATA);
-	qos = nla_nest_start(msg, IFLA_VLAN_EGRESS_QOS);
-	put_mapping(msg, 1, 2);
-	ck_assert_int_eq(nla_put(msg, IFLA_VLAN_QOS_MAPPING, 4, "abcd"), 0);
-	nla_nest_end(msg, qos);
-	nla_nest_end(msg, data);
-	nla_nest_end(msg, info);
-	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), -EINVAL);
-	nlmsg_free(msg);
-
+	expect_bad_qos(IFLA_VLAN_EGRESS_QOS, 1, true);
 	/* an ingress PCP above 7 */
-	msg = newlink();
-	info = nla_nest_start(msg, IFLA_LINKINFO);
-	ck_assert_int_eq(nla_put_string(msg, IFLA_INFO_KIND, "vlan"), 0);
-	data = nla_nest_start(msg, IFLA_INFO_DATA);
-	qos = nla_nest_start(msg, IFLA_VLAN_INGRESS_QOS);
-	put_mapping(msg, 8, 2);
-	nla_nest_end(msg, qos);
-	nla_nest_end(msg, data);
-	nla_nest_end(msg, info);
-	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), -EINVAL);
-	nlmsg_free(msg);
+	expect_bad_qos(IFLA_VLAN_INGRESS_QOS, 8, false);
 
 	/* a name not NUL-terminated */
 	msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
