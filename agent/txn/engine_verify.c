@@ -221,6 +221,11 @@ static bool has(struct vt_link **sorted, size_t n, uint16_t ns, int ifindex)
  * is there, none can conflict. What the set leaves unseen is a device another
  * actor creates during the commit under a name not wanted here, such as one
  * carrying a forged marker: the next run's dump sees it.
+ *
+ * So the re-plan's table holds the devices read back and nothing else (and
+ * the namespaces): with every other device copied in as the plan saw it, each
+ * of T transactions copied and indexed all T x N links, a cost in pages
+ * that grew with the trunks as the dumps had.
  */
 static int read_back(struct runner *r, struct vt_link_table *out)
 {
@@ -277,7 +282,7 @@ static int read_back(struct runner *r, struct vt_link_table *out)
 		ret = get_queued(r, &b, first);
 	if (ret)
 		goto out;
-	/* Every device read, once (a name and an ifindex may find the same) ... */
+	/* Every device read, once (a name and an ifindex may find the same). */
 	n_sorted = 0;
 	for (size_t i = 0; i < b.n_got; i++)
 		if (b.got[i].ifindex)
@@ -287,16 +292,6 @@ static int read_back(struct runner *r, struct vt_link_table *out)
 	for (size_t i = 0; i < n_sorted && !ret; i++)
 		if (!i || by_device(&sorted[i - 1], &sorted[i]))
 			ret = vt_link_table_add(out, sorted[i]);	/* takes its maps */
-	/* ... and every other device as the plan saw it. */
-	for (size_t i = 0; i < links->n && !ret; i++) {
-		struct vt_link copy;
-
-		if (b.in[i] || has(sorted, n_sorted, links->links[i].ns, links->links[i].ifindex))
-			continue;
-		ret = vt_link_copy(&copy, &links->links[i]);
-		if (!ret && (ret = vt_link_table_add(out, &copy)) < 0)
-			vt_link_release(&copy);
-	}
 	for (size_t i = 0; i < links->n_netns && !ret; i++)
 		ret = vt_link_table_add_netns(out, links->netns[i].path, links->netns[i].slot,
 					      links->netns[i].dev, links->netns[i].ino,
