@@ -213,7 +213,7 @@ $(FUZZ_BUILD)/fuzz_desired: $(FUZZ_SRCS) $(wildcard include/*.h agent/desired/*.
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS) $(shell $(PKG_CONFIG) --libs jansson)
 
-FUZZ_JOURNAL_SRCS := tests/fuzz/fuzz_journal.c agent/txn/journal.c agent/txn/journal_files.c \
+FUZZ_JOURNAL_SRCS := tests/fuzz/fuzz_journal.c agent/txn/journal.c agent/txn/journal_write.c agent/txn/journal_files.c \
 	agent/base/atomic_file.c netlink/link_table.c
 
 $(FUZZ_BUILD)/fuzz_journal: $(FUZZ_JOURNAL_SRCS) $(wildcard include/*.h) agent/txn/journal.h \
