@@ -163,7 +163,13 @@ enum vt_req_state {
 struct vt_req_result {
 	enum vt_req_state state;
 	int error;		/* with ANSWERED: 0 or the kernel's negative errno */
-	char message[128];	/* the kernel's extended-ack text, or "" */
+	/*
+	 * The kernel's extended-ack text, or "": never NULL. Owned by the batch
+	 * (valid until it is reset or freed); the few requests that fail carry
+	 * text, so it is kept out of line: inline, 128 bytes in every message's
+	 * and every request's result were most of a batch's memory.
+	 */
+	const char *message;
 };
 
 struct vt_batch;

@@ -71,7 +71,40 @@ struct vt_batch {
 	size_t n_parts, parts_cap;
 	struct vt_request *reqs;
 	size_t n, n_cap;
+	char **texts;		/* the extended-ack texts the results point to */
+	size_t n_texts, texts_cap;
 };
+
+static struct vt_req_result result_of(enum vt_req_state state)
+{
+	return (struct vt_req_result){ .state = state, .message = "" };
+}
+
+static void drop_texts(struct vt_batch *batch)
+{
+	for (size_t i = 0; i < batch->n_texts; i++)
+		free(batch->texts[i]);
+	batch->n_texts = 0;
+}
+
+/* A copy of @text the batch keeps, or "" (also when there is no memory for it: it is a hint). */
+static const char *keep_text(struct vt_batch *batch, const char *text)
+{
+	char **texts, *copy;
+
+	if (!text[0])
+		return "";
+	texts = vt_array_grow(batch->texts, &batch->texts_cap, batch->n_texts + 1,
+			      sizeof(*texts), 4);
+	if (!texts)
+		return "";
+	batch->texts = texts;
+	copy = strdup(text);
+	if (!copy)
+		return "";
+	batch->texts[batch->n_texts++] = copy;
+	return copy;
+}
 
 struct vt_batch *vt_batch_new(void)
 {
@@ -85,6 +118,8 @@ void vt_batch_free(struct vt_batch *batch)
 	free(batch->msgs);
 	free(batch->parts);
 	free(batch->reqs);
+	drop_texts(batch);
+	free(batch->texts);
 	free(batch);
 }
 
@@ -93,6 +128,7 @@ void vt_batch_reset(struct vt_batch *batch)
 	batch->len = 0;
 	batch->n_parts = 0;
 	batch->n = 0;
+	drop_texts(batch);
 }
 
 size_t vt_batch_count(const struct vt_batch *batch)
@@ -242,6 +278,7 @@ static size_t take_acks(uint32_t portid, struct vt_batch *batch, size_t first,
 	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		uint32_t offset = nlh->nlmsg_seq - batch->parts[first].seq;
 		struct vt_req_result *res;
+		char text[128];
 
 		if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != portid)
 			continue;
@@ -251,7 +288,8 @@ static size_t take_acks(uint32_t portid, struct vt_batch *batch, size_t first,
 		res = &batch->parts[first + offset].result;
 		if (res->state == VT_REQ_ANSWERED)
 			continue;
-		res->error = vt_nl_parse_error(nlh, res->message, sizeof(res->message));
+		res->error = vt_nl_parse_error(nlh, text, sizeof(text));
+		res->message = keep_text(batch, text);
 		res->state = VT_REQ_ANSWERED;
 		answered++;
 	}
@@ -313,6 +351,7 @@ static int read_acks(struct vt_nl_slots *slots, struct mnl_socket *sock, uint32_
 void vt_batch_set_result(struct vt_batch *batch, size_t index, const struct vt_req_result *result)
 {
 	batch->reqs[index].result = *result;
+	batch->reqs[index].result.message = keep_text(batch, result->message ? result->message : "");
 }
 
 static bool took_effect(const struct vt_part *p)
@@ -329,7 +368,7 @@ static void settle(struct vt_batch *batch, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++) {
 		struct vt_request *req = &batch->reqs[i];
-		struct vt_req_result res = { .state = VT_REQ_ANSWERED };
+		struct vt_req_result res = result_of(VT_REQ_ANSWERED);
 
 		for (size_t k = 0; k < req->n_parts; k++) {
 			const struct vt_part *p = &batch->parts[req->part + k];
@@ -348,7 +387,7 @@ static void settle(struct vt_batch *batch, size_t from, size_t to)
 int vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
 {
 	for (size_t i = 0; i < batch->n; i++)
-		batch->reqs[i].result = (struct vt_req_result){ .state = VT_REQ_QUEUED };
+		batch->reqs[i].result = result_of(VT_REQ_QUEUED);
 	return vt_nl_send_batch_part(nl, batch, 0, batch->n);
 }
 
@@ -396,8 +435,8 @@ static int send_parts(struct vt_nl *nl, struct vt_batch *batch, size_t from, siz
 		if (vt_nl_endpoint(nl, via, &sock, &portid) < 0 ||
 		    (batch->parts[next].into && vt_nl_netns_fd(nl, batch->parts[next].ns) < 0)) {
 			/* a namespace not registered: nothing of it is sent */
-			batch->parts[next].result = (struct vt_req_result){
-				.state = VT_REQ_ANSWERED, .error = -ENOENT };
+			batch->parts[next].result = result_of(VT_REQ_ANSWERED);
+			batch->parts[next].result.error = -ENOENT;
 			next++;
 			continue;
 		}
@@ -476,7 +515,7 @@ int vt_nl_send_batch_part(struct vt_nl *nl, struct vt_batch *batch, size_t from,
 	first = batch->reqs[from].part;
 	end = batch->reqs[to - 1].part + batch->reqs[to - 1].n_parts;
 	for (size_t i = first; i < end; i++)
-		batch->parts[i].result = (struct vt_req_result){ .state = VT_REQ_QUEUED };
+		batch->parts[i].result = result_of(VT_REQ_QUEUED);
 	ret = send_parts(nl, batch, first, end);
 	settle(batch, from, to);
 	return ret;

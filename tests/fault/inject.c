@@ -125,11 +125,12 @@ int __wrap_vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
 		return __real_vt_nl_send_batch(nl, batch);
 	}
 	for (size_t i = 0; i < n; i++)
-		vt_batch_set_result(batch, i, &(struct vt_req_result){ .state = VT_REQ_QUEUED });
+		vt_batch_set_result(batch, i, &(struct vt_req_result){ .state = VT_REQ_QUEUED, .message = "" });
 	/* Run the batch piecewise: each fault cuts it where its request sits. */
 	for (; f && !ret; f = next_fault(f->k, sent + n)) {
 		size_t local = f->k - sent - 1;
-		struct vt_req_result injected = { .state = VT_REQ_ANSWERED, .error = -abs(f->err) };
+		struct vt_req_result injected = { .state = VT_REQ_ANSWERED, .error = -abs(f->err),
+						  .message = "injected failure" };
 
 		ret = vt_nl_send_batch_part(nl, batch, pos, f->kind == KILL_AFTER ? local + 1 : local);
 		if (f->kind == SHELL) {
@@ -141,7 +142,6 @@ int __wrap_vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
 		}
 		if (f->kind != FAIL)
 			die(f->k);
-		snprintf(injected.message, sizeof(injected.message), "injected failure");
 		vt_batch_set_result(batch, local, &injected);
 		pos = local + 1;
 	}

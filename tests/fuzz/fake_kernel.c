@@ -302,6 +302,8 @@ const struct vt_req_result *vt_batch_result(const struct vt_batch *batch, size_t
 void vt_batch_set_result(struct vt_batch *batch, size_t index, const struct vt_req_result *result)
 {
 	batch->r[index].result = *result;
+	if (!result->message)
+		batch->r[index].result.message = "";
 }
 
 size_t vt_batch_failures(const struct vt_batch *batch)
@@ -329,6 +331,7 @@ static struct fk_req *queue(struct vt_batch *batch, enum fk_kind kind)
 	q = &batch->r[batch->n];
 	memset(q, 0, sizeof(*q));
 	q->kind = kind;
+	q->result.message = "";
 	return q;
 }
 
@@ -545,7 +548,7 @@ static void follow_mtu(struct vt_nl *nl, int ifindex, uint32_t mtu, int cause)
 	}
 }
 
-static int create(struct vt_nl *nl, const struct fk_req *q, char *msg, size_t len)
+static int create(struct vt_nl *nl, const struct fk_req *q, const char **msg)
 {
 	const struct vt_link *w = &q->spec.link;
 	uint32_t f = q->spec.fields;
@@ -574,7 +577,7 @@ static int create(struct vt_nl *nl, const struct fk_req *q, char *msg, size_t le
 		return -ERANGE;
 	l.vlan.protocol = f & VT_F_PROTOCOL ? w->vlan.protocol : VT_PROTO_8021Q;
 	if (l.vlan.protocol != VT_PROTO_8021Q && l.vlan.protocol != VT_PROTO_8021AD) {
-		snprintf(msg, len, "Invalid VLAN protocol");
+		*msg = "Invalid VLAN protocol";
 		return -EPROTONOSUPPORT;
 	}
 	if ((f & VT_F_VLAN_FLAGS) && (w->vlan.flags & q->spec.vlan_flags_mask & ~VT_VLAN_FLAGS_ALL))
@@ -615,7 +618,7 @@ static int create(struct vt_nl *nl, const struct fk_req *q, char *msg, size_t le
 }
 
 /* Applied step by step in do_setlink()'s order; a failing step ends it, earlier ones stay. */
-static int change(struct vt_nl *nl, const struct fk_req *q, char *msg, size_t len)
+static int change(struct vt_nl *nl, const struct fk_req *q, const char **msg)
 {
 	const struct vt_link *w = &q->spec.link;
 	uint32_t f = q->spec.fields;
@@ -637,7 +640,7 @@ static int change(struct vt_nl *nl, const struct fk_req *q, char *msg, size_t le
 	/* A VLAN kind in the request is refused for any other device. */
 	if (f & (VT_F_VLAN_FLAGS | VT_F_INGRESS | VT_F_EGRESS)) {
 		if (!l->is_vlan) {
-			snprintf(msg, len, "Device is not a VLAN");
+			*msg = "Device is not a VLAN";
 			return -EOPNOTSUPP;
 		}
 		if ((f & VT_F_VLAN_FLAGS) && (w->vlan.flags & q->spec.vlan_flags_mask & ~VT_VLAN_FLAGS_ALL))
@@ -830,14 +833,13 @@ static int delete_group(struct vt_nl *nl, const struct fk_req *q)
 
 static int apply(struct vt_nl *nl, struct fk_req *q)
 {
-	char *msg = q->result.message;
-	const size_t len = sizeof(q->result.message);
+	const char **msg = &q->result.message;	/* the kernel's texts are constant */
 
 	switch (q->kind) {
 	case FK_CREATE:
-		return create(nl, q, msg, len);
+		return create(nl, q, msg);
 	case FK_CHANGE:
-		return change(nl, q, msg, len);
+		return change(nl, q, msg);
 	case FK_DELETE:
 		return delete(nl, q);
 	case FK_DELETE_GROUP:
@@ -853,12 +855,12 @@ int vt_nl_send_batch_part(struct vt_nl *nl, struct vt_batch *batch, size_t first
 	for (size_t i = first; i < end; i++) {
 		struct fk_req *q = &batch->r[i];
 
-		q->result = (struct vt_req_result){ .state = VT_REQ_ANSWERED };
+		q->result = (struct vt_req_result){ .state = VT_REQ_ANSWERED, .message = "" };
 		q->result.error = apply(nl, q);
 		nl->answered++;
 		if (nl->faults.lose_answer && ++nl->sent == nl->faults.lose_answer) {
 			/* Carried out, its answer dropped: the rest of the batch is not sent. */
-			q->result = (struct vt_req_result){ .state = VT_REQ_UNKNOWN };
+			q->result = (struct vt_req_result){ .state = VT_REQ_UNKNOWN, .message = "" };
 			return -ENOBUFS;
 		}
 	}
@@ -868,6 +870,6 @@ int vt_nl_send_batch_part(struct vt_nl *nl, struct vt_batch *batch, size_t first
 int vt_nl_send_batch(struct vt_nl *nl, struct vt_batch *batch)
 {
 	for (size_t i = 0; i < batch->n; i++)
-		batch->r[i].result = (struct vt_req_result){ .state = VT_REQ_QUEUED };
+		batch->r[i].result = (struct vt_req_result){ .state = VT_REQ_QUEUED, .message = "" };
 	return vt_nl_send_batch_part(nl, batch, 0, batch->n);
 }
