@@ -82,12 +82,26 @@ struct vt_trunk {
 	unsigned int depth;
 };
 
+/* A subport of a vt_desired: trunks[trunk].subports[subport]. */
+struct vt_subport_ref {
+	uint32_t trunk, subport;
+};
+
 struct vt_desired {
 	struct vt_trunk *trunks;	/* in file order, then order of appearance */
 	size_t n_trunks;
 	char **files;			/* every file read, in the order read */
 	size_t n_files;
 	bool cached;			/* read from the cache (vt_desired_load_cached) */
+	/*
+	 * Every subport by its name (strcmp), then trunk, then position, sorted
+	 * once when the state is loaded: each plan of a run (one a transaction
+	 * and one to verify it) looks subports up by name, and sorting them for
+	 * each was most of a plan's cost at many trunks. NULL in a vt_desired
+	 * built by hand (the plan then sorts for itself); n_by_name subports.
+	 */
+	struct vt_subport_ref *by_name;
+	size_t n_by_name;
 };
 
 /* One problem found in the desired state. Empty strings mean "not applicable". */

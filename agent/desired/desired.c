@@ -52,6 +52,38 @@ static void build_start(struct vt_desired_build *build, struct vt_desired *out,
 	*build = (struct vt_desired_build){ .out = out, .diags = diags };
 }
 
+static int cmp_by_name(const void *a, const void *b, void *arg)
+{
+	const struct vt_subport_ref *x = a, *y = b;
+	const struct vt_desired *d = arg;
+	int order = strcmp(d->trunks[x->trunk].subports[x->subport].name,
+			   d->trunks[y->trunk].subports[y->subport].name);
+
+	if (order)
+		return order;
+	if (x->trunk != y->trunk)
+		return x->trunk < y->trunk ? -1 : 1;
+	return (x->subport > y->subport) - (x->subport < y->subport);
+}
+
+/* vt_desired.by_name, once for the whole run (a cached state too). */
+static int index_by_name(struct vt_desired *d)
+{
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < d->n_trunks; i++)
+		n += d->trunks[i].n_subports;
+	d->by_name = calloc(n ? n : 1, sizeof(*d->by_name));
+	if (!d->by_name)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->n_trunks; i++)
+		for (size_t j = 0; j < d->trunks[i].n_subports; j++)
+			d->by_name[k++] = (struct vt_subport_ref){ (uint32_t)i, (uint32_t)j };
+	qsort_r(d->by_name, n, sizeof(*d->by_name), cmp_by_name, d);
+	d->n_by_name = n;
+	return 0;
+}
+
 /* The rules across files, then the verdict: an invalid state leaves @out empty. */
 static int build_finish(struct vt_desired_build *build, int ret)
 {
@@ -62,6 +94,8 @@ static int build_finish(struct vt_desired_build *build, int ret)
 		ret = vt_diag_count_unlisted(build);
 	if (!ret && build->n_problems)
 		ret = -EINVAL;
+	if (!ret)
+		ret = index_by_name(build->out);
 	if (ret)
 		vt_desired_free(build->out);
 	return ret;
@@ -453,5 +487,6 @@ void vt_desired_free(struct vt_desired *desired)
 	for (size_t i = 0; i < desired->n_files; i++)
 		free(desired->files[i]);
 	free(desired->files);
+	free(desired->by_name);
 	memset(desired, 0, sizeof(*desired));
 }

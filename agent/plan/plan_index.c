@@ -99,9 +99,11 @@ int vt_plan_index_build(struct planner *p)
 	const struct vt_desired *d = p->desired;
 	const struct vt_link_table *t = p->links;
 	size_t n = 0;
+	bool sorted;
 
 	for (size_t i = 0; i < d->n_trunks; i++)
 		n += d->trunks[i].n_subports;
+	sorted = d->by_name && d->n_by_name == n;
 	p->wanted = calloc(n ? n : 1, sizeof(*p->wanted));
 	p->keys = calloc(t->n ? t->n : 1, sizeof(*p->keys));
 	p->children = calloc(t->n ? t->n : 1, sizeof(*p->children));
@@ -112,13 +114,16 @@ int vt_plan_index_build(struct planner *p)
 	p->op_of = calloc(t->n ? t->n : 1, sizeof(*p->op_of));
 	p->effected = calloc(t->n ? t->n : 1, 1);
 	p->assumes_outer = calloc(d->n_trunks ? d->n_trunks : 1, 1);
+	p->first_wanted = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->first_wanted));
 	if (!p->wanted || !p->keys || !p->children || !p->fate || !p->report_of ||
-	    !p->targets || !p->mtu || !p->op_of || !p->effected || !p->assumes_outer)
+	    !p->targets || !p->mtu || !p->op_of || !p->effected || !p->assumes_outer ||
+	    !p->first_wanted)
 		return -ENOMEM;
 
 	for (size_t i = 0; i < d->n_trunks; i++) {
 		const struct vt_trunk *tr = &d->trunks[i];
 
+		p->first_wanted[i] = p->n_wanted;
 		p->report_of[i] = SIZE_MAX;
 		p->targets[i] = calloc(tr->n_subports ? tr->n_subports : 1, sizeof(**p->targets));
 		p->mtu[i] = calloc(tr->n_subports ? tr->n_subports : 1, sizeof(**p->mtu));
@@ -127,11 +132,20 @@ int vt_plan_index_build(struct planner *p)
 		for (size_t j = 0; j < tr->n_subports; j++) {
 			int ns = netns_slot(t, tr->subports[j].netns);
 
-			if (vt_name_table_add(&p->wanted_names, tr->subports[j].name, p->n_wanted) < 0)
+			if (!sorted && vt_name_table_add(&p->wanted_names, tr->subports[j].name,
+							 p->n_wanted) < 0)
 				return -ENOMEM;
 			p->wanted[p->n_wanted++] = (struct wanted){ tr->subports[j].name, i, j, ns };
 			p->targets[i][j].ns = ns;
 		}
+	}
+	/* In the desired state's own order by name, the table stays sorted as it is filled. */
+	for (size_t k = 0; sorted && k < d->n_by_name; k++) {
+		const struct vt_subport_ref *s = &d->by_name[k];
+
+		if (vt_name_table_add(&p->wanted_names, d->trunks[s->trunk].subports[s->subport].name,
+				      p->first_wanted[s->trunk] + s->subport) < 0)
+			return -ENOMEM;
 	}
 	for (size_t i = 0; i < p->n_only; i++)
 		if (vt_name_table_add(&p->only_names, p->only[i], i) < 0)
@@ -187,6 +201,7 @@ void vt_plan_index_free(struct planner *p)
 	free(p->op_of);
 	free(p->effected);
 	free(p->assumes_outer);
+	free(p->first_wanted);
 }
 
 void vt_plan_index_ops(struct planner *p)

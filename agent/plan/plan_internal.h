@@ -54,6 +54,7 @@ struct planner {
 
 	struct wanted *wanted;		/* in desired order */
 	size_t n_wanted;
+	size_t *first_wanted;		/* per desired trunk: its first subport's in wanted */
 	struct vt_name_table wanted_names;	/* subport name -> index into wanted */
 	struct vt_name_table only_names;	/* the trunk names @only selects */
 	struct vt_name_table reports;	/* trunk name -> index into plan->trunks: every report */

@@ -2158,6 +2158,71 @@ START_TEST(test_netns_same_name_everywhere)
 }
 END_TEST
 
+/*
+ * The loader sorts the subports by name once (vt_desired.by_name), and the
+ * plan fills its name table in that order instead of sorting: the same plan
+ * as from a desired state without the index, names alike across namespaces
+ * and trunks, added out of order (b10 before b2), scoped or not.
+ */
+static char *status_text(void)
+{
+	struct vt_world w = { .desired = desired, .links = table, .plan = plan };
+	json_t *doc = vt_json_status(&w);
+	char *text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+
+	json_decref(doc);
+	ck_assert_ptr_nonnull(text);
+	return text;
+}
+
+START_TEST(test_netns_by_name_index)
+{
+	const char *doc = "{'version':1,'trunks':["
+		"{'name':'u','parent':'eth1','subports':[{'name':'b2','vlan':7},"
+		"{'name':'eth9','vlan':13,'netns':'pb'}]},"
+		"{'name':'t','parent':'eth0','subports':[{'name':'eth9','vlan':10},"
+		"{'name':'b10','vlan':3},{'name':'eth9','vlan':11,'netns':'pa'},"
+		"{'name':'b2','vlan':4,'netns':'pa'},{'name':'a','vlan':5}]}]}";
+	const char *only[] = { "t" };
+	struct vt_subport_ref *index;
+	char *with, *without;
+
+	netns_setup();
+	vlan(100, "eth9", ETH0, 10, MARK("t"));
+	vlan_in(1, 100, "eth9", ETH0, 11, MARK("t"));
+	vlan(101, "b2", ETH1, 9, MARK("u"));
+	vlan(102, "a", ETH0, 5, NULL);
+	for (size_t scoped = 0; scoped < 2; scoped++) {
+		plan_of(doc, NULL);
+		ck_assert_uint_eq(desired.n_by_name, 7);
+		for (size_t k = 1; k < desired.n_by_name; k++) {
+			const struct vt_subport_ref *x = &desired.by_name[k - 1], *y = &desired.by_name[k];
+			int order = strcmp(desired.trunks[x->trunk].subports[x->subport].name,
+					   desired.trunks[y->trunk].subports[y->subport].name);
+
+			ck_assert(order < 0 || (order == 0 && (x->trunk < y->trunk ||
+				  (x->trunk == y->trunk && x->subport < y->subport))));
+		}
+		vt_plan_free(&plan);
+		ck_assert_int_eq(vt_plan_build(&desired, &table, only, scoped, &plan), 0);
+		with = status_text();
+		vt_plan_free(&plan);
+		index = desired.by_name;
+		desired.by_name = NULL;
+		ck_assert_int_eq(vt_plan_build(&desired, &table, only, scoped, &plan), 0);
+		desired.by_name = index;
+		without = status_text();
+		ck_assert_str_eq(with, without);
+		ck_assert_ptr_nonnull(strstr(with, "\"b10\""));
+		free(with);
+		free(without);
+		vt_plan_free(&plan);
+		vt_desired_free(&desired);
+		plan = (struct vt_plan){ 0 };
+	}
+}
+END_TEST
+
 /* A namespace not there: its subport is missing, the trunk DEGRADED, the rest served. */
 START_TEST(test_netns_missing_namespace)
 {
@@ -2334,6 +2399,7 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_delete_parent_named_by_altname);
 	tcase_add_test(tc, test_parent_altname_in_reports);
 	tcase_add_test(tc, test_netns_same_name_everywhere);
+	tcase_add_test(tc, test_netns_by_name_index);
 	tcase_add_test(tc, test_netns_missing_namespace);
 	tcase_add_test(tc, test_netns_move_is_delete_and_create);
 	tcase_add_test(tc, test_netns_conflict_per_namespace);
