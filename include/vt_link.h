@@ -193,6 +193,15 @@ struct vt_link_table {
 int vt_link_table_add(struct vt_link_table *table, struct vt_link *link);
 
 /**
+ * vt_link_table_adopt - make @links (@n of them in an array of @cap from
+ * malloc) the links of @table, which must be empty: the table takes the
+ * array and what every link owns, as vt_link_table_add() does one at a time.
+ * Call vt_link_table_index() next.
+ */
+void vt_link_table_adopt(struct vt_link_table *table, struct vt_link *links, size_t n,
+			 size_t cap);
+
+/**
  * vt_link_table_index - sort by ifindex and build the name and altname
  * indexes. Returns 0 or -ENOMEM.
  */

@@ -24,6 +24,15 @@ int vt_link_table_add(struct vt_link_table *table, struct vt_link *link)
 	return 0;
 }
 
+void vt_link_table_adopt(struct vt_link_table *table, struct vt_link *links, size_t n,
+			 size_t cap)
+{
+	free(table->links);
+	table->links = links;
+	table->n = n;
+	table->cap = cap;
+}
+
 /* Links sort by namespace first: an ifindex or a name is unique only within one. */
 static int cmp_ns(uint16_t a, uint16_t b)
 {

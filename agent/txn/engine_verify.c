@@ -105,6 +105,14 @@ static int by_device(const void *a, const void *b)
 	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
 }
 
+/* by_device() on the answers themselves. */
+static int by_answer(const void *a, const void *b)
+{
+	const struct vt_link *x = a, *y = b;
+
+	return by_device(&x, &y);
+}
+
 static bool txn_trunk(const struct runner *r, const char *owner)
 {
 	for (size_t k = 0; owner && k < r->txn->n_trunks; k++)
@@ -282,16 +290,23 @@ static int read_back(struct runner *r, struct vt_link_table *out)
 		ret = get_queued(r, &b, first);
 	if (ret)
 		goto out;
-	/* Every device read, once (a name and an ifindex may find the same). */
+	/*
+	 * Every device read, once (a name and an ifindex may find the same):
+	 * the answers themselves become the table, not a copy of them.
+	 */
+	qsort(b.got, b.n_got, sizeof(*b.got), by_answer);
 	n_sorted = 0;
-	for (size_t i = 0; i < b.n_got; i++)
-		if (b.got[i].ifindex)
-			sorted[n_sorted++] = &b.got[i];
-	qsort(sorted, n_sorted, sizeof(*sorted), by_device);
+	for (size_t i = 0; i < b.n_got; i++) {
+		if (!b.got[i].ifindex || (n_sorted && !by_answer(&b.got[n_sorted - 1], &b.got[i]))) {
+			vt_link_release(&b.got[i]);
+			continue;
+		}
+		b.got[n_sorted++] = b.got[i];
+	}
 	vt_link_table_clear(out);
-	for (size_t i = 0; i < n_sorted && !ret; i++)
-		if (!i || by_device(&sorted[i - 1], &sorted[i]))
-			ret = vt_link_table_add(out, sorted[i]);	/* takes its maps */
+	vt_link_table_adopt(out, b.got, n_sorted, b.n ? b.n : 1);
+	b.got = NULL;
+	b.n_got = 0;
 	for (size_t i = 0; i < links->n_netns && !ret; i++)
 		ret = vt_link_table_add_netns(out, links->netns[i].path, links->netns[i].slot,
 					      links->netns[i].dev, links->netns[i].ino,
