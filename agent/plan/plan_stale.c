@@ -71,6 +71,9 @@ int vt_plan_stale(struct planner *p)
 
 		if (!more)
 			goto out;
+		/* The reports' index keys are their names: where they now are. */
+		for (size_t k = 0; more != plan->trunks && k < p->reports.n; k++)
+			p->reports.v[k].name = more[p->reports.v[k].value].name;
 		plan->trunks = more;
 	}
 

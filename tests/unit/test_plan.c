@@ -2073,11 +2073,13 @@ START_TEST(test_status_streamed_as_dumped)
 
 	/* Without more members, and with no trunks at all. */
 	g = (struct gathered){ 0 };
-	want = json_dumps(vt_json_status(&w), JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	doc = vt_json_status(&w);
+	want = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	ck_assert_int_eq(vt_json_write_status(&w, NULL, gather, &g), 0);
 	ck_assert_str_eq(g.text, want);
 	free(g.text);
 	free(want);
+	json_decref(doc);
 	w.plan.n_trunks = 0;
 	g = (struct gathered){ 0 };
 	ck_assert_int_eq(vt_json_write_status(&w, NULL, gather, &g), 0);
