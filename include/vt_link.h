@@ -100,7 +100,15 @@ struct vt_link {
 	uint8_t mac[VT_MAC_LEN];
 	bool has_mac;			/* a 6-byte hardware address was reported */
 	bool up;			/* IFF_UP, the administrative state */
-	char alias[VT_ALIAS_MAX + 1];
+	/*
+	 * IFLA_IFALIAS; NULL when it has none (read it with vt_link_alias()).
+	 * Out of line: inline it was 257 of the link's 424 bytes, on every
+	 * device of every table, where almost every alias is a short marker.
+	 * Owned like the egress map: by a table's or a journal's link, which
+	 * vt_link_release() frees; a planned link borrows it (the plan's
+	 * markers, vt_plan.markers).
+	 */
+	char *alias;
 	uint32_t group;			/* IFLA_GROUP; 0 is the kernel's default */
 	struct vt_ipv6 ipv6;
 	bool is_vlan;
@@ -276,7 +284,20 @@ const struct vt_link *vt_link_table_parent(const struct vt_link_table *table,
 /** vt_link_table_clear - free everything the table holds; it stays usable. */
 void vt_link_table_clear(struct vt_link_table *table);
 
-/** vt_link_release - free what @link owns (its egress map and altnames). */
+/** vt_link_alias - @link's alias, "" when it has none. */
+static inline const char *vt_link_alias(const struct vt_link *link)
+{
+	return link->alias ? link->alias : "";
+}
+
+/**
+ * vt_link_set_alias - @link's alias becomes a copy of @alias ("" or NULL: none),
+ * freeing the one it owned. Returns 0, -EINVAL when longer than VT_ALIAS_MAX,
+ * or -ENOMEM (@link unchanged).
+ */
+int vt_link_set_alias(struct vt_link *link, const char *alias);
+
+/** vt_link_release - free what @link owns (its egress map, altnames and alias). */
 void vt_link_release(struct vt_link *link);
 
 /** vt_link_copy - deep copy @src into @dst. Returns 0 or -ENOMEM. */

@@ -82,6 +82,7 @@ const char *vt_trunk_status_name(enum vt_trunk_status status);
 struct vt_subport_target {
 	const struct vt_subport *sp;
 	const char *trunk;		/* owner, for the marker */
+	char *marker;			/* its marker: vt_plan.markers of its trunk */
 	/*
 	 * The namespace it is to live in (vt_link.ns); -1 when its netns is not
 	 * there: it is then missing, and nothing is planned for it.
@@ -204,6 +205,11 @@ struct vt_plan {
 	size_t n_ops;
 	struct vt_effect *effects;	/* of the operations planned, in no order */
 	size_t n_effects;
+	/*
+	 * Per desired trunk, its marker: the alias every planned link of its
+	 * subports borrows (vt_link.alias), one string per trunk, not per device.
+	 */
+	char (*markers)[VT_ALIAS_MAX + 1];
 };
 
 /** vt_plan_effects_kind_name - "brings up", "sets down", "lowers the mtu of". */

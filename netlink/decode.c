@@ -258,6 +258,22 @@ static int decode_altnames(struct nlattr *list, struct vt_link *link)
 	return ret;
 }
 
+/* IFLA_IFALIAS, at most VT_ALIAS_MAX bytes as copy_string() reads it; none when empty. */
+static int dup_alias(const struct nlattr *a, struct vt_link *link)
+{
+	size_t max = (size_t)nla_len(a) < VT_ALIAS_MAX ? (size_t)nla_len(a) : VT_ALIAS_MAX;
+	size_t len = strnlen(nla_data(a), max);
+
+	if (!len)
+		return 0;
+	link->alias = malloc(len + 1);
+	if (!vt_link_alias(link))
+		return -ENOMEM;
+	memcpy(link->alias, nla_data(a), len);
+	link->alias[len] = '\0';
+	return 0;
+}
+
 static int decode(struct nlmsghdr *nlh, struct vt_link *link)
 {
 	struct nlattr *tb[IFLA_PROP_LIST + 1];
@@ -273,7 +289,8 @@ static int decode(struct nlmsghdr *nlh, struct vt_link *link)
 	link->ifindex = ifi->ifi_index;
 	link->up = ifi->ifi_flags & IFF_UP;
 	copy_string(link->name, sizeof(link->name), tb[IFLA_IFNAME]);
-	copy_string(link->alias, sizeof(link->alias), tb[IFLA_IFALIAS]);
+	if (tb[IFLA_IFALIAS] && (ret = dup_alias(tb[IFLA_IFALIAS], link)) < 0)
+		return ret;
 	if (tb[IFLA_MTU])
 		link->mtu = nla_get_u32(tb[IFLA_MTU]);
 	if (tb[IFLA_LINK])

@@ -169,7 +169,7 @@ static int fill(struct rtnl_link *rl, const struct vt_link_spec *spec, bool crea
 	if (f & VT_F_MASTER)
 		rtnl_link_set_master(rl, want->master);
 	if (f & VT_F_ALIAS)
-		rtnl_link_set_ifalias(rl, want->alias);
+		rtnl_link_set_ifalias(rl, vt_link_alias(want));
 	if (f & VT_F_GROUP)
 		rtnl_link_set_group(rl, want->group);
 	/* IFLA_AF_SPEC/AF_INET6/IFLA_INET6_ADDR_GEN_MODE */

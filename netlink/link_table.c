@@ -8,6 +8,16 @@
 #include "vt_link.h"
 #include "vt_array.h"
 
+/* @link's copy in a table now owns what it pointed to. */
+static void disown(struct vt_link *link)
+{
+	link->vlan.egress = NULL;
+	link->vlan.n_egress = 0;
+	link->altnames = NULL;
+	link->n_altnames = 0;
+	link->alias = NULL;
+}
+
 int vt_link_table_add(struct vt_link_table *table, struct vt_link *link)
 {
 	struct vt_link *links = vt_array_grow(table->links, &table->cap, table->n + 1,
@@ -17,10 +27,7 @@ int vt_link_table_add(struct vt_link_table *table, struct vt_link *link)
 		return -ENOMEM;
 	table->links = links;
 	table->links[table->n++] = *link;
-	link->vlan.egress = NULL;
-	link->vlan.n_egress = 0;
-	link->altnames = NULL;
-	link->n_altnames = 0;
+	disown(link);
 	return 0;
 }
 
@@ -250,10 +257,7 @@ int vt_link_table_put(struct vt_link_table *table, struct vt_link *link)
 		table->n++;
 	}
 	table->links[at] = *link;
-	link->vlan.egress = NULL;
-	link->vlan.n_egress = 0;
-	link->altnames = NULL;
-	link->n_altnames = 0;
+	disown(link);
 	unindex(table);
 	return 0;
 }
@@ -303,6 +307,24 @@ void vt_link_release(struct vt_link *link)
 	free(link->altnames);
 	link->altnames = NULL;
 	link->n_altnames = 0;
+	free(link->alias);
+	link->alias = NULL;
+}
+
+int vt_link_set_alias(struct vt_link *link, const char *alias)
+{
+	char *copy = NULL;
+
+	if (alias && alias[0]) {
+		if (strnlen(alias, VT_ALIAS_MAX + 1) > VT_ALIAS_MAX)
+			return -EINVAL;
+		copy = strdup(alias);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(link->alias);
+	link->alias = copy;
+	return 0;
 }
 
 /*
@@ -356,22 +378,27 @@ int vt_link_set_altnames(struct vt_link *link, char *const *names, size_t n)
 int vt_link_copy(struct vt_link *dst, const struct vt_link *src)
 {
 	struct vt_qos_entry *egress = NULL;
-	char **altnames;
+	char **altnames = NULL, *alias = NULL;
 
 	if (altnames_pack(src->altnames, src->n_altnames, &altnames) < 0)
-		return -ENOMEM;
+		goto nomem;
+	if (src->alias && src->alias[0] && !(alias = strdup(src->alias)))
+		goto nomem;
 	if (src->vlan.n_egress) {
 		egress = malloc(src->vlan.n_egress * sizeof(*egress));
-		if (!egress) {
-			free(altnames);
-			return -ENOMEM;
-		}
+		if (!egress)
+			goto nomem;
 		memcpy(egress, src->vlan.egress, src->vlan.n_egress * sizeof(*egress));
 	}
 	*dst = *src;
 	dst->vlan.egress = egress;
 	dst->altnames = altnames;
+	dst->alias = alias;
 	return 0;
+nomem:
+	free(altnames);
+	free(alias);
+	return -ENOMEM;
 }
 
 void vt_link_table_clear(struct vt_link_table *table)

@@ -242,11 +242,11 @@ static char *describe(const struct vt_link_table *t, const struct vt_link *l)
 					  parent_of(t, l), l->vlan.id, l->vlan.protocol,
 					  l->vlan.flags, ingress, egress, l->mtu, l->mac[0], l->mac[1],
 					  l->mac[2], l->mac[3], l->mac[4], l->mac[5], l->up,
-					  name_of(t, l->ns, l->master), ipv6_text(l), l->alias), 0);
+					  name_of(t, l->ns, l->master), ipv6_text(l), vt_link_alias(l)), 0);
 	else
 		ck_assert_int_ge(asprintf(&line, "%s kind=%s mtu=%u up=%d master=%s ipv6=%s alias=%s "
 					  "mac=%s", l->name, l->kind, l->mtu, l->up,
-					  name_of(t, l->ns, l->master), ipv6_text(l), l->alias,
+					  name_of(t, l->ns, l->master), ipv6_text(l), vt_link_alias(l),
 					  strcmp(l->kind, "bridge") ? "kept" : "derived"), 0);
 	free(egress);
 	return line;
@@ -523,7 +523,7 @@ static char *world_line(const struct vt_link_table *t, const struct vt_link *l, 
 				  "master=%s group=%u ipv6=%s alias=%s", where, l->name, l->ifindex, l->kind,
 				  parent, l->is_vlan ? l->vlan.id : 0, l->is_vlan ? l->vlan.protocol : 0,
 				  l->is_vlan ? l->vlan.flags : 0, qos, l->mtu, m[0], m[1], m[2], m[3],
-				  m[4], m[5], l->up, master, l->group, ipv6_text(l), l->alias), 0);
+				  m[4], m[5], l->up, master, l->group, ipv6_text(l), vt_link_alias(l)), 0);
 	free(qos);
 	return line;
 }
@@ -552,7 +552,7 @@ void kt_world_read_netns(struct vt_nl *nl, struct kt_world *w, bool by_index,
 		d->netns = d->ns ? w->cookie[d->ns - 1] : 0;
 		d->ifindex = l->ifindex;
 		snprintf(d->name, sizeof(d->name), "%s", l->name);
-		snprintf(d->alias, sizeof(d->alias), "%s", l->alias);
+		snprintf(d->alias, sizeof(d->alias), "%s", vt_link_alias(l));
 		if (l->is_vlan && l->parent)
 			snprintf(d->parent, sizeof(d->parent), "%s", name_of(&t, l->parent_ns, l->parent));
 		d->vlan = l->is_vlan ? l->vlan.id : 0;

@@ -136,7 +136,7 @@ static bool mark_by(struct vt_daemon *d, struct vt_name_table *table, const char
 
 bool vt_schedule_touch(struct vt_daemon *d, const struct vt_link *link)
 {
-	const char *owner = vt_marker_owner(link->alias);
+	const char *owner = vt_marker_owner(vt_link_alias(link));
 	bool touched = false;
 
 	if (owner) {

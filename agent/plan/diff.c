@@ -40,7 +40,7 @@ uint32_t vt_diff_link(const struct vt_link *want, const struct vt_link *have, ui
 {
 	uint32_t d = 0;
 
-	if (strcmp(have->alias, want->alias))
+	if (strcmp(vt_link_alias(have), vt_link_alias(want)))
 		d |= VT_D_OWNER;
 	if (strcmp(have->name, want->name))
 		d |= VT_D_NAME;
@@ -233,7 +233,7 @@ void vt_diff_values(enum vt_diff bit, const struct vt_subport_report *rep,
 		snprintf(want, len, "%s", sp->managed & VT_SP_MASTER ? sp->master : "none");
 		break;
 	case VT_D_OWNER:
-		owner = vt_marker_owner(h->alias);
+		owner = vt_marker_owner(vt_link_alias(h));
 		snprintf(old, len, "%s", owner ? owner : "unmanaged");
 		snprintf(want, len, "%s", t->trunk);
 		break;

@@ -43,7 +43,10 @@ int vt_plan_build_held(const struct vt_desired *desired, const struct vt_link_ta
 
 	memset(plan, 0, sizeof(*plan));
 	plan->trunks = calloc(max_reports ? max_reports : 1, sizeof(*plan->trunks));
-	ret = plan->trunks ? vt_plan_index_build(&p) : -ENOMEM;
+	plan->markers = malloc((desired->n_trunks ? desired->n_trunks : 1) * sizeof(*plan->markers));
+	ret = plan->trunks && plan->markers ? vt_plan_index_build(&p) : -ENOMEM;
+	for (size_t i = 0; ret == 0 && i < desired->n_trunks; i++)
+		vt_marker_format(plan->markers[i], desired->trunks[i].name);
 
 	/* Outer trunks first: an inner trunk's parent is what its outer trunk makes of it. */
 	if (ret == 0) {
@@ -93,5 +96,6 @@ void vt_plan_free(struct vt_plan *plan)
 	free(plan->trunks);
 	free(plan->ops);
 	free(plan->effects);
+	free(plan->markers);
 	memset(plan, 0, sizeof(*plan));
 }

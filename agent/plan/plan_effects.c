@@ -204,7 +204,7 @@ static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int dept
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
-		const char *owner = vt_marker_owner(l->alias), *why;
+		const char *owner = vt_marker_owner(vt_link_alias(l)), *why;
 		bool child_stays, down_first;
 
 		if (l == dev || !l->is_vlan || w->p->fate[link_pos(w->p, l)] == FATE_DELETED ||
@@ -277,7 +277,7 @@ static void bring_back(struct walk *w, const struct vt_link *l, const struct vt_
 static void guard_down(struct walk *w, const struct vt_link *l, const struct vt_link *dev,
 		       unsigned int depth)
 {
-	const char *owner = vt_marker_owner(l->alias), *why;
+	const char *owner = vt_marker_owner(vt_link_alias(l)), *why;
 
 	if (op_on(w->p, l))
 		return;		/* journaled by its own op */
@@ -310,7 +310,7 @@ static void walk_down(struct walk *w, const struct vt_link *dev, unsigned int de
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
-		const char *owner = vt_marker_owner(l->alias), *why;
+		const char *owner = vt_marker_owner(vt_link_alias(l)), *why;
 
 		if (l == dev || !l->is_vlan || (l->vlan.flags & VT_VLAN_LOOSE_BINDING) ||
 		    w->p->fate[link_pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
@@ -354,7 +354,7 @@ static void walk_mtu(struct walk *w, const struct vt_link *dev, unsigned int dep
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
-		const char *owner = vt_marker_owner(l->alias), *why;
+		const char *owner = vt_marker_owner(vt_link_alias(l)), *why;
 		const struct wanted *want;
 
 		if (l == dev || l->mtu <= mtu || w->p->fate[link_pos(w->p, l)] == FATE_DELETED ||
@@ -412,7 +412,7 @@ static void walk_mac(struct walk *w, const struct vt_link *dev, const uint8_t *o
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
 		const struct vt_link *l = c[k].link;
 		const struct vt_op *own = op_on(w->p, l);
-		const char *owner = vt_marker_owner(l->alias), *why;
+		const char *owner = vt_marker_owner(vt_link_alias(l)), *why;
 
 		if (l == dev || !l->is_vlan || !l->up || !l->has_mac || memcmp(l->mac, old, VT_MAC_LEN) ||
 		    w->p->fate[link_pos(w->p, l)] == FATE_DELETED || (own && creates(own)))
@@ -476,7 +476,7 @@ int vt_plan_effects(struct planner *p)
 	}
 	/* A trunk whose device changes with another's: one transaction, one rollback. */
 	for (size_t i = 0; i < plan->n_effects; i++) {
-		const char *owner = vt_marker_owner(plan->effects[i].link->alias);
+		const char *owner = vt_marker_owner(vt_link_alias(plan->effects[i].link));
 		size_t r = owner ? vt_name_table_get(&p->reports, owner, SIZE_MAX) : SIZE_MAX;
 
 		if (r != SIZE_MAX)

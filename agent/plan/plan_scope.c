@@ -30,7 +30,7 @@ bool vt_plan_scope_includes(struct planner *p, size_t ti)
 /* The report of the trunk whose device @link is, or SIZE_MAX. */
 static size_t owner_report(struct planner *p, const struct vt_link *link)
 {
-	const char *owner = link ? vt_marker_owner(link->alias) : NULL;
+	const char *owner = link ? vt_marker_owner(vt_link_alias(link)) : NULL;
 
 	return owner ? vt_name_table_get(&p->reports, owner, SIZE_MAX) : SIZE_MAX;
 }

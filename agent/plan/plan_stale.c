@@ -20,7 +20,7 @@ struct stale {
 static int cmp_owner(const void *a, const void *b)
 {
 	const struct stale *x = a, *y = b;
-	int c = strcmp(x->link->alias, y->link->alias);
+	int c = strcmp(vt_link_alias(x->link), vt_link_alias(y->link));
 
 	return c ? c : (x->link > y->link) - (x->link < y->link);
 }
@@ -38,7 +38,7 @@ int vt_plan_stale(struct planner *p)
 	if (!stale)
 		goto out;
 	for (size_t i = 0; i < t->n; i++) {
-		const char *owner = vt_marker_owner(t->links[i].alias);
+		const char *owner = vt_marker_owner(vt_link_alias(&t->links[i]));
 		size_t report;
 
 		if (!owner || p->fate[i] != FATE_KEEP || vt_plan_index_wanted(p, t->links[i].ns, t->links[i].name))
@@ -63,7 +63,7 @@ int vt_plan_stale(struct planner *p)
 	 */
 	for (size_t i = 0; i < n_stale; i++)
 		if (stale[i].report == SIZE_MAX &&
-		    (!i || strcmp(stale[i - 1].link->alias, stale[i].link->alias)))
+		    (!i || strcmp(vt_link_alias(stale[i - 1].link), vt_link_alias(stale[i].link))))
 			n_new++;
 	if (n_new) {
 		struct vt_trunk_report *more =
@@ -79,7 +79,7 @@ int vt_plan_stale(struct planner *p)
 
 	for (size_t i = 0; i < n_stale; i++) {
 		const struct vt_link *l = stale[i].link;
-		const char *owner = vt_marker_owner(l->alias);
+		const char *owner = vt_marker_owner(vt_link_alias(l));
 		struct vt_op *op;
 
 		if (!r || strcmp(r->name, owner)) {

@@ -123,8 +123,8 @@ static bool resolve_parent(struct planner *p, size_t ti, struct parent_view *v)
 		 */
 		if (!outer || !outer->can_converge || !w) {
 			/* ... if it is the outer trunk's own device, not a conflict's holder. */
-			if (!link || (outer && (!w || !vt_marker_owner(link->alias) ||
-						strcmp(vt_marker_owner(link->alias), outer->name) ||
+			if (!link || (outer && (!w || !vt_marker_owner(vt_link_alias(link)) ||
+						strcmp(vt_marker_owner(vt_link_alias(link)), outer->name) ||
 						outer->subports[w->subport].state == VT_SP_CONFLICT)))
 				return false;
 			view_link(link, v);
@@ -154,7 +154,7 @@ static bool resolve_parent(struct planner *p, size_t ti, struct parent_view *v)
 static int altname_conflict(struct vt_subport_report *rep, const char *name,
 			    const struct vt_link *holder)
 {
-	const char *owner = vt_marker_owner(holder->alias);
+	const char *owner = vt_marker_owner(vt_link_alias(holder));
 
 	rep->state = VT_SP_CONFLICT;
 	if (!owner)
@@ -211,11 +211,11 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 		return 0;
 	}
 	if (have) {
-		const char *owner = vt_marker_owner(have->alias);
+		const char *owner = vt_marker_owner(vt_link_alias(have));
 
 		rep->have = have;
 		if (!owner) {
-			bool adoptable = sp->adopt && have->is_vlan && !have->alias[0] &&
+			bool adoptable = sp->adopt && have->is_vlan && !vt_link_alias(have)[0] &&
 					 have->parent == parent && have->parent_ns == VT_NS_OWN &&
 					 have->vlan.id == sp->vlan &&
 					 have->vlan.protocol == sp->protocol;
@@ -235,7 +235,7 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 		const char *owner;
 
 		have = vt_plan_index_vlan(p, VT_NS_OWN, parent, sp->protocol, sp->vlan);
-		owner = have ? vt_marker_owner(have->alias) : NULL;
+		owner = have ? vt_marker_owner(vt_link_alias(have)) : NULL;
 		/* Only this trunk's own unclaimed device is renamed, in its namespace
 		 * (one in another is deleted as stale: a move is a recreate). Otherwise
 		 * the key is held by a stranger (conflict), or by a device some subport
@@ -265,13 +265,13 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 			rep->state = VT_SP_IN_SYNC;
 			return 0;
 		}
-		rep->state = vt_marker_owner(have->alias) ? VT_SP_DIFFERS : VT_SP_ADOPTABLE;
+		rep->state = vt_marker_owner(vt_link_alias(have)) ? VT_SP_DIFFERS : VT_SP_ADOPTABLE;
 		if (rep->differs & VT_D_RECREATE) {
 			const struct vt_link *key = parent ?
 				vt_plan_index_vlan(p, VT_NS_OWN, parent, sp->protocol, sp->vlan) : NULL;
 
 			/* The new device needs its key free, as a create does. */
-			if (key && key != have && !vt_marker_owner(key->alias))
+			if (key && key != have && !vt_marker_owner(vt_link_alias(key)))
 				holder = key;
 			kind = VT_OP_RECREATE;
 		} else {
@@ -326,6 +326,7 @@ static void check_feasible(struct planner *p, size_t ti, size_t ri, const struct
 
 		t->sp = sp;
 		t->trunk = tr->name;
+		t->marker = p->plan->markers[ti];
 		t->parent_name = parent->name;
 		t->up = sp->up && tr->admin_state_up;
 		/* The kernel refuses to bring a VLAN up on a parent that is down (ENETDOWN),

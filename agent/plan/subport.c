@@ -37,7 +37,7 @@ static void target_link(const struct vt_subport_target *t, struct vt_link *link)
 	link->has_mac = sp->managed & VT_SP_MAC;
 	link->up = t->up;
 	link->master = t->master;
-	vt_marker_format(link->alias, t->trunk);
+	link->alias = t->marker;	/* borrowed: the plan's (vt_plan.markers) */
 	/*
 	 * ipv6 false: what the device must hold. ipv6 true: the kernel's own
 	 * defaults, which the namespace may set otherwise (the engine asks it);

@@ -285,7 +285,7 @@ json_t *vt_json_links(const struct vt_link_table *table)
 		o = json_pack("{s:i, s:o, s:s, s:b, s:I, s:i, s:i, s:o, s:o}", "ifindex",
 			      l->ifindex, "name", vt_json_text(l->name), "kind", l->kind,
 			      "up", l->up, "mtu", (json_int_t)l->mtu, "parent", l->parent,
-			      "master", l->master, "alias", vt_json_text(l->alias),
+			      "master", l->master, "alias", vt_json_text(vt_link_alias(l)),
 			      "altnames", altnames);
 
 		json_object_set_new(o, "netns", netns_json(table, l->ns));

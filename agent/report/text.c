@@ -213,8 +213,8 @@ static void print_link(const struct vt_link *l, const struct vt_link_table *t)
 	if (l->ipv6.present)
 		printf(" ipv6 %s%s", vt_addr_gen_mode_name(l->ipv6.addr_gen_mode) ?: "?",
 		       l->ipv6.disabled ? " disabled" : "");
-	if (l->alias[0])
-		printf(" alias \"%s\"", l->alias);
+	if (vt_link_alias(l)[0])
+		printf(" alias \"%s\"", vt_link_alias(l));
 	/* As `ip link` shows them: one "altname X" each. */
 	for (size_t i = 0; i < l->n_altnames; i++)
 		printf(" altname %s", l->altnames[i]);

@@ -61,7 +61,7 @@ static bool trunk_known(const struct vt_world *w, const char *name)
 			return true;
 	/* A trunk no longer desired is known by the markers its devices carry. */
 	for (size_t i = 0; i < w->links.n; i++) {
-		const char *owner = vt_marker_owner(w->links.links[i].alias);
+		const char *owner = vt_marker_owner(vt_link_alias(&w->links.links[i]));
 
 		if (owner && !strcmp(owner, name))
 			return true;
@@ -422,7 +422,7 @@ static int hold_journal(const struct vt_held *h, const struct vt_desired *d,
 	for (size_t k = 0; k < j->n_entries; k++) {
 		const struct vt_journal_entry *e = &j->entries[k];
 		const char *names[2] = { e->image.name, e->new_name };
-		const char *owner = vt_marker_owner(e->image.alias);
+		const char *owner = vt_marker_owner(vt_link_alias(&e->image));
 
 		if (owner)
 			holds[(*n)++] = (struct vt_plan_hold){ owner, h->reason };

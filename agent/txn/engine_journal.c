@@ -97,7 +97,7 @@ int vt_engine_journal(struct runner *r)
 			id.vlan.id = op->after.link.vlan.id;
 			id.vlan.protocol = op->after.link.vlan.protocol;
 			/* The marker it gets once complete: with it, it is proven ours. */
-			strcpy(id.alias, op->after.link.alias);
+			id.alias = op->after.link.alias;	/* borrowed: the journal copies it */
 			if (!vt_journal_add(j, VT_ENTRY_ABSENT, &id, op->parent_name, none, op->depth))
 				ret = -ENOMEM;
 		}

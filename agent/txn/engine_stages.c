@@ -304,7 +304,7 @@ static int queue_step(struct runner *r, enum step step, size_t i)
 		spec = (struct vt_link_spec){ .fields = VT_F_ALIAS | VT_F_GROUP };
 		spec.link.ns = op->after.link.ns;
 		spec.link.ifindex = r->chosen[i];
-		strcpy(spec.link.alias, op->after.link.alias);
+		spec.link.alias = op->after.link.alias;	/* borrowed */
 		if (sets_ipv6(r, op)) {
 			spec.fields |= VT_F_ADDR_GEN_MODE;
 			spec.link.ipv6 = ipv6_target(r, op);

@@ -144,7 +144,7 @@ static void mark_scope(const struct runner *r, struct readback *b)
 		if (in_txn(r, plan->effects[i].trunk))
 			mark(b, plan->effects[i].link);
 	for (size_t i = 0; i < links->n; i++)
-		if (txn_trunk(r, vt_marker_owner(links->links[i].alias)))
+		if (txn_trunk(r, vt_marker_owner(vt_link_alias(&links->links[i]))))
 			mark(b, &links->links[i]);
 	/* What sits on them, however deep: a pass per level of nesting. */
 	for (unsigned int pass = 0; grew && pass <= 64; pass++) {

@@ -144,7 +144,7 @@ static int parse_identity(json_t *o, struct vt_journal_entry *e)
 			"parent_name", &parent_name, "vlan", &vlan, "protocol", &protocol,
 			"alias", &alias) < 0 ||
 	    !fits(name, sizeof(l->name)) || !fits(kind, sizeof(l->kind)) ||
-	    !fits(parent_name, sizeof(e->parent_name)) || !fits(alias, sizeof(l->alias)) ||
+	    !fits(parent_name, sizeof(e->parent_name)) || !fits(alias, VT_ALIAS_MAX + 1) ||
 	    depth < 0 || depth > 64 || vlan < 0 || vlan > VT_VLAN_ID_MAX ||
 	    protocol < 0 || protocol > UINT16_MAX)
 		return -EBADMSG;
@@ -153,7 +153,8 @@ static int parse_identity(json_t *o, struct vt_journal_entry *e)
 	strcpy(l->name, name);
 	strcpy(l->kind, kind);
 	strcpy(e->parent_name, parent_name);
-	strcpy(l->alias, alias);
+	if (vt_link_set_alias(l, alias) < 0)
+		return -ENOMEM;
 	l->is_vlan = true;
 	l->vlan.id = (uint16_t)vlan;
 	l->vlan.protocol = (uint16_t)protocol;
@@ -228,10 +229,8 @@ static int parse_before_image(json_t *o, struct vt_journal_entry *e)
 		 */
 		if (json_unpack(v, "[I, I]", &from, &to) < 0 || from < 0 || from > UINT32_MAX ||
 		    to < 1 || to > VT_PCP_MAX ||
-		    (i && (uint32_t)from <= l->vlan.egress[i - 1].from)) {
-			vt_link_release(l);
+		    (i && (uint32_t)from <= l->vlan.egress[i - 1].from))
 			return -EBADMSG;
-		}
 		l->vlan.egress[i] = (struct vt_qos_entry){ (uint32_t)from, (uint32_t)to };
 	}
 	l->vlan.n_egress = json_array_size(egress);
@@ -252,6 +251,8 @@ static int parse_entry(json_t *o, size_t n_netns, struct vt_journal_entry *e)
 		ret = parse_before_image(o, e);
 	if (!ret)
 		ret = parse_ns(o, n_netns, &e->image);
+	if (ret)
+		vt_link_release(&e->image);	/* what it parsed so far: alias, egress */
 	return ret;
 }
 

@@ -169,7 +169,7 @@ static void put_identity(struct writer *w, const struct vt_journal_entry *e)
 	put_key_str(w, ",\"parent_name\":", e->parent_name);
 	putf(w, ",\"vlan\":%u,\"protocol\":%u", (unsigned int)l->vlan.id,
 	     (unsigned int)l->vlan.protocol);
-	put_key_str(w, ",\"alias\":", l->alias);
+	put_key_str(w, ",\"alias\":", vt_link_alias(l));
 	/* Members only off the own namespace: a journal without them reads as before. */
 	if (l->ns)
 		putf(w, ",\"ns\":%u", (unsigned int)l->ns);

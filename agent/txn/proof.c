@@ -57,7 +57,7 @@ static bool marker_ours(struct restorer *r, const struct vt_journal_entry *e,
 {
 	const char *owner = vt_marker_owner(alias);
 
-	return owner && (!strcmp(alias, e->image.alias) || vt_journal_concerns(r->j, owner));
+	return owner && (!strcmp(alias, vt_link_alias(&e->image)) || vt_journal_concerns(r->j, owner));
 }
 
 /*
@@ -70,7 +70,7 @@ static const struct vt_link *recreated_unmarked(struct restorer *r,
 {
 	const struct vt_link *l = vt_link_table_find_name(&r->links, e->image.ns, e->image.name);
 
-	if (!l || !r->j->group || l->group != r->j->group || l->alias[0] || !l->is_vlan ||
+	if (!l || !r->j->group || l->group != r->j->group || vt_link_alias(l)[0] || !l->is_vlan ||
 	    l->vlan.id != e->image.vlan.id || l->vlan.protocol != e->image.vlan.protocol ||
 	    !parent_named(r, l, e->parent_name))
 		return NULL;
@@ -108,11 +108,11 @@ static const struct vt_link *prove(struct restorer *r, const struct vt_journal_e
 		if (strcmp(l->name, id->name) || !parent_named(r, l, e->parent_name))
 			return NULL;
 		/* Until marked it is in the transaction's own group, unaliased; then marked. */
-		if (r->j->group && l->group == r->j->group && !l->alias[0])
+		if (r->j->group && l->group == r->j->group && !vt_link_alias(l)[0])
 			return l;
 		/* A vlantrunk marker of one of the journal's trunks: a plain alias proves nothing. */
-		return vt_marker_owner(l->alias) && vt_journal_concerns(r->j, vt_marker_owner(l->alias)) &&
-		       !strcmp(l->alias, id->alias) ? l : NULL;
+		return vt_marker_owner(vt_link_alias(l)) && vt_journal_concerns(r->j, vt_marker_owner(vt_link_alias(l))) &&
+		       !strcmp(vt_link_alias(l), vt_link_alias(id)) ? l : NULL;
 	}
 	/*
 	 * A changed device keeps its ifindex and parent; a rename gives it the
@@ -123,7 +123,7 @@ static const struct vt_link *prove(struct restorer *r, const struct vt_journal_e
 	 * fail (EEXIST: its VLAN id is taken) at every run, the journal kept for
 	 * good. Its name is then left as it is: see vt_proof_renamed_since().
 	 */
-	if (l->parent == id->parent && l->parent_ns == id->parent_ns && marker_ours(r, e, l->alias) &&
+	if (l->parent == id->parent && l->parent_ns == id->parent_ns && marker_ours(r, e, vt_link_alias(l)) &&
 	    (!strcmp(l->name, id->name) || (e->new_name[0] && !strcmp(l->name, e->new_name)) ||
 	     (!entry_named(r, l->ns, l->name, VT_ENTRY_PRESENT) &&
 	      !entry_named(r, l->ns, l->name, VT_ENTRY_ABSENT))))

@@ -36,7 +36,7 @@ static int mark_recreated(struct restorer *r, unsigned int depth)
 		/* Marked, and out of the transaction's group: into its own again. */
 		spec.link.ns = r->j->entries[i].image.ns;
 		spec.link.ifindex = r->chosen[i];
-		strcpy(spec.link.alias, r->j->entries[i].image.alias);
+		spec.link.alias = r->j->entries[i].image.alias;	/* borrowed */
 		spec.link.group = r->j->entries[i].image.group;
 		if (vt_batch_change(r->batch, NULL, &spec) < 0)
 			goto out;

@@ -61,7 +61,7 @@ static int on_event(enum vt_link_event event, const struct vt_link *link, int32_
 
 	(void)origin;
 	if (event == VT_EV_NEWLINK && b->want_name && !strcmp(link->name, b->want_name) &&
-	    link->up && link->alias[0])
+	    link->up && vt_link_alias(link)[0])
 		b->back = true;
 	return 0;
 }

@@ -631,7 +631,7 @@ static int change(struct vt_nl *nl, const struct fk_req *q, const char **msg)
 	if (!d)
 		return -ENODEV;
 	aimed(nl, d, "change of fields 0x%x: name \"%s\" alias \"%s\" group 0x%x",
-	      f, w->name, w->alias, w->group);
+	      f, w->name, vt_link_alias(w), w->group);
 	l = &d->l;
 	r = record(nl, d);
 	/* validate_linkmsg(): inet6_validate_link_af() wants IPv6 state, before any step. */
@@ -690,7 +690,8 @@ static int change(struct vt_nl *nl, const struct fk_req *q, const char **msg)
 		applied = true;
 	}
 	if (f & VT_F_ALIAS) {
-		strcpy(l->alias, w->alias);
+		if (vt_link_set_alias(l, w->alias) < 0)
+			return -ENOMEM;
 		applied = true;
 	}
 	if ((f & VT_F_UP) && l->up != w->up) {

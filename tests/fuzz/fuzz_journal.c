@@ -55,12 +55,12 @@ static void same_entry(const struct vt_journal_entry *a, const struct vt_journal
 
 	if (a->state != b->state || a->depth != b->depth || strcmp(a->parent_name, b->parent_name) ||
 	    x->ifindex != y->ifindex || strcmp(x->name, y->name) || strcmp(x->kind, y->kind) ||
-	    strcmp(x->alias, y->alias) || strcmp(a->new_name, b->new_name) ||
+	    strcmp(vt_link_alias(x), vt_link_alias(y)) || strcmp(a->new_name, b->new_name) ||
 	    x->vlan.id != y->vlan.id || x->vlan.protocol != y->vlan.protocol)
 		abort();
 	if (a->state == VT_ENTRY_ABSENT)
 		return;
-	if (strcmp(a->master_name, b->master_name) || strcmp(x->alias, y->alias) ||
+	if (strcmp(a->master_name, b->master_name) || strcmp(vt_link_alias(x), vt_link_alias(y)) ||
 	    x->mtu != y->mtu || x->up != y->up || x->group != y->group ||
 	    x->has_mac != y->has_mac || memcmp(x->mac, y->mac, sizeof(x->mac)) ||
 	    x->vlan.flags != y->vlan.flags ||

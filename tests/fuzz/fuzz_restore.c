@@ -84,7 +84,7 @@ static const struct dev start[] = {
 
 static bool managed(const struct vt_link *l)
 {
-	return vt_marker_owner(l->alias) || vt_journal_group_ours(l->group);
+	return vt_marker_owner(vt_link_alias(l)) || vt_journal_group_ours(l->group);
 }
 
 static uint64_t fnv(const void *p, size_t n, uint64_t h)
@@ -132,7 +132,7 @@ static struct vt_nl *kernel(const struct vt_journal *j, uint64_t h)
 
 		l->ifindex = d->ifindex;
 		snprintf(l->name, sizeof(l->name), "%s", d->name);
-		snprintf(l->alias, sizeof(l->alias), "%s", d->alias);
+		l->alias = (char *)d->alias;	/* borrowed: fk_add() copies it */
 		l->group = d->group;
 		l->has_mac = true;
 		l->mac[0] = 0x02;
@@ -171,8 +171,8 @@ static struct vt_nl *kernel(const struct vt_journal *j, uint64_t h)
 		/* Its index reused, or another; a group near the journal's but without the tag. */
 		l->ifindex = (b & 2) && e->image.ifindex > 0 ? e->image.ifindex : 20 + k;
 		l->group = (b & 4) ? j->group & ~VT_JOURNAL_GROUP_MASK : (b & 8) ? e->image.group : 0;
-		if (!vt_marker_owner(e->image.alias))
-			snprintf(l->alias, sizeof(l->alias), "%s", e->image.alias);
+		if (!vt_marker_owner(vt_link_alias(&e->image)))
+			l->alias = e->image.alias;	/* borrowed, as above */
 		if (!l->name[0] || !vt_protocol_name(l->vlan.protocol) || managed(l) ||
 		    clashes(links, n, l))
 			continue;

@@ -264,7 +264,7 @@ static int record_event(enum vt_link_event event, const struct vt_link *link, in
 	if (event == VT_EV_RESYNC || n_history == sizeof(history) / sizeof(history[0]))
 		return 0;
 	history[n_history] = (struct seen_event){ .event = event, .mtu = link->mtu, .up = link->up,
-						  .marked = link->alias[0] != '\0' };
+						  .marked = vt_link_alias(link)[0] != '\0' };
 	strcpy(history[n_history].name, link->name);
 	n_history++;
 	return 0;
@@ -620,7 +620,7 @@ START_TEST(test_sigterm_during_a_large_transaction)
 	ck_assert_int_eq(vt_nl_open(&nl), 0);
 	kt_dump(nl, &t);
 	for (size_t i = 0; i < t.n; i++)
-		managed += !strcmp(t.links[i].alias, "vlantrunk:t");
+		managed += !strcmp(vt_link_alias(&t.links[i]), "vlantrunk:t");
 	vt_link_table_clear(&t);
 	vt_nl_close(nl);
 	/* All or nothing, and no transaction left open. */

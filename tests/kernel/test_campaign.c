@@ -1644,9 +1644,9 @@ static void outside_stacked(void)
 	for (size_t i = 0; i < t.n && n < MAX_SET; i++) {
 		const struct vt_link *l = &t.links[i];
 
-		if (l->is_vlan && (!strncmp(l->alias, MARK, strlen(MARK)) || !strncmp(l->name, "u-", 2)))
+		if (l->is_vlan && (!strncmp(vt_link_alias(l), MARK, strlen(MARK)) || !strncmp(l->name, "u-", 2)))
 			cands[n++] = l;
-		if (!strcmp(l->name, C.outer) && !strncmp(l->alias, MARK, strlen(MARK)))
+		if (!strcmp(l->name, C.outer) && !strncmp(vt_link_alias(l), MARK, strlen(MARK)))
 			parent = l;
 	}
 	if (!parent || chance(40))

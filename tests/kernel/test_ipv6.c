@@ -331,7 +331,7 @@ START_TEST(test_restore_recreate_no_address)
 	close(watch);
 	l = reread("v2");
 	ck_assert(l->up);
-	ck_assert_str_eq(l->alias, "vlantrunk:t");
+	ck_assert_str_eq(vt_link_alias(l), "vlantrunk:t");
 	ck_assert(l->ipv6.present && l->ipv6.addr_gen_mode == VT_ADDR_GEN_NONE && l->ipv6.disabled);
 	vt_journal_free(&j);
 }

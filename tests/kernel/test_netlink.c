@@ -126,7 +126,7 @@ START_TEST(test_dump_decodes_every_field)
 	ck_assert_mem_eq(l->mac, ((uint8_t[]){ 2, 0, 0, 0, 0, 0xc8 }), 6);
 	ck_assert(l->up);
 	ck_assert_int_eq(l->master, fx.bridge);
-	ck_assert_str_eq(l->alias, "vlantrunk:vm-42");
+	ck_assert_str_eq(vt_link_alias(l), "vlantrunk:vm-42");
 
 	l = kt_find(&fx.table, "d0");
 	ck_assert_str_eq(l->kind, "dummy");
@@ -230,7 +230,7 @@ START_TEST(test_create_defaults)
 	ck_assert(!l->up);
 	ck_assert_int_eq(l->master, 0);
 	ck_assert_uint_eq(l->vlan.n_egress, 0);
-	ck_assert_str_eq(l->alias, "");
+	ck_assert_str_eq(vt_link_alias(l), "");
 }
 END_TEST
 
@@ -312,10 +312,10 @@ START_TEST(test_change_each_attribute)
 	ck_assert_int_eq(change_and_reread("sv9", &s)->master, 0);
 
 	s = (struct vt_link_spec){ .fields = VT_F_ALIAS };
-	strcpy(s.link.alias, "vlantrunk:t1");
-	ck_assert_str_eq(change_and_reread("sv9", &s)->alias, "vlantrunk:t1");
-	s.link.alias[0] = '\0';
-	ck_assert_str_eq(change_and_reread("sv9", &s)->alias, "");
+	s.link.alias = (char[]){ "vlantrunk:t1" };
+	ck_assert_str_eq(vt_link_alias(change_and_reread("sv9", &s)), "vlantrunk:t1");
+	s.link.alias = NULL;
+	ck_assert_str_eq(vt_link_alias(change_and_reread("sv9", &s)), "");
 
 	/* A rename keeps the device (same ifindex); it must be down. */
 	s = (struct vt_link_spec){ .fields = VT_F_NAME };
@@ -357,10 +357,10 @@ START_TEST(test_alias_after_create_in_one_batch)
 
 	ck_assert_int_eq(vt_batch_create(fx.batch, &s), 0);
 	strcpy(alias.link.name, "sv11");
-	strcpy(alias.link.alias, "vlantrunk:t");
+	alias.link.alias = (char[]){ "vlantrunk:t" };
 	ck_assert_int_eq(vt_batch_change(fx.batch, NULL, &alias), 1);
 	send_all_ok();
-	ck_assert_str_eq(reread("sv11")->alias, "vlantrunk:t");
+	ck_assert_str_eq(vt_link_alias(reread("sv11")), "vlantrunk:t");
 
 	/* Proof of why: IFLA_IFALIAS in the creating RTM_NEWLINK is dropped. */
 	rtnl_link_set_name(rl, "sv12");
@@ -369,7 +369,7 @@ START_TEST(test_alias_after_create_in_one_batch)
 	rtnl_link_set_ifalias(rl, "lost");
 	ck_assert_int_eq(rtnl_link_build_add_request(rl, NLM_F_CREATE | NLM_F_EXCL, &msg), 0);
 	ck_assert_int_eq(send_raw(msg), 0);
-	ck_assert_str_eq(reread("sv12")->alias, "");
+	ck_assert_str_eq(vt_link_alias(reread("sv12")), "");
 	nlmsg_free(msg);
 	rtnl_link_put(rl);
 }

@@ -83,16 +83,16 @@ static size_t managed_devices(void)
 		const struct vt_link *l = &t.links[i];
 		int id = 0;
 
-		if (strncmp(l->alias, "vlantrunk:", strlen("vlantrunk:")))
+		if (strncmp(vt_link_alias(l), "vlantrunk:", strlen("vlantrunk:")))
 			continue;
 		n++;
 		ck_assert_msg(sscanf(l->name, "s%d", &id) == 1 && id >= 1 && id <= env.n,
 			      "%s: not a desired subport", l->name);
 		ck_assert_msg(l->is_vlan && l->parent == p0 && l->vlan.id == id &&
 			      l->vlan.protocol == VT_PROTO_8021Q && l->up &&
-			      !strcmp(l->alias, SCALE_MARKER),
+			      !strcmp(vt_link_alias(l), SCALE_MARKER),
 			      "%s: vlan %d %u parent %d (p0 %d) proto %04x up %d alias %s", l->name,
-			      l->is_vlan, l->vlan.id, l->parent, p0, l->vlan.protocol, l->up, l->alias);
+			      l->is_vlan, l->vlan.id, l->parent, p0, l->vlan.protocol, l->up, vt_link_alias(l));
 	}
 	vt_link_table_clear(&t);
 	return n;

@@ -47,11 +47,11 @@ static void sample(struct vt_journal *j, const char *id)
 	ck_assert_int_eq(vt_journal_add_trunk(j, "t"), 0);
 	strcpy(created.name, "s10");
 	strcpy(created.kind, "vlan");
-	strcpy(created.alias, "vlantrunk:t");
+	created.alias = (char[]){ "vlantrunk:t" };	/* the journal copies it */
 	ck_assert_ptr_nonnull(vt_journal_add(j, VT_ENTRY_ABSENT, &created, "p0", "", 0));
 	strcpy(before.name, "s11");
 	strcpy(before.kind, "vlan");
-	strcpy(before.alias, "vlantrunk:t");
+	before.alias = (char[]){ "vlantrunk:t" };
 	e = vt_journal_add(j, VT_ENTRY_PRESENT, &before, "p0", "", 0);
 	ck_assert_ptr_nonnull(e);
 	strcpy(e->new_name, "s11-new");
@@ -82,7 +82,7 @@ START_TEST(test_round_trip)
 	ck_assert_str_eq(back.id, j.id);
 	ck_assert_uint_eq(back.group, j.group);
 	ck_assert_uint_eq(back.n_entries, 2);
-	ck_assert_str_eq(back.entries[0].image.alias, "vlantrunk:t");
+	ck_assert_str_eq(vt_link_alias(&back.entries[0].image), "vlantrunk:t");
 	ck_assert_str_eq(back.entries[1].new_name, "s11-new");
 	ck_assert(back.entries[1].image.ipv6.present);
 	ck_assert_uint_eq(back.entries[1].image.ipv6.addr_gen_mode, VT_ADDR_GEN_NONE);
@@ -326,12 +326,12 @@ START_TEST(test_text_escaped_and_non_utf8_refused)
 	struct vt_journal j, back;
 
 	sample(&j, "100-1-9-ff");
-	strcpy(j.entries[1].image.alias, alias);
+	ck_assert_int_eq(vt_link_set_alias(&j.entries[1].image, alias), 0);
 	strcpy(j.entries[1].master_name, "br\"0");
 	ck_assert_int_eq(vt_journal_add_netns(&j, "/run/netns/a\\b", 1, 2, UINT64_MAX), 0);
 	ck_assert_int_eq(vt_journal_write(tmp.fd, &j), 0);
 	ck_assert_int_eq(vt_journal_read(tmp.fd, j.file, &back), 0);
-	ck_assert_str_eq(back.entries[1].image.alias, alias);
+	ck_assert_str_eq(vt_link_alias(&back.entries[1].image), alias);
 	ck_assert_str_eq(back.entries[1].master_name, "br\"0");
 	ck_assert_uint_eq(back.n_netns, 1);
 	ck_assert_str_eq(back.netns[0].path, "/run/netns/a\\b");
@@ -343,7 +343,7 @@ START_TEST(test_text_escaped_and_non_utf8_refused)
 		static const char *const not_utf8[] = { "a\xff", "\xc0\x80", "\xed\xa0\x80" };
 
 		sample(&j, bad == 0 ? "100-1-10-ff" : bad == 1 ? "100-1-11-ff" : "100-1-12-ff");
-		strcpy(j.entries[1].image.alias, not_utf8[bad]);
+		ck_assert_int_eq(vt_link_set_alias(&j.entries[1].image, not_utf8[bad]), 0);
 		ck_assert_int_eq(vt_journal_write(tmp.fd, &j), -EILSEQ);
 		ck_assert_int_ne(faccessat(tmp.fd, j.file, F_OK, 0), 0);
 		vt_journal_free(&j);
@@ -364,7 +364,7 @@ START_TEST(test_large_round_trip)
 
 		snprintf(l.name, sizeof(l.name), "t0b%d", i);
 		strcpy(l.kind, "vlan");
-		strcpy(l.alias, "vlantrunk:t");
+		l.alias = (char[]){ "vlantrunk:t" };
 		l.vlan.egress = calloc(3, sizeof(*l.vlan.egress));
 		ck_assert_ptr_nonnull(l.vlan.egress);
 		for (int k = 0; k < 3; k++)

@@ -61,7 +61,7 @@ static struct vt_link *add_link(int ifindex, const char *name, const char *kind,
 
 	snprintf(l.name, sizeof(l.name), "%s", name);
 	snprintf(l.kind, sizeof(l.kind), "%s", kind);
-	snprintf(l.alias, sizeof(l.alias), "%s", alias ? alias : "");
+	ck_assert_int_eq(vt_link_set_alias(&l, alias), 0);
 	if (!strcmp(kind, "vlan")) {
 		l.is_vlan = true;
 		l.vlan.id = vlan;
@@ -371,7 +371,7 @@ START_TEST(test_missing_create)
 	ck_assert_mem_eq(op->after.link.mac, mac, VT_MAC_LEN);
 	ck_assert(op->after.link.up);
 	ck_assert_int_eq(op->after.link.master, BR0);
-	ck_assert_str_eq(op->after.link.alias, MARK("t"));
+	ck_assert_str_eq(vt_link_alias(&op->after.link), MARK("t"));
 
 	op = op_on("sb");
 	ck_assert_int_eq(op->kind, VT_OP_CREATE);
@@ -381,7 +381,7 @@ START_TEST(test_missing_create)
 	ck_assert_uint_eq(op->after.link.vlan.flags, VT_VLAN_REORDER_HDR);
 	ck_assert_uint_eq(op->after.link.vlan.n_egress, 0);
 	ck_assert_str_eq(op->master_name, "");
-	ck_assert_str_eq(op->after.link.alias, MARK("t"));
+	ck_assert_str_eq(vt_link_alias(&op->after.link), MARK("t"));
 }
 END_TEST
 
@@ -407,7 +407,7 @@ static void mtu_1400(struct vt_link *l) { l->mtu = 1400; }
 static void other_mac(struct vt_link *l) { l->mac[0] = 0x06; }
 static void in_br0(struct vt_link *l) { l->master = BR0; }
 static void in_br1(struct vt_link *l) { l->master = BR1; }
-static void other_owner(struct vt_link *l) { snprintf(l->alias, sizeof(l->alias), MARK("other")); }
+static void other_owner(struct vt_link *l) { ck_assert_int_eq(vt_link_set_alias(l, MARK("other")), 0); }
 
 static void egress_5_5(struct vt_link *l)
 {
@@ -497,7 +497,7 @@ START_TEST(test_field_differs)
 		ck_assert_str_eq(op->master_name, set ? "br0" : "");
 	}
 	if (c->link_fields & VT_F_ALIAS)
-		ck_assert_str_eq(op->after.link.alias, MARK("t"));
+		ck_assert_str_eq(vt_link_alias(&op->after.link), MARK("t"));
 	if (c->link_fields & VT_F_MTU)
 		ck_assert_uint_eq(op->after.link.mtu, 1400);
 	if (c->link_fields & VT_F_UP)
@@ -626,7 +626,7 @@ START_TEST(test_recreate)
 	ck_assert_uint_eq(op->after.link.vlan.id, 10);
 	ck_assert_uint_eq(op->after.link.vlan.protocol, VT_PROTO_8021Q);
 	ck_assert_uint_eq(op->after.link.mtu, 1400);
-	ck_assert_str_eq(op->after.link.alias, MARK("t"));
+	ck_assert_str_eq(vt_link_alias(&op->after.link), MARK("t"));
 	vt_diff_values((enum vt_diff)c->differs, rep, &table, old, want, sizeof(old));
 	ck_assert_str_eq(old, c->old);
 	ck_assert_str_eq(want, c->want);
@@ -689,14 +689,14 @@ START_TEST(test_adopt)
 	ck_assert_int_eq(op->kind, VT_OP_CHANGE);
 	ck_assert_ptr_eq(op->before, dev("sa"));
 	ck_assert_uint_eq(op->after.fields, VT_F_ALIAS);
-	ck_assert_str_eq(op->after.link.alias, MARK("t"));
+	ck_assert_str_eq(vt_link_alias(&op->after.link), MARK("t"));
 	vt_diff_values(VT_D_OWNER, rep, &table, old, want, sizeof(old));
 	ck_assert_str_eq(old, "unmanaged");
 	ck_assert_str_eq(want, "t");
 }
 END_TEST
 
-static void alias_set(struct vt_link *l) { snprintf(l->alias, sizeof(l->alias), "uplink"); }
+static void alias_set(struct vt_link *l) { ck_assert_int_eq(vt_link_set_alias(l, "uplink"), 0); }
 
 /* Adoption needs the very device: same parent, vlan and protocol, and no alias. */
 static void (*const adopt_refused[])(struct vt_link *) = { vlan_11, on_eth1, qinq, alias_set };

@@ -37,7 +37,7 @@ static void add(int ifindex, const char *name, int parent, uint32_t mtu, struct 
 	snprintf(l.name, sizeof(l.name), "%s", name);
 	if (parent) {
 		snprintf(l.kind, sizeof(l.kind), "vlan");
-		snprintf(l.alias, sizeof(l.alias), MARKER);
+		ck_assert_int_eq(vt_link_set_alias(&l, MARKER), 0);
 		l.is_vlan = true;
 		l.vlan.id = 10;
 		l.vlan.protocol = VT_PROTO_8021Q;
