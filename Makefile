@@ -9,6 +9,10 @@
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+# debian/rules sets UNITDIR and COMPLETIONDIR from pkg-config (systemd, bash-completion).
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/vlantrunk
 BUILD ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -30,7 +34,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 KERNEL_SRCS := $(wildcard tests/kernel/*.c) tests/kernel_util.c
 TEST_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(KERNEL_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all check check-run check-kernels check-kernels-run asan demo demo-run install uninstall clean deps
+.PHONY: all check check-run unit-check check-kernels check-kernels-run asan demo demo-run install uninstall clean deps
 all: $(BUILD)/vlantrunk
 
 deps:
@@ -39,7 +43,7 @@ deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@if [ -z "$(DEPS_LIBS)" ]; then echo "missing build dependencies: run scripts/deps as root" >&2; exit 1; fi
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(TEST_OBJS): override CFLAGS += $(CHECK_CFLAGS) -Inetlink -Iagent -Itests
 
@@ -61,6 +65,10 @@ $(BUILD)/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libvlantrunk.a
 
 $(BUILD)/kernel-tests: $(KERNEL_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/libvlantrunk.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
+
+# The unit tests alone (what the package build runs: no kernel needed).
+unit-check: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
 
 # A fresh make reads pkg-config again once scripts/deps has installed what was missing.
 check: deps
@@ -163,20 +171,16 @@ install: $(BUILD)/vlantrunk
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|' systemd/vlantrunk.service.in > $(DESTDIR)$(UNITDIR)/vlantrunk.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/vlantrunk.service
-	install -D -m 0644 docs/vlantrunk.8 $(DESTDIR)$(PREFIX)/share/man/man8/vlantrunk.8
-	install -D -m 0644 docs/vlantrunk.json.5 $(DESTDIR)$(PREFIX)/share/man/man5/vlantrunk.json.5
-	install -D -m 0644 contrib/bash-completion/vlantrunk \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vlantrunk
-	install -D -m 0644 examples/trunks.d/10-vm-42.json \
-		$(DESTDIR)$(PREFIX)/share/doc/vlantrunk/examples/10-vm-42.json
+	install -D -m 0644 docs/vlantrunk.8 $(DESTDIR)$(MANDIR)/man8/vlantrunk.8
+	install -D -m 0644 docs/vlantrunk.json.5 $(DESTDIR)$(MANDIR)/man5/vlantrunk.json.5
+	install -D -m 0644 contrib/bash-completion/vlantrunk $(DESTDIR)$(COMPLETIONDIR)/vlantrunk
+	install -D -m 0644 examples/trunks.d/10-vm-42.json $(DESTDIR)$(DOCDIR)/examples/10-vm-42.json
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/vlantrunk $(DESTDIR)$(UNITDIR)/vlantrunk.service
-	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/vlantrunk.8 \
-		$(DESTDIR)$(PREFIX)/share/man/man5/vlantrunk.json.5 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vlantrunk \
-		$(DESTDIR)$(PREFIX)/share/doc/vlantrunk/examples/10-vm-42.json
-	-rmdir $(DESTDIR)$(PREFIX)/share/doc/vlantrunk/examples $(DESTDIR)$(PREFIX)/share/doc/vlantrunk
+	rm -f $(DESTDIR)$(MANDIR)/man8/vlantrunk.8 $(DESTDIR)$(MANDIR)/man5/vlantrunk.json.5 \
+		$(DESTDIR)$(COMPLETIONDIR)/vlantrunk $(DESTDIR)$(DOCDIR)/examples/10-vm-42.json
+	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf build build-asan build-ubsan build-fuzz $(ASAN_BUILD)
