@@ -629,6 +629,46 @@ START_TEST(test_sigterm_during_a_large_transaction)
 }
 END_TEST
 
+/*
+ * A package upgrade restarts the agent (dh_installsystemd's default): the old
+ * one stops, the new one starts against the devices the old one made. The
+ * data plane must not notice: no link event at all from the restart, every
+ * device as it was (same ifindex, up, MTU, marker), the trunk ACTIVE.
+ */
+START_TEST(test_restart_leaves_the_data_plane_alone)
+{
+	struct vt_nl *nl = NULL;
+	char *before, *after;
+	int s1, s7;
+
+	write_trunk("p0", 8);
+	start_agent("", true);
+	assert_status("ACTIVE");
+	ck_assert_int_eq(vt_nl_open(&nl), 0);
+	before = kt_snapshot(nl, "ps");
+	s1 = kt_ifindex(nl, "s1");
+	s7 = kt_ifindex(nl, "s7");
+	drain_events();
+
+	ck_assert_int_eq(stop_agent(), 0);
+	start_agent("", true);	/* READY=1 comes after its first pass */
+	assert_status("ACTIVE");
+	ck_assert_int_ge(vt_monitor_read(ag.mon, record_event, NULL), 0);
+	for (size_t i = 0; i < n_history; i++)
+		ck_abort_msg("the restart made the kernel say %s %s",
+			     history[i].event == VT_EV_DELLINK ? "deleted" : "new/changed",
+			     history[i].name);
+	after = kt_snapshot(nl, "ps");
+	ck_assert_str_eq(after, before);
+	ck_assert_int_eq(kt_ifindex(nl, "s1"), s1);
+	ck_assert_int_eq(kt_ifindex(nl, "s7"), s7);
+	ck_assert_int_eq(stop_agent(), 0);
+	free(before);
+	free(after);
+	vt_nl_close(nl);
+}
+END_TEST
+
 START_TEST(test_cli_next_to_the_agent)
 {
 	char *out = NULL;
@@ -1172,6 +1212,7 @@ Suite *agent_suite(void)
 	tcase_add_test(tc, test_reload_valid_and_invalid);
 	tcase_add_test(tc, test_overrun_then_resync);
 	tcase_add_test(tc, test_sigterm_during_a_large_transaction);
+	tcase_add_test(tc, test_restart_leaves_the_data_plane_alone);
 	tcase_add_test(tc, test_cli_next_to_the_agent);
 	tcase_add_test(tc, test_systemd_notifications);
 	tcase_add_test(tc, test_config_dir_removed_and_made_again);
