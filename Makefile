@@ -5,6 +5,7 @@
 #   make demo       the main job on an example desired state, in the sandbox kernel
 #   make check-kernels  every kernel test on Debian's real 6.1 and 6.12 under QEMU, and under ASan
 #   make install    DESTDIR and PREFIX honoured
+#   make package-check  the Debian package from a clean clone: built, linted, installed, run
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -85,6 +86,8 @@ check-run: layout-check man-lint completion-check $(BUILD)/vlantrunk $(BUILD)/vl
 	scripts/sandbox --kernel uml scripts/demo $(BUILD)/vlantrunk > $(BUILD)/demo.log 2>&1 || \
 		{ tail -n 40 $(BUILD)/demo.log; exit 1; }
 	@$(MAKE) --no-print-directory ansible-test
+	@echo "== the Debian package: built from a clean clone, linted, installed binary in the sandbox"
+	scripts/package-check $(BUILD)/package
 
 # The layout README.md describes (layers, no call cycles, exports named after
 # their files, files of at most 600 lines). The man pages, linted: any mandoc
@@ -129,6 +132,10 @@ check-kernels-run: $(BUILD)/vlantrunk $(BUILD)/vlantrunk-faulty $(BUILD)/kernel-
 	scripts/check-kernels $(BUILD) $(ASAN_BUILD) $(REAL_KERNELS)
 
 # The Ansible module (contrib/ansible) run by ansible-playbook against localhost in the sandbox.
+.PHONY: package-check
+package-check: deps
+	scripts/package-check $(BUILD)/package
+
 .PHONY: ansible-test
 ansible-test: $(BUILD)/vlantrunk
 	@echo "== Ansible module (ansible-playbook against localhost, in the sandbox)"
