@@ -25,7 +25,7 @@ int vt_doc_problem(struct vt_doc *doc, const char *key, const char *fmt, ...)
 		.field = field,
 	};
 	va_list ap;
-	int ret;
+	int ret, len;
 
 	char path[64] = "";	/* two 20-digit positions fit */
 
@@ -35,11 +35,14 @@ int vt_doc_problem(struct vt_doc *doc, const char *key, const char *fmt, ...)
 	else if (doc->at_trunk != VT_DOC_TOP)
 		snprintf(path, sizeof(path), "trunks[%zu]", doc->at_trunk);
 	if (!key)
-		snprintf(field, sizeof(field), "%s", path);
+		len = snprintf(field, sizeof(field), "%s", path);
 	else if (!path[0])
-		snprintf(field, sizeof(field), "%s", key);
+		len = snprintf(field, sizeof(field), "%s", key);
 	else
-		snprintf(field, sizeof(field), "%s.%s", path, key);
+		len = snprintf(field, sizeof(field), "%s.%s", path, key);
+	/* A key is the document's own (an unknown one may be any length): cut, and said to be. */
+	if (len >= (int)sizeof(field))
+		memcpy(field + sizeof(field) - 4, "...", 4);
 	va_start(ap, fmt);
 	ret = vt_diag_vreport(doc->build, &where, fmt, ap);
 	va_end(ap);

@@ -482,6 +482,9 @@ static const struct {
 	{ ONE_SUB(V101 ",'MTU':1500"), SP0 "MTU", "unknown key" },
 	{ ONE_SUB(V101 ",'ipv4':false"), SP0 "ipv4", "unknown key (did you mean \"ipv6\"?)" },
 	{ ONE_SUB(V101 ",'qos':{}"), SP0 "qos", "unknown key" },
+	/* a path too long for the field: cut, and marked as cut */
+	{ ONE_SUB(V101 ",'an-unknown-key-far-too-long-for-the-field-of-a-problem-report':1"),
+	  SP0 "an-unknown-key-far-too-long-for-the-fi...", "unknown key" },
 	/* missing required keys, at each level */
 	{ "{'trunks':[]}", "version", "missing" },
 	{ "{'version':1}", "trunks", "missing" },
