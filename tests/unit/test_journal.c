@@ -388,6 +388,68 @@ START_TEST(test_large_round_trip)
 }
 END_TEST
 
+/*
+ * The text itself, byte for byte, of a journal with members at their
+ * extremes: the writer puts numbers and strings together by hand
+ * (journal_write.c), and the format on disk changes only with
+ * VT_JOURNAL_VERSION, which recovery after an upgrade depends on.
+ */
+START_TEST(test_text_exact)
+{
+	struct vt_qos_entry egress[] = { { 0, 7 }, { UINT32_MAX, 1 } };
+	struct vt_link l = { .ifindex = INT32_MAX, .is_vlan = true, .parent = -1, .master = 123456,
+			     .mtu = UINT32_MAX, .has_mac = true, .up = true, .group = UINT32_MAX,
+			     .ns = 65535, .parent_ns = 3,
+			     .mac = { 0x02, 0xab, 0x00, 0xff, 0x10, 0x9c },
+			     .vlan = { .id = 4094, .protocol = VT_PROTO_8021AD, .flags = UINT32_MAX,
+				       .ingress = { 0, 1, 22, 333, 4444, 55555, 666666, UINT32_MAX },
+				       .egress = egress, .n_egress = 2 },
+			     .ipv6 = { .present = true, .addr_gen_mode = 3, .disabled = false } };
+	struct vt_journal j;
+	struct vt_journal_entry *e;
+	char path[300], text[4096];
+	size_t n;
+	FILE *f;
+	const char *want =
+		"{\"version\":2,\"group\":2046820394,\"id\":\"100-1-2-ab\",\"trunks\":[\"t\",\"u\\\"v\"],"
+		"\"netns\":[{\"path\":\"/run/netns/a\",\"dev\":18446744073709551615,\"ino\":0,\"cookie\":\"9223372036854775808\"}],"
+		"\"entries\":[{\"state\":\"present\",\"depth\":4,\"ifindex\":2147483647,\"name\":\"a\\u0001b\","
+		"\"kind\":\"vlan\",\"parent_name\":\"p0\",\"vlan\":4094,\"protocol\":34984,\"alias\":\"vlantrunk:t\","
+		"\"ns\":65535,\"parent_ns\":3,\"parent\":-1,\"master\":123456,\"master_name\":\"br0\","
+		"\"new_name\":\"n\",\"is_vlan\":true,\"flags\":4294967295,\"ingress\":[0,1,22,333,"
+		"4444,55555,666666,4294967295],\"egress\":[[0,7],[4294967295,1]],\"mtu\":4294967295,"
+		"\"mac\":\"02:ab:00:ff:10:9c\",\"has_mac\":true,\"up\":true,\"group\":4294967295,\"ipv6\":{\"addr_gen_mode\":3,"
+		"\"disable_ipv6\":false}},{\"state\":\"absent\",\"depth\":0,\"ifindex\":-5,\"name\":\"a\\u0001b\","
+		"\"kind\":\"vlan\",\"parent_name\":\"\",\"vlan\":4094,\"protocol\":34984,\"alias\":\"vlantrunk:t\"}],"
+		"\"sum\":\"c076170c08455563\"}\n";
+
+	memset(&j, 0, sizeof(j));
+	snprintf(j.id, sizeof(j.id), "100-1-2-ab");
+	j.group = VT_JOURNAL_GROUP_TAG | 42;
+	ck_assert_int_eq(vt_journal_add_trunk(&j, "t"), 0);
+	ck_assert_int_eq(vt_journal_add_trunk(&j, "u\"v"), 0);
+	ck_assert_int_eq(vt_journal_add_netns(&j, "/run/netns/a", UINT64_MAX, 0, 1ULL << 63), 0);
+	strcpy(l.name, "a\001b");
+	strcpy(l.kind, "vlan");
+	l.alias = (char[]){ "vlantrunk:t" };
+	e = vt_journal_add(&j, VT_ENTRY_PRESENT, &l, "p0", "br0", 4);
+	ck_assert_ptr_nonnull(e);
+	strcpy(e->new_name, "n");
+	l.ifindex = -5;
+	l.ns = l.parent_ns = 0;
+	ck_assert_ptr_nonnull(vt_journal_add(&j, VT_ENTRY_ABSENT, &l, "", "", 0));
+	ck_assert_int_eq(vt_journal_write(tmp.fd, &j), 0);
+	snprintf(path, sizeof(path), "%s/%s", tmp.path, j.file);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	ck_assert_str_eq(text, want);
+	vt_journal_free(&j);
+}
+END_TEST
+
 Suite *journal_suite(void)
 {
 	Suite *s = suite_create("journal");
@@ -405,6 +467,7 @@ Suite *journal_suite(void)
 	tcase_add_test(tc, test_impossible_egress_map_refused);
 	tcase_add_test(tc, test_text_escaped_and_non_utf8_refused);
 	tcase_add_test(tc, test_large_round_trip);
+	tcase_add_test(tc, test_text_exact);
 	suite_add_tcase(s, tc);
 	return s;
 }
