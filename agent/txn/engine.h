@@ -28,6 +28,7 @@ struct vt_engine {
 	bool atomic;			/* one transaction for everything */
 	int next_ifindex;		/* for vt_pick_ifindex() */
 	unsigned int txn_seq;		/* numbers the run's transactions: one journal each */
+	struct vt_engine_scope *scope;	/* engine_verify.c's index of links, built once a run */
 };
 
 /**

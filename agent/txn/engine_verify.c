@@ -5,6 +5,7 @@
  * transaction's own devices: read_back()) and re-plan its trunks; anything
  * left to do is a failure.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -59,7 +60,10 @@ static int confirm_changed(struct runner *r)
 /* The devices a verification reads back, and which of the table's it has. */
 struct readback {
 	const struct vt_link_table *links;	/* the table the plan was made from */
+	const struct vt_engine_scope *scope;	/* its index, see scope_build() */
 	bool *in;			/* per link of it: read back */
+	size_t *marked;			/* the links in, in the order marked */
+	size_t n_marked, cap_marked;
 	struct vt_nl_get *gets;
 	size_t n, cap;
 	struct vt_link *got;		/* per get: the device, or ifindex 0 */
@@ -81,11 +85,29 @@ static int get_add(struct readback *b, uint16_t ns, int ifindex, const char *nam
 	return 0;
 }
 
-/* @l (of the table), when there is one. */
-static void mark(struct readback *b, const struct vt_link *l)
+/* The link at @i of the table, if not already. */
+static int mark_at(struct readback *b, size_t i)
 {
-	if (l)
-		b->in[l - b->links->links] = true;
+	if (b->in[i])
+		return 0;
+	if (b->n_marked == b->cap_marked) {
+		size_t cap = b->cap_marked ? 2 * b->cap_marked : 256;
+		size_t *v = reallocarray(b->marked, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		b->marked = v;
+		b->cap_marked = cap;
+	}
+	b->in[i] = true;
+	b->marked[b->n_marked++] = i;
+	return 0;
+}
+
+/* @l (of the table), when there is one. */
+static int mark(struct readback *b, const struct vt_link *l)
+{
+	return l ? mark_at(b, (size_t)(l - b->links->links)) : 0;
 }
 
 static int by_ns(const void *a, const void *b)
@@ -113,68 +135,170 @@ static int by_answer(const void *a, const void *b)
 	return by_device(&x, &y);
 }
 
-static bool txn_trunk(const struct runner *r, const char *owner)
+/*
+ * Of the table the plan was made from, which stays as it is while the run's
+ * transactions go: each link's parent, what sits on each, and the links
+ * carrying each planned trunk's marker. Built at the first verify of a run:
+ * walking every link once per transaction (a lookup of its parent per link
+ * and pass) made verifying T trunks cost T walks of T x N links; a
+ * transaction's scope now costs what its own devices do.
+ */
+struct vt_engine_scope {
+	size_t *parent;			/* per link: its parent's index, or SIZE_MAX */
+	size_t *child_at;		/* per link, and one more: its first in child */
+	size_t *child;			/* the links sitting on each, link by link */
+	size_t *owned_at;		/* per plan trunk, and one more: its first in owned */
+	size_t *owned;			/* the links carrying a marker, trunk by trunk */
+};
+
+void vt_engine_scope_free(struct vt_engine_scope *s)
 {
-	for (size_t k = 0; owner && k < r->txn->n_trunks; k++)
-		if (!strcmp(r->e->plan->trunks[r->txn->trunks[k]].name, owner))
-			return true;
-	return false;
+	if (!s)
+		return;
+	free(s->parent);
+	free(s->child_at);
+	free(s->child);
+	free(s->owned_at);
+	free(s->owned);
+	free(s);
+}
+
+static int by_trunk_name(const void *a, const void *b, void *arg)
+{
+	const struct vt_plan *plan = arg;
+
+	return strcmp(plan->trunks[*(const size_t *)a].name, plan->trunks[*(const size_t *)b].name);
+}
+
+/* The plan trunk named by @l's marker (SIZE_MAX for none), of @sorted by name. */
+static size_t owner_of(const struct vt_plan *plan, const size_t *sorted, const struct vt_link *l)
+{
+	const char *owner = vt_marker_owner(vt_link_alias(l));
+	size_t lo = 0, hi = plan->n_trunks;
+
+	while (owner && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(owner, plan->trunks[sorted[mid]].name);
+
+		if (!c)
+			return sorted[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return SIZE_MAX;
+}
+
+/* Bucket @n links by @key (SIZE_MAX: none) into @at (of @n_keys + 1) and @out. */
+static int bucket(const size_t *key, size_t n, size_t n_keys, size_t **at, size_t **out)
+{
+	size_t *pos = calloc(n_keys + 1, sizeof(*pos));
+
+	*at = calloc(n_keys + 1, sizeof(**at));
+	*out = calloc(n ? n : 1, sizeof(**out));
+	if (!pos || !*at || !*out) {
+		free(pos);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (key[i] != SIZE_MAX)
+			(*at)[key[i] + 1]++;
+	for (size_t k = 0; k < n_keys; k++)
+		(*at)[k + 1] += (*at)[k];
+	memcpy(pos, *at, (n_keys + 1) * sizeof(*pos));
+	for (size_t i = 0; i < n; i++)
+		if (key[i] != SIZE_MAX)
+			(*out)[pos[key[i]]++] = i;
+	free(pos);
+	return 0;
+}
+
+static int scope_build(const struct vt_engine *e, struct vt_engine_scope **out)
+{
+	const struct vt_link_table *links = e->links;
+	const struct vt_plan *plan = e->plan;
+	struct vt_engine_scope *s = calloc(1, sizeof(*s));
+	size_t *owner = calloc(links->n ? links->n : 1, sizeof(*owner));
+	size_t *sorted = calloc(plan->n_trunks ? plan->n_trunks : 1, sizeof(*sorted));
+	int ret = -ENOMEM;
+
+	if (!s || !owner || !sorted || !(s->parent = calloc(links->n ? links->n : 1,
+							     sizeof(*s->parent))))
+		goto out;
+	for (size_t k = 0; k < plan->n_trunks; k++)
+		sorted[k] = k;
+	qsort_r(sorted, plan->n_trunks, sizeof(*sorted), by_trunk_name, (void *)plan);
+	for (size_t i = 0; i < links->n; i++) {
+		const struct vt_link *up = vt_link_table_parent(links, &links->links[i]);
+
+		s->parent[i] = up ? (size_t)(up - links->links) : SIZE_MAX;
+		owner[i] = owner_of(plan, sorted, &links->links[i]);
+	}
+	ret = bucket(s->parent, links->n, links->n, &s->child_at, &s->child);
+	if (!ret)
+		ret = bucket(owner, links->n, plan->n_trunks, &s->owned_at, &s->owned);
+out:
+	free(owner);
+	free(sorted);
+	if (ret < 0) {
+		vt_engine_scope_free(s);
+		s = NULL;
+	}
+	*out = s;
+	return ret;
 }
 
 /* The devices of the transaction's trunks in the table, and what is on them. */
-static void mark_scope(const struct runner *r, struct readback *b)
+static int mark_scope(const struct runner *r, struct readback *b)
 {
-	const struct vt_link_table *links = b->links;
+	const struct vt_engine_scope *s = b->scope;
 	const struct vt_plan *plan = r->e->plan;
-	bool grew = true;
+	size_t below;
+	int ret = 0;
 
-	for (size_t k = 0; k < r->txn->n_trunks; k++) {
-		const struct vt_trunk_report *t = &plan->trunks[r->txn->trunks[k]];
+	for (size_t k = 0; k < r->txn->n_trunks && !ret; k++) {
+		size_t ti = r->txn->trunks[k];
+		const struct vt_trunk_report *t = &plan->trunks[ti];
 
 		if (t->parent_device)
-			mark(b, vt_link_table_find_name(links, VT_NS_OWN, t->parent_device));
-		for (size_t i = 0; i < t->n_subports; i++)
-			if (t->subports[i].have)
-				mark(b, t->subports[i].have);
+			ret = mark(b, vt_link_table_find_name(b->links, VT_NS_OWN, t->parent_device));
+		for (size_t i = 0; i < t->n_subports && !ret; i++)
+			ret = mark(b, t->subports[i].have);
+		/* the devices carrying one of their markers */
+		for (size_t j = s->owned_at[ti]; j < s->owned_at[ti + 1] && !ret; j++)
+			ret = mark_at(b, s->owned[j]);
 	}
-	for (size_t i = 0; i < r->txn->n_ops; i++)
-		if (txn_op(r, i)->before)
-			mark(b, txn_op(r, i)->before);
-	for (size_t i = 0; i < plan->n_effects; i++)
+	for (size_t i = 0; i < r->txn->n_ops && !ret; i++)
+		ret = mark(b, txn_op(r, i)->before);
+	for (size_t i = 0; i < plan->n_effects && !ret; i++)
 		if (in_txn(r, plan->effects[i].trunk))
-			mark(b, plan->effects[i].link);
-	for (size_t i = 0; i < links->n; i++)
-		if (txn_trunk(r, vt_marker_owner(vt_link_alias(&links->links[i]))))
-			mark(b, &links->links[i]);
-	/* What sits on them, however deep: a pass per level of nesting. */
-	for (unsigned int pass = 0; grew && pass <= 64; pass++) {
-		grew = false;
-		for (size_t i = 0; i < links->n; i++) {
-			const struct vt_link *up = vt_link_table_parent(links, &links->links[i]);
+			ret = mark(b, plan->effects[i].link);
+	/* What sits on them, however deep: each marked link's children, marked in turn. */
+	for (size_t q = 0; q < b->n_marked && !ret; q++) {
+		size_t l = b->marked[q];
 
-			if (!b->in[i] && up && b->in[up - links->links]) {
-				b->in[i] = true;
-				grew = true;
-			}
-		}
+		for (size_t j = s->child_at[l]; j < s->child_at[l + 1] && !ret; j++)
+			ret = mark_at(b, s->child[j]);
 	}
 	/*
 	 * And what each sits on, down to the bottom, but not what else sits on
 	 * that: a trunk's parent may be a VLAN of a device every trunk shares.
 	 */
-	for (size_t i = 0; i < links->n; i++) {
-		const struct vt_link *l = &links->links[i], *up;
+	below = b->n_marked;
+	for (size_t q = 0; q < below && !ret; q++) {
+		size_t l = b->marked[q];
 
-		if (!b->in[i])
-			continue;
-		for (unsigned int hops = 0; hops < 64; hops++) {
-			up = vt_link_table_parent(links, l);
-			if (!up || up == l || b->in[up - links->links])
+		for (unsigned int hops = 0; hops < 64 && !ret; hops++) {
+			size_t up = s->parent[l];
+
+			if (up == SIZE_MAX || up == l || b->in[up])
 				break;
-			b->in[up - links->links] = true;
+			ret = mark_at(b, up);
 			l = up;
 		}
 	}
+	return ret;
 }
 
 /* Send the gets queued since @from; their answers follow b->got's. */
@@ -244,11 +368,14 @@ static int read_back(struct runner *r, struct vt_link_table *out)
 	size_t n_sorted = 0, first;
 	int ret = -ENOMEM;
 
+	if (!r->e->scope && (ret = scope_build(r->e, &r->e->scope)) < 0)
+		goto out;
+	b.scope = r->e->scope;
+	ret = -ENOMEM;
 	b.in = calloc(links->n ? links->n : 1, sizeof(*b.in));
 	if (!b.in)
 		goto out;
-	mark_scope(r, &b);
-	ret = 0;
+	ret = mark_scope(r, &b);
 	for (size_t k = 0; k < r->txn->n_trunks && !ret; k++) {
 		const struct vt_trunk_report *t = &plan->trunks[r->txn->trunks[k]];
 
@@ -319,6 +446,7 @@ out:
 	free(sorted);
 	free(b.got);
 	free(b.in);
+	free(b.marked);
 	free(b.gets);
 	return ret;
 }
