@@ -150,7 +150,7 @@ int vt_engine_commit(struct vt_engine *e, struct vt_txn **txns, size_t *n_txns)
 
 	for (size_t i = 0; i < *n_txns && !ret; i++)
 		ret = run_txn(e, &(*txns)[i]);
-	vt_engine_scope_free(e->scope);
+	vt_engine_verify_scope_free(e->scope);
 	e->scope = NULL;
 	return ret;
 }

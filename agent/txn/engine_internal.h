@@ -99,7 +99,7 @@ int vt_engine_stages(struct runner *r);
  */
 int vt_engine_verify(struct runner *r);
 
-/** vt_engine_scope_free (engine_verify.c) - free a run's vt_engine.scope (NULL: nothing). */
-void vt_engine_scope_free(struct vt_engine_scope *s);
+/** vt_engine_verify_scope_free (engine_verify.c) - free a run's vt_engine.scope (NULL: nothing). */
+void vt_engine_verify_scope_free(struct vt_engine_scope *s);
 
 #endif

@@ -151,7 +151,7 @@ struct vt_engine_scope {
 	size_t *owned;			/* the links carrying a marker, trunk by trunk */
 };
 
-void vt_engine_scope_free(struct vt_engine_scope *s)
+void vt_engine_verify_scope_free(struct vt_engine_scope *s)
 {
 	if (!s)
 		return;
@@ -242,7 +242,7 @@ out:
 	free(owner);
 	free(sorted);
 	if (ret < 0) {
-		vt_engine_scope_free(s);
+		vt_engine_verify_scope_free(s);
 		s = NULL;
 	}
 	*out = s;
