@@ -5,7 +5,6 @@
  * transaction's own devices: read_back()) and re-plan its trunks; anything
  * left to do is a failure.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -163,33 +162,6 @@ void vt_engine_verify_scope_free(struct vt_engine_scope *s)
 	free(s);
 }
 
-static int by_trunk_name(const void *a, const void *b, void *arg)
-{
-	const struct vt_plan *plan = arg;
-
-	return strcmp(plan->trunks[*(const size_t *)a].name, plan->trunks[*(const size_t *)b].name);
-}
-
-/* The plan trunk named by @l's marker (SIZE_MAX for none), of @sorted by name. */
-static size_t owner_of(const struct vt_plan *plan, const size_t *sorted, const struct vt_link *l)
-{
-	const char *owner = vt_marker_owner(vt_link_alias(l));
-	size_t lo = 0, hi = plan->n_trunks;
-
-	while (owner && lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(owner, plan->trunks[sorted[mid]].name);
-
-		if (!c)
-			return sorted[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return SIZE_MAX;
-}
-
 /* Bucket @n links by @key (SIZE_MAX: none) into @at (of @n_keys + 1) and @out. */
 static int bucket(const size_t *key, size_t n, size_t n_keys, size_t **at, size_t **out)
 {
@@ -220,27 +192,27 @@ static int scope_build(const struct vt_engine *e, struct vt_engine_scope **out)
 	const struct vt_plan *plan = e->plan;
 	struct vt_engine_scope *s = calloc(1, sizeof(*s));
 	size_t *owner = calloc(links->n ? links->n : 1, sizeof(*owner));
-	size_t *sorted = calloc(plan->n_trunks ? plan->n_trunks : 1, sizeof(*sorted));
+	struct vt_name_table trunks = { 0 };	/* the plan's trunks by name */
 	int ret = -ENOMEM;
 
-	if (!s || !owner || !sorted || !(s->parent = calloc(links->n ? links->n : 1,
-							     sizeof(*s->parent))))
+	if (!s || !owner || !(s->parent = calloc(links->n ? links->n : 1, sizeof(*s->parent))))
 		goto out;
 	for (size_t k = 0; k < plan->n_trunks; k++)
-		sorted[k] = k;
-	qsort_r(sorted, plan->n_trunks, sizeof(*sorted), by_trunk_name, (void *)plan);
+		if (vt_name_table_add(&trunks, plan->trunks[k].name, k) < 0)
+			goto out;
 	for (size_t i = 0; i < links->n; i++) {
 		const struct vt_link *up = vt_link_table_parent(links, &links->links[i]);
+		const char *name = vt_marker_owner(vt_link_alias(&links->links[i]));
 
 		s->parent[i] = up ? (size_t)(up - links->links) : SIZE_MAX;
-		owner[i] = owner_of(plan, sorted, &links->links[i]);
+		owner[i] = name ? vt_name_table_get(&trunks, name, SIZE_MAX) : SIZE_MAX;
 	}
 	ret = bucket(s->parent, links->n, links->n, &s->child_at, &s->child);
 	if (!ret)
 		ret = bucket(owner, links->n, plan->n_trunks, &s->owned_at, &s->owned);
 out:
 	free(owner);
-	free(sorted);
+	vt_name_table_free(&trunks);
 	if (ret < 0) {
 		vt_engine_verify_scope_free(s);
 		s = NULL;
