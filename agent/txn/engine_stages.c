@@ -450,9 +450,13 @@ static int run_group_delete(struct runner *r, size_t n)
  * group included, are journaled: a crash between the two leaves them in the
  * group with their markers, and the recovery puts their groups back. The
  * kernel deletes a device's VLANs with it either way, so the order by depth
- * that per-device deletes need does not matter to the group. A single
+ * that per-device deletes need does not matter within the group. A single
  * device goes as before: one request instead of two. Other namespaces'
- * devices go one by one, inner first.
+ * devices go one by one, inner first, and before the group: the kernel
+ * deletes the VLANs on a device in every namespace (vlan_device_event() on
+ * NETDEV_UNREGISTER), so one there on a device of the group would be gone
+ * when its own delete came (ENODEV). Parents stay in the own namespace, so
+ * nothing the group holds sits on one of them.
  */
 static int run_deletes(struct runner *r, unsigned int max_depth)
 {
@@ -466,13 +470,13 @@ static int run_deletes(struct runner *r, unsigned int max_depth)
 		     op->before->ns == VT_NS_OWN;
 	}
 	r->delete_by_group = n >= 2 && r->journal.group;
-	if (r->delete_by_group) {
+	for (int d = (int)max_depth; d >= 0 && !ret; d--)
+		ret = run_stage(r, STEP_DELETE, d);
+	if (r->delete_by_group && !ret) {
 		ret = run_stage(r, STEP_GROUP, -1);
 		if (!ret)
 			ret = run_group_delete(r, n);
 	}
-	for (int d = (int)max_depth; d >= 0 && !ret; d--)
-		ret = run_stage(r, STEP_DELETE, d);
 	return ret;
 }
 

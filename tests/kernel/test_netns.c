@@ -618,6 +618,38 @@ START_TEST(test_changes_and_moves_between_namespaces)
 }
 END_TEST
 
+/*
+ * Deleting two devices here goes as one device group (one request); the
+ * kernel then deletes what sits on them, in other namespaces too. eth5 in
+ * A sits on a-q2: it is deleted (recreated on p0) inner first, before the
+ * group takes a-q2, or its own delete finds no device and the whole
+ * transaction rolls back (campaign seed 123066837, round 34).
+ */
+START_TEST(test_group_delete_after_what_sits_on_it_elsewhere)
+{
+	json_t *doc;
+
+	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
+	       "{'name': 'a-q2', 'vlan': 101, 'protocol': '802.1ad'}, {'name': 'sx', 'vlan': 11}]},"
+	       "{'name': 'tq', 'parent': 'a-q2', 'subports': [{'name': 'eth5', 'vlan': 12, 'netns': '@A'}]}]}");
+	expect(2, "reconcile");
+	ck_assert(has(A, "eth5"));
+
+	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
+	       "{'name': 'eth5', 'vlan': 13, 'netns': '@A'}]}]}");
+	doc = json_of("plan", 2);
+	op_of(doc, "eth5", A, "recreate");
+	op_of(doc, "a-q2", OWN, "delete");
+	op_of(doc, "sx", OWN, "delete");
+	json_decref(doc);
+	expect(2, "reconcile");
+	expect_vlan(A, "eth5", "p0", 13);
+	ck_assert_msg(!has(OWN, "a-q2") && !has(OWN, "sx"), "left: a-q2 %d, sx %d", has(OWN, "a-q2"),
+		      has(OWN, "sx"));
+	expect(0, "plan");
+}
+END_TEST
+
 /* ---- 3. removal and teardown beside unmanaged devices ---- */
 
 START_TEST(test_remove_and_teardown_leave_unmanaged_devices)
@@ -1342,6 +1374,7 @@ Suite *netns_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_same_name_in_every_namespace);
 	tcase_add_test(tc, test_changes_and_moves_between_namespaces);
+	tcase_add_test(tc, test_group_delete_after_what_sits_on_it_elsewhere);
 	tcase_add_test(tc, test_remove_and_teardown_leave_unmanaged_devices);
 	tcase_add_test(tc, test_conflict_in_a_namespace_then_adoption);
 	tcase_add_test(tc, test_vlan_id_held_in_another_namespace);
