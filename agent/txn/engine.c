@@ -6,13 +6,14 @@
  *     (engine_journal.c);
  *  2. send its requests in stages (engine_stages.c), each stage one batch of
  *     one depth: deletes (one by one, inner first, by where the device is
- *     now: a recreate may move it to a trunk of another depth; in the own
- *     namespace, two or more are moved into the transaction's group instead,
- *     and that group deleted in one request after the rest, as the kernel
- *     deletes what sits on it in other namespaces too); downs (inner first: renames' and
- *     changes'); changes (outer first); ups (outer first), each depth followed
- *     by the downs of the VLANs the kernel brought up with it that must stay
- *     down; then per depth, outer first, creates (sent down), their markers
+ *     now: a recreate may move it to a trunk of another depth; two or more
+ *     in the own namespace, on nothing in another, are moved into the
+ *     transaction's group instead, and that group deleted in one request
+ *     after the rest, as the kernel deletes what sits on it in other
+ *     namespaces too); downs (inner first: renames' and changes'); changes
+ *     (outer first); ups (outer first), each depth followed by the downs
+ *     of the VLANs the kernel brought up with it that must stay down; then
+ *     per depth, outer first, creates (sent down), their markers
  *     and their ups. Ups go outer first because the kernel refuses to bring a
  *     VLAN up on a parent that is down (ENETDOWN), and new devices come up
  *     only once their parent is up, so that the kernel brings none of them up

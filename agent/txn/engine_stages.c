@@ -200,11 +200,35 @@ static int parent_ifindex(struct runner *r, const char *name)
 	return l ? l->ifindex : 0;
 }
 
+/*
+ * Whether @op deletes a device that may go with the transaction's group: one
+ * here, on nothing in another namespace. A device moved into another
+ * namespace keeps its VLANs here (vlan_device_event() does nothing on a
+ * namespace change), and deleting it there deletes them: they go one by one,
+ * inner first, before it (see run_deletes()).
+ */
+static bool groupable(const struct runner *r, const struct vt_op *op)
+{
+	const struct vt_link *l = op->before;
+
+	if ((op->kind != VT_OP_DELETE && op->kind != VT_OP_RECREATE) || l->ns != VT_NS_OWN)
+		return false;
+	for (int guard = 0; guard < 16 && l; guard++) {
+		const struct vt_link *up = vt_link_table_parent(r->e->links, l);
+
+		if (!up || up == l)
+			break;
+		if (up->ns != VT_NS_OWN)
+			return false;
+		l = up;
+	}
+	return true;
+}
+
 /* Whether @op's device goes with the transaction's group (see run_deletes()). */
 static bool by_group(const struct runner *r, const struct vt_op *op)
 {
-	return r->delete_by_group && (op->kind == VT_OP_DELETE || op->kind == VT_OP_RECREATE) &&
-	       op->before->ns == VT_NS_OWN;
+	return r->delete_by_group && groupable(r, op);
 }
 
 static int queue_request(struct runner *r, size_t i, int index)
@@ -455,8 +479,9 @@ static int run_group_delete(struct runner *r, size_t n)
  * devices go one by one, inner first, and before the group: the kernel
  * deletes the VLANs on a device in every namespace (vlan_device_event() on
  * NETDEV_UNREGISTER), so one there on a device of the group would be gone
- * when its own delete came (ENODEV). Parents stay in the own namespace, so
- * nothing the group holds sits on one of them.
+ * when its own delete came (ENODEV). Nor does the group take a device that
+ * sits on one in another namespace (moved there by hand): that one's delete
+ * would take it first (groupable()).
  */
 static int run_deletes(struct runner *r, unsigned int max_depth)
 {
@@ -466,8 +491,7 @@ static int run_deletes(struct runner *r, unsigned int max_depth)
 	for (size_t i = 0; i < r->txn->n_ops; i++) {
 		const struct vt_op *op = txn_op(r, i);
 
-		n += (op->kind == VT_OP_DELETE || op->kind == VT_OP_RECREATE) &&
-		     op->before->ns == VT_NS_OWN;
+		n += groupable(r, op);
 	}
 	r->delete_by_group = n >= 2 && r->journal.group;
 	for (int d = (int)max_depth; d >= 0 && !ret; d--)

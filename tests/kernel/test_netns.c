@@ -650,6 +650,30 @@ START_TEST(test_group_delete_after_what_sits_on_it_elsewhere)
 }
 END_TEST
 
+/*
+ * The other way round: a-q2 moved into A by hand keeps the VLANs on it here
+ * (vlan_device_event() leaves a device's VLANs alone when it changes
+ * namespace). Deleting a-q2 there deletes them, so they are not moved into
+ * the group after it: they go one by one, inner first, before a-q2. (sx puts
+ * A among the namespaces vlantrunk reads.)
+ */
+START_TEST(test_group_leaves_out_what_sits_on_a_device_elsewhere)
+{
+	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
+	       "{'name': 'a-q2', 'vlan': 101, 'protocol': '802.1ad'}, {'name': 'sx', 'vlan': 11, 'netns': '@A'}]},"
+	       "{'name': 'tq', 'parent': 'a-q2', 'subports': [{'name': 'sy1', 'vlan': 12},"
+	       " {'name': 'sy2', 'vlan': 13}]}]}");
+	expect(2, "reconcile");
+	kt_sh("ip link set dev a-q2 netns %s", t.name[A]);
+	ck_assert(has(A, "a-q2") && has(OWN, "sy1") && has(OWN, "sy2"));
+
+	expect(2, "teardown");
+	ck_assert_msg(!has(A, "a-q2") && !has(OWN, "sy1") && !has(OWN, "sy2") && !has(A, "sx"),
+		      "left: a-q2 in A %d, sy1 %d, sy2 %d, sx in A %d", has(A, "a-q2"), has(OWN, "sy1"),
+		      has(OWN, "sy2"), has(A, "sx"));
+}
+END_TEST
+
 /* ---- 3. removal and teardown beside unmanaged devices ---- */
 
 START_TEST(test_remove_and_teardown_leave_unmanaged_devices)
@@ -1375,6 +1399,7 @@ Suite *netns_suite(void)
 	tcase_add_test(tc, test_same_name_in_every_namespace);
 	tcase_add_test(tc, test_changes_and_moves_between_namespaces);
 	tcase_add_test(tc, test_group_delete_after_what_sits_on_it_elsewhere);
+	tcase_add_test(tc, test_group_leaves_out_what_sits_on_a_device_elsewhere);
 	tcase_add_test(tc, test_remove_and_teardown_leave_unmanaged_devices);
 	tcase_add_test(tc, test_conflict_in_a_namespace_then_adoption);
 	tcase_add_test(tc, test_vlan_id_held_in_another_namespace);
