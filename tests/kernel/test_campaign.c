@@ -89,6 +89,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1972,6 +1973,38 @@ static void outside_ns_drift(void)
 	kt_world_free(&w);
 }
 
+/*
+ * A managed device moved to another namespace by hand, between ours and A
+ * or B, tq's parent (the outer subport) among them. The kernel keeps the
+ * VLANs on a device it moves (vlan_device_event() does nothing on a
+ * namespace change): tq's devices then sit on a parent elsewhere, and
+ * deleting it there deletes them. The move fails, harmlessly, where the
+ * name is taken. Not while a journal is pending (as outside_outer_drift()).
+ */
+static void outside_ns_move(void)
+{
+	struct kt_world w;
+	const struct kt_dev *cands[MAX_SET];
+	unsigned n = 0;
+
+	world_read(&w);
+	for (size_t i = 0; i < w.n && n < MAX_SET; i++)
+		if (kt_marked(&w.devs[i]) && (w.devs[i].ns || chance(50) ||
+					      !strcmp(w.devs[i].name, C.outer)))
+			cands[n++] = &w.devs[i];
+	if (n) {
+		const struct kt_dev *d = cands[pick(n)];
+		unsigned to = d->ns ? (chance(60) ? 0 : 1 + pick(N_NETNS)) : 1 + pick(N_NETNS);
+
+		if (to && to != d->ns && ns_exists(to))
+			by_hand("ip %slink set dev %s netns %s", ip_n(d->ns), d->name,
+				C.ns_name[to - 1]);
+		else if (!to)
+			by_hand("ip %slink set dev %s netns %d", ip_n(d->ns), d->name, (int)getpid());
+	}
+	kt_world_free(&w);
+}
+
 static void outside_netns(void)
 {
 	unsigned ns = 1 + pick(N_NETNS), w = pick(100);
@@ -1981,14 +2014,16 @@ static void outside_netns(void)
 		ns_delete(ns);
 	else if (w < 40 && !ns_exists(ns))
 		ns_add(ns);
-	else if (w < 60)
+	else if (w < 55)
 		outside_ns_recreated(ns);
-	else if (w < 75 && !journals(NULL))
+	else if (w < 67 && !journals(NULL))
 		outside_ns_drift();
-	else if (w < 90)
+	else if (w < 77)
 		outside_lookalike();
-	else
+	else if (w < 80 || journals(NULL))
 		outside_name_taker();
+	else
+		outside_ns_move();
 }
 
 /* With a journal pending, changes that its recovery must survive come first. */
@@ -2027,8 +2062,33 @@ static void step_outside(void)
 /* ---- convergence once quiet ---- */
 
 /*
+ * Whether vlantrunk reads namespace @ns: its state dir's `netns` lists it by
+ * identity (every namespace a writer read; README "Namespaces").
+ */
+static bool ns_read(unsigned ns)
+{
+	char path[sizeof(C.state) + 8];
+	json_t *doc, *e;
+	struct stat st;
+	bool found = false;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/netns", C.state);
+	if (stat(C.ns_path[ns - 1], &st) < 0 || !(doc = json_load_file(path, 0, NULL)))
+		return false;
+	json_array_foreach(doc, i, e)
+		found |= (uint64_t)json_integer_value(json_object_get(e, "dev")) == (uint64_t)st.st_dev &&
+			 (uint64_t)json_integer_value(json_object_get(e, "ino")) == (uint64_t)st.st_ino;
+	json_decref(doc);
+	return found;
+}
+
+/*
  * The campaign's obstacles go: parents and namespaces back, look-alikes and
- * name-takers deleted.
+ * name-takers deleted, and what was moved by hand into a namespace
+ * vlantrunk does not read: a VLAN there is invisible to it, and one holding
+ * a VLAN id a create needs makes that create fail with EEXIST, run after run
+ * (README "Limits").
  */
 static void clear_obstacles(void)
 {
@@ -2042,6 +2102,10 @@ static void clear_obstacles(void)
 	for (size_t i = 0; i < w.n; i++) {
 		const struct kt_dev *d = &w.devs[i];
 
+		if (d->ns && kt_marked(d) && !ns_read(d->ns)) {
+			by_hand("ip %slink del dev %s", ip_n(d->ns), d->name);
+			continue;
+		}
 		if (!set_has(&C.own, d) || kt_marked(d))
 			continue;
 		if (!kt_campaign_base(d->name))
