@@ -190,7 +190,8 @@ int vt_plan_check(struct planner *p)
 				continue;
 			if (op->kind == VT_OP_DELETE || op->kind == VT_OP_RECREATE)
 				child = undeleted_child(p, op->before);
-			if (op->kind == VT_OP_DELETE)
+			/* Parents are in the own namespace: one of the name elsewhere is none. */
+			if (op->kind == VT_OP_DELETE && op->before->ns == VT_NS_OWN)
 				trunk = parent_of(&parents, op->before->name);
 			holder = key_holder(p, op);
 			if (child) {

@@ -674,6 +674,28 @@ START_TEST(test_group_leaves_out_what_sits_on_a_device_elsewhere)
 }
 END_TEST
 
+/*
+ * tq's parent a-q2 moved into A by hand, tq's devices still on it here: a
+ * reconcile deletes that a-q2 (and with it what sits on it) and makes it
+ * again here, tq's devices on it (campaign seed 475325741, round 11).
+ */
+START_TEST(test_outer_subport_moved_away_is_made_again)
+{
+	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
+	       "{'name': 'a-q2', 'vlan': 101, 'protocol': '802.1ad'}, {'name': 'sx', 'vlan': 11, 'netns': '@A'}]},"
+	       "{'name': 'tq', 'parent': 'a-q2', 'subports': [{'name': 'sy1', 'vlan': 12},"
+	       " {'name': 'sy2', 'vlan': 13}]}]}");
+	expect(2, "reconcile");
+	kt_sh("ip link set dev a-q2 netns %s", t.name[A]);
+
+	expect(2, "reconcile");
+	ck_assert_msg(!has(A, "a-q2") && has(OWN, "a-q2") && has(OWN, "sy1") && has(OWN, "sy2"),
+		      "a-q2 in A %d, here %d; sy1 %d, sy2 %d", has(A, "a-q2"), has(OWN, "a-q2"),
+		      has(OWN, "sy1"), has(OWN, "sy2"));
+	expect(0, "plan");
+}
+END_TEST
+
 /* ---- 3. removal and teardown beside unmanaged devices ---- */
 
 START_TEST(test_remove_and_teardown_leave_unmanaged_devices)
@@ -1400,6 +1422,7 @@ Suite *netns_suite(void)
 	tcase_add_test(tc, test_changes_and_moves_between_namespaces);
 	tcase_add_test(tc, test_group_delete_after_what_sits_on_it_elsewhere);
 	tcase_add_test(tc, test_group_leaves_out_what_sits_on_a_device_elsewhere);
+	tcase_add_test(tc, test_outer_subport_moved_away_is_made_again);
 	tcase_add_test(tc, test_remove_and_teardown_leave_unmanaged_devices);
 	tcase_add_test(tc, test_conflict_in_a_namespace_then_adoption);
 	tcase_add_test(tc, test_vlan_id_held_in_another_namespace);
