@@ -651,13 +651,10 @@ START_TEST(test_group_delete_after_what_sits_on_it_elsewhere)
 END_TEST
 
 /*
- * The other way round: a-q2 moved into A by hand keeps the VLANs on it here
- * (vlan_device_event() leaves a device's VLANs alone when it changes
- * namespace). Deleting a-q2 there deletes them, so they are not moved into
- * the group after it: they go one by one, inner first, before a-q2. (sx puts
- * A among the namespaces vlantrunk reads.)
+ * tq on t's outer subport a-q2, sy1 and sy2 on it here; then a-q2 moved into
+ * A by hand (sx puts A among the namespaces vlantrunk reads).
  */
-START_TEST(test_group_leaves_out_what_sits_on_a_device_elsewhere)
+static void stack_then_outer_moved_to_a(void)
 {
 	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
 	       "{'name': 'a-q2', 'vlan': 101, 'protocol': '802.1ad'}, {'name': 'sx', 'vlan': 11, 'netns': '@A'}]},"
@@ -665,6 +662,17 @@ START_TEST(test_group_leaves_out_what_sits_on_a_device_elsewhere)
 	       " {'name': 'sy2', 'vlan': 13}]}]}");
 	expect(2, "reconcile");
 	kt_sh("ip link set dev a-q2 netns %s", t.name[A]);
+}
+
+/*
+ * The other way round: a-q2 moved into A by hand keeps the VLANs on it here
+ * (vlan_device_event() leaves a device's VLANs alone when it changes
+ * namespace). Deleting a-q2 there deletes them, so they are not moved into
+ * the group after it: they go one by one, inner first, before a-q2.
+ */
+START_TEST(test_group_leaves_out_what_sits_on_a_device_elsewhere)
+{
+	stack_then_outer_moved_to_a();
 	ck_assert(has(A, "a-q2") && has(OWN, "sy1") && has(OWN, "sy2"));
 
 	expect(2, "teardown");
@@ -681,12 +689,7 @@ END_TEST
  */
 START_TEST(test_outer_subport_moved_away_is_made_again)
 {
-	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
-	       "{'name': 'a-q2', 'vlan': 101, 'protocol': '802.1ad'}, {'name': 'sx', 'vlan': 11, 'netns': '@A'}]},"
-	       "{'name': 'tq', 'parent': 'a-q2', 'subports': [{'name': 'sy1', 'vlan': 12},"
-	       " {'name': 'sy2', 'vlan': 13}]}]}");
-	expect(2, "reconcile");
-	kt_sh("ip link set dev a-q2 netns %s", t.name[A]);
+	stack_then_outer_moved_to_a();
 
 	expect(2, "reconcile");
 	ck_assert_msg(!has(A, "a-q2") && has(OWN, "a-q2") && has(OWN, "sy1") && has(OWN, "sy2"),
