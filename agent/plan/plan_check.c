@@ -23,8 +23,8 @@ static const struct vt_link *undeleted_child(const struct planner *p, const stru
 	const struct vlan_key *c = vt_plan_index_children(p, link->ns, link->ifindex, &n);
 
 	for (size_t i = 0; i < n; i++)
-		if (c[i].link != link && p->fate[link_pos(p, c[i].link)] != FATE_DELETED)
-			return c[i].link;
+		if (key_link(p, &c[i]) != link && p->fate[c[i].pos] != FATE_DELETED)
+			return key_link(p, &c[i]);
 	return NULL;
 }
 

@@ -202,7 +202,7 @@ static void walk_up(struct walk *w, const struct vt_link *dev, unsigned int dept
 		return;
 	c = vt_plan_index_children(w->p, dev->ns, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
-		const struct vt_link *l = c[k].link;
+		const struct vt_link *l = key_link(w->p, &c[k]);
 		const struct vt_op *own = op_on(w->p, l);
 		const char *owner = vt_marker_owner(vt_link_alias(l)), *why;
 		bool child_stays, down_first;
@@ -308,7 +308,7 @@ static void walk_down(struct walk *w, const struct vt_link *dev, unsigned int de
 		return;
 	c = vt_plan_index_children(w->p, dev->ns, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
-		const struct vt_link *l = c[k].link;
+		const struct vt_link *l = key_link(w->p, &c[k]);
 		const struct vt_op *own = op_on(w->p, l);
 		const char *owner = vt_marker_owner(vt_link_alias(l)), *why;
 
@@ -352,7 +352,7 @@ static void walk_mtu(struct walk *w, const struct vt_link *dev, unsigned int dep
 		return;
 	c = vt_plan_index_children(w->p, dev->ns, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
-		const struct vt_link *l = c[k].link;
+		const struct vt_link *l = key_link(w->p, &c[k]);
 		const struct vt_op *own = op_on(w->p, l);
 		const char *owner = vt_marker_owner(vt_link_alias(l)), *why;
 		const struct wanted *want;
@@ -410,7 +410,7 @@ static void walk_mac(struct walk *w, const struct vt_link *dev, const uint8_t *o
 		return;
 	c = vt_plan_index_children(w->p, dev->ns, dev->ifindex, &n);
 	for (size_t k = 0; k < n && !w->refused && !w->ret; k++) {
-		const struct vt_link *l = c[k].link;
+		const struct vt_link *l = key_link(w->p, &c[k]);
 		const struct vt_op *own = op_on(w->p, l);
 		const char *owner = vt_marker_owner(vt_link_alias(l)), *why;
 

@@ -20,12 +20,55 @@ static int cmp_parent(const void *a, const void *b)
 	return (x->parent > y->parent) - (x->parent < y->parent);
 }
 
+/* @name against the subport desired->by_name's entry @r names. */
+static int cmp_ref_name(const struct vt_desired *d, const char *name,
+			const struct vt_subport_ref *r)
+{
+	return strcmp(name, d->trunks[r->trunk].subports[r->subport].name);
+}
+
+/*
+ * The first entry of desired->by_name (sorted by name) called @name, or
+ * NULL; *@count of them are. A lower bound: bsearch() may land on any of them.
+ */
+static const struct vt_subport_ref *refs_named(const struct vt_desired *d, const char *name,
+					       size_t *count)
+{
+	size_t lo = 0, hi = d->n_by_name, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_ref_name(d, name, &d->by_name[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < d->n_by_name && !cmp_ref_name(d, name, &d->by_name[end]); end++)
+		;
+	*count = end - lo;
+	return end > lo ? &d->by_name[lo] : NULL;
+}
+
 const struct wanted *vt_plan_index_wanted(struct planner *p, int ns, const char *name)
 {
+	const struct vt_desired *d = p->desired;
+	const struct vt_name_entry *e;
 	size_t n;
-	const struct vt_name_entry *e = vt_name_table_find(&p->wanted_names, name, &n);
 
 	/* names are unique per namespace (desired/ checks it): one at most matches */
+	if (p->by_name) {
+		const struct vt_subport_ref *r = refs_named(d, name, &n);
+
+		for (size_t i = 0; r && i < n; i++) {
+			const struct wanted *w = &p->wanted[p->first_wanted[r[i].trunk] + r[i].subport];
+
+			if (w->ns == ns)
+				return w;
+		}
+		return NULL;
+	}
+	e = vt_name_table_find(&p->wanted_names, name, &n);
 	for (size_t i = 0; e && i < n; i++)
 		if (p->wanted[e[i].value].ns == ns)
 			return &p->wanted[e[i].value];
@@ -91,7 +134,7 @@ const struct vt_link *vt_plan_index_vlan(const struct planner *p, uint16_t paren
 				.vlan = vlan }, *found;
 
 	found = p->n_keys ? bsearch(&key, p->keys, p->n_keys, sizeof(key), cmp_key) : NULL;
-	return found ? found->link : NULL;
+	return found ? key_link(p, found) : NULL;
 }
 
 int vt_plan_index_build(struct planner *p)
@@ -99,24 +142,22 @@ int vt_plan_index_build(struct planner *p)
 	const struct vt_desired *d = p->desired;
 	const struct vt_link_table *t = p->links;
 	size_t n = 0;
-	bool sorted;
 
 	for (size_t i = 0; i < d->n_trunks; i++)
 		n += d->trunks[i].n_subports;
-	sorted = d->by_name && d->n_by_name == n;
+	/* The desired state's own index by name, when it covers every subport. */
+	p->by_name = d->by_name && d->n_by_name == n;
 	p->wanted = calloc(n ? n : 1, sizeof(*p->wanted));
 	p->keys = calloc(t->n ? t->n : 1, sizeof(*p->keys));
 	p->children = calloc(t->n ? t->n : 1, sizeof(*p->children));
 	p->fate = calloc(t->n ? t->n : 1, 1);
 	p->report_of = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->report_of));
-	p->targets = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->targets));
-	p->mtu = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->mtu));
 	p->op_of = calloc(t->n ? t->n : 1, sizeof(*p->op_of));
 	p->effected = calloc(t->n ? t->n : 1, 1);
 	p->assumes_outer = calloc(d->n_trunks ? d->n_trunks : 1, 1);
 	p->first_wanted = calloc(d->n_trunks ? d->n_trunks : 1, sizeof(*p->first_wanted));
 	if (!p->wanted || !p->keys || !p->children || !p->fate || !p->report_of ||
-	    !p->targets || !p->mtu || !p->op_of || !p->effected || !p->assumes_outer ||
+	    !p->op_of || !p->effected || !p->assumes_outer ||
 	    !p->first_wanted)
 		return -ENOMEM;
 
@@ -125,27 +166,14 @@ int vt_plan_index_build(struct planner *p)
 
 		p->first_wanted[i] = p->n_wanted;
 		p->report_of[i] = SIZE_MAX;
-		p->targets[i] = calloc(tr->n_subports ? tr->n_subports : 1, sizeof(**p->targets));
-		p->mtu[i] = calloc(tr->n_subports ? tr->n_subports : 1, sizeof(**p->mtu));
-		if (!p->targets[i] || !p->mtu[i])
-			return -ENOMEM;
 		for (size_t j = 0; j < tr->n_subports; j++) {
 			int ns = netns_slot(t, tr->subports[j].netns);
 
-			if (!sorted && vt_name_table_add(&p->wanted_names, tr->subports[j].name,
+			if (!p->by_name && vt_name_table_add(&p->wanted_names, tr->subports[j].name,
 							 p->n_wanted) < 0)
 				return -ENOMEM;
-			p->wanted[p->n_wanted++] = (struct wanted){ tr->subports[j].name, i, j, ns };
-			p->targets[i][j].ns = ns;
+			p->wanted[p->n_wanted++] = (struct wanted){ (uint32_t)i, (uint32_t)j, ns };
 		}
-	}
-	/* In the desired state's own order by name, the table stays sorted as it is filled. */
-	for (size_t k = 0; sorted && k < d->n_by_name; k++) {
-		const struct vt_subport_ref *s = &d->by_name[k];
-
-		if (vt_name_table_add(&p->wanted_names, d->trunks[s->trunk].subports[s->subport].name,
-				      p->first_wanted[s->trunk] + s->subport) < 0)
-			return -ENOMEM;
 	}
 	for (size_t i = 0; i < p->n_only; i++)
 		if (vt_name_table_add(&p->only_names, p->only[i], i) < 0)
@@ -156,12 +184,15 @@ int vt_plan_index_build(struct planner *p)
 
 		/* A VLAN whose parent is in a namespace not read (.parent 0) keys nothing here. */
 		if (l->is_vlan && l->parent)
-			p->keys[p->n_keys++] = (struct vlan_key){ l->parent_ns, l->parent,
-								  l->vlan.protocol, l->vlan.id, l };
+			p->keys[p->n_keys++] = (struct vlan_key){ .parent = l->parent,
+								  .parent_ns = l->parent_ns,
+								  .protocol = l->vlan.protocol,
+								  .vlan = l->vlan.id,
+								  .pos = (uint32_t)i };
 		if (l->parent && (l->parent != l->ifindex || l->parent_ns != l->ns))
 			p->children[p->n_children++] = (struct vlan_key){ .parent_ns = l->parent_ns,
 									  .parent = l->parent,
-									  .link = l };
+									  .pos = (uint32_t)i };
 	}
 	qsort(p->keys, p->n_keys, sizeof(*p->keys), cmp_key);
 	qsort(p->children, p->n_children, sizeof(*p->children), cmp_parent);
@@ -184,12 +215,6 @@ const struct vt_link *vt_plan_index_parent(const struct planner *p, size_t ti)
 
 void vt_plan_index_free(struct planner *p)
 {
-	for (size_t i = 0; i < p->desired->n_trunks && p->targets; i++) {
-		free(p->targets[i]);
-		free(p->mtu[i]);
-	}
-	free(p->targets);
-	free(p->mtu);
 	free(p->wanted);
 	vt_name_table_free(&p->wanted_names);
 	vt_name_table_free(&p->only_names);
@@ -211,5 +236,5 @@ void vt_plan_index_ops(struct planner *p)
 	memset(p->op_of, 0, (p->links->n ? p->links->n : 1) * sizeof(*p->op_of));
 	for (size_t i = 0; i < plan->n_ops; i++)
 		if (plan->ops[i].before && !plan->trunks[plan->ops[i].trunk].blocked)
-			p->op_of[link_pos(p, plan->ops[i].before)] = i + 1;
+			p->op_of[link_pos(p, plan->ops[i].before)] = (uint32_t)(i + 1);
 }

@@ -26,21 +26,27 @@
 #include "spec.h"
 #include "vt_plan.h"
 
-/* A desired subport, findable by (namespace, name) across every trunk. */
+/*
+ * A desired subport, findable by (namespace, name) across every trunk. One
+ * per desired subport, so kept small: its name is the desired subport's.
+ */
 struct wanted {
-	const char *name;
-	size_t trunk;			/* index into desired->trunks */
-	size_t subport;
+	uint32_t trunk;			/* index into desired->trunks */
+	uint32_t subport;
 	int ns;				/* vt_subport_target.ns: -1 when its namespace is missing */
 };
 
-/* A VLAN device, findable by what the kernel keeps unique. */
+/*
+ * A VLAN device, findable by what the kernel keeps unique; two per link
+ * (keys and children), so 16 bytes: the link by its position in the table
+ * (key_link()), not by a pointer.
+ */
 struct vlan_key {
-	uint16_t parent_ns;
 	int parent;
+	uint16_t parent_ns;
 	uint16_t protocol;
 	uint16_t vlan;
-	const struct vt_link *link;
+	uint32_t pos;			/* the link's index in links->links */
 };
 
 struct planner {
@@ -55,7 +61,12 @@ struct planner {
 	struct wanted *wanted;		/* in desired order */
 	size_t n_wanted;
 	size_t *first_wanted;		/* per desired trunk: its first subport's in wanted */
-	struct vt_name_table wanted_names;	/* subport name -> index into wanted */
+	/*
+	 * Subport name -> index into wanted: desired->by_name when it covers
+	 * every subport (.by_name), else wanted_names, built for the plan.
+	 */
+	bool by_name;
+	struct vt_name_table wanted_names;
 	struct vt_name_table only_names;	/* the trunk names @only selects */
 	struct vt_name_table reports;	/* trunk name -> index into plan->trunks: every report */
 	struct vlan_key *keys;		/* sorted by (parent, protocol, vlan) */
@@ -66,12 +77,9 @@ struct planner {
 	unsigned char *fate;
 	/* per desired trunk: its report index, or SIZE_MAX when not considered */
 	size_t *report_of;
-	/* per desired trunk and subport: resolved target and effective MTU */
-	struct vt_subport_target **targets;
-	uint32_t **mtu;
 	size_t ops_cap;
 	/* per kernel link: 1 + the index of the op on it whose trunk goes ahead, or 0 */
-	size_t *op_of;
+	uint32_t *op_of;
 	/* per kernel link: an effect journals it already */
 	unsigned char *effected;
 	/* per desired trunk: its plan relies on its outer trunk's ops on its parent */
@@ -89,6 +97,12 @@ enum fate {
 static inline size_t link_pos(const struct planner *p, const struct vt_link *link)
 {
 	return (size_t)(link - p->links->links);
+}
+
+/* The link @k stands for. */
+static inline const struct vt_link *key_link(const struct planner *p, const struct vlan_key *k)
+{
+	return &p->links->links[k->pos];
 }
 
 /* plan_index.c: the planner's indexes, built once per plan. */

@@ -130,11 +130,11 @@ static bool resolve_parent(struct planner *p, size_t ti, struct parent_view *v)
 			view_link(link, v);
 			return true;
 		}
-		v->mtu = p->mtu[w->trunk][w->subport];
-		v->up = p->targets[w->trunk][w->subport].up;
 		/* 0 when the outer trunk's plan creates or recreates it. A device it
 		 * renames into that name keeps its ifindex, and what sits on it stays. */
 		orep = &outer->subports[w->subport];
+		v->mtu = orep->target.mtu;
+		v->up = orep->target.up;
 		if (orep->have && !(orep->differs & VT_D_RECREATE))
 			v->ifindex = orep->have->ifindex;
 		/* Should the outer trunk be blocked later, this plan no longer holds. */
@@ -170,7 +170,7 @@ static int plan_subport(struct planner *p, size_t ti, size_t si, size_t ri, int 
 	const struct vt_subport *sp = &tr->subports[si];
 	struct vt_trunk_report *r = &p->plan->trunks[ri];
 	struct vt_subport_report *rep = &r->subports[si];
-	struct vt_subport_target *t = &p->targets[ti][si];
+	struct vt_subport_target *t = &rep->target;
 	const struct vt_link *have, *holder = NULL;
 	const struct wanted *first;
 	enum vt_op_kind kind;
@@ -322,7 +322,7 @@ static void check_feasible(struct planner *p, size_t ti, size_t ri, const struct
 
 	for (size_t si = 0; si < tr->n_subports; si++) {
 		const struct vt_subport *sp = &tr->subports[si];
-		struct vt_subport_target *t = &p->targets[ti][si];
+		struct vt_subport_target *t = &r->subports[si].target;
 
 		t->sp = sp;
 		t->trunk = tr->name;
@@ -335,8 +335,7 @@ static void check_feasible(struct planner *p, size_t ti, size_t ri, const struct
 			t->up = false;
 			r->parent_down = true;
 		}
-		p->mtu[ti][si] = sp->managed & VT_SP_MTU ? sp->mtu : parent_mtu;
-		t->mtu = p->mtu[ti][si];
+		t->mtu = sp->managed & VT_SP_MTU ? sp->mtu : parent_mtu;
 		if (sp->managed & VT_SP_MASTER) {
 			/* A master may be named by an altname too, as `ip link set master` takes. */
 			const struct vt_link *m = t->ns < 0 ? NULL :
@@ -379,6 +378,8 @@ int vt_plan_trunk(struct planner *p, size_t ti)
 	r->n_subports = tr->n_subports;
 	if (!r->subports)
 		return -ENOMEM;
+	for (size_t si = 0; si < tr->n_subports; si++)
+		r->subports[si].target.ns = p->wanted[p->first_wanted[ti] + si].ns;
 
 	/* A kept journal concerns it: nothing changes until recovery verifies it. */
 	if (vt_plan_index_held(p, tr->name))
@@ -414,20 +415,19 @@ int vt_plan_trunk(struct planner *p, size_t ti)
 	r->parent_device = parent.name;
 	check_feasible(p, ti, ri, &parent);
 	for (size_t si = 0; si < tr->n_subports; si++) {
-		p->targets[ti][si].parent = parent.ifindex;
+		r->subports[si].target.parent = parent.ifindex;
 		ret = plan_subport(p, ti, si, ri, parent.ifindex);
 		if (ret < 0)
 			return ret;
 	}
 	for (size_t si = 0; si < tr->n_subports; si++) {
-		const struct vt_subport_report *rep = &r->subports[si];
+		struct vt_subport_report *rep = &r->subports[si];
 
 		/* Unmanaged, the MTU is what a kept device has (a new one takes its parent's):
 		 * what a trunk nested on it can have at most. */
 		if (!(tr->subports[si].managed & VT_SP_MTU) && rep->have &&
 		    rep->state != VT_SP_CONFLICT && !(rep->differs & VT_D_RECREATE))
-			p->mtu[ti][si] = p->targets[ti][si].mtu = rep->have->mtu;
-		r->subports[si].target = p->targets[ti][si];
+			rep->target.mtu = rep->have->mtu;
 	}
 	if (r->blocked) {
 		/* A blocked trunk is not changed at all: drop what was planned for it. */

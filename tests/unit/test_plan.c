@@ -2162,9 +2162,9 @@ END_TEST
 
 /*
  * The loader sorts the subports by name once (vt_desired.by_name), and the
- * plan fills its name table in that order instead of sorting: the same plan
- * as from a desired state without the index, names alike across namespaces
- * and trunks, added out of order (b10 before b2), scoped or not.
+ * plan looks names up in that index instead of a table of its own: the same
+ * plan as from a desired state without the index, names alike across
+ * namespaces and trunks, added out of order (b10 before b2), scoped or not.
  */
 static char *status_text(void)
 {
