@@ -101,6 +101,20 @@ static void view_link(const struct vt_link *link, struct parent_view *v)
  * The parent as it will be: its ifindex, 0 when this plan creates or
  * recreates it (a QinQ outer subport), or false when it is missing.
  */
+/*
+ * The subport of outer trunk @oi that trunk @tr sits on, or NULL. desired/
+ * picks the outer trunk by the subport's netns as written (none); the lookup
+ * here goes by namespace slot, where a file that names the own namespace
+ * (/proc/1/ns/net) can make another trunk's subport of that name the one
+ * found. That one holds the name (the outer's own conflicts): none then.
+ */
+static const struct wanted *outer_subport(struct planner *p, const struct vt_trunk *tr, size_t oi)
+{
+	const struct wanted *w = vt_plan_index_wanted(p, VT_NS_OWN, tr->parent);
+
+	return w && w->trunk == oi ? w : NULL;
+}
+
 static bool resolve_parent(struct planner *p, size_t ti, struct parent_view *v)
 {
 	const struct vt_trunk *tr = &p->desired->trunks[ti];
@@ -112,7 +126,7 @@ static bool resolve_parent(struct planner *p, size_t ti, struct parent_view *v)
 		size_t oi = (size_t)tr->outer;
 		const struct vt_trunk_report *outer = p->report_of[oi] == SIZE_MAX ? NULL :
 						      &p->plan->trunks[p->report_of[oi]];
-		const struct wanted *w = vt_plan_index_wanted(p, VT_NS_OWN, tr->parent);
+		const struct wanted *w = outer_subport(p, tr, oi);
 		const struct vt_subport_report *orep;
 
 		/*
@@ -390,7 +404,7 @@ int vt_plan_trunk(struct planner *p, size_t ti)
 			NULL;
 		char why[sizeof(r->reason)];
 
-		const struct wanted *w = outer ? vt_plan_index_wanted(p, VT_NS_OWN, tr->parent) : NULL;
+		const struct wanted *w = outer ? outer_subport(p, tr, (size_t)tr->outer) : NULL;
 		const char *because = w && outer->subports[w->subport].reason ?
 				      outer->subports[w->subport].reason : outer ? outer->reason : "";
 

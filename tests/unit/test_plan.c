@@ -2225,6 +2225,37 @@ START_TEST(test_netns_by_name_index)
 }
 END_TEST
 
+/*
+ * desired/ takes a QinQ trunk's outer trunk by the subport's netns as written
+ * (none); the planner finds names by namespace slot, and /proc/1/ns/net names
+ * the own namespace too. Another trunk's q1 written with that file is then
+ * the first q1 there: the outer trunk's own q1 conflicts, and the nested trunk
+ * waits for its parent. Before, the planner read the outer trunk's report at
+ * the other trunk's subport index, past the end of its subports.
+ */
+START_TEST(test_netns_outer_subport_named_in_own_namespace_by_file)
+{
+	const struct vt_trunk_report *t0, *t3;
+	const struct vt_plan *p;
+
+	ck_assert_int_eq(vt_link_table_add_netns(&table, "/proc/1/ns/net", VT_NS_OWN, 4, 100, 0), 0);
+	p = PLAN("{'version':1,'trunks':["
+		 "{'name':'t0','parent':'q1','subports':[{'name':'x0','vlan':5}]},"
+		 "{'name':'t1','parent':'eth1','subports':[{'name':'a1','vlan':1},"
+		 "{'name':'a2','vlan':2},{'name':'a3','vlan':3},{'name':'a4','vlan':4},"
+		 "{'name':'q1','vlan':9,'netns':'/proc/1/ns/net'}]},"
+		 "{'name':'t3','parent':'eth0','subports':[{'name':'q1','vlan':100}]}]}");
+	t3 = trunk_of("t3");
+	ck_assert_uint_eq(t3->subports[0].state, VT_SP_CONFLICT);
+	assert_contains(t3->subports[0].reason, "subport q1 of trunk t1");
+	t0 = trunk_of("t0");
+	ck_assert(!t0->can_converge);
+	assert_contains(t0->reason, "parent q1 is missing");
+	ck_assert_uint_eq(t0->subports[0].state, VT_SP_BLOCKED);
+	ck_assert_uint_eq(p->n_ops, 5);	/* t1: a1..a4, and q1, the first of that name here */
+}
+END_TEST
+
 /* A namespace not there: its subport is missing, the trunk DEGRADED, the rest served. */
 START_TEST(test_netns_missing_namespace)
 {
@@ -2402,6 +2433,7 @@ Suite *plan_suite(void)
 	tcase_add_test(tc, test_parent_altname_in_reports);
 	tcase_add_test(tc, test_netns_same_name_everywhere);
 	tcase_add_test(tc, test_netns_by_name_index);
+	tcase_add_test(tc, test_netns_outer_subport_named_in_own_namespace_by_file);
 	tcase_add_test(tc, test_netns_missing_namespace);
 	tcase_add_test(tc, test_netns_move_is_delete_and_create);
 	tcase_add_test(tc, test_netns_conflict_per_namespace);
