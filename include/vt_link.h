@@ -66,8 +66,14 @@ struct vt_vlan {
 	uint16_t id;
 	uint16_t protocol;		/* VT_PROTO_*, host byte order */
 	uint32_t flags;			/* enum vt_vlan_flag bits */
-	/* ingress[pcp] = skb priority; 0 means unmapped, as in the kernel */
-	uint32_t ingress[VT_PCP_MAX + 1];
+	/*
+	 * ingress[pcp] = skb priority; 0 means unmapped, as in the kernel. NULL
+	 * when every PCP is unmapped, as on almost every VLAN (read it with
+	 * vt_vlan_ingress()); else VT_PCP_MAX + 1 entries. Out of line: inline it
+	 * was 32 bytes of every device in every table, op and journal image.
+	 * Owned like the egress map; a planned link borrows its subport's.
+	 */
+	uint32_t *ingress;
 	/* sorted by .from, no entry maps to 0 (the kernel's "removed") */
 	struct vt_qos_entry *egress;
 	size_t n_egress;
@@ -297,7 +303,29 @@ static inline const char *vt_link_alias(const struct vt_link *link)
  */
 int vt_link_set_alias(struct vt_link *link, const char *alias);
 
-/** vt_link_release - free what @link owns (its egress map, altnames and alias). */
+/** vt_vlan_ingress - the skb priority PCP @pcp of @vlan maps to, 0 when unmapped. */
+static inline uint32_t vt_vlan_ingress(const struct vt_vlan *vlan, unsigned int pcp)
+{
+	return vlan->ingress ? vlan->ingress[pcp] : 0;
+}
+
+/** vt_vlan_same_ingress - whether @a and @b map every PCP alike. */
+static inline bool vt_vlan_same_ingress(const struct vt_vlan *a, const struct vt_vlan *b)
+{
+	for (unsigned int pcp = 0; pcp <= VT_PCP_MAX; pcp++)
+		if (vt_vlan_ingress(a, pcp) != vt_vlan_ingress(b, pcp))
+			return false;
+	return true;
+}
+
+/**
+ * vt_vlan_set_ingress - PCP @pcp (at most VT_PCP_MAX) of @vlan maps to @to;
+ * the map is allocated the first time a PCP maps to anything, and then owned
+ * by the link @vlan is part of. 0 or -ENOMEM.
+ */
+int vt_vlan_set_ingress(struct vt_vlan *vlan, unsigned int pcp, uint32_t to);
+
+/** vt_link_release - free what @link owns (its QoS maps, altnames and alias). */
 void vt_link_release(struct vt_link *link);
 
 /** vt_link_copy - deep copy @src into @dst. Returns 0 or -ENOMEM. */

@@ -104,7 +104,8 @@ static int decode_ingress(const struct nlattr *nest, struct vt_vlan *vlan)
 		memcpy(&map, nla_data(a), sizeof(map));
 		if (map.from > VT_PCP_MAX)
 			return -EINVAL;
-		vlan->ingress[map.from] = map.to;
+		if (vt_vlan_set_ingress(vlan, map.from, map.to) < 0)
+			return -ENOMEM;
 	}
 	return 0;
 }

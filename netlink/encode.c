@@ -31,9 +31,9 @@ static int put_ingress(struct rtnl_link *rl, const struct vt_vlan *want, bool al
 {
 	for (int pcp = 0; pcp <= VT_PCP_MAX; pcp++) {
 		/* A mapping to 0 is how the kernel clears one. */
-		if (!all && !want->ingress[pcp])
+		if (!all && !vt_vlan_ingress(want, pcp))
 			continue;
-		if (rtnl_link_vlan_set_ingress_map(rl, pcp, want->ingress[pcp]) < 0)
+		if (rtnl_link_vlan_set_ingress_map(rl, pcp, vt_vlan_ingress(want, pcp)) < 0)
 			return -EINVAL;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 /* @link's copy in a table now owns what it pointed to. */
 static void disown(struct vt_link *link)
 {
+	link->vlan.ingress = NULL;
 	link->vlan.egress = NULL;
 	link->vlan.n_egress = 0;
 	link->altnames = NULL;
@@ -301,6 +302,8 @@ int vt_link_table_copy(struct vt_link_table *dst, const struct vt_link_table *sr
 
 void vt_link_release(struct vt_link *link)
 {
+	free(link->vlan.ingress);
+	link->vlan.ingress = NULL;
 	free(link->vlan.egress);
 	link->vlan.egress = NULL;
 	link->vlan.n_egress = 0;
@@ -309,6 +312,19 @@ void vt_link_release(struct vt_link *link)
 	link->n_altnames = 0;
 	free(link->alias);
 	link->alias = NULL;
+}
+
+int vt_vlan_set_ingress(struct vt_vlan *vlan, unsigned int pcp, uint32_t to)
+{
+	if (!vlan->ingress) {
+		if (!to)
+			return 0;
+		vlan->ingress = calloc(VT_PCP_MAX + 1, sizeof(*vlan->ingress));
+		if (!vlan->ingress)
+			return -ENOMEM;
+	}
+	vlan->ingress[pcp] = to;
+	return 0;
 }
 
 int vt_link_set_alias(struct vt_link *link, const char *alias)
@@ -379,7 +395,14 @@ int vt_link_copy(struct vt_link *dst, const struct vt_link *src)
 {
 	struct vt_qos_entry *egress = NULL;
 	char **altnames = NULL, *alias = NULL;
+	uint32_t *ingress = NULL;
 
+	if (src->vlan.ingress) {
+		ingress = malloc((VT_PCP_MAX + 1) * sizeof(*ingress));
+		if (!ingress)
+			goto nomem;
+		memcpy(ingress, src->vlan.ingress, (VT_PCP_MAX + 1) * sizeof(*ingress));
+	}
 	if (altnames_pack(src->altnames, src->n_altnames, &altnames) < 0)
 		goto nomem;
 	if (src->alias && src->alias[0] && !(alias = strdup(src->alias)))
@@ -391,11 +414,13 @@ int vt_link_copy(struct vt_link *dst, const struct vt_link *src)
 		memcpy(egress, src->vlan.egress, src->vlan.n_egress * sizeof(*egress));
 	}
 	*dst = *src;
+	dst->vlan.ingress = ingress;
 	dst->vlan.egress = egress;
 	dst->altnames = altnames;
 	dst->alias = alias;
 	return 0;
 nomem:
+	free(ingress);
 	free(altnames);
 	free(alias);
 	return -ENOMEM;

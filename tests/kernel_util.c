@@ -234,7 +234,7 @@ static char *describe(const struct vt_link_table *t, const struct vt_link *l)
 		fprintf(f, "%u:%u,", l->vlan.egress[i].from, l->vlan.egress[i].to);
 	ck_assert_int_eq(fclose(f), 0);
 	for (int i = 0; i <= VT_PCP_MAX; i++)
-		off += (size_t)snprintf(ingress + off, sizeof(ingress) - off, "%u,", l->vlan.ingress[i]);
+		off += (size_t)snprintf(ingress + off, sizeof(ingress) - off, "%u,", vt_vlan_ingress(&l->vlan, i));
 	if (l->is_vlan)
 		ck_assert_int_ge(asprintf(&line, "%s kind=%s parent=%s vlan=%u proto=%04x flags=%x "
 					  "ingress=%s egress=%s mtu=%u mac=%02x:%02x:%02x:%02x:%02x:%02x "
@@ -486,7 +486,7 @@ static char *qos_text(const struct vt_link *l)
 	FILE *f = open_memstream(&s, &len);
 
 	for (int i = 0; i <= VT_PCP_MAX; i++)
-		fprintf(f, "%u,", l->vlan.ingress[i]);
+		fprintf(f, "%u,", vt_vlan_ingress(&l->vlan, i));
 	fputs(" egress=", f);
 	for (size_t i = 0; i < l->vlan.n_egress; i++)
 		fprintf(f, "%u:%u,", l->vlan.egress[i].from, l->vlan.egress[i].to);

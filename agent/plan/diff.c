@@ -55,7 +55,7 @@ uint32_t vt_diff_link(const struct vt_link *want, const struct vt_link *have, ui
 	for (size_t i = 0; i < sizeof(vlan_flag_diffs) / sizeof(vlan_flag_diffs[0]); i++)
 		if ((have->vlan.flags ^ want->vlan.flags) & vlan_flag_diffs[i].flag)
 			d |= vlan_flag_diffs[i].diff;
-	if (memcmp(have->vlan.ingress, want->vlan.ingress, sizeof(want->vlan.ingress)))
+	if (!vt_vlan_same_ingress(&have->vlan, &want->vlan))
 		d |= VT_D_INGRESS;
 	if (!egress_equal(&want->vlan, &have->vlan))
 		d |= VT_D_EGRESS;
@@ -107,12 +107,13 @@ static void put_egress(char *buf, size_t len, const struct vt_qos_entry *map, si
 		snprintf(buf + off, len - off, "%s", off ? tail : tail + 1);
 }
 
+/* @map: VT_PCP_MAX + 1 entries, or NULL for none mapped (struct vt_vlan's). */
 static void put_ingress(char *buf, size_t len, const uint32_t *map)
 {
 	size_t off = 0;
 
 	buf[0] = '\0';
-	for (int pcp = 0; pcp <= VT_PCP_MAX && off < len; pcp++)
+	for (int pcp = 0; map && pcp <= VT_PCP_MAX && off < len; pcp++)
 		if (map[pcp])
 			off += (size_t)snprintf(buf + off, len - off, "%s%d:%u", off ? " " : "",
 						pcp, map[pcp]);

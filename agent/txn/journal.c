@@ -213,7 +213,8 @@ static int parse_before_image(json_t *o, struct vt_journal_entry *e)
 	l->vlan.flags = (uint32_t)flags;
 	l->mtu = (uint32_t)mtu;
 	json_array_foreach(ingress, i, v)
-		l->vlan.ingress[i] = (uint32_t)json_integer_value(v);
+		if (vt_vlan_set_ingress(&l->vlan, (unsigned int)i, (uint32_t)json_integer_value(v)) < 0)
+			return -ENOMEM;
 	if (json_array_size(egress)) {
 		l->vlan.egress = calloc(json_array_size(egress), sizeof(*l->vlan.egress));
 		if (!l->vlan.egress)
@@ -252,7 +253,7 @@ static int parse_entry(json_t *o, size_t n_netns, struct vt_journal_entry *e)
 	if (!ret)
 		ret = parse_ns(o, n_netns, &e->image);
 	if (ret)
-		vt_link_release(&e->image);	/* what it parsed so far: alias, egress */
+		vt_link_release(&e->image);	/* what it parsed so far: alias, QoS maps */
 	return ret;
 }
 

@@ -229,7 +229,7 @@ static void put_before_image(struct writer *w, const struct vt_journal_entry *e)
 	put_key_u(w, ",\"flags\":", l->vlan.flags);
 	puts_raw(w, ",\"ingress\":[");
 	for (int i = 0; i <= VT_PCP_MAX; i++)
-		put_key_u(w, i ? "," : "", l->vlan.ingress[i]);
+		put_key_u(w, i ? "," : "", vt_vlan_ingress(&l->vlan, (unsigned int)i));
 	puts_raw(w, "],\"egress\":[");
 	for (size_t i = 0; i < l->vlan.n_egress; i++) {
 		put_key_u(w, i ? ",[" : "[", l->vlan.egress[i].from);

@@ -66,6 +66,7 @@ struct fk_req {
 	enum fk_kind kind;
 	struct vt_link_spec spec;	/* spec.link.vlan.egress: the entries as sent (to 0 removes) */
 	uint8_t ingress_sent;		/* the PCPs whose ingress mapping the message carries */
+	uint32_t ingress[VT_PCP_MAX + 1];	/* as sent: spec's is the caller's, borrowed */
 	struct vt_req_result result;
 };
 
@@ -370,10 +371,13 @@ static int keep(struct fk_req *q, const struct vt_link_spec *spec, const struct 
 	q->spec = *spec;
 	q->spec.link.vlan.egress = NULL;
 	q->spec.link.vlan.n_egress = 0;
+	q->spec.link.vlan.ingress = NULL;
 	if (spec->fields & VT_F_INGRESS)
-		for (int pcp = 0; pcp <= VT_PCP_MAX; pcp++)
-			if (!create || v->ingress[pcp])
+		for (int pcp = 0; pcp <= VT_PCP_MAX; pcp++) {
+			q->ingress[pcp] = vt_vlan_ingress(v, (unsigned int)pcp);
+			if (!create || q->ingress[pcp])
 				q->ingress_sent |= (uint8_t)(1u << pcp);
+		}
 	if (!(spec->fields & VT_F_EGRESS))
 		return 0;
 	return sent_egress(v, current ? &current->vlan : NULL, &q->spec.link.vlan.egress,
@@ -495,7 +499,7 @@ static int merge_egress(struct vt_vlan *v, const struct vt_vlan *sent)
 	return 0;
 }
 
-static void vlan_data(struct vt_vlan *v, const struct fk_req *q)
+static int vlan_data(struct vt_vlan *v, const struct fk_req *q)
 {
 	const struct vt_vlan *w = &q->spec.link.vlan;
 
@@ -505,8 +509,10 @@ static void vlan_data(struct vt_vlan *v, const struct fk_req *q)
 		v->flags = (v->flags & ~mask) | (w->flags & mask);
 	}
 	for (int pcp = 0; pcp <= VT_PCP_MAX; pcp++)
-		if (q->ingress_sent & (1u << pcp))
-			v->ingress[pcp] = w->ingress[pcp];
+		if ((q->ingress_sent & (1u << pcp)) &&
+		    vt_vlan_set_ingress(v, (unsigned int)pcp, q->ingress[pcp]) < 0)
+			return -ENOMEM;
+	return 0;
 }
 
 /* NETDEV_UP / NETDEV_DOWN on a lower device: its VLANs without loose_binding follow. */
@@ -609,9 +615,11 @@ static int create(struct vt_nl *nl, const struct fk_req *q, const char **msg)
 	l.up = (f & VT_F_UP) && w->up;
 	l.group = f & VT_F_GROUP ? w->group : 0;
 	l.master = f & VT_F_MASTER ? w->master : 0;
-	vlan_data(&l.vlan, q);
-	if ((f & VT_F_EGRESS) && merge_egress(&l.vlan, &w->vlan) < 0)
+	if (vlan_data(&l.vlan, q) < 0 ||
+	    ((f & VT_F_EGRESS) && merge_egress(&l.vlan, &w->vlan) < 0)) {
+		vt_link_release(&l);
 		return -ENOMEM;
+	}
 	ret = append(nl, &l, -1);
 	vt_link_release(&l);
 	return ret;
@@ -645,8 +653,8 @@ static int change(struct vt_nl *nl, const struct fk_req *q, const char **msg)
 		}
 		if ((f & VT_F_VLAN_FLAGS) && (w->vlan.flags & q->spec.vlan_flags_mask & ~VT_VLAN_FLAGS_ALL))
 			return -EINVAL;
-		vlan_data(&l->vlan, q);
-		if ((f & VT_F_EGRESS) && merge_egress(&l->vlan, &w->vlan) < 0)
+		if (vlan_data(&l->vlan, q) < 0 ||
+		    ((f & VT_F_EGRESS) && merge_egress(&l->vlan, &w->vlan) < 0))
 			return -ENOMEM;
 		applied = true;
 	}

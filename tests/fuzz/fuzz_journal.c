@@ -64,7 +64,7 @@ static void same_entry(const struct vt_journal_entry *a, const struct vt_journal
 	    x->mtu != y->mtu || x->up != y->up || x->group != y->group ||
 	    x->has_mac != y->has_mac || memcmp(x->mac, y->mac, sizeof(x->mac)) ||
 	    x->vlan.flags != y->vlan.flags ||
-	    memcmp(x->vlan.ingress, y->vlan.ingress, sizeof(x->vlan.ingress)) ||
+	    !vt_vlan_same_ingress(&x->vlan, &y->vlan) ||
 	    x->vlan.n_egress != y->vlan.n_egress ||
 	    (x->vlan.n_egress &&
 	     memcmp(x->vlan.egress, y->vlan.egress, x->vlan.n_egress * sizeof(*x->vlan.egress))))

@@ -17,6 +17,7 @@
 
 #include "kernel_util.h"
 #include "nl_internal.h"
+#include "spec_ingress.h"
 #include "suites.h"
 
 struct fixture {
@@ -113,9 +114,9 @@ START_TEST(test_dump_decodes_every_field)
 	ck_assert_uint_eq(l->vlan.protocol, VT_PROTO_8021AD);
 	ck_assert_uint_eq(l->vlan.flags, VT_VLAN_GVRP | VT_VLAN_MVRP | VT_VLAN_LOOSE_BINDING |
 					 VT_VLAN_BRIDGE_BINDING);
-	ck_assert_uint_eq(l->vlan.ingress[3], 4);
-	ck_assert_uint_eq(l->vlan.ingress[7], 100);
-	ck_assert_uint_eq(l->vlan.ingress[0], 0);
+	ck_assert_uint_eq(vt_vlan_ingress(&l->vlan, 3), 4);
+	ck_assert_uint_eq(vt_vlan_ingress(&l->vlan, 7), 100);
+	ck_assert_uint_eq(vt_vlan_ingress(&l->vlan, 0), 0);
 	ck_assert_uint_eq(l->vlan.n_egress, 2);
 	ck_assert_uint_eq(l->vlan.egress[0].from, 5);
 	ck_assert_uint_eq(l->vlan.egress[0].to, 5);
@@ -148,7 +149,7 @@ START_TEST(test_create_with_every_attribute)
 	s.link.vlan.protocol = VT_PROTO_8021AD;
 	s.link.vlan.flags = VT_VLAN_GVRP | VT_VLAN_LOOSE_BINDING;
 	s.vlan_flags_mask = VT_VLAN_FLAGS_ALL;	/* REORDER_HDR off */
-	s.link.vlan.ingress[3] = 4;
+	spec_ingress(&s.link.vlan, 3, 4);
 	s.link.vlan.egress = egress;
 	s.link.vlan.n_egress = 2;
 	s.link.mtu = 1496;
@@ -163,7 +164,7 @@ START_TEST(test_create_with_every_attribute)
 	ck_assert_uint_eq(l->vlan.id, 200);
 	ck_assert_uint_eq(l->vlan.protocol, VT_PROTO_8021AD);
 	ck_assert_uint_eq(l->vlan.flags, VT_VLAN_GVRP | VT_VLAN_LOOSE_BINDING);
-	ck_assert_uint_eq(l->vlan.ingress[3], 4);
+	ck_assert_uint_eq(vt_vlan_ingress(&l->vlan, 3), 4);
 	ck_assert_uint_eq(l->vlan.n_egress, 2);
 	ck_assert_uint_eq(l->mtu, 1496);
 	ck_assert_mem_eq(l->mac, s.link.mac, 6);
@@ -272,24 +273,24 @@ START_TEST(test_change_each_attribute)
 	s = (struct vt_link_spec){ .fields = VT_F_EGRESS | VT_F_INGRESS };
 	s.link.vlan.egress = egress1;
 	s.link.vlan.n_egress = 2;
-	s.link.vlan.ingress[1] = 10;
-	s.link.vlan.ingress[2] = 20;
+	spec_ingress(&s.link.vlan, 1, 10);
+	spec_ingress(&s.link.vlan, 2, 20);
 	l = change_and_reread("sv9", &s);
 	ck_assert_uint_eq(l->vlan.n_egress, 2);
-	ck_assert_uint_eq(l->vlan.ingress[2], 20);
+	ck_assert_uint_eq(vt_vlan_ingress(&l->vlan, 2), 20);
 
 	/* Replacing the maps removes the stale keys (1 from egress, 1 from ingress). */
 	s = (struct vt_link_spec){ .fields = VT_F_EGRESS | VT_F_INGRESS };
 	s.link.vlan.egress = egress2;
 	s.link.vlan.n_egress = 2;
-	s.link.vlan.ingress[2] = 21;
+	spec_ingress(&s.link.vlan, 2, 21);
 	l = change_and_reread("sv9", &s);
 	ck_assert_uint_eq(l->vlan.n_egress, 2);
 	ck_assert_uint_eq(l->vlan.egress[0].from, 5);
 	ck_assert_uint_eq(l->vlan.egress[0].to, 4);
 	ck_assert_uint_eq(l->vlan.egress[1].from, 7);
-	ck_assert_uint_eq(l->vlan.ingress[1], 0);
-	ck_assert_uint_eq(l->vlan.ingress[2], 21);
+	ck_assert_uint_eq(vt_vlan_ingress(&l->vlan, 1), 0);
+	ck_assert_uint_eq(vt_vlan_ingress(&l->vlan, 2), 21);
 
 	s = (struct vt_link_spec){ .fields = VT_F_MTU };
 	s.link.mtu = 1280;

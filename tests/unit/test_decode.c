@@ -205,7 +205,7 @@ START_TEST(test_every_field)
 	/* the flags as the kernel has them, its mask ignored */
 	ck_assert_uint_eq(got.vlan.flags, VT_VLAN_GVRP | VT_VLAN_LOOSE_BINDING);
 	for (int pcp = 0; pcp <= VT_PCP_MAX; pcp++)
-		ck_assert_uint_eq(got.vlan.ingress[pcp], pcp == 0 ? 9 : pcp == 7 ? 4294967295u : 0);
+		ck_assert_uint_eq(vt_vlan_ingress(&got.vlan, pcp), pcp == 0 ? 9 : pcp == 7 ? 4294967295u : 0);
 	/* sorted, the removed key dropped */
 	ck_assert_uint_eq(got.vlan.n_egress, 2);
 	ck_assert_uint_eq(got.vlan.egress[0].from, 1);

@@ -19,6 +19,7 @@
 #include <netlink/route/link/vlan.h>
 
 #include "nl_internal.h"
+#include "spec_ingress.h"
 #include "suites.h"
 #include "vt_desired.h"
 
@@ -119,7 +120,7 @@ START_TEST(test_create_every_attribute)
 	s.link.vlan.protocol = VT_PROTO_8021AD;
 	s.link.vlan.flags = VT_VLAN_GVRP | VT_VLAN_BRIDGE_BINDING;
 	s.vlan_flags_mask = VT_VLAN_FLAGS_ALL;
-	s.link.vlan.ingress[3] = 4;
+	spec_ingress(&s.link.vlan, 3, 4);
 	s.link.vlan.egress = egress;
 	s.link.vlan.n_egress = 2;
 	s.link.mtu = 1496;
@@ -131,8 +132,8 @@ START_TEST(test_create_every_attribute)
 	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), 0);
 	ck_assert_uint_eq(got.vlan.protocol, VT_PROTO_8021AD);
 	ck_assert_uint_eq(got.vlan.flags, VT_VLAN_GVRP | VT_VLAN_BRIDGE_BINDING);
-	ck_assert_uint_eq(got.vlan.ingress[3], 4);
-	ck_assert_uint_eq(got.vlan.ingress[2], 0);
+	ck_assert_uint_eq(vt_vlan_ingress(&got.vlan, 3), 4);
+	ck_assert_uint_eq(vt_vlan_ingress(&got.vlan, 2), 0);
 	ck_assert_uint_eq(got.vlan.n_egress, 2);
 	ck_assert_uint_eq(got.vlan.egress[1].from, 4000000000u);
 	ck_assert_uint_eq(got.vlan.egress[1].to, 7);
@@ -352,8 +353,8 @@ START_TEST(test_qos_mapping_attribute_types)
 	struct nl_msg *msg = NULL;
 
 	s.fields |= VT_F_INGRESS | VT_F_EGRESS;
-	s.link.vlan.ingress[0] = 10;
-	s.link.vlan.ingress[3] = 13;
+	spec_ingress(&s.link.vlan, 0, 10);
+	spec_ingress(&s.link.vlan, 3, 13);
 	s.link.vlan.egress = egress;
 	s.link.vlan.n_egress = 3;
 	ck_assert_int_eq(build_create1(&s, &msg), 0);
@@ -382,7 +383,7 @@ START_TEST(test_change_egress_removes_stale_keys)
 	strcpy(s.link.name, "sp3");
 	s.link.vlan.egress = want_map;
 	s.link.vlan.n_egress = 2;
-	s.link.vlan.ingress[6] = 77;
+	spec_ingress(&s.link.vlan, 6, 77);
 
 	ck_assert_int_eq(build_change1(NULL, &s, &msg), -EINVAL);	/* needs current */
 	ck_assert_int_eq(build_change1(&cur, &s, &msg), 0);
@@ -427,14 +428,14 @@ START_TEST(test_create_egress_at_the_limit)
 	s.fields |= VT_F_EGRESS | VT_F_INGRESS | VT_F_MTU;
 	s.link.vlan.egress = map;
 	s.link.vlan.n_egress = VT_DESIRED_MAX_EGRESS;
-	s.link.vlan.ingress[7] = 99;
+	spec_ingress(&s.link.vlan, 7, 99);
 	s.link.mtu = 1400;
 	ck_assert_int_eq(build_create1(&s, &msg), 0);
 	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), 0);
 	ck_assert_uint_eq(got.vlan.n_egress, VT_DESIRED_MAX_EGRESS);
 	ck_assert_mem_eq(got.vlan.egress, map, VT_DESIRED_MAX_EGRESS * sizeof(*map));
 	/* What comes after the map in the message is there too. */
-	ck_assert_uint_eq(got.vlan.ingress[7], 99);
+	ck_assert_uint_eq(vt_vlan_ingress(&got.vlan, 7), 99);
 	ck_assert_uint_eq(got.mtu, 1400);
 	assert_qos_types(msg, IFLA_VLAN_EGRESS_QOS, VT_DESIRED_MAX_EGRESS);
 	vt_link_release(&got);
@@ -618,7 +619,7 @@ START_TEST(test_largest_request_fits_base)
 	longest[IFALIASZ - 1] = '\0';
 	s.link.alias = longest;
 	for (int pcp = 0; pcp <= VT_PCP_MAX; pcp++)
-		s.link.vlan.ingress[pcp] = 4000000000u + (uint32_t)pcp;
+		spec_ingress(&s.link.vlan, pcp, 4000000000u + (uint32_t)pcp);
 	s.link.vlan.flags = VT_VLAN_FLAGS_ALL;
 	s.link.mtu = 9000;
 	memcpy(s.link.mac, mac, sizeof(mac));
@@ -630,7 +631,7 @@ START_TEST(test_largest_request_fits_base)
 	ck_assert_uint_le(nlmsg_hdr(msg)->nlmsg_len, VT_NL_MSG_BASE / 2);
 	ck_assert_int_eq(vt_nl_decode_link(nlmsg_hdr(msg), &got), 0);
 	ck_assert_uint_eq(strlen(vt_link_alias(&got)), IFALIASZ - 1);
-	ck_assert_uint_eq(got.vlan.ingress[VT_PCP_MAX], 4000000000u + VT_PCP_MAX);
+	ck_assert_uint_eq(vt_vlan_ingress(&got.vlan, VT_PCP_MAX), 4000000000u + VT_PCP_MAX);
 	ck_assert_uint_eq(got.ipv6.addr_gen_mode, VT_ADDR_GEN_NONE);
 	vt_link_release(&got);
 	nlmsg_free(msg);

@@ -397,12 +397,13 @@ END_TEST
 START_TEST(test_text_exact)
 {
 	struct vt_qos_entry egress[] = { { 0, 7 }, { UINT32_MAX, 1 } };
+	uint32_t ingress[VT_PCP_MAX + 1] = { 0, 1, 22, 333, 4444, 55555, 666666, UINT32_MAX };
 	struct vt_link l = { .ifindex = INT32_MAX, .is_vlan = true, .parent = -1, .master = 123456,
 			     .mtu = UINT32_MAX, .has_mac = true, .up = true, .group = UINT32_MAX,
 			     .ns = 65535, .parent_ns = 3,
 			     .mac = { 0x02, 0xab, 0x00, 0xff, 0x10, 0x9c },
 			     .vlan = { .id = 4094, .protocol = VT_PROTO_8021AD, .flags = UINT32_MAX,
-				       .ingress = { 0, 1, 22, 333, 4444, 55555, 666666, UINT32_MAX },
+				       .ingress = ingress,
 				       .egress = egress, .n_egress = 2 },
 			     .ipv6 = { .present = true, .addr_gen_mode = 3, .disabled = false } };
 	struct vt_journal j;

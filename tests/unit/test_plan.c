@@ -362,8 +362,8 @@ START_TEST(test_missing_create)
 	ck_assert_uint_eq(op->after.link.vlan.id, 200);
 	ck_assert_uint_eq(op->after.link.vlan.protocol, VT_PROTO_8021AD);
 	ck_assert_uint_eq(op->after.link.vlan.flags, VT_VLAN_GVRP | VT_VLAN_LOOSE_BINDING);
-	ck_assert_uint_eq(op->after.link.vlan.ingress[3], 4);
-	ck_assert_uint_eq(op->after.link.vlan.ingress[5], 0);
+	ck_assert_uint_eq(vt_vlan_ingress(&op->after.link.vlan, 3), 4);
+	ck_assert_uint_eq(vt_vlan_ingress(&op->after.link.vlan, 5), 0);
 	ck_assert_uint_eq(op->after.link.vlan.n_egress, 1);
 	ck_assert_uint_eq(op->after.link.vlan.egress[0].from, 5);
 	ck_assert_uint_eq(op->after.link.vlan.egress[0].to, 5);
@@ -402,7 +402,7 @@ END_TEST
 static void no_reorder(struct vt_link *l) { l->vlan.flags = 0; }
 static void loose(struct vt_link *l) { l->vlan.flags |= VT_VLAN_LOOSE_BINDING; }
 static void gvrp_on(struct vt_link *l) { l->vlan.flags |= VT_VLAN_GVRP; }
-static void ingress_2_7(struct vt_link *l) { l->vlan.ingress[2] = 7; }
+static void ingress_2_7(struct vt_link *l) { ck_assert_int_eq(vt_vlan_set_ingress(&l->vlan, 2, 7), 0); }
 static void mtu_1400(struct vt_link *l) { l->mtu = 1400; }
 static void other_mac(struct vt_link *l) { l->mac[0] = 0x06; }
 static void in_br0(struct vt_link *l) { l->master = BR0; }
