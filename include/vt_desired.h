@@ -51,7 +51,12 @@ struct vt_subport {
 	 */
 	bool ipv6;
 	uint32_t vlan_flags;		/* kernel defaults: REORDER_HDR only */
-	uint32_t ingress[VT_PCP_MAX + 1];	/* 0 = unmapped (default: all 0) */
+	/*
+	 * ingress[pcp] = skb priority, 0 = unmapped; NULL when none is mapped,
+	 * as almost always (VT_PCP_MAX + 1 entries otherwise; owned by
+	 * vt_desired). Read it with vt_subport_ingress().
+	 */
+	uint32_t *ingress;
 	struct vt_qos_entry *egress;	/* normalised: sorted, no `to` of 0 */
 	size_t n_egress;
 	uint32_t managed;		/* enum vt_subport_setting bits */
@@ -65,6 +70,12 @@ struct vt_subport {
 	 */
 	char *netns;
 };
+
+/** vt_subport_ingress - the skb priority PCP @pcp of @sp maps to, 0 when unmapped. */
+static inline uint32_t vt_subport_ingress(const struct vt_subport *sp, unsigned int pcp)
+{
+	return sp->ingress ? sp->ingress[pcp] : 0;
+}
 
 struct vt_trunk {
 	char name[VT_TRUNK_NAME_MAX + 1];

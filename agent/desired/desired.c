@@ -478,6 +478,7 @@ void vt_desired_free(struct vt_desired *desired)
 		struct vt_trunk *trunk = &desired->trunks[i];
 
 		for (size_t j = 0; j < trunk->n_subports; j++) {
+			free(trunk->subports[j].ingress);
 			free(trunk->subports[j].egress);
 			free(trunk->subports[j].netns);
 		}

@@ -38,7 +38,7 @@
 #include "desired_internal.h"
 
 #define CACHE_NAME "desired.cache"
-#define CACHE_MAGIC "vtdsrd3"
+#define CACHE_MAGIC "vtdsrd4"
 
 struct head {
 	char magic[8];
@@ -138,8 +138,10 @@ static bool same_inputs(struct reader *r, const struct vt_desired_input *in, siz
 static bool unpack_subport(struct reader *r, struct vt_subport *sp)
 {
 	size_t n_egress = sp->n_egress;
+	bool ingress = sp->ingress;
 	uint64_t len;
 
+	sp->ingress = NULL;
 	sp->egress = NULL;
 	sp->n_egress = 0;
 	sp->netns = NULL;
@@ -147,6 +149,9 @@ static bool unpack_subport(struct reader *r, struct vt_subport *sp)
 	    n_egress > VT_DESIRED_MAX_EGRESS || !get_u64(r, &len) || len > VT_NETNS_PATH_MAX)
 		return false;
 	if (len && (!(sp->netns = calloc(1, len + 1)) || !get(r, sp->netns, len)))
+		return false;
+	if (ingress && (!(sp->ingress = malloc((VT_PCP_MAX + 1) * sizeof(*sp->ingress))) ||
+			!get(r, sp->ingress, (VT_PCP_MAX + 1) * sizeof(*sp->ingress))))
 		return false;
 	if (n_egress && !(sp->egress = malloc(n_egress * sizeof(*sp->egress))))
 		return false;
@@ -262,6 +267,7 @@ static uint64_t measure(const struct writing *w)
 			const struct vt_subport *sp = &t->subports[j];
 
 			size += sizeof(*sp) + sizeof(uint64_t) + (sp->netns ? strlen(sp->netns) : 0) +
+				(sp->ingress ? (VT_PCP_MAX + 1) * sizeof(*sp->ingress) : 0) +
 				sp->n_egress * sizeof(*sp->egress);
 		}
 	}
@@ -300,10 +306,13 @@ static int print(FILE *f, void *arg)
 			struct vt_subport sp_bare;
 
 			memcpy(&sp_bare, sp, sizeof(sp_bare));
+			/* Whether an ingress map follows: any non-NULL value says so. */
+			sp_bare.ingress = sp->ingress ? (uint32_t *)(uintptr_t)1 : NULL;
 			sp_bare.egress = NULL;
 			sp_bare.netns = NULL;
 			ret = put(f, &sp_bare, sizeof(sp_bare)) ?: put_u64(f, len) ?:
 			      put(f, sp->netns, len) ?:
+			      put(f, sp->ingress, sp->ingress ? (VT_PCP_MAX + 1) * sizeof(*sp->ingress) : 0) ?:
 			      put(f, sp->egress, sp->n_egress * sizeof(*sp->egress));
 		}
 	}

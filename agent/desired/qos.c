@@ -186,7 +186,11 @@ int vt_qos_ingress(struct vt_doc *doc, json_t *value, struct vt_subport *subport
 			seen[pcp] = key;
 			ret = vt_doc_integer(doc, field, priority, "skb priority", 0, UINT32_MAX,
 					     &to);
-			if (ret > 0)
+			/* Allocated once a PCP maps to anything: none is the rule. */
+			if (ret > 0 && to && !subport->ingress &&
+			    !(subport->ingress = calloc(VT_PCP_MAX + 1, sizeof(*subport->ingress))))
+				ret = -ENOMEM;
+			if (ret > 0 && subport->ingress)
 				subport->ingress[pcp] = (uint32_t)to;
 		}
 		if (ret < 0)

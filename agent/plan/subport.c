@@ -28,10 +28,8 @@ static void target_link(const struct vt_subport_target *t, struct vt_link *link)
 	link->vlan.id = sp->vlan;
 	link->vlan.protocol = sp->protocol;
 	link->vlan.flags = sp->vlan_flags;
-	/* Borrowed too, and only when it maps anything (as a decoded link's). */
-	for (unsigned int pcp = 0; pcp <= VT_PCP_MAX && !link->vlan.ingress; pcp++)
-		if (sp->ingress[pcp])
-			link->vlan.ingress = (uint32_t *)sp->ingress;
+	/* Borrowed too: NULL when it maps nothing, as a decoded link's. */
+	link->vlan.ingress = sp->ingress;
 	/* Borrowed: the desired state outlives every plan made from it. */
 	link->vlan.egress = sp->egress;
 	link->vlan.n_egress = sp->n_egress;

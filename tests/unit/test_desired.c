@@ -235,8 +235,8 @@ START_TEST(test_spec_example)
 	ck_assert_uint_eq(full->n_egress, 1);
 	ck_assert_uint_eq(full->egress[0].from, 5);
 	ck_assert_uint_eq(full->egress[0].to, 5);
-	ck_assert_uint_eq(full->ingress[3], 4);
-	ck_assert_uint_eq(full->ingress[2], 0);
+	ck_assert_uint_eq(vt_subport_ingress(full, 3), 4);
+	ck_assert_uint_eq(vt_subport_ingress(full, 2), 0);
 }
 END_TEST
 
@@ -257,7 +257,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(subport->n_egress, 0);
 	ck_assert_ptr_null(subport->egress);
 	for (int pcp = 0; pcp <= VT_PCP_MAX; pcp++)
-		ck_assert_uint_eq(subport->ingress[pcp], 0);
+		ck_assert_uint_eq(vt_subport_ingress(subport, pcp), 0);
 }
 END_TEST
 
@@ -576,7 +576,7 @@ START_TEST(test_qos_leading_zeros)
 	subport = &desired.trunks[0].subports[0];
 	ck_assert_uint_eq(subport->n_egress, 1);
 	ck_assert_uint_eq(subport->egress[0].from, 10);
-	ck_assert_uint_eq(subport->ingress[6], 70000);
+	ck_assert_uint_eq(vt_subport_ingress(subport, 6), 70000);
 }
 END_TEST
 
