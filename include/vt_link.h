@@ -201,8 +201,8 @@ struct vt_link_table {
 
 /**
  * vt_link_table_add - append a copy of @link; the table takes ownership of
- * link->vlan.egress and link->altnames. Call vt_link_table_index() once all
- * are added. Returns 0 or -ENOMEM.
+ * what it owns (its QoS maps, altnames and alias). Call vt_link_table_index()
+ * once all are added. Returns 0 or -ENOMEM.
  */
 int vt_link_table_add(struct vt_link_table *table, struct vt_link *link);
 
@@ -241,8 +241,8 @@ const struct vt_netns_name *vt_link_table_netns_slot(const struct vt_link_table 
 
 /**
  * vt_link_table_put - @link replaces the link with its (ns, ifindex), or joins the
- * table in ifindex order; the table takes ownership of link->vlan.egress and
- * link->altnames.
+ * table in ifindex order; the table takes ownership of what @link owns (its
+ * QoS maps, altnames and alias).
  * For a table kept up to date from link events: lookups by name need
  * vt_link_table_index() again. Returns 0 or -ENOMEM.
  */

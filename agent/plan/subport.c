@@ -9,7 +9,7 @@
 
 #include "plan_internal.h"
 
-/* The device @t describes; it borrows the subport's egress map. */
+/* The device @t describes; it borrows the subport's QoS maps. */
 static void target_link(const struct vt_subport_target *t, struct vt_link *link)
 {
 	const struct vt_subport *sp = t->sp;

@@ -48,6 +48,7 @@ static struct vt_link read_link(const char *name)
 	kt_dump(cli.nl, &t);
 	l = *kt_find(&t, name);
 	/* Not wanted here, and the table owns them. */
+	l.vlan.ingress = NULL;
 	l.vlan.egress = NULL;
 	l.vlan.n_egress = 0;
 	l.altnames = NULL;
