@@ -98,10 +98,6 @@ static void view_link(const struct vt_link *link, struct parent_view *v)
 }
 
 /*
- * The parent as it will be: its ifindex, 0 when this plan creates or
- * recreates it (a QinQ outer subport), or false when it is missing.
- */
-/*
  * The subport of outer trunk @oi that trunk @tr sits on, or NULL. desired/
  * picks the outer trunk by the subport's netns as written (none); the lookup
  * here goes by namespace slot, where a file that names the own namespace
@@ -115,6 +111,10 @@ static const struct wanted *outer_subport(struct planner *p, const struct vt_tru
 	return w && w->trunk == oi ? w : NULL;
 }
 
+/*
+ * The parent as it will be: its ifindex, 0 when this plan creates or
+ * recreates it (a QinQ outer subport), or false when it is missing.
+ */
 static bool resolve_parent(struct planner *p, size_t ti, struct parent_view *v)
 {
 	const struct vt_trunk *tr = &p->desired->trunks[ti];
