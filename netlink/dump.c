@@ -77,6 +77,7 @@ static int dump_ns(struct vt_nl *nl, uint16_t ns, struct vt_link_table *table, b
 {
 	struct mnl_socket *sock;
 	uint32_t seq, portid;
+	size_t first = table->n;
 	int ret = vt_nl_endpoint(nl, ns, &sock, &portid);
 
 	if (!ret)
@@ -90,7 +91,9 @@ static int dump_ns(struct vt_nl *nl, uint16_t ns, struct vt_link_table *table, b
 			return (int)n;
 		ret = take_links(nl, ns, portid, seq, nl->buf, (size_t)n, table, interrupted);
 	}
-	return ret < 0 ? ret : 0;
+	if (ret < 0)
+		return ret;
+	return vt_nl_map_pending(nl, ns, table->links + first, table->n - first);
 }
 
 /* Every registered namespace's links and files into @table. */
@@ -189,8 +192,13 @@ int vt_nl_get_link(struct vt_nl *nl, uint16_t ns, int ifindex, struct vt_link *l
 				continue;	/* a stale answer from an earlier exchange */
 			if (nlh->nlmsg_type == RTM_NEWLINK) {
 				ret = vt_nl_decode_link(nlh, link);
-				if (!ret)
-					vt_nl_map_parent(nl, ns, link);
+				if (ret < 0)
+					return ret;
+				vt_nl_map_parent(nl, ns, link);
+				/* The answer is read: nl->buf and the socket are free to ask. */
+				ret = vt_nl_map_pending(nl, ns, link, 1);
+				if (ret < 0)
+					vt_link_release(link);
 				return ret;
 			}
 			ret = vt_nl_parse_error(nlh, NULL, 0);

@@ -169,7 +169,7 @@ static int get_window(struct vt_nl *nl, const struct vt_nl_get *gets, size_t fir
 		if (ret < 0)
 			return ret;
 	}
-	return 0;
+	return vt_nl_map_pending(nl, gets[first].ns, links + first, end - first);
 }
 
 int vt_nl_get_links(struct vt_nl *nl, const struct vt_nl_get *gets, size_t n,

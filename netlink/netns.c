@@ -80,26 +80,45 @@ int vt_nl_netns_nsid(const struct vt_nl *nl, uint16_t slot)
 	return nl->ns[slot - 1].nsid;
 }
 
+/* The slot whose id in registered namespace @ns is @id, as last asked; -ENOENT when none. */
+static int peer_slot(const struct vt_nl *nl, uint16_t ns, int32_t id)
+{
+	const struct vt_nl_ns *in = &nl->ns[ns - 1];
+
+	for (size_t k = 0; k < in->n_peer; k++)
+		if (in->peer[k] == id && k + 1 != ns)
+			return (int)(k + 1);
+	return -ENOENT;
+}
+
 void vt_nl_map_parent(const struct vt_nl *nl, uint16_t ns, struct vt_link *link)
 {
+	int slot;
+
 	link->ns = ns;
 	link->parent_ns = ns;
 	if (link->link_netnsid < 0 || !link->parent)
 		return;
-	if (ns != VT_NS_OWN) {
-		/* Parents vlantrunk knows are in its own namespace, or in the device's. */
-		if (link->link_netnsid == nl->ns[ns - 1].own_id) {
-			link->parent_ns = VT_NS_OWN;
-			return;
-		}
-	} else {
+	if (ns == VT_NS_OWN) {
 		for (size_t k = 0; k < nl->n_ns; k++)
 			if (nl->ns[k].nsid == link->link_netnsid) {
 				link->parent_ns = (uint16_t)(k + 1);
 				return;
 			}
+		link->parent = 0;	/* in a namespace not read: not a parent of anything here */
+		return;
 	}
-	link->parent = 0;	/* in a namespace not read: not a parent of anything here */
+	/*
+	 * Its parent in the own namespace (most), or in a third one: a device
+	 * moved by hand keeps its VLANs where they are, so a pod's VLAN can
+	 * sit on a device now in another pod.
+	 */
+	if (link->link_netnsid == nl->ns[ns - 1].own_id) {
+		link->parent_ns = VT_NS_OWN;
+		return;
+	}
+	slot = peer_slot(nl, ns, link->link_netnsid);
+	link->parent_ns = slot < 0 ? VT_NS_PENDING : (uint16_t)slot;
 }
 
 /* One RTM_GETNSID or RTM_NEWNSID exchange about the namespace file @fd. */
@@ -171,6 +190,67 @@ static int nsid_of(struct vt_nl *nl, struct mnl_socket *sock, uint32_t portid, i
 		return ret;
 	ret = nsid_request(nl, sock, portid, RTM_GETNSID, fd, out);
 	return ret < 0 ? ret : *out >= 0 ? 0 : -EPROTO;
+}
+
+/*
+ * Ask @ns for the id of every other registered namespace it has one for
+ * now. Only GETNSID: the kernel assigned the id a link message of @ns
+ * carried as it built that message (peernet2id_alloc()), so asking assigns
+ * nothing and changes nothing in a pod.
+ */
+static int ask_peers(struct vt_nl *nl, uint16_t ns)
+{
+	struct vt_nl_ns *in = &nl->ns[ns - 1];
+	int32_t *v;
+	int ret;
+
+	if (in->n_peer < nl->n_ns) {
+		v = realloc(in->peer, nl->n_ns * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		in->peer = v;
+		in->n_peer = nl->n_ns;
+	}
+	for (size_t k = 0; k < in->n_peer; k++) {
+		in->peer[k] = NETNSA_NSID_NOT_ASSIGNED;
+		if (k + 1 == ns)
+			continue;
+		ret = nsid_request(nl, in->sock, in->portid, RTM_GETNSID, nl->ns[k].fd, &in->peer[k]);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+int vt_nl_map_pending(struct vt_nl *nl, uint16_t ns, struct vt_link *links, size_t n)
+{
+	bool asked = false;
+	int slot, ret;
+
+	if (ns == VT_NS_OWN)
+		return 0;	/* a parent elsewhere is in a registered namespace or unknown */
+	for (size_t i = 0; i < n; i++) {
+		struct vt_link *l = &links[i];
+
+		if (l->parent_ns != VT_NS_PENDING)
+			continue;
+		slot = peer_slot(nl, ns, l->link_netnsid);
+		/* Once per call: no id is assigned between two links of one answer's. */
+		if (slot < 0 && !asked) {
+			ret = ask_peers(nl, ns);
+			if (ret < 0)
+				return ret;
+			asked = true;
+			slot = peer_slot(nl, ns, l->link_netnsid);
+		}
+		if (slot < 0) {
+			l->parent_ns = ns;
+			l->parent = 0;	/* in a namespace not read */
+		} else {
+			l->parent_ns = (uint16_t)slot;
+		}
+	}
+	return 0;
 }
 
 /* A socket inside namespace @fd: entered for the socket() call only. */

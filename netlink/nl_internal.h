@@ -74,6 +74,15 @@ struct vt_nl_ns {
 	uint64_t cookie;	/* SO_NETNS_COOKIE: never reused in a boot; 0 when unknown */
 	int32_t nsid;		/* its id in vlantrunk's own namespace */
 	int32_t own_id;		/* vlantrunk's own namespace's id in it */
+	/*
+	 * The ids other registered namespaces have in it: peer[k - 1] for slot
+	 * k, NETNSA_NSID_NOT_ASSIGNED until asked or while it has none. Asked
+	 * for only when a device in it has its parent in a third namespace
+	 * (vt_nl_map_pending()); an id stays while both namespaces live, and a
+	 * registered one is held open.
+	 */
+	int32_t *peer;
+	size_t n_peer;
 };
 
 /* A file that named a registered namespace. */
@@ -108,12 +117,29 @@ struct vt_nl {
  */
 int vt_nl_endpoint(struct vt_nl *nl, uint16_t ns, struct mnl_socket **sock, uint32_t *portid);
 
+/*
+ * .parent_ns of a link whose parent is in a namespace that vt_nl_map_parent()
+ * could not tell without asking the kernel: never a slot (commit() stops
+ * short of it), and never left in a link netlink/ hands out.
+ */
+#define VT_NS_PENDING UINT16_MAX
+
 /**
  * vt_nl_map_parent - @link came from namespace @ns: set its .ns and turn
  * its IFLA_LINK_NETNSID into .parent_ns (.parent 0 when the parent is in a
- * namespace not registered).
+ * namespace not registered). Called while an answer is being read, so it
+ * asks nothing: a parent in a third namespace not yet known makes .parent_ns
+ * VT_NS_PENDING, for vt_nl_map_pending() once the socket is free.
  */
 void vt_nl_map_parent(const struct vt_nl *nl, uint16_t ns, struct vt_link *link);
+
+/**
+ * vt_nl_map_pending - settle each of @links (@n, all from namespace @ns)
+ * that vt_nl_map_parent() left VT_NS_PENDING, asking @ns for the ids the
+ * other registered namespaces have in it. Uses @ns's socket and nl->buf:
+ * call it once every answer is read. Returns 0 or a negative errno.
+ */
+int vt_nl_map_pending(struct vt_nl *nl, uint16_t ns, struct vt_link *links, size_t n);
 
 /** vt_nl_netns_fd - the file of registered namespace @ns (not VT_NS_OWN), or -1. */
 int vt_nl_netns_fd(const struct vt_nl *nl, uint16_t ns);

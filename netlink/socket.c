@@ -246,6 +246,7 @@ void vt_nl_netns_forget(struct vt_nl *nl)
 	for (size_t k = 0; k < nl->n_ns; k++) {
 		mnl_socket_close(nl->ns[k].sock);
 		close(nl->ns[k].fd);
+		free(nl->ns[k].peer);
 	}
 	free(nl->ns);
 	nl->ns = NULL;

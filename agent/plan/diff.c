@@ -134,6 +134,22 @@ static void put_ifname(char *buf, size_t len, const struct vt_link_table *links,
 		snprintf(buf, len, "ifindex %d", ifindex);
 }
 
+/*
+ * A device's parent. A trunk's parent is in the own namespace; one elsewhere
+ * (moved there by hand, its VLANs left where they were) says where it is.
+ */
+static void put_parent(char *buf, size_t len, const struct vt_link_table *links, uint16_t ns,
+		       int ifindex)
+{
+	const struct vt_netns_name *where = vt_link_table_netns_slot(links, ns);
+	size_t n;
+
+	put_ifname(buf, len, links, ns, ifindex);
+	n = strlen(buf);
+	if (ifindex && ns != VT_NS_OWN && where && n < len)
+		snprintf(buf + n, len - n, " in netns %s", where->path);
+}
+
 static void put_mac(char *buf, size_t len, const uint8_t *mac)
 {
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
@@ -186,7 +202,7 @@ void vt_diff_values(enum vt_diff bit, const struct vt_subport_report *rep,
 		snprintf(want, len, "vlan");
 		break;
 	case VT_D_PARENT:
-		put_ifname(old, len, links, h->parent_ns, h->parent);
+		put_parent(old, len, links, h->parent_ns, h->parent);
 		snprintf(want, len, "%s", t->parent_name);
 		break;
 	case VT_D_VLAN:

@@ -699,6 +699,51 @@ START_TEST(test_outer_subport_moved_away_is_made_again)
 }
 END_TEST
 
+/*
+ * tq's parent a-q2 moved into B by hand, tq's eth5 and eth6 still on it from
+ * A: devices whose parent is in a third namespace. Their IFLA_LINK_NETNSID
+ * is B's id in A, not the own namespace's. Read as "no parent", eth5 (no
+ * longer desired) was not deleted before a-q2, the kernel took it with a-q2
+ * (vlan_device_event() on NETDEV_UNREGISTER), and its own delete failed with
+ * ENODEV: rolled back, on every run (campaign seed 31337, round 12).
+ */
+START_TEST(test_parent_in_a_third_namespace)
+{
+	json_t *doc, *l, *ch;
+	char *where = NULL;
+
+	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
+	       "{'name': 'a-q2', 'vlan': 101, 'protocol': '802.1ad'}, {'name': 'sx', 'vlan': 11, 'netns': '@B'}]},"
+	       "{'name': 'tq', 'parent': 'a-q2', 'subports': [{'name': 'eth5', 'vlan': 12, 'netns': '@A'},"
+	       " {'name': 'eth6', 'vlan': 13, 'netns': '@A'}]}]}");
+	expect(2, "reconcile");
+	kt_sh("ip link set dev a-q2 netns %s", t.name[B]);
+	ck_assert(has(A, "eth5") && has(A, "eth6") && has(B, "a-q2"));
+
+	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
+	       "{'name': 'a-q2', 'vlan': 101, 'protocol': '802.1ad'}, {'name': 'sx', 'vlan': 11, 'netns': '@B'}]},"
+	       "{'name': 'tq', 'parent': 'a-q2', 'subports': [{'name': 'eth6', 'vlan': 13, 'netns': '@A'}]}]}");
+	/* The plan says where eth6's parent is now. */
+	doc = json_of("plan", 2);
+	ch = json_array_get(json_object_get(op_of(doc, "eth6", A, "recreate"), "changes"), 0);
+	ck_assert_int_ge(asprintf(&where, "a-q2 in netns %s", t.path[B]), 0);
+	ck_assert_msg(!strcmp(str(ch, "field"), "parent") && !strcmp(str(ch, "old"), where),
+		      "eth6's parent is not %s: %s", where, json_dumps(ch, JSON_COMPACT));
+	free(where);
+	json_decref(doc);
+
+	expect(2, "reconcile");
+	ck_assert_msg(!has(B, "a-q2") && has(OWN, "a-q2") && !has(A, "eth5"),
+		      "a-q2 in B %d, here %d; eth5 %d", has(B, "a-q2"), has(OWN, "a-q2"), has(A, "eth5"));
+	l = ip_link(A, "eth6");
+	ck_assert_msg(l && json_integer_value(json_object_get(l, "link_index")) ==
+			      kt_ifindex(t.c.nl, "a-q2"), "eth6 in A is not on a-q2 here: %s",
+		      l ? json_dumps(l, JSON_COMPACT) : "gone");
+	json_decref(l);
+	expect(0, "plan");
+}
+END_TEST
+
 /* ---- 3. removal and teardown beside unmanaged devices ---- */
 
 START_TEST(test_remove_and_teardown_leave_unmanaged_devices)
@@ -1426,6 +1471,7 @@ Suite *netns_suite(void)
 	tcase_add_test(tc, test_group_delete_after_what_sits_on_it_elsewhere);
 	tcase_add_test(tc, test_group_leaves_out_what_sits_on_a_device_elsewhere);
 	tcase_add_test(tc, test_outer_subport_moved_away_is_made_again);
+	tcase_add_test(tc, test_parent_in_a_third_namespace);
 	tcase_add_test(tc, test_remove_and_teardown_leave_unmanaged_devices);
 	tcase_add_test(tc, test_conflict_in_a_namespace_then_adoption);
 	tcase_add_test(tc, test_vlan_id_held_in_another_namespace);
