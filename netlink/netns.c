@@ -192,17 +192,45 @@ static int nsid_of(struct vt_nl *nl, struct mnl_socket *sock, uint32_t portid, i
 	return ret < 0 ? ret : *out >= 0 ? 0 : -EPROTO;
 }
 
+/* One entry of ask_peers()'s dump: an id in the target, and the same namespace's id here. */
+static void take_peer(struct vt_nl *nl, struct vt_nl_ns *in, const struct nlmsghdr *m)
+{
+	int32_t there = NETNSA_NSID_NOT_ASSIGNED, here = NETNSA_NSID_NOT_ASSIGNED;
+	const struct nlattr *a;
+
+	if (m->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct rtgenmsg))
+		return;
+	mnl_attr_for_each(a, m, sizeof(struct rtgenmsg)) {
+		if (mnl_attr_get_payload_len(a) < 4)
+			continue;
+		if (mnl_attr_get_type(a) == NETNSA_NSID)
+			there = (int32_t)mnl_attr_get_u32(a);
+		else if (mnl_attr_get_type(a) == NETNSA_CURRENT_NSID)
+			here = (int32_t)mnl_attr_get_u32(a);
+	}
+	if (here < 0)
+		return;	/* no id here: vlantrunk's own namespace, or one not registered */
+	for (size_t k = 0; k < nl->n_ns; k++)
+		if (nl->ns[k].nsid == here)
+			in->peer[k] = there;
+}
+
 /*
- * Ask @ns for the id of every other registered namespace it has one for
- * now. Only GETNSID: the kernel assigned the id a link message of @ns
- * carried as it built that message (peernet2id_alloc()), so asking assigns
- * nothing and changes nothing in a pod.
+ * Learn the ids the registered namespaces have in @ns: one dump of @ns's id
+ * table from the own namespace (RTM_GETNSID, NETNSA_TARGET_NSID, Linux 4.20),
+ * each entry with the same namespace's id here (NETNSA_CURRENT_NSID), which
+ * names a slot. Only read: the kernel assigned the id a link message of @ns
+ * carried as it built that message (peernet2id_alloc()), so this assigns
+ * nothing and changes nothing in a pod. Uses the own socket and nl->buf.
  */
 static int ask_peers(struct vt_nl *nl, uint16_t ns)
 {
 	struct vt_nl_ns *in = &nl->ns[ns - 1];
+	char req[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	struct rtgenmsg *g;
+	uint32_t seq = ++nl->seq;
 	int32_t *v;
-	int ret;
 
 	if (in->n_peer < nl->n_ns) {
 		v = realloc(in->peer, nl->n_ns * sizeof(*v));
@@ -211,15 +239,38 @@ static int ask_peers(struct vt_nl *nl, uint16_t ns)
 		in->peer = v;
 		in->n_peer = nl->n_ns;
 	}
-	for (size_t k = 0; k < in->n_peer; k++) {
+	for (size_t k = 0; k < in->n_peer; k++)
 		in->peer[k] = NETNSA_NSID_NOT_ASSIGNED;
-		if (k + 1 == ns)
+
+	nlh->nlmsg_type = RTM_GETNSID;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, NETNSA_TARGET_NSID, (uint32_t)in->nsid);
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = vt_nl_recv(nl->sock, nl->buf, VT_NL_RECV_BUF, 0);
+		const struct nlmsghdr *m = (const struct nlmsghdr *)nl->buf;
+		int left = (int)n;
+
+		if (n == -EINTR)
 			continue;
-		ret = nsid_request(nl, in->sock, in->portid, RTM_GETNSID, nl->ns[k].fd, &in->peer[k]);
-		if (ret < 0)
-			return ret;
+		if (n < 0)
+			return (int)n;
+		for (; mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
+			if (m->nlmsg_seq != seq || m->nlmsg_pid != nl->portid)
+				continue;	/* a stale answer from an earlier exchange */
+			if (m->nlmsg_type == NLMSG_DONE || m->nlmsg_type == NLMSG_ERROR) {
+				int ret = vt_nl_parse_error(m, NULL, 0);
+
+				return ret < 0 ? ret : m->nlmsg_type == NLMSG_DONE ? 0 : -EPROTO;
+			}
+			if (m->nlmsg_type == RTM_NEWNSID)
+				take_peer(nl, in, m);
+		}
 	}
-	return 0;
 }
 
 int vt_nl_map_pending(struct vt_nl *nl, uint16_t ns, struct vt_link *links, size_t n)

@@ -135,9 +135,10 @@ void vt_nl_map_parent(const struct vt_nl *nl, uint16_t ns, struct vt_link *link)
 
 /**
  * vt_nl_map_pending - settle each of @links (@n, all from namespace @ns)
- * that vt_nl_map_parent() left VT_NS_PENDING, asking @ns for the ids the
- * other registered namespaces have in it. Uses @ns's socket and nl->buf:
- * call it once every answer is read. Returns 0 or a negative errno.
+ * that vt_nl_map_parent() left VT_NS_PENDING, asking the kernel for the ids
+ * the other registered namespaces have in @ns (once per call, and only when
+ * one is not known yet). Uses the own socket and nl->buf: call it once every
+ * answer is read. Returns 0 or a negative errno.
  */
 int vt_nl_map_pending(struct vt_nl *nl, uint16_t ns, struct vt_link *links, size_t n);
 
