@@ -121,28 +121,17 @@ void vt_nl_map_parent(const struct vt_nl *nl, uint16_t ns, struct vt_link *link)
 	link->parent_ns = slot < 0 ? VT_NS_PENDING : (uint16_t)slot;
 }
 
-/* One RTM_GETNSID or RTM_NEWNSID exchange about the namespace file @fd. */
-static int nsid_request(struct vt_nl *nl, struct mnl_socket *sock, uint32_t portid, int type,
-			int fd, int32_t *out)
+/*
+ * Send @nlh (an RTM_*NSID request, its seq set) on @sock and read until its
+ * ack, or the end of its dump, @take seeing each RTM_NEWNSID answer.
+ */
+static int nsid_exchange(struct vt_nl *nl, struct mnl_socket *sock, uint32_t portid,
+			 const struct nlmsghdr *nlh,
+			 void (*take)(const struct nlmsghdr *m, void *arg), void *arg)
 {
-	char req[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	struct rtgenmsg *g;
-	uint32_t seq = ++nl->seq;
-	int ret = 0;
-	bool acked = false;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->rtgen_family = AF_UNSPEC;
-	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)fd);
-	if (type == RTM_NEWNSID)
-		mnl_attr_put_u32(nlh, NETNSA_NSID, (uint32_t)NETNSA_NSID_NOT_ASSIGNED);
 	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
-	while (!acked) {
+	for (;;) {
 		ssize_t n = vt_nl_recv(sock, nl->buf, VT_NL_RECV_BUF, 0);
 		const struct nlmsghdr *m = (const struct nlmsghdr *)nl->buf;
 		int left = (int)n;
@@ -152,24 +141,61 @@ static int nsid_request(struct vt_nl *nl, struct mnl_socket *sock, uint32_t port
 		if (n < 0)
 			return (int)n;
 		for (; mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
-			const struct nlattr *a;
-
-			if (m->nlmsg_seq != seq || m->nlmsg_pid != portid)
-				continue;
-			if (m->nlmsg_type == NLMSG_ERROR) {
-				ret = vt_nl_parse_error(m, NULL, 0);
-				acked = true;
-				break;
-			}
-			if (m->nlmsg_type != RTM_NEWNSID || !out)
-				continue;
-			mnl_attr_for_each(a, m, sizeof(struct rtgenmsg))
-				if (mnl_attr_get_type(a) == NETNSA_NSID &&
-				    mnl_attr_get_payload_len(a) >= 4)
-					*out = (int32_t)mnl_attr_get_u32(a);
+			if (m->nlmsg_seq != nlh->nlmsg_seq || m->nlmsg_pid != portid)
+				continue;	/* a stale answer from an earlier exchange */
+			if (m->nlmsg_type == NLMSG_ERROR || m->nlmsg_type == NLMSG_DONE)
+				return vt_nl_parse_error(m, NULL, 0);
+			if (m->nlmsg_type == RTM_NEWNSID && m->nlmsg_len >= MNL_NLMSG_HDRLEN +
+								      sizeof(struct rtgenmsg))
+				take(m, arg);
 		}
 	}
-	return ret;
+}
+
+/* An RTM_NSID message's id attribute @type (NETNSA_NSID, NETNSA_CURRENT_NSID), or @none. */
+static int32_t nsid_attr(const struct nlmsghdr *m, uint16_t type, int32_t none)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, m, sizeof(struct rtgenmsg))
+		if (mnl_attr_get_type(a) == type && mnl_attr_get_payload_len(a) >= 4)
+			return (int32_t)mnl_attr_get_u32(a);
+	return none;
+}
+
+static void take_nsid(const struct nlmsghdr *m, void *arg)
+{
+	int32_t *out = arg;
+
+	*out = nsid_attr(m, NETNSA_NSID, *out);
+}
+
+/* The header of an RTM_*NSID request in @req. */
+static struct nlmsghdr *nsid_header(struct vt_nl *nl, char *req, int type, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	struct rtgenmsg *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++nl->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	return nlh;
+}
+
+/* One RTM_GETNSID or RTM_NEWNSID exchange about the namespace file @fd. */
+static int nsid_request(struct vt_nl *nl, struct mnl_socket *sock, uint32_t portid, int type,
+			int fd, int32_t *out)
+{
+	char req[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nsid_header(nl, req, type, NLM_F_ACK);
+	int32_t ignored = NETNSA_NSID_NOT_ASSIGNED;
+
+	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)fd);
+	if (type == RTM_NEWNSID)
+		mnl_attr_put_u32(nlh, NETNSA_NSID, (uint32_t)NETNSA_NSID_NOT_ASSIGNED);
+	return nsid_exchange(nl, sock, portid, nlh, take_nsid, out ? out : &ignored);
 }
 
 /*
@@ -192,27 +218,23 @@ static int nsid_of(struct vt_nl *nl, struct mnl_socket *sock, uint32_t portid, i
 	return ret < 0 ? ret : *out >= 0 ? 0 : -EPROTO;
 }
 
-/* One entry of ask_peers()'s dump: an id in the target, and the same namespace's id here. */
-static void take_peer(struct vt_nl *nl, struct vt_nl_ns *in, const struct nlmsghdr *m)
-{
-	int32_t there = NETNSA_NSID_NOT_ASSIGNED, here = NETNSA_NSID_NOT_ASSIGNED;
-	const struct nlattr *a;
+struct peers {
+	const struct vt_nl *nl;
+	struct vt_nl_ns *in;
+};
 
-	if (m->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct rtgenmsg))
-		return;
-	mnl_attr_for_each(a, m, sizeof(struct rtgenmsg)) {
-		if (mnl_attr_get_payload_len(a) < 4)
-			continue;
-		if (mnl_attr_get_type(a) == NETNSA_NSID)
-			there = (int32_t)mnl_attr_get_u32(a);
-		else if (mnl_attr_get_type(a) == NETNSA_CURRENT_NSID)
-			here = (int32_t)mnl_attr_get_u32(a);
-	}
+/* One entry of ask_peers()'s dump: an id in the target, and the same namespace's id here. */
+static void take_peer(const struct nlmsghdr *m, void *arg)
+{
+	const struct peers *p = arg;
+	int32_t there = nsid_attr(m, NETNSA_NSID, NETNSA_NSID_NOT_ASSIGNED);
+	int32_t here = nsid_attr(m, NETNSA_CURRENT_NSID, NETNSA_NSID_NOT_ASSIGNED);
+
 	if (here < 0)
 		return;	/* no id here: vlantrunk's own namespace, or one not registered */
-	for (size_t k = 0; k < nl->n_ns; k++)
-		if (nl->ns[k].nsid == here)
-			in->peer[k] = there;
+	for (size_t k = 0; k < p->nl->n_ns; k++)
+		if (p->nl->ns[k].nsid == here)
+			p->in->peer[k] = there;
 }
 
 /*
@@ -226,10 +248,9 @@ static void take_peer(struct vt_nl *nl, struct vt_nl_ns *in, const struct nlmsgh
 static int ask_peers(struct vt_nl *nl, uint16_t ns)
 {
 	struct vt_nl_ns *in = &nl->ns[ns - 1];
+	struct peers p = { nl, in };
 	char req[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	struct rtgenmsg *g;
-	uint32_t seq = ++nl->seq;
+	struct nlmsghdr *nlh;
 	int32_t *v;
 
 	if (in->n_peer < nl->n_ns) {
@@ -241,36 +262,9 @@ static int ask_peers(struct vt_nl *nl, uint16_t ns)
 	}
 	for (size_t k = 0; k < in->n_peer; k++)
 		in->peer[k] = NETNSA_NSID_NOT_ASSIGNED;
-
-	nlh->nlmsg_type = RTM_GETNSID;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->rtgen_family = AF_UNSPEC;
+	nlh = nsid_header(nl, req, RTM_GETNSID, NLM_F_DUMP);
 	mnl_attr_put_u32(nlh, NETNSA_TARGET_NSID, (uint32_t)in->nsid);
-	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = vt_nl_recv(nl->sock, nl->buf, VT_NL_RECV_BUF, 0);
-		const struct nlmsghdr *m = (const struct nlmsghdr *)nl->buf;
-		int left = (int)n;
-
-		if (n == -EINTR)
-			continue;
-		if (n < 0)
-			return (int)n;
-		for (; mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
-			if (m->nlmsg_seq != seq || m->nlmsg_pid != nl->portid)
-				continue;	/* a stale answer from an earlier exchange */
-			if (m->nlmsg_type == NLMSG_DONE || m->nlmsg_type == NLMSG_ERROR) {
-				int ret = vt_nl_parse_error(m, NULL, 0);
-
-				return ret < 0 ? ret : m->nlmsg_type == NLMSG_DONE ? 0 : -EPROTO;
-			}
-			if (m->nlmsg_type == RTM_NEWNSID)
-				take_peer(nl, in, m);
-		}
-	}
+	return nsid_exchange(nl, nl->sock, nl->portid, nlh, take_peer, &p);
 }
 
 int vt_nl_map_pending(struct vt_nl *nl, uint16_t ns, struct vt_link *links, size_t n)
