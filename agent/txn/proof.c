@@ -63,14 +63,15 @@ static bool marker_ours(struct restorer *r, const struct vt_journal_entry *e,
 /*
  * A deleted device a restore recreated is in the transaction's group, without
  * its alias, until its marker (and its own group) are set: a restore
- * interrupted between the two left it so, maybe under a new ifindex.
+ * interrupted between the two left it so, maybe under a new ifindex. One on a
+ * parent outside the own namespace is never recreated (see recreatable()).
  */
 static const struct vt_link *recreated_unmarked(struct restorer *r,
 						const struct vt_journal_entry *e)
 {
 	const struct vt_link *l = vt_link_table_find_name(&r->links, e->image.ns, e->image.name);
 
-	if (!l || !r->j->group || l->group != r->j->group || vt_link_alias(l)[0] || !l->is_vlan ||
+	if (!l || e->image.parent_ns != VT_NS_OWN || !r->j->group || l->group != r->j->group || vt_link_alias(l)[0] || !l->is_vlan ||
 	    l->vlan.id != e->image.vlan.id || l->vlan.protocol != e->image.vlan.protocol ||
 	    !parent_named(r, l, e->parent_name))
 		return NULL;
@@ -174,8 +175,13 @@ static int resolve_name(struct restorer *r, uint16_t ns, const char *name)
 enum parent_fate vt_proof_parent_of(struct restorer *r, const struct vt_journal_entry *e,
 				    int *ifindex)
 {
-	const struct vt_journal_entry *pe = entry_named(r, VT_NS_OWN, e->parent_name,
-							VT_ENTRY_PRESENT);
+	/*
+	 * A journaled parent is one of the own namespace (trunk parents are); a
+	 * parent elsewhere (moved there by hand) is only ever the device with
+	 * the journaled ifindex there, never an own one of that name.
+	 */
+	const struct vt_journal_entry *pe = e->image.parent_ns == VT_NS_OWN ?
+		entry_named(r, VT_NS_OWN, e->parent_name, VT_ENTRY_PRESENT) : NULL;
 	enum parent_fate fate;
 	const struct vt_link *p;
 	int grand;
@@ -190,6 +196,8 @@ enum parent_fate vt_proof_parent_of(struct restorer *r, const struct vt_journal_
 			*ifindex = p->ifindex;
 			return PARENT_THERE;
 		}
+		if (r->lost[pe - r->j->entries])
+			return PARENT_LOST;
 		if (r->vanished[pe - r->j->entries])
 			return PARENT_VANISHED;
 		/* Up the chain; one that goes round in a circle (forged) restores nothing. */
@@ -201,6 +209,9 @@ enum parent_fate vt_proof_parent_of(struct restorer *r, const struct vt_journal_
 		return fate == PARENT_VANISHED ? PARENT_VANISHED : PARENT_NOT_RESTORED;
 	}
 	p = vt_link_table_find_ifindex(&r->links, e->image.parent_ns, e->image.parent);
+	if (!p && e->image.parent_ns != VT_NS_OWN &&
+	    entry_named(r, e->image.parent_ns, e->parent_name, VT_ENTRY_PRESENT))
+		return PARENT_LOST;
 	if (!p)
 		return PARENT_VANISHED;
 	if (strcmp(p->name, e->parent_name))
@@ -239,10 +250,12 @@ static uint32_t parent_mtu(struct restorer *r, int parent)
 void vt_proof_resolve(struct restorer *r, const struct vt_journal_entry *e, int parent,
 		      struct vt_link *want)
 {
+	/* @parent is an ifindex of the image's parent's namespace (see vt_proof_parent_of()). */
 	const struct vt_link *p = parent > 0 ?
-		vt_link_table_find_ifindex(&r->links, VT_NS_OWN, parent) : NULL;
+		vt_link_table_find_ifindex(&r->links, e->image.parent_ns, parent) : NULL;
 	/* Only a parent now smaller than the VLAN was needs a look at the journal. */
-	uint32_t mtu = p && p->mtu < e->image.mtu ? parent_mtu(r, parent) : 0;
+	uint32_t mtu = !p || p->mtu >= e->image.mtu ? 0 :
+		       e->image.parent_ns == VT_NS_OWN ? parent_mtu(r, parent) : p->mtu;
 
 	*want = e->image;
 	want->parent = parent;

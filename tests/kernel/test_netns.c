@@ -700,6 +700,24 @@ START_TEST(test_outer_subport_moved_away_is_made_again)
 END_TEST
 
 /*
+ * tq on t's outer subport a-q2, eth5 and eth6 on it in A; then a-q2 moved
+ * into B by hand (sx puts B among the namespaces vlantrunk reads), and eth5
+ * no longer desired.
+ */
+static void stack_in_a_then_outer_moved_to_b(void)
+{
+	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
+	       "{'name': 'a-q2', 'vlan': 101, 'protocol': '802.1ad'}, {'name': 'sx', 'vlan': 11, 'netns': '@B'}]},"
+	       "{'name': 'tq', 'parent': 'a-q2', 'subports': [{'name': 'eth5', 'vlan': 12, 'netns': '@A'},"
+	       " {'name': 'eth6', 'vlan': 13, 'netns': '@A'}]}]}");
+	expect(2, "reconcile");
+	kt_sh("ip link set dev a-q2 netns %s", t.name[B]);
+	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
+	       "{'name': 'a-q2', 'vlan': 101, 'protocol': '802.1ad'}, {'name': 'sx', 'vlan': 11, 'netns': '@B'}]},"
+	       "{'name': 'tq', 'parent': 'a-q2', 'subports': [{'name': 'eth6', 'vlan': 13, 'netns': '@A'}]}]}");
+}
+
+/*
  * tq's parent a-q2 moved into B by hand, tq's eth5 and eth6 still on it from
  * A: devices whose parent is in a third namespace. Their IFLA_LINK_NETNSID
  * is B's id in A, not the own namespace's. Read as "no parent", eth5 (no
@@ -712,17 +730,8 @@ START_TEST(test_parent_in_a_third_namespace)
 	json_t *doc, *l, *ch;
 	char *where = NULL;
 
-	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
-	       "{'name': 'a-q2', 'vlan': 101, 'protocol': '802.1ad'}, {'name': 'sx', 'vlan': 11, 'netns': '@B'}]},"
-	       "{'name': 'tq', 'parent': 'a-q2', 'subports': [{'name': 'eth5', 'vlan': 12, 'netns': '@A'},"
-	       " {'name': 'eth6', 'vlan': 13, 'netns': '@A'}]}]}");
-	expect(2, "reconcile");
-	kt_sh("ip link set dev a-q2 netns %s", t.name[B]);
+	stack_in_a_then_outer_moved_to_b();
 	ck_assert(has(A, "eth5") && has(A, "eth6") && has(B, "a-q2"));
-
-	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
-	       "{'name': 'a-q2', 'vlan': 101, 'protocol': '802.1ad'}, {'name': 'sx', 'vlan': 11, 'netns': '@B'}]},"
-	       "{'name': 'tq', 'parent': 'a-q2', 'subports': [{'name': 'eth6', 'vlan': 13, 'netns': '@A'}]}]}");
 	/* The plan says where eth6's parent is now. */
 	doc = json_of("plan", 2);
 	ch = json_array_get(json_object_get(op_of(doc, "eth6", A, "recreate"), "changes"), 0);
@@ -740,6 +749,82 @@ START_TEST(test_parent_in_a_third_namespace)
 			      kt_ifindex(t.c.nl, "a-q2"), "eth6 in A is not on a-q2 here: %s",
 		      l ? json_dumps(l, JSON_COMPACT) : "gone");
 	json_decref(l);
+	expect(0, "plan");
+}
+END_TEST
+
+/*
+ * The same, with the transaction failing after the deletes of eth5, eth6
+ * and a-q2 in B. A VLAN whose parent is in another namespace cannot be
+ * created again (a create names its parent by an own-namespace ifindex): the
+ * rollback says it did not restore them, keeps no journal (no later one could
+ * do better), and the next run converges.
+ */
+START_TEST(test_rollback_says_what_sat_on_a_parent_elsewhere)
+{
+	char *out = NULL;
+	int rc;
+
+	stack_in_a_then_outer_moved_to_b();
+
+	/* Requests 1-3 delete eth5, eth6 and a-q2 in B; the create of a-q2 here fails. */
+	rc = kt_cli_run(&t.c, &out, "fail:4:5", "reconcile");
+	ck_assert_msg(rc == 1 && strstr(out, "rolled back") && strstr(out, "not restored: ") &&
+		      strstr(out, "eth5 in netns ") && strstr(out, "eth6 in netns ") &&
+		      strstr(out, "(on a-q2 in netns /run/netns/") &&
+		      strstr(out, "outside vlantrunk's own namespace)") &&
+		      strstr(out, "2 deleted devices could not be put back"),
+		      "exit %d:\n%s", rc, out);
+	free(out);
+	ck_assert_msg(has(B, "a-q2") && !has(OWN, "a-q2"), "a-q2 not back in B: B %d, here %d",
+		      has(B, "a-q2"), has(OWN, "a-q2"));
+	ck_assert_int_eq(kt_journals(t.c.state), 0);	/* none kept */
+
+	expect(2, "reconcile");
+	ck_assert_msg(has(OWN, "a-q2") && has(A, "eth6") && !has(A, "eth5") && !has(B, "a-q2"),
+		      "not converged: a-q2 here %d, in B %d; eth6 %d, eth5 %d", has(OWN, "a-q2"),
+		      has(B, "a-q2"), has(A, "eth6"), has(A, "eth5"));
+	expect(0, "plan");
+}
+END_TEST
+
+/*
+ * What sits on a VLAN the rollback cannot restore is lost too, and said:
+ * a-q2 moved into A, tq's sy1 here on it, tz's z1 here on sy1. The reconcile
+ * deletes z1, sy1 and sy2 (inner first), then a-q2 in A, and fails at the
+ * create of a-q2 here: a-q2 comes back in A, sy1 and sy2 cannot (their
+ * parent is in another namespace), nor can z1 (its parent is one of them).
+ */
+START_TEST(test_rollback_says_what_sat_on_a_lost_device)
+{
+	char *out = NULL;
+	int rc;
+
+	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
+	       "{'name': 'a-q2', 'vlan': 101, 'protocol': '802.1ad'}, {'name': 'sx', 'vlan': 11, 'netns': '@A'}]},"
+	       "{'name': 'tq', 'parent': 'a-q2', 'subports': [{'name': 'sy1', 'vlan': 12},"
+	       " {'name': 'sy2', 'vlan': 13}]},"
+	       "{'name': 'tz', 'parent': 'sy1', 'subports': [{'name': 'z1', 'vlan': 14}]}]}");
+	expect(2, "reconcile");
+	kt_sh("ip link set dev a-q2 netns %s", t.name[A]);
+
+	rc = kt_cli_run(&t.c, &out, "fail:5:5", "reconcile");
+	ck_assert_msg(rc == 1 && strstr(out, "create a-q2") &&
+		      strstr(out, "sy1 (on a-q2 in netns /run/netns/") &&
+		      strstr(out, "sy2 (on a-q2 in netns /run/netns/") &&
+		      strstr(out, "z1 (on sy1, not restored either)") &&
+		      strstr(out, "3 deleted devices could not be put back"), "exit %d:\n%s", rc,
+		      out);
+	free(out);
+	ck_assert_msg(has(A, "a-q2") && !has(OWN, "sy1") && !has(OWN, "z1"),
+		      "a-q2 in A %d; sy1 %d, z1 %d", has(A, "a-q2"), has(OWN, "sy1"), has(OWN, "z1"));
+	ck_assert_int_eq(kt_journals(t.c.state), 0);	/* none kept */
+
+	expect(2, "reconcile");
+	ck_assert_msg(has(OWN, "a-q2") && has(OWN, "sy1") && has(OWN, "sy2") && has(OWN, "z1") &&
+		      !has(A, "a-q2"), "not converged: a-q2 here %d, in A %d; sy1 %d, sy2 %d, z1 %d",
+		      has(OWN, "a-q2"), has(A, "a-q2"), has(OWN, "sy1"), has(OWN, "sy2"),
+		      has(OWN, "z1"));
 	expect(0, "plan");
 }
 END_TEST
@@ -1472,6 +1557,8 @@ Suite *netns_suite(void)
 	tcase_add_test(tc, test_group_leaves_out_what_sits_on_a_device_elsewhere);
 	tcase_add_test(tc, test_outer_subport_moved_away_is_made_again);
 	tcase_add_test(tc, test_parent_in_a_third_namespace);
+	tcase_add_test(tc, test_rollback_says_what_sat_on_a_parent_elsewhere);
+	tcase_add_test(tc, test_rollback_says_what_sat_on_a_lost_device);
 	tcase_add_test(tc, test_remove_and_teardown_leave_unmanaged_devices);
 	tcase_add_test(tc, test_conflict_in_a_namespace_then_adoption);
 	tcase_add_test(tc, test_vlan_id_held_in_another_namespace);
