@@ -386,6 +386,22 @@ static void fail_build(struct runner *r, enum step step, size_t i, int err)
 			 strerror(-err));
 }
 
+/*
+ * Why a create can find its VLAN id taken although the plan checked every
+ * VLAN on the parent in every namespace it reads: the kernel keeps a parent's
+ * VLANs in one table whatever namespace each is in (vlan_check_real_dev(),
+ * "VLAN device already exists"), and vlantrunk does not see a namespace it
+ * does not read. "" for any other failure.
+ */
+static const char *id_taken_unseen(enum step step, const struct vt_req_result *res)
+{
+	if (step != STEP_CREATE || res->error != -EEXIST ||
+	    !strstr(res->message, "VLAN device already exists"))
+		return "";
+	return "; the VLAN id is taken on its parent by a VLAN vlantrunk does not see: in a "
+	       "network namespace it does not read, or made meanwhile";
+}
+
 /* One stage: queue, send, account. Fails on any request that did not take effect. */
 static int run_stage(struct runner *r, enum step step, int depth)
 {
@@ -420,9 +436,9 @@ static int run_stage(struct runner *r, enum step step, int depth)
 			continue;
 		}
 		if (res->state == VT_REQ_ANSWERED)
-			txn_fail(r->txn, "%s %s: %s%s%s%s", step_verbs[step], dev, strerror(-res->error),
+			txn_fail(r->txn, "%s %s: %s%s%s%s%s", step_verbs[step], dev, strerror(-res->error),
 				 res->message[0] ? " (kernel: " : "", res->message,
-				 res->message[0] ? ")" : "");
+				 res->message[0] ? ")" : "", id_taken_unseen(step, res));
 		else if (res->state == VT_REQ_UNKNOWN)
 			txn_fail(r->txn, "%s %s: no answer from the kernel (%s)", step_verbs[step], dev,
 				 strerror(ret ? -ret : EIO));

@@ -978,6 +978,32 @@ START_TEST(test_vlan_id_held_in_another_namespace)
 }
 END_TEST
 
+/*
+ * The same id held by a VLAN in a namespace vlantrunk does not read: the plan
+ * cannot see it, the kernel refuses the create (EEXIST), and the failure
+ * says what the kernel's words mean.
+ */
+START_TEST(test_vlan_id_held_in_an_unread_namespace)
+{
+	char *out = NULL;
+	int rc;
+
+	ns_add(C);
+	desire("{'version': 1, 'trunks': [{'name': 't', 'parent': 'p0', 'subports': ["
+	       "{'name': 's1', 'vlan': 10}]}]}");
+	kt_sh("ip link add link p0 name x1 netns %s type vlan id 10", t.name[C]);
+	rc = kt_cli_run(&t.c, &out, NULL, "reconcile");
+	ck_assert_msg(rc == 1 && strstr(out, "create s1: File exists") &&
+		      strstr(out, "taken on its parent by a VLAN vlantrunk does not see"),
+		      "exit %d:\n%s", rc, out);
+	free(out);
+	ck_assert(!has(OWN, "s1"));
+	kt_sh("ip -n %s link del x1", t.name[C]);
+	expect(2, "reconcile");
+	expect_vlan(OWN, "s1", "p0", 10);
+}
+END_TEST
+
 /* ---- 5, 6. a namespace missing, appearing, deleted ---- */
 
 /*
@@ -1562,6 +1588,7 @@ Suite *netns_suite(void)
 	tcase_add_test(tc, test_remove_and_teardown_leave_unmanaged_devices);
 	tcase_add_test(tc, test_conflict_in_a_namespace_then_adoption);
 	tcase_add_test(tc, test_vlan_id_held_in_another_namespace);
+	tcase_add_test(tc, test_vlan_id_held_in_an_unread_namespace);
 	tcase_add_test(tc, test_missing_namespace_then_appearing);
 	tcase_add_test(tc, test_trunk_reason_names_a_missing_namespace);
 	tcase_add_test(tc, test_admin_down_with_parent_and_namespace_missing);
