@@ -46,13 +46,15 @@ struct vt_part {
 	uint32_t seq;
 	bool follows;		/* not its request's first: sent once those before took effect */
 	uint16_t ns;		/* the namespace of the device it is about */
+	uint16_t via;		/* the namespace whose socket sends it */
 	/*
-	 * A create into another namespace: sent on the own namespace's socket,
-	 * where its parent's ifindex is, with IFLA_NET_NS_FD added at sending
-	 * (the descriptor is the socket's, not the batch's). The kernel then
-	 * makes the device in the target namespace directly: its name is checked
-	 * there (Linux 6.1 rtnl_newlink_create()); a nonzero ifindex is looked
-	 * up here first (a device here with it: EEXIST), then taken there.
+	 * A create into another namespace than its parent's: sent on the socket
+	 * of the parent's namespace, where its IFLA_LINK ifindex is, with
+	 * IFLA_NET_NS_FD added at sending (the descriptor is the socket's, not
+	 * the batch's). The kernel then makes the device in the target
+	 * namespace directly: its name is checked there (Linux 6.1
+	 * rtnl_newlink_create()); a nonzero ifindex is looked up in the sending
+	 * namespace first (a device there with it: EEXIST), then taken there.
 	 */
 	bool into;
 	struct vt_req_result result;
@@ -157,7 +159,7 @@ size_t vt_batch_failures(const struct vt_batch *batch)
 }
 
 /* Copies the messages' bytes: libnl's nl_msgs (a page each, at least) are freed at once. */
-static int queue(struct vt_batch *batch, enum vt_req_op op, uint16_t ns,
+static int queue(struct vt_batch *batch, enum vt_req_op op, uint16_t ns, uint16_t via,
 		 struct nl_msg *const *msg, size_t n)
 {
 	size_t len = 0;
@@ -199,7 +201,8 @@ static int queue(struct vt_batch *batch, enum vt_req_op op, uint16_t ns,
 			.len = nlh->nlmsg_len,
 			.follows = i > 0,
 			.ns = ns,
-			.into = op == VT_REQ_CREATE && i == 0 && ns != VT_NS_OWN,
+			.via = i == 0 ? via : ns,
+			.into = i == 0 && via != ns,
 		};
 		batch->len += NLMSG_ALIGN(nlh->nlmsg_len);
 	}
@@ -210,16 +213,16 @@ static int queue(struct vt_batch *batch, enum vt_req_op op, uint16_t ns,
 static int queue_one(struct vt_batch *batch, enum vt_req_op op, uint16_t ns, int built,
 		     struct nl_msg *msg)
 {
-	int ret = built < 0 ? built : queue(batch, op, ns, &msg, 1);
+	int ret = built < 0 ? built : queue(batch, op, ns, ns, &msg, 1);
 
 	nlmsg_free(msg);
 	return ret;
 }
 
-static int queue_msgs(struct vt_batch *batch, enum vt_req_op op, uint16_t ns, int built,
-		      struct vt_nl_msgs *msgs)
+static int queue_msgs(struct vt_batch *batch, enum vt_req_op op, uint16_t ns, uint16_t via,
+		      int built, struct vt_nl_msgs *msgs)
 {
-	int ret = built < 0 ? built : queue(batch, op, ns, msgs->msg, msgs->n);
+	int ret = built < 0 ? built : queue(batch, op, ns, via, msgs->msg, msgs->n);
 
 	vt_nl_msgs_free(msgs);
 	return ret;
@@ -230,7 +233,9 @@ int vt_batch_create(struct vt_batch *batch, const struct vt_link_spec *spec)
 	struct vt_nl_msgs msgs;
 	int ret = vt_nl_build_create(spec, &msgs);
 
-	return queue_msgs(batch, VT_REQ_CREATE, spec->link.ns, ret, &msgs);
+	/* From where its parent is (a device with none: from where it goes). */
+	return queue_msgs(batch, VT_REQ_CREATE, spec->link.ns,
+			  spec->link.parent ? spec->link.parent_ns : spec->link.ns, ret, &msgs);
 }
 
 int vt_batch_create_plain(struct vt_batch *batch, const char *name, const char *kind)
@@ -248,7 +253,9 @@ int vt_batch_change(struct vt_batch *batch, const struct vt_link *current,
 	int ret = vt_nl_build_change(current, spec, &msgs);
 
 	/* The device as dumped says where it is; without it, the spec does. */
-	return queue_msgs(batch, VT_REQ_CHANGE, current ? current->ns : spec->link.ns, ret, &msgs);
+	uint16_t ns = current ? current->ns : spec->link.ns;
+
+	return queue_msgs(batch, VT_REQ_CHANGE, ns, ns, ret, &msgs);
 }
 
 int vt_batch_delete(struct vt_batch *batch, uint16_t ns, int ifindex, const char *name)
@@ -431,9 +438,9 @@ static int send_parts(struct vt_nl *nl, struct vt_batch *batch, size_t from, siz
 			next++;
 		if (next == to)
 			break;
-		via = batch->parts[next].into ? VT_NS_OWN : batch->parts[next].ns;
+		via = batch->parts[next].via;
 		if (vt_nl_endpoint(nl, via, &sock, &portid) < 0 ||
-		    (batch->parts[next].into && vt_nl_netns_fd(nl, batch->parts[next].ns) < 0)) {
+		    (batch->parts[next].into && vt_nl_target_fd(nl, batch->parts[next].ns) < 0)) {
 			/* a namespace not registered: nothing of it is sent */
 			batch->parts[next].result = result_of(VT_REQ_ANSWERED);
 			batch->parts[next].result.error = -ENOENT;
@@ -464,13 +471,13 @@ static int send_parts(struct vt_nl *nl, struct vt_batch *batch, size_t from, siz
 
 			/* One datagram goes to one socket: a namespace's requests start a chunk. */
 			if (next > first && (part->follows ||
-					     (part->into ? VT_NS_OWN : part->ns) != via ||
+					     part->via != via ||
 					     mnl_nlmsg_batch_size(mb) + len > limit))
 				break;
 			memcpy(nlh, batch->msgs + part->offset, part->len);
 			if (part->into)
 				mnl_attr_put_u32(nlh, IFLA_NET_NS_FD,
-						 (uint32_t)vt_nl_netns_fd(nl, part->ns));
+						 (uint32_t)vt_nl_target_fd(nl, part->ns));
 			nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
 			nlh->nlmsg_seq = part->seq = ++nl->seq;
 			nlh->nlmsg_pid = 0;

@@ -56,6 +56,11 @@ int vt_nl_netns_fd(const struct vt_nl *nl, uint16_t ns)
 	return ns && ns <= nl->n_ns ? nl->ns[ns - 1].fd : -1;
 }
 
+int vt_nl_target_fd(const struct vt_nl *nl, uint16_t ns)
+{
+	return ns == VT_NS_OWN ? nl->self_fd : vt_nl_netns_fd(nl, ns);
+}
+
 int vt_nl_netns_identity(const struct vt_nl *nl, uint16_t slot, uint64_t *dev, uint64_t *ino,
 			 uint64_t *cookie)
 {

@@ -145,6 +145,12 @@ int vt_nl_map_pending(struct vt_nl *nl, uint16_t ns, struct vt_link *links, size
 /** vt_nl_netns_fd - the file of registered namespace @ns (not VT_NS_OWN), or -1. */
 int vt_nl_netns_fd(const struct vt_nl *nl, uint16_t ns);
 
+/**
+ * vt_nl_target_fd - the file of namespace @ns as IFLA_NET_NS_FD names it: a
+ * registered one's, or the own namespace's (known once any is registered), or -1.
+ */
+int vt_nl_target_fd(const struct vt_nl *nl, uint16_t ns);
+
 /** vt_nl_parked_add - keep @fd, a written sysctl file, to be closed with others (parked.c). */
 void vt_nl_parked_add(struct vt_nl *nl, int fd);
 

@@ -165,7 +165,6 @@ void vt_text_status(int verbosity, const struct vt_world *w)
 void vt_text_run(int verbosity, const char *state_dir, const struct vt_run *run)
 {
 	const struct vt_plan *plan = &run->world.plan;
-	size_t lost = 0;
 
 	for (size_t i = 0; i < plan->n_trunks; i++) {
 		struct vt_trunk_outcome o;
@@ -188,8 +187,6 @@ void vt_text_run(int verbosity, const char *state_dir, const struct vt_run *run)
 	}
 	if (verbosity < 0)
 		return;
-	for (size_t i = 0; i < run->n_txns; i++)
-		lost += run->txns[i].lost;
 	switch (run->exit_code) {
 	case VT_EXIT_OK: printf("In sync: nothing to do.\n"); break;
 	case VT_EXIT_CHANGED: printf("Converged.\n"); break;
@@ -197,12 +194,7 @@ void vt_text_run(int verbosity, const char *state_dir, const struct vt_run *run)
 		printf("Rollback incomplete: the journal in %s is kept; the next run retries.\n",
 		       state_dir);
 		break;
-	default:
-		if (lost)
-			printf("Not converged; rolled back, but %zu deleted device%s could not be "
-			       "put back (said above).\n", lost, lost == 1 ? "" : "s");
-		else
-			printf("Not converged; nothing half-applied was left.\n");
+	default: printf("Not converged; nothing half-applied was left.\n");
 	}
 }
 

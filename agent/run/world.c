@@ -209,9 +209,6 @@ static int recover_one(const struct vt_world_opts *o, struct vt_world *world,
 			note(o, VT_NOTE_INFO, "%zu devices of %s were in a network namespace that "
 					      "is gone: the kernel deleted them with it", gone,
 			     journal.id);
-		if (rep.lost[0])
-			note(o, VT_NOTE_INFO, "rolling back %s did not restore %s", journal.id,
-			     rep.lost);
 		vt_journal_free(&held->journal);
 		return 0;
 	}

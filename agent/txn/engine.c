@@ -46,12 +46,6 @@ static void rollback(struct runner *r)
 	if (r->e->source && r->e->source->invalidate)
 		r->e->source->invalidate(r->e->source->arg);
 	r->txn->rolled_back = rep.deleted + rep.created + rep.changed;
-	r->txn->lost = rep.n_lost;
-	if (rep.lost[0]) {
-		size_t n = strlen(r->txn->error);
-
-		snprintf(r->txn->error + n, sizeof(r->txn->error) - n, "; not restored: %s", rep.lost);
-	}
 	if (ret == 0) {
 		r->txn->outcome = VT_TXN_ROLLED_BACK;
 		return;

@@ -37,9 +37,10 @@ int vt_netns_map_journal(struct vt_nl *nl, struct vt_journal *j, size_t *gone)
 		 * The kernel deletes a namespace's virtual devices with it: a device
 		 * journaled there is restored, as one whose parent went is. A VLAN
 		 * elsewhere on a virtual device of a namespace that went went with it
-		 * (vlan_device_event() on NETDEV_UNREGISTER); on a physical one, which
-		 * the kernel moves back to the initial namespace, it stays, but no
-		 * restore could create it there anyway (see recreatable()).
+		 * (vlan_device_event() on NETDEV_UNREGISTER). On a physical one, which
+		 * the kernel moves back to the initial namespace, it stays: a VLAN
+		 * journaled on such a parent is not put back (a rare case: a device
+		 * moved into a pod by hand, then the pod gone mid-transaction).
 		 */
 		if ((e->image.ns && slot[e->image.ns] == UINT16_MAX) ||
 		    (e->image.parent_ns && slot[e->image.parent_ns] == UINT16_MAX)) {

@@ -19,8 +19,9 @@ int vt_pick_ifindex(const struct vt_link_table *links, int *next)
 	}
 	/*
 	 * Free in every namespace read: a create may go to any of them, and one
-	 * into another namespace is sent from the own one, where the kernel
-	 * looks the ifindex up first (taken there: EEXIST).
+	 * into another namespace is sent from its parent's (the own one, unless
+	 * the parent was moved by hand), where the kernel looks the ifindex up
+	 * first (taken there: EEXIST).
 	 */
 	for (;;) {
 		bool taken = vt_link_table_find_ifindex(links, VT_NS_OWN, *next);

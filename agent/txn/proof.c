@@ -39,9 +39,9 @@ static const struct vt_journal_entry *entry_named(struct restorer *r, uint16_t n
 static bool parent_named(struct restorer *r, const struct vt_link *l, const char *name)
 {
 	const struct vt_link *parent = vt_link_table_parent(&r->links, l);
-	/* parents are in vlantrunk's own namespace */
-	const struct vt_journal_entry *created = entry_named(r, VT_NS_OWN, name, VT_ENTRY_ABSENT);
-	const struct vt_journal_entry *changed = entry_named(r, VT_NS_OWN, name, VT_ENTRY_PRESENT);
+	/* A parent is a device of its own namespace (the own one, unless moved by hand). */
+	const struct vt_journal_entry *created = entry_named(r, l->parent_ns, name, VT_ENTRY_ABSENT);
+	const struct vt_journal_entry *changed = entry_named(r, l->parent_ns, name, VT_ENTRY_PRESENT);
 
 	if (!parent)
 		return false;
@@ -63,15 +63,14 @@ static bool marker_ours(struct restorer *r, const struct vt_journal_entry *e,
 /*
  * A deleted device a restore recreated is in the transaction's group, without
  * its alias, until its marker (and its own group) are set: a restore
- * interrupted between the two left it so, maybe under a new ifindex. One on a
- * parent outside the own namespace is never recreated (see recreatable()).
+ * interrupted between the two left it so, maybe under a new ifindex.
  */
 static const struct vt_link *recreated_unmarked(struct restorer *r,
 						const struct vt_journal_entry *e)
 {
 	const struct vt_link *l = vt_link_table_find_name(&r->links, e->image.ns, e->image.name);
 
-	if (!l || e->image.parent_ns != VT_NS_OWN || !r->j->group || l->group != r->j->group || vt_link_alias(l)[0] || !l->is_vlan ||
+	if (!l || !r->j->group || l->group != r->j->group || vt_link_alias(l)[0] || !l->is_vlan ||
 	    l->vlan.id != e->image.vlan.id || l->vlan.protocol != e->image.vlan.protocol ||
 	    !parent_named(r, l, e->parent_name))
 		return NULL;
@@ -154,8 +153,8 @@ static int resolve_name(struct restorer *r, uint16_t ns, const char *name)
 
 	if (!name[0])
 		return 0;
-	/* A parent recreated by this restore is not in the dump yet (the table
-	 * holds own-namespace names only: parents are there). */
+	/* A master recreated by this restore is not in the dump yet (the table
+	 * holds own-namespace names only: a master elsewhere goes by the dump). */
 	ifindex = ns == VT_NS_OWN ? (int)vt_name_table_get(&r->recreated, name, 0) : 0;
 	if (ifindex)
 		return ifindex;
@@ -176,19 +175,22 @@ enum parent_fate vt_proof_parent_of(struct restorer *r, const struct vt_journal_
 				    int *ifindex)
 {
 	/*
-	 * A journaled parent is one of the own namespace (trunk parents are); a
-	 * parent elsewhere (moved there by hand) is only ever the device with
-	 * the journaled ifindex there, never an own one of that name.
+	 * A journaled parent is one of the namespace the image says it was in:
+	 * the own one, or one it was moved into by hand (its VLANs stay where
+	 * they are), never another namespace's device of that name.
 	 */
-	const struct vt_journal_entry *pe = e->image.parent_ns == VT_NS_OWN ?
-		entry_named(r, VT_NS_OWN, e->parent_name, VT_ENTRY_PRESENT) : NULL;
+	const struct vt_journal_entry *pe = entry_named(r, e->image.parent_ns, e->parent_name,
+							VT_ENTRY_PRESENT);
 	enum parent_fate fate;
 	const struct vt_link *p;
 	int grand;
 
 	*ifindex = 0;
 	if (pe && pe != e) {
-		*ifindex = (int)vt_name_table_get(&r->recreated, e->parent_name, 0);
+		/* Recreated by this restore: own devices go by name, others by their entry. */
+		*ifindex = e->image.parent_ns == VT_NS_OWN ?
+			   (int)vt_name_table_get(&r->recreated, e->parent_name, 0) :
+			   r->chosen[pe - r->j->entries];
 		if (*ifindex)
 			return PARENT_THERE;
 		p = vt_proof_device_of(r, pe);
@@ -196,8 +198,6 @@ enum parent_fate vt_proof_parent_of(struct restorer *r, const struct vt_journal_
 			*ifindex = p->ifindex;
 			return PARENT_THERE;
 		}
-		if (r->lost[pe - r->j->entries])
-			return PARENT_LOST;
 		if (r->vanished[pe - r->j->entries])
 			return PARENT_VANISHED;
 		/* Up the chain; one that goes round in a circle (forged) restores nothing. */
@@ -209,9 +209,6 @@ enum parent_fate vt_proof_parent_of(struct restorer *r, const struct vt_journal_
 		return fate == PARENT_VANISHED ? PARENT_VANISHED : PARENT_NOT_RESTORED;
 	}
 	p = vt_link_table_find_ifindex(&r->links, e->image.parent_ns, e->image.parent);
-	if (!p && e->image.parent_ns != VT_NS_OWN &&
-	    entry_named(r, e->image.parent_ns, e->parent_name, VT_ENTRY_PRESENT))
-		return PARENT_LOST;
 	if (!p)
 		return PARENT_VANISHED;
 	if (strcmp(p->name, e->parent_name))
@@ -232,7 +229,8 @@ static uint32_t parent_mtu(struct restorer *r, int parent)
 	for (size_t i = 0; i < r->j->n_entries; i++) {
 		const struct vt_journal_entry *e = &r->j->entries[i];
 
-		if (e->state == VT_ENTRY_PRESENT &&
+		/* @parent is an own ifindex: a pod's device may have the same */
+		if (e->state == VT_ENTRY_PRESENT && e->image.ns == VT_NS_OWN &&
 		    (r->chosen[i] == parent ||
 		     (e->image.ifindex == parent && p && vt_proof_proven(r, e) == p)))
 			return e->image.mtu;

@@ -138,50 +138,23 @@ static bool recreatable(struct restorer *r, size_t i, struct vt_link *want)
 	struct label buf;
 	const char *who = label(r, e->image.ns, e->image.name, &buf);
 	int parent;
-	enum parent_fate fate = vt_proof_parent_of(r, e, &parent);
-	/*
-	 * Its parent moved into another namespace by hand, the VLAN left where
-	 * it was (and set down by the kernel with it: vlan_device_event() on
-	 * NETDEV_DOWN). A create names its parent by an ifindex of the own
-	 * namespace, where it is sent from; one naming another
-	 * (IFLA_LINK_NETNSID) is registered in the parent's namespace first and
-	 * moved after (rtnl_newlink_create()), its ifindex changed when taken
-	 * there: not a create vlantrunk can prove or undo. No later restore could
-	 * do better, so the journal does not wait for it, nor for what sat on
-	 * it: they are lost, and said.
-	 */
-	bool lost = fate == PARENT_LOST || e->image.parent_ns != VT_NS_OWN;
 
-	if (fate == PARENT_VANISHED) {
+	switch (vt_proof_parent_of(r, e, &parent)) {
+	case PARENT_VANISHED:
 		/* The kernel deleted it with its parent: nothing to put back. */
 		r->vanished[i] = true;
 		r->rep->vanished++;
 		return false;
-	}
-	/* Before the name checks: a holder of its name changes nothing here. */
-	if (lost) {
-		struct label pbuf;
-
-		r->lost[i] = r->vanished[i] = true;
-		r->rep->n_lost++;
-		if (e->image.parent_ns != VT_NS_OWN)
-			appendf(r->rep->lost, sizeof(r->rep->lost), "%s%s (on %s, outside vlantrunk's "
-				"own namespace)", r->rep->lost[0] ? ", " : "", who,
-				label(r, e->image.parent_ns, e->parent_name, &pbuf));
-		else
-			appendf(r->rep->lost, sizeof(r->rep->lost), "%s%s (on %s, not restored either)",
-				r->rep->lost[0] ? ", " : "", who, e->parent_name);
-		return false;
-	}
-	if (fate == PARENT_NOT_RESTORED) {
+	case PARENT_NOT_RESTORED:
 		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: its parent %s is not restored; ",
 			who, e->parent_name);
 		return false;
-	}
-	if (fate == PARENT_RENAMED) {
+	case PARENT_RENAMED:
 		appendf(r->rep->remains, sizeof(r->rep->remains), "%s: its parent %s (ifindex %d) has "
 			"another name now; ", who, e->parent_name, e->image.parent);
 		return false;
+	case PARENT_THERE:
+		break;
 	}
 	holder = vt_link_table_find_name(&r->links, e->image.ns, e->image.name);
 	if (holder) {
@@ -224,14 +197,16 @@ int vt_recreate_deleted(struct restorer *r)
 				continue;
 			/*
 			 * Its old ifindex when free: then it is back exactly as it was. A
-			 * create into another namespace is sent from the own one, where the
-			 * kernel looks a nonzero ifindex up first (an existing device there:
-			 * EEXIST, Linux 6.1 __rtnl_newlink()): it must be free here too.
+			 * create into another namespace is sent from its parent's (the own
+			 * one, unless the parent was moved by hand: see vt_batch_create()),
+			 * where the kernel looks a nonzero ifindex up first (an existing
+			 * device there: EEXIST, Linux 6.1 __rtnl_newlink()): it must be
+			 * free there too.
 			 */
 			r->chosen[i] = vt_link_table_find_ifindex(&r->links, e->image.ns,
 								  e->image.ifindex) ||
-				       (e->image.ns != VT_NS_OWN &&
-					vt_link_table_find_ifindex(&r->links, VT_NS_OWN,
+				       (e->image.ns != e->image.parent_ns &&
+					vt_link_table_find_ifindex(&r->links, e->image.parent_ns,
 								   e->image.ifindex)) ?
 				       vt_pick_ifindex(&r->links, &r->next_ifindex) : e->image.ifindex;
 			want.ifindex = r->chosen[i];
@@ -269,7 +244,8 @@ int vt_recreate_deleted(struct restorer *r)
 			}
 			r->rep->created++;
 			/* Deeper devices find it by name; none of this depth is a parent of another.
-			 * Parents are in the own namespace: only its devices go by name so. */
+			 * Own devices go by name so; one elsewhere by its entry's chosen ifindex
+			 * (see vt_proof_parent_of()). */
 			if (r->j->entries[i].image.ns == VT_NS_OWN &&
 			    vt_name_table_add(&r->recreated, r->j->entries[i].image.name,
 					      r->chosen[i]) < 0)

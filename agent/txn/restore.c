@@ -413,9 +413,8 @@ int vt_restore(struct vt_nl *nl, const struct vt_journal *j, struct vt_restore_r
 	r.batch = vt_batch_new();
 	r.chosen = calloc(j->n_entries ? j->n_entries : 1, sizeof(*r.chosen));
 	r.vanished = calloc(j->n_entries ? j->n_entries : 1, sizeof(*r.vanished));
-	r.lost = calloc(j->n_entries ? j->n_entries : 1, sizeof(*r.lost));
 	r.ipv6_first = calloc(j->n_entries ? j->n_entries : 1, sizeof(*r.ipv6_first));
-	if (!r.batch || !r.chosen || !r.vanished || !r.lost || !r.ipv6_first ||
+	if (!r.batch || !r.chosen || !r.vanished || !r.ipv6_first ||
 	    vt_proof_index_created(&r) < 0) {
 		ret = -ENOMEM;
 		goto out;
@@ -451,7 +450,6 @@ out:
 	free(r.created);
 	free(r.chosen);
 	free(r.vanished);
-	free(r.lost);
 	free(r.ipv6_first);
 	return ret;
 }

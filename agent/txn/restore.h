@@ -36,13 +36,6 @@ struct vt_restore_report {
 	size_t deleted, created, changed;	/* inverse requests that took effect */
 	size_t vanished;			/* gone with their parent: nothing to put back */
 	size_t unproven;			/* left untouched for want of proof */
-	/*
-	 * Deleted, and no restore could put them back: a VLAN whose parent was
-	 * moved into another namespace by hand (see recreatable()). Said here,
-	 * not in @remains: a kept journal would wait for them for ever.
-	 */
-	char lost[512];
-	size_t n_lost;
 	char error[512];			/* the first request that failed, with the kernel's text */
 	char remains[1024];			/* what is not as before, when verification fails */
 };

@@ -32,7 +32,6 @@ struct restorer {
 	struct vt_batch *batch;
 	int *chosen;			/* per entry: the ifindex it is recreated with, or 0 */
 	bool *vanished;			/* per entry: gone with its parent, nothing to put back */
-	bool *lost;			/* per entry: deleted, and no restore can put it back */
 	bool *ipv6_first;		/* per entry: recreated down, to be up once IPv6 is set */
 	unsigned int proof_depth;	/* proofs within proofs, up the parents */
 	struct vt_name_table recreated;	/* the same, by name, for what is not in the dump yet */
@@ -105,15 +104,7 @@ static inline bool said(const char *remains, const char *who)
 	return false;
 }
 
-/*
- * PARENT_LOST: a parent that will not be there for good: one in another
- * namespace than the own one (moved there by hand) that the transaction
- * deleted itself (its VLAN did not vanish on its own), or one that is lost
- * itself (see recreatable()).
- */
-enum parent_fate {
-	PARENT_THERE, PARENT_VANISHED, PARENT_NOT_RESTORED, PARENT_RENAMED, PARENT_LOST
-};
+enum parent_fate { PARENT_THERE, PARENT_VANISHED, PARENT_NOT_RESTORED, PARENT_RENAMED };
 
 /* A failed request or write, the first one noted (see flush()). */
 static inline void note_error(struct restorer *r, int error, const char *fmt, const char *name)

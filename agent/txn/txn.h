@@ -41,7 +41,6 @@ struct vt_txn {
 	enum vt_txn_outcome outcome;
 	size_t applied;			/* requests that took effect */
 	size_t rolled_back;		/* inverse requests that took effect */
-	size_t lost;			/* deleted devices no rollback could put back (named in error) */
 	char error[1024];		/* what failed, with the kernel's own words */
 	char remains[2048];		/* with ROLLBACK_INCOMPLETE: what is left */
 };
